@@ -1,0 +1,767 @@
+//! Reading `GeoJSON` leniently and reporting precisely.
+//!
+//! Accepts a `FeatureCollection`, a single `Feature` or a bare geometry. Polygons and
+//! `MultiPolygons` (also inside a `GeometryCollection`) become features; everything else is
+//! skipped with a message naming the feature. The rules are listed on [`read_geojson`].
+//!
+//! The document is walked as a `serde_json::Value` rather than deserialised into the `geojson`
+//! crate's types because the latter fail a whole collection on one bad feature, while a land
+//! officer needs every good feature loaded and every bad one named.
+
+use super::report::{FeatureRef, ImportReport};
+use crate::crs::{Crs, UnsupportedCrs};
+use crate::geometry::{geodesic_area_m2, validity_problem};
+use geo::{LineString, MultiPolygon, Polygon};
+use serde_json::{Map, Value};
+use std::path::Path;
+
+/// One polygon feature read from a file, in lon/lat degrees.
+#[derive(Debug, Clone)]
+pub struct ImportedFeature {
+    /// Zero-based index among the file's features.
+    pub index: usize,
+    /// The `id` member as text.
+    pub id: Option<String>,
+    /// The `properties` member (empty when absent or null).
+    pub properties: Map<String, Value>,
+    /// Lon/lat degrees; holes kept; longitudes unwrapped across ±180°.
+    pub geometry: MultiPolygon<f64>,
+    /// Geodesic area on the WGS84 ellipsoid, holes subtracted, winding ignored.
+    pub area_m2: f64,
+    /// OGC validity (geo's validation).
+    pub valid: bool,
+}
+
+impl ImportedFeature {
+    /// A property as text (strings as they are, numbers printed), if present and not null.
+    #[must_use]
+    pub fn property_text(&self, key: &str) -> Option<String> {
+        match self.properties.get(key)? {
+            Value::Null => None,
+            Value::String(s) => Some(s.trim().to_owned()).filter(|s| !s.is_empty()),
+            other => Some(other.to_string()),
+        }
+    }
+
+    /// How the feature is named in messages.
+    #[must_use]
+    pub fn feature_ref(&self) -> FeatureRef {
+        FeatureRef {
+            index: self.index,
+            id: self.id.clone(),
+        }
+    }
+}
+
+/// The features of a file that loaded, with the report.
+#[derive(Debug, Clone)]
+pub struct Import {
+    pub features: Vec<ImportedFeature>,
+    pub report: ImportReport,
+}
+
+/// Why a whole file was refused.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RejectReason {
+    #[error("cannot read the file: {0}")]
+    Io(String),
+    #[error("the file is empty")]
+    Empty,
+    #[error("not JSON: {0}")]
+    NotJson(String),
+    #[error("not GeoJSON: {0}")]
+    NotGeoJson(String),
+    #[error(transparent)]
+    Crs(#[from] UnsupportedCrs),
+    #[error(
+        "coordinates look projected, not lon/lat degrees (feature {feature}: {x}, {y}) and the \
+         file declares no CRS; add a \"crs\" member naming it, probably {guess}"
+    )]
+    LooksProjected {
+        feature: usize,
+        x: f64,
+        y: f64,
+        guess: &'static str,
+    },
+    #[error(
+        "coordinates out of lon/lat range in a file declared as {crs} (feature {feature}: {x}, {y})"
+    )]
+    OutOfRange {
+        crs: String,
+        feature: usize,
+        x: f64,
+        y: f64,
+    },
+    #[error("no polygon to load: {0}")]
+    NoPolygons(String),
+}
+
+/// A file that could not be loaded, with what was found before giving up.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{}: {reason}", report.source)]
+pub struct Rejected {
+    pub reason: RejectReason,
+    pub report: ImportReport,
+}
+
+/// Reads a `GeoJSON` file from disk. See [`read_geojson`].
+pub fn read_geojson_file(path: &Path) -> Result<Import, Box<Rejected>> {
+    let source = path.display().to_string();
+    match std::fs::read(path) {
+        Ok(bytes) => read_geojson(&bytes, &source),
+        Err(e) => Err(Box::new(Rejected {
+            reason: RejectReason::Io(e.to_string()),
+            report: ImportReport::new(&source),
+        })),
+    }
+}
+
+/// Reads `GeoJSON` bytes into polygon features and a report. Never panics.
+///
+/// - A UTF-8 byte-order mark is accepted; Z values are dropped; winding is ignored.
+/// - A ring that is not closed is closed (warning); a ring with fewer than four positions
+///   after closing, a non-numeric position, or an unknown geometry type fails its feature.
+/// - Null, empty and non-polygon geometries are skipped with a warning.
+/// - Invalid polygons (self-intersections, overlapping parts, ...) load, flagged, with a warning.
+/// - Rings crossing ±180° are unwrapped so that they are drawn in one piece (warning).
+/// - No `crs`, CRS84, EPSG:4326/4490 mean lon/lat; CGCS2000 Gauss-Krüger and EPSG:3857 are
+///   reprojected; other CRSs, and projected-looking coordinates with no CRS, reject the file.
+///
+/// ```
+/// let text = br#"{"type":"Polygon","coordinates":[[[107,33],[107.01,33],[107.01,33.01],[107,33]]]}"#;
+/// let import = parkland::geo_io::read_geojson(text, "triangle.geojson").unwrap();
+/// assert_eq!(import.features.len(), 1);
+/// assert!(import.features[0].area_m2 > 0.0);
+/// ```
+pub fn read_geojson(bytes: &[u8], source: &str) -> Result<Import, Box<Rejected>> {
+    let mut report = ImportReport::new(source);
+    match read_into(bytes, &mut report) {
+        Ok(features) => {
+            report.features_loaded = features.len();
+            report.skipped = report.features_read.saturating_sub(features.len());
+            report.invalid_geometries = features.iter().filter(|f| !f.valid).count();
+            report.area_m2 = features.iter().map(|f| f.area_m2).sum();
+            Ok(Import { features, report })
+        }
+        Err(reason) => Err(Box::new(Rejected { reason, report })),
+    }
+}
+
+fn read_into(
+    bytes: &[u8],
+    report: &mut ImportReport,
+) -> Result<Vec<ImportedFeature>, RejectReason> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(RejectReason::Empty);
+    }
+    if let Some(what) = sniff_non_json(bytes) {
+        return Err(RejectReason::NotJson(what.to_owned()));
+    }
+    let root: Value =
+        serde_json::from_slice(bytes).map_err(|e| RejectReason::NotJson(e.to_string()))?;
+    let Value::Object(root) = root else {
+        return Err(RejectReason::NotGeoJson(format!(
+            "the top-level value is {}, where a GeoJSON object was expected",
+            json_kind(&root)
+        )));
+    };
+
+    let crs = read_crs_member(&root, report)?;
+    report.crs = crs.label();
+    let raw = raw_features(&root, report)?;
+    check_coordinate_range(&raw, &crs)?;
+    let to_lon_lat = crs
+        .to_lon_lat()
+        .map_err(|e| RejectReason::NotGeoJson(format!("cannot set up {}: {e}", crs.label())))?;
+
+    let mut features = Vec::with_capacity(raw.len());
+    for mut feature in raw {
+        let feature_ref = FeatureRef {
+            index: feature.index,
+            id: feature.id.clone(),
+        };
+        if !crs.is_lon_lat()
+            && let Err(e) = reproject(&mut feature.polygons, &to_lon_lat)
+        {
+            report.error(
+                Some(feature_ref),
+                format!("cannot reproject from {}: {e}", crs.label()),
+            );
+            continue;
+        }
+        let beyond_180 = feature
+            .polygons
+            .iter()
+            .flatten()
+            .flatten()
+            .map(|p| p[0].abs())
+            .fold(0.0_f64, f64::max);
+        if beyond_180 > 180.0 {
+            report.warn(
+                Some(feature_ref.clone()),
+                format!("longitudes reach beyond ±180° (up to {beyond_180}°); kept as they are so the polygon is drawn in one piece"),
+            );
+        }
+        if unwrap_antimeridian(&mut feature.polygons) {
+            report.warn(
+                Some(feature_ref.clone()),
+                "crosses the antimeridian (±180°): longitudes unwrapped so the polygon is drawn in one piece",
+            );
+        }
+        let geometry = MultiPolygon::new(
+            feature
+                .polygons
+                .into_iter()
+                .map(|rings| {
+                    let mut rings = rings.into_iter().map(|ring| {
+                        LineString::from(ring.into_iter().map(|[x, y]| (x, y)).collect::<Vec<_>>())
+                    });
+                    let exterior = rings.next().unwrap_or_else(|| LineString::new(Vec::new()));
+                    Polygon::new(exterior, rings.collect())
+                })
+                .collect(),
+        );
+        let area_m2 = geodesic_area_m2(&geometry);
+        let problem = validity_problem(&geometry);
+        if let Some(problem) = &problem {
+            report.warn(
+                Some(feature_ref),
+                format!("invalid geometry ({problem}); loaded as it is, its area may be wrong"),
+            );
+        }
+        features.push(ImportedFeature {
+            index: feature.index,
+            id: feature.id,
+            properties: feature.properties,
+            geometry,
+            area_m2,
+            valid: problem.is_none(),
+        });
+    }
+    if features.is_empty() {
+        return Err(RejectReason::NoPolygons(if report.features_read == 0 {
+            "the file holds no features".to_owned()
+        } else {
+            format!(
+                "none of its {} feature(s) is a usable Polygon or MultiPolygon",
+                report.features_read
+            )
+        }));
+    }
+    Ok(features)
+}
+
+/// Polygons as rings of [x, y] positions, before reprojection.
+type RawPolygon = Vec<Vec<[f64; 2]>>;
+
+struct RawFeature {
+    index: usize,
+    id: Option<String>,
+    properties: Map<String, Value>,
+    polygons: Vec<RawPolygon>,
+}
+
+/// Recognises files that are clearly something else before trying to parse them as JSON.
+fn sniff_non_json(bytes: &[u8]) -> Option<&'static str> {
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(0);
+    let head = bytes.get(start..).unwrap_or_default();
+    let known: [(&[u8], &'static str); 7] = [
+        (
+            b"version https://git-lfs",
+            "this looks like a Git LFS pointer, not the data itself; fetch the real file with `git lfs pull`",
+        ),
+        (
+            b"PK\x03\x04",
+            "this looks like a ZIP archive (a zipped shapefile?); unzip it and convert it to GeoJSON",
+        ),
+        (
+            b"SQLite format 3",
+            "this looks like an SQLite database or GeoPackage, not GeoJSON",
+        ),
+        (b"<?xml", "this looks like XML (KML or GML?), not GeoJSON"),
+        (b"<kml", "this looks like KML, not GeoJSON"),
+        (
+            b"<!DOCTYPE",
+            "this looks like an HTML page, not GeoJSON (a download that failed?)",
+        ),
+        (
+            b"<html",
+            "this looks like an HTML page, not GeoJSON (a download that failed?)",
+        ),
+    ];
+    known
+        .iter()
+        .find(|(prefix, _)| {
+            head.len() >= prefix.len() && head[..prefix.len()].eq_ignore_ascii_case(prefix)
+        })
+        .map(|(_, what)| *what)
+}
+
+fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn read_crs_member(
+    root: &Map<String, Value>,
+    report: &mut ImportReport,
+) -> Result<Crs, RejectReason> {
+    let Some(crs) = root.get("crs") else {
+        return Ok(Crs::default_lon_lat());
+    };
+    if crs.is_null() {
+        return Ok(Crs::default_lon_lat());
+    }
+    let name = crs
+        .get("properties")
+        .and_then(|p| p.get("name").or_else(|| p.get("code")))
+        .and_then(|n| match n {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(format!("EPSG:{n}")),
+            _ => None,
+        });
+    if let Some(name) = name {
+        Ok(Crs::from_name(&name)?)
+    } else {
+        report.warn(
+            None,
+            format!("the \"crs\" member {crs} names no CRS; reading lon/lat degrees"),
+        );
+        Ok(Crs::default_lon_lat())
+    }
+}
+
+const GEOJSON_TYPES: [&str; 9] = [
+    "FeatureCollection",
+    "Feature",
+    "Polygon",
+    "MultiPolygon",
+    "GeometryCollection",
+    "Point",
+    "MultiPoint",
+    "LineString",
+    "MultiLineString",
+];
+
+/// Names a type that is `GeoJSON` but for its letter case.
+fn case_hint(kind: &str) -> String {
+    GEOJSON_TYPES
+        .iter()
+        .find(|t| t.eq_ignore_ascii_case(kind))
+        .map(|t| format!(" (GeoJSON type names are case-sensitive: did you mean \"{t}\"?)"))
+        .unwrap_or_default()
+}
+
+fn raw_features(
+    root: &Map<String, Value>,
+    report: &mut ImportReport,
+) -> Result<Vec<RawFeature>, RejectReason> {
+    let kind = root.get("type").and_then(Value::as_str);
+    let mut out = Vec::new();
+    match kind {
+        Some("FeatureCollection") => {
+            let Some(Value::Array(items)) = root.get("features") else {
+                return Err(RejectReason::NotGeoJson(
+                    "a FeatureCollection without a \"features\" array".to_owned(),
+                ));
+            };
+            report.features_read = items.len();
+            for (index, item) in items.iter().enumerate() {
+                if let Some(feature) = read_feature(index, item, report) {
+                    out.push(feature);
+                }
+            }
+        }
+        Some("Feature") => {
+            report.features_read = 1;
+            out.extend(read_feature(0, &Value::Object(root.clone()), report));
+        }
+        Some(geometry_kind) if GEOJSON_TYPES[2..].contains(&geometry_kind) => {
+            report.features_read = 1;
+            let feature_ref = FeatureRef { index: 0, id: None };
+            if let Some(polygons) =
+                geometry_polygons(&Value::Object(root.clone()), &feature_ref, report)
+            {
+                out.push(RawFeature {
+                    index: 0,
+                    id: None,
+                    properties: Map::new(),
+                    polygons,
+                });
+            }
+        }
+        Some(other) => {
+            let what = if other == "Topology" {
+                "this is TopoJSON; convert it to GeoJSON (e.g. with mapshaper or topojson-client)"
+                    .to_owned()
+            } else {
+                format!(
+                    "\"type\": \"{other}\" is not a GeoJSON type{}",
+                    case_hint(other)
+                )
+            };
+            return Err(RejectReason::NotGeoJson(what));
+        }
+        None => return Err(RejectReason::NotGeoJson(describe_untyped(root))),
+    }
+    Ok(out)
+}
+
+/// Says what an object without a `GeoJSON` `type` looks like.
+fn describe_untyped(root: &Map<String, Value>) -> String {
+    let esri = root.contains_key("geometryType")
+        || root.contains_key("spatialReference")
+        || root
+            .get("features")
+            .and_then(|f| f.get(0))
+            .is_some_and(|f| f.get("attributes").is_some());
+    if esri {
+        "this looks like Esri JSON (ArcGIS), not GeoJSON; export it as GeoJSON (e.g. ogr2ogr -f GeoJSON)".to_owned()
+    } else {
+        let keys: Vec<&str> = root.keys().take(5).map(String::as_str).collect();
+        format!(
+            "the top-level object has no \"type\" member (its keys: {})",
+            keys.join(", ")
+        )
+    }
+}
+
+fn feature_id(value: &Value) -> Option<String> {
+    match value.get("id")? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn read_feature(index: usize, item: &Value, report: &mut ImportReport) -> Option<RawFeature> {
+    let id = feature_id(item);
+    let feature_ref = FeatureRef {
+        index,
+        id: id.clone(),
+    };
+    let Value::Object(object) = item else {
+        report.error(
+            Some(feature_ref),
+            format!("is {}, not a Feature object", json_kind(item)),
+        );
+        return None;
+    };
+    match object.get("type").and_then(Value::as_str) {
+        Some("Feature") => {}
+        Some(other) => {
+            report.error(
+                Some(feature_ref),
+                format!(
+                    "has \"type\": \"{other}\" where \"Feature\" was expected{}",
+                    case_hint(other)
+                ),
+            );
+            return None;
+        }
+        None => {
+            report.error(Some(feature_ref), "has no \"type\": \"Feature\"");
+            return None;
+        }
+    }
+    let properties = match object.get("properties") {
+        None | Some(Value::Null) => Map::new(),
+        Some(Value::Object(p)) => p.clone(),
+        Some(other) => {
+            report.warn(
+                Some(feature_ref.clone()),
+                format!(
+                    "\"properties\" is {}, not an object; ignored",
+                    json_kind(other)
+                ),
+            );
+            Map::new()
+        }
+    };
+    let geometry = object.get("geometry").unwrap_or(&Value::Null);
+    let polygons = geometry_polygons(geometry, &feature_ref, report)?;
+    Some(RawFeature {
+        index,
+        id,
+        properties,
+        polygons,
+    })
+}
+
+/// The polygons of a geometry, or `None` when the feature is skipped (with its message).
+fn geometry_polygons(
+    geometry: &Value,
+    feature_ref: &FeatureRef,
+    report: &mut ImportReport,
+) -> Option<Vec<RawPolygon>> {
+    let mut warnings = Vec::new();
+    match collect_polygons(geometry, &mut warnings, 0) {
+        Ok(polygons) if polygons.is_empty() => {
+            for w in warnings {
+                report.warn(Some(feature_ref.clone()), w);
+            }
+            None
+        }
+        Ok(polygons) => {
+            for w in warnings {
+                report.warn(Some(feature_ref.clone()), w);
+            }
+            Some(polygons)
+        }
+        Err(error) => {
+            for w in warnings {
+                report.warn(Some(feature_ref.clone()), w);
+            }
+            report.error(
+                Some(feature_ref.clone()),
+                format!("{error}; feature skipped"),
+            );
+            None
+        }
+    }
+}
+
+/// Depth guard for nested `GeometryCollections`.
+const MAX_NESTING: usize = 16;
+
+fn collect_polygons(
+    geometry: &Value,
+    warnings: &mut Vec<String>,
+    depth: usize,
+) -> Result<Vec<RawPolygon>, String> {
+    if geometry.is_null() {
+        warnings.push("has no geometry (null); skipped".to_owned());
+        return Ok(Vec::new());
+    }
+    let Value::Object(object) = geometry else {
+        return Err(format!(
+            "geometry is {}, not an object",
+            json_kind(geometry)
+        ));
+    };
+    let Some(kind) = object.get("type").and_then(Value::as_str) else {
+        return Err("geometry has no \"type\"".to_owned());
+    };
+    let coordinates = object.get("coordinates").unwrap_or(&Value::Null);
+    match kind {
+        "Polygon" => {
+            let polygon = read_polygon(coordinates, None, warnings)?;
+            if polygon.is_empty() {
+                warnings.push("empty Polygon (no coordinates); skipped".to_owned());
+                return Ok(Vec::new());
+            }
+            Ok(vec![polygon])
+        }
+        "MultiPolygon" => {
+            let Value::Array(parts) = coordinates else {
+                return Err("MultiPolygon \"coordinates\" is not an array".to_owned());
+            };
+            let mut polygons = Vec::with_capacity(parts.len());
+            for (i, part) in parts.iter().enumerate() {
+                let polygon = read_polygon(part, Some(i), warnings)?;
+                if !polygon.is_empty() {
+                    polygons.push(polygon);
+                }
+            }
+            if polygons.is_empty() {
+                warnings.push("empty MultiPolygon (no coordinates); skipped".to_owned());
+            }
+            Ok(polygons)
+        }
+        "GeometryCollection" => {
+            if depth >= MAX_NESTING {
+                return Err("GeometryCollections nested too deeply".to_owned());
+            }
+            let Some(Value::Array(members)) = object.get("geometries") else {
+                return Err("GeometryCollection without a \"geometries\" array".to_owned());
+            };
+            let mut polygons = Vec::new();
+            let mut other = 0;
+            for member in members {
+                let mut inner = Vec::new();
+                let found = collect_polygons(member, &mut inner, depth + 1)?;
+                if found.is_empty() {
+                    other += 1;
+                }
+                polygons.extend(found);
+            }
+            if other > 0 {
+                warnings.push(format!(
+                    "GeometryCollection: {other} member(s) that are not polygons ignored"
+                ));
+            }
+            if polygons.is_empty() {
+                warnings.push("GeometryCollection holds no polygon; skipped".to_owned());
+            }
+            Ok(polygons)
+        }
+        "Point" | "MultiPoint" | "LineString" | "MultiLineString" => {
+            warnings.push(format!("is a {kind}, not a polygon; skipped"));
+            Ok(Vec::new())
+        }
+        other => Err(format!(
+            "unknown geometry type \"{other}\"{}",
+            case_hint(other)
+        )),
+    }
+}
+
+/// Reads one polygon's rings; an empty array gives an empty polygon.
+fn read_polygon(
+    value: &Value,
+    part: Option<usize>,
+    warnings: &mut Vec<String>,
+) -> Result<RawPolygon, String> {
+    let where_part = part.map(|i| format!("part {i}, ")).unwrap_or_default();
+    let Value::Array(rings) = value else {
+        return Err(format!(
+            "{where_part}polygon coordinates are not an array of rings"
+        ));
+    };
+    let mut out = Vec::with_capacity(rings.len());
+    for (r, ring) in rings.iter().enumerate() {
+        let name = if r == 0 {
+            format!("{where_part}exterior ring")
+        } else {
+            format!("{where_part}hole {r}")
+        };
+        let Value::Array(positions) = ring else {
+            return Err(format!("{name} is not an array of positions"));
+        };
+        let mut points = Vec::with_capacity(positions.len() + 1);
+        for (p, position) in positions.iter().enumerate() {
+            points.push(read_position(position).map_err(|e| format!("{name}, position {p}: {e}"))?);
+        }
+        if points.is_empty() {
+            if r == 0 {
+                return Ok(Vec::new());
+            }
+            warnings.push(format!("{name} is empty; ignored"));
+            continue;
+        }
+        if points.first() != points.last() {
+            if let Some(&first) = points.first() {
+                points.push(first);
+            }
+            warnings.push(format!(
+                "{name} is not closed (first position ≠ last); closed it"
+            ));
+        }
+        if points.len() < 4 {
+            return Err(format!(
+                "{name} has {} positions; a linear ring needs at least 4 (3 corners and the closing position)",
+                points.len()
+            ));
+        }
+        out.push(points);
+    }
+    Ok(out)
+}
+
+fn read_position(value: &Value) -> Result<[f64; 2], String> {
+    let Value::Array(numbers) = value else {
+        return Err(format!("is {}, not a [lon, lat] array", json_kind(value)));
+    };
+    let (Some(x), Some(y)) = (numbers.first(), numbers.get(1)) else {
+        return Err(format!(
+            "has {} number(s); a position needs 2",
+            numbers.len()
+        ));
+    };
+    match (x.as_f64(), y.as_f64()) {
+        (Some(x), Some(y)) if x.is_finite() && y.is_finite() => Ok([x, y]),
+        _ => Err(format!("[{x}, {y}] is not a pair of numbers")),
+    }
+}
+
+/// Lon/lat files must be in range; projected-looking coordinates with no CRS are refused.
+fn check_coordinate_range(features: &[RawFeature], crs: &Crs) -> Result<(), RejectReason> {
+    if !crs.is_lon_lat() {
+        return Ok(());
+    }
+    for feature in features {
+        let out = feature
+            .polygons
+            .iter()
+            .flatten()
+            .flatten()
+            .find(|[x, y]| x.abs() > 540.0 || y.abs() > 90.0);
+        if let Some(&[x, y]) = out {
+            return Err(match crs {
+                Crs::LonLat { name } if name == "OGC:CRS84" => RejectReason::LooksProjected {
+                    feature: feature.index,
+                    x,
+                    y,
+                    guess: Crs::guess_projected(x, y),
+                },
+                _ => RejectReason::OutOfRange {
+                    crs: crs.label(),
+                    feature: feature.index,
+                    x,
+                    y,
+                },
+            });
+        }
+    }
+    Ok(())
+}
+
+fn reproject(polygons: &mut [RawPolygon], transform: &crate::crs::ToLonLat) -> Result<(), String> {
+    for point in polygons.iter_mut().flatten().flatten() {
+        let (lon, lat) = transform.apply(point[0], point[1])?;
+        if !(lon.is_finite() && lat.is_finite()) {
+            return Err(format!("position {point:?} has no lon/lat"));
+        }
+        *point = [lon, lat];
+    }
+    Ok(())
+}
+
+/// Makes each ring continuous across ±180° (every step under 180° of longitude) and keeps
+/// holes beside their exterior. Returns true when anything was changed.
+fn unwrap_antimeridian(polygons: &mut [RawPolygon]) -> bool {
+    let mut changed = false;
+    for polygon in polygons {
+        let mut exterior_start = None;
+        for ring in polygon.iter_mut() {
+            let mut previous: Option<f64> = None;
+            for point in ring.iter_mut() {
+                if let Some(prev) = previous {
+                    let shift = ((prev - point[0]) / 360.0).round() * 360.0;
+                    if shift != 0.0 {
+                        point[0] += shift;
+                        changed = true;
+                    }
+                }
+                previous = Some(point[0]);
+            }
+            // Move a hole by whole turns to lie beside its exterior.
+            let Some(first) = ring.first().map(|p| p[0]) else {
+                continue;
+            };
+            match exterior_start {
+                None => exterior_start = Some(first),
+                Some(start) => {
+                    let shift = ((start - first) / 360.0).round() * 360.0;
+                    if shift != 0.0 {
+                        for p in ring.iter_mut() {
+                            p[0] += shift;
+                        }
+                        changed = true;
+                    }
+                }
+            }
+        }
+    }
+    changed
+}

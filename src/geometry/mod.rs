@@ -1,0 +1,114 @@
+//! Geometry algorithms on lon/lat polygons: true (geodesic) area and validity.
+//!
+//! ```
+//! use geo::polygon;
+//! use parkland::geometry::geodesic_area_m2;
+//! // A 1°×1° cell at the equator on WGS84, wound either way.
+//! let cell = polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0), (x: 0.0, y: 1.0)];
+//! let area = geodesic_area_m2(&geo::MultiPolygon::new(vec![cell]));
+//! assert!((area - 12_308_778_361.5).abs() < 1.0);
+//! ```
+
+use geo::{LineString, MultiPolygon, Validation};
+use geographiclib_rs::{Geodesic, PolygonArea, Winding};
+use std::sync::LazyLock;
+
+static WGS84: LazyLock<Geodesic> = LazyLock::new(Geodesic::wgs84);
+
+/// Geodesic area of one ring on the WGS84 ellipsoid (Karney), whatever its winding.
+#[must_use]
+pub fn ring_area_m2(ring: &LineString<f64>) -> f64 {
+    let mut area = PolygonArea::new(&WGS84, Winding::CounterClockwise);
+    // The closing position repeats the first; PolygonArea closes the ring itself.
+    let n = ring.0.len().saturating_sub(usize::from(ring.is_closed()));
+    for c in ring.0.iter().take(n) {
+        area.add_point(c.y, c.x);
+    }
+    let (_perimeter, signed, _count) = area.compute(true);
+    signed.abs()
+}
+
+/// Geodesic area in m²: for each polygon |exterior| minus its holes, parts added up.
+///
+/// Winding is ignored (an area is never negative and a hole is always subtracted). Invalid
+/// polygons are measured as they are, as GDAL and pyproj do.
+#[must_use]
+pub fn geodesic_area_m2(geometry: &MultiPolygon<f64>) -> f64 {
+    geometry
+        .0
+        .iter()
+        .map(|polygon| {
+            ring_area_m2(polygon.exterior())
+                - polygon.interiors().iter().map(ring_area_m2).sum::<f64>()
+        })
+        .sum()
+}
+
+/// The first OGC validity problem of a geometry, in words, or `None` when it is valid.
+#[must_use]
+pub fn validity_problem(geometry: &MultiPolygon<f64>) -> Option<String> {
+    match geometry.0.as_slice() {
+        [single] => single.check_validation().err().map(|e| e.to_string()),
+        _ => geometry.check_validation().err().map(|e| e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{Polygon, polygon};
+
+    fn multi(p: Polygon<f64>) -> MultiPolygon<f64> {
+        MultiPolygon::new(vec![p])
+    }
+
+    #[test]
+    fn one_degree_cell_at_the_equator_is_the_wgs84_reference() {
+        let ccw = polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0), (x: 0.0, y: 1.0)];
+        let mut cw = ccw.clone();
+        cw.exterior_mut(|r| r.0.reverse());
+        for p in [ccw, cw] {
+            let area = geodesic_area_m2(&multi(p));
+            assert!((area - 12_308_778_361.469).abs() < 0.5, "{area}");
+        }
+    }
+
+    #[test]
+    fn holes_are_subtracted_whatever_their_winding() {
+        let shell = [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0), (0.0, 0.0)];
+        let hole = [
+            (0.25, 0.25),
+            (0.75, 0.25),
+            (0.75, 0.75),
+            (0.25, 0.75),
+            (0.25, 0.25),
+        ];
+        let hole_area = ring_area_m2(&LineString::from(hole.to_vec()));
+        for reverse in [false, true] {
+            let mut h = hole.to_vec();
+            if reverse {
+                h.reverse();
+            }
+            let p = Polygon::new(LineString::from(shell.to_vec()), vec![LineString::from(h)]);
+            let area = geodesic_area_m2(&multi(p));
+            assert!(
+                (area - (12_308_778_361.469 - hole_area)).abs() < 0.5,
+                "{area}"
+            );
+        }
+    }
+
+    #[test]
+    fn bowtie_is_flagged_invalid() {
+        let bowtie =
+            polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 1.0), (x: 1.0, y: 0.0), (x: 0.0, y: 1.0)];
+        let problem = validity_problem(&multi(bowtie));
+        assert!(
+            problem.is_some_and(|p| p.contains("intersect")),
+            "bowtie must be invalid"
+        );
+        let square =
+            polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0), (x: 0.0, y: 1.0)];
+        assert_eq!(validity_problem(&multi(square)), None);
+    }
+}

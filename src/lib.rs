@@ -1,0 +1,17 @@
+//! Parkland (园区土地管理): a desktop GIS for the land office of a county industrial park.
+//!
+//! The domain core (`geo_io`, `crs`, `geometry`, `model`, `spatial`, `stats`) knows no screen;
+//! the CLI (`cli`) and the window (`ui`, feature `gui`) are thin layers over it.
+
+pub mod cli;
+pub mod crs;
+pub mod geo_io;
+pub mod geometry;
+pub mod model;
+pub mod sample;
+pub mod spatial;
+pub mod stats;
+pub mod units;
+
+#[cfg(feature = "gui")]
+pub mod ui;

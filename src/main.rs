@@ -1,0 +1,42 @@
+//! The `parkland` binary: no subcommand opens the window; subcommands run the CLI.
+
+use clap::Parser as _;
+use parkland::cli::{Cli, run};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match &cli.command {
+        Some(command) => {
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            match run(command, &cli, &mut out) {
+                Ok(code) => code,
+                Err(error) => {
+                    eprintln!("error: {error:#}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        None => open_window(&cli),
+    }
+}
+
+#[cfg(feature = "gui")]
+fn open_window(cli: &Cli) -> ExitCode {
+    match parkland::ui::run(cli.districts.clone(), cli.parcels.clone()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(not(feature = "gui"))]
+fn open_window(_cli: &Cli) -> ExitCode {
+    eprintln!(
+        "error: this parkland was built without the window (feature `gui`); use a subcommand, see --help"
+    );
+    ExitCode::FAILURE
+}

@@ -1,0 +1,273 @@
+//! Districts and parcels built from imported features, and the park that holds them.
+
+use super::Lang;
+use crate::geo_io::{Import, ImportReport, ImportedFeature};
+use geo::{BoundingRect, Contains, InteriorPoint, MultiPolygon, Rect};
+use std::collections::HashSet;
+
+/// A district of "one park, three districts" (片区 / 工业区 / 新区).
+#[derive(Debug, Clone)]
+pub struct District {
+    /// Stable code, e.g. `LJ`.
+    pub code: String,
+    /// Chinese name, e.g. 两江工业区.
+    pub name: String,
+    /// English name.
+    pub name_en: String,
+    /// Lon/lat degrees.
+    pub geometry: MultiPolygon<f64>,
+    pub area_m2: f64,
+    pub valid: bool,
+}
+
+impl District {
+    fn from_feature(feature: ImportedFeature) -> Self {
+        let code = feature
+            .property_text("code")
+            .or_else(|| feature.id.clone())
+            .unwrap_or_else(|| format!("#{}", feature.index + 1));
+        let name = feature
+            .property_text("name")
+            .unwrap_or_else(|| code.clone());
+        let name_en = feature
+            .property_text("name_en")
+            .unwrap_or_else(|| name.clone());
+        Self {
+            code,
+            name,
+            name_en,
+            geometry: feature.geometry,
+            area_m2: feature.area_m2,
+            valid: feature.valid,
+        }
+    }
+
+    /// The name in the interface language.
+    #[must_use]
+    pub fn label(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.name,
+            Lang::En => &self.name_en,
+        }
+    }
+}
+
+/// Use status of a parcel as the parcel file records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ParcelStatus {
+    /// 在用
+    InUse,
+    /// 闲置
+    Idle,
+    /// 低效
+    LowEfficiency,
+    /// 已盘活
+    Revitalized,
+}
+
+impl ParcelStatus {
+    pub const ALL: [Self; 4] = [
+        Self::InUse,
+        Self::Idle,
+        Self::LowEfficiency,
+        Self::Revitalized,
+    ];
+
+    /// Stable code stored in files and databases.
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::InUse => "in_use",
+            Self::Idle => "idle",
+            Self::LowEfficiency => "low_efficiency",
+            Self::Revitalized => "revitalized",
+        }
+    }
+
+    #[must_use]
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Self::InUse, Lang::Zh) => "在用",
+            (Self::Idle, Lang::Zh) => "闲置",
+            (Self::LowEfficiency, Lang::Zh) => "低效",
+            (Self::Revitalized, Lang::Zh) => "已盘活",
+            (Self::InUse, Lang::En) => "In use",
+            (Self::Idle, Lang::En) => "Idle",
+            (Self::LowEfficiency, Lang::En) => "Low efficiency",
+            (Self::Revitalized, Lang::En) => "Revitalized",
+        }
+    }
+
+    /// Reads a Chinese label or a stable code.
+    #[must_use]
+    pub fn parse(text: &str) -> Option<Self> {
+        let text = text.trim();
+        Self::ALL.into_iter().find(|s| {
+            s.label(Lang::Zh) == text
+                || s.code() == text
+                || s.label(Lang::En).eq_ignore_ascii_case(text)
+        })
+    }
+
+    /// Idle or low-efficiency: what the ledger is about.
+    #[must_use]
+    pub fn is_idle_or_low(self) -> bool {
+        matches!(self, Self::Idle | Self::LowEfficiency)
+    }
+}
+
+/// A parcel (宗地) with its attributes and true area.
+#[derive(Debug, Clone)]
+pub struct Parcel {
+    /// 宗地编号; the feature's `id` or its position when the file has none.
+    pub parcel_no: String,
+    /// District code, from the file or from the district that contains the parcel.
+    pub district: Option<String>,
+    pub holder: Option<String>,
+    pub land_use: Option<String>,
+    /// `YYYY-MM-DD` as in the file.
+    pub supplied_on: Option<String>,
+    pub status: Option<ParcelStatus>,
+    /// Lon/lat degrees.
+    pub geometry: MultiPolygon<f64>,
+    pub area_m2: f64,
+    pub valid: bool,
+    /// Position in the source file.
+    pub feature_index: usize,
+}
+
+impl Parcel {
+    fn from_feature(feature: ImportedFeature, report: &mut ImportReport) -> Self {
+        let status = feature.property_text("status").and_then(|text| {
+            let status = ParcelStatus::parse(&text);
+            if status.is_none() {
+                report.messages.push(crate::geo_io::Message {
+                    level: crate::geo_io::Level::Warning,
+                    feature: Some(feature.feature_ref()),
+                    text: format!("unknown status \"{text}\" (expected 在用, 闲置, 低效 or 已盘活); left blank"),
+                });
+            }
+            status
+        });
+        Self {
+            parcel_no: feature
+                .property_text("parcel_no")
+                .or_else(|| feature.id.clone())
+                .unwrap_or_else(|| format!("#{}", feature.index + 1)),
+            district: feature.property_text("district"),
+            holder: feature.property_text("holder"),
+            land_use: feature.property_text("land_use"),
+            supplied_on: feature.property_text("supplied_on"),
+            status,
+            area_m2: feature.area_m2,
+            valid: feature.valid,
+            feature_index: feature.index,
+            geometry: feature.geometry,
+        }
+    }
+
+    /// True when the parcel file marks it 闲置 or 低效.
+    #[must_use]
+    pub fn is_idle_or_low(&self) -> bool {
+        self.status.is_some_and(ParcelStatus::is_idle_or_low)
+    }
+}
+
+/// Districts and parcels loaded together, with the reports of their files.
+#[derive(Debug, Clone, Default)]
+pub struct Park {
+    pub districts: Vec<District>,
+    pub parcels: Vec<Parcel>,
+    pub district_report: Option<ImportReport>,
+    pub parcel_report: Option<ImportReport>,
+}
+
+impl Park {
+    /// Builds a park from imported district and parcel files. Parcels without a `district`
+    /// property are assigned to the district containing their interior point.
+    #[must_use]
+    pub fn from_imports(districts: Option<Import>, parcels: Option<Import>) -> Self {
+        let mut park = Self::default();
+        if let Some(import) = districts {
+            park.set_districts(import);
+        }
+        if let Some(import) = parcels {
+            park.set_parcels(import);
+        }
+        park
+    }
+
+    /// Replaces the districts.
+    pub fn set_districts(&mut self, import: Import) {
+        self.districts = import
+            .features
+            .into_iter()
+            .map(District::from_feature)
+            .collect();
+        self.district_report = Some(import.report);
+        self.assign_missing_districts();
+    }
+
+    /// Replaces the parcels; duplicate parcel numbers are reported.
+    pub fn set_parcels(&mut self, import: Import) {
+        let mut report = import.report;
+        let parcels: Vec<Parcel> = import
+            .features
+            .into_iter()
+            .map(|f| Parcel::from_feature(f, &mut report))
+            .collect();
+        let mut seen = HashSet::new();
+        for parcel in &parcels {
+            if !seen.insert(parcel.parcel_no.as_str()) {
+                report.messages.push(crate::geo_io::Message {
+                    level: crate::geo_io::Level::Warning,
+                    feature: Some(crate::geo_io::FeatureRef {
+                        index: parcel.feature_index,
+                        id: Some(parcel.parcel_no.clone()),
+                    }),
+                    text: format!("parcel number {} is used more than once", parcel.parcel_no),
+                });
+            }
+        }
+        self.parcels = parcels;
+        self.parcel_report = Some(report);
+        self.assign_missing_districts();
+    }
+
+    fn assign_missing_districts(&mut self) {
+        let Self {
+            districts, parcels, ..
+        } = self;
+        for parcel in parcels.iter_mut().filter(|p| p.district.is_none()) {
+            let Some(point) = parcel.geometry.interior_point() else {
+                continue;
+            };
+            parcel.district = districts
+                .iter()
+                .find(|d| d.geometry.contains(&point))
+                .map(|d| d.code.clone());
+        }
+    }
+
+    /// The district with a code.
+    #[must_use]
+    pub fn district(&self, code: &str) -> Option<&District> {
+        self.districts.iter().find(|d| d.code == code)
+    }
+
+    /// Lon/lat bounds of everything loaded.
+    #[must_use]
+    pub fn bounds(&self) -> Option<Rect<f64>> {
+        self.districts
+            .iter()
+            .map(|d| &d.geometry)
+            .chain(self.parcels.iter().map(|p| &p.geometry))
+            .filter_map(BoundingRect::bounding_rect)
+            .reduce(|a, b| {
+                Rect::new(
+                    geo::coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
+                    geo::coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
+                )
+            })
+    }
+}

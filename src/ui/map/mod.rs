@@ -1,0 +1,315 @@
+//! The map: camera, prepared layers, and the widget that draws them and turns pointer input
+//! into pan, zoom, hover and click.
+
+pub mod camera;
+pub mod layer;
+
+pub use camera::Camera;
+pub use layer::MapLayer;
+
+use crate::crs::web_mercator;
+use crate::model::{Lang, Park};
+use crate::ui::theme;
+use egui::emath::TSTransform;
+use egui::{Align2, Color32, FontId, Mesh, Pos2, Rect, Sense, Shape, Stroke, Ui, pos2, vec2};
+
+/// What the map shows, as chosen in the layer list.
+#[derive(Debug, Clone, Copy)]
+pub struct MapStyle {
+    pub show_districts: bool,
+    pub show_parcels: bool,
+    pub lang: Lang,
+}
+
+/// What happened on the map this frame.
+#[derive(Debug)]
+pub struct MapOutput {
+    /// Parcel under the pointer.
+    pub hovered: Option<usize>,
+    /// `Some(hit)` when the map was clicked: the parcel clicked, or `None` for empty ground.
+    pub clicked: Option<Option<usize>>,
+    /// Lon/lat under the pointer.
+    pub cursor_lon_lat: Option<(f64, f64)>,
+    /// Where the map is on screen.
+    pub rect: Rect,
+}
+
+/// Screen transform of local layer coordinates for a camera and view rectangle.
+#[must_use]
+pub fn ui_from_local(layer: &MapLayer, camera: &Camera, rect: Rect) -> TSTransform {
+    let scaling = (1.0 / camera.m_per_point) as f32;
+    let center_local = layer.local_from_world(camera.center);
+    TSTransform {
+        scaling,
+        translation: rect.center().to_vec2() - center_local.to_vec2() * scaling,
+    }
+}
+
+/// Draws the map filling the available space and handles its input.
+pub fn map_ui(
+    ui: &mut Ui,
+    layer: &MapLayer,
+    park: &Park,
+    camera: &mut Camera,
+    style: MapStyle,
+    selected: Option<usize>,
+    hovered: Option<usize>,
+) -> MapOutput {
+    let (response, painter) = ui.allocate_painter(ui.available_size(), Sense::click_and_drag());
+    let name = match style.lang {
+        Lang::Zh => "地图",
+        Lang::En => "Map",
+    };
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Canvas, true, name));
+    let rect = response.rect;
+
+    // Input: drag pans, wheel or pinch zooms about the cursor.
+    if response.dragged_by(egui::PointerButton::Primary)
+        || response.dragged_by(egui::PointerButton::Middle)
+    {
+        camera.pan(response.drag_delta());
+    }
+    if response.hovered() {
+        let (scroll, zoom) = ui.input(|i| (i.smooth_scroll_delta.y, i.zoom_delta()));
+        let factor = f64::from(zoom) * (f64::from(scroll) * 0.003).exp();
+        if (factor - 1.0).abs() > 1e-6
+            && let Some(anchor) = response.hover_pos()
+        {
+            camera.zoom_about(anchor, factor, rect);
+        }
+    }
+
+    let mut output = MapOutput {
+        hovered: None,
+        clicked: None,
+        cursor_lon_lat: None,
+        rect,
+    };
+    if let Some(pos) = response.hover_pos() {
+        let world = camera.world_from_ui(pos, rect);
+        output.cursor_lon_lat = Some(web_mercator::to_lon_lat(world[0], world[1]));
+        if style.show_parcels {
+            output.hovered = layer.parcel_index.hit(world);
+        }
+    }
+    if response.clicked() {
+        let hit = response.interact_pointer_pos().and_then(|pos| {
+            style
+                .show_parcels
+                .then(|| layer.parcel_index.hit(camera.world_from_ui(pos, rect)))
+                .flatten()
+        });
+        output.clicked = Some(hit);
+    }
+
+    // Drawing.
+    painter.rect_filled(rect, 0.0, theme::MAP_BACKGROUND);
+    let transform = ui_from_local(layer, camera, rect);
+    let to_ui = |p: Pos2| transform * p;
+    if style.show_districts {
+        painter.add(transformed(&layer.districts.fill, transform));
+    }
+    if style.show_parcels {
+        painter.add(transformed(&layer.parcels.fill, transform));
+        // Outlines once parcels are big enough on screen to tell apart.
+        if camera.m_per_point < 8.0 {
+            let (min, max) = camera.visible_world(rect);
+            let stroke = Stroke::new(0.6, theme::PARCEL_OUTLINE);
+            for i in layer.parcel_index.in_rect(min, max) {
+                for ring in layer.parcels.outlines.get(i).into_iter().flatten() {
+                    painter.add(Shape::closed_line(
+                        ring.iter().map(|&p| to_ui(p)).collect(),
+                        stroke,
+                    ));
+                }
+            }
+        }
+    }
+    if style.show_districts {
+        for (i, rings) in layer.districts.outlines.iter().enumerate() {
+            let stroke = Stroke::new(2.0, theme::district_outline(i));
+            for ring in rings {
+                painter.add(Shape::closed_line(
+                    ring.iter().map(|&p| to_ui(p)).collect(),
+                    stroke,
+                ));
+            }
+        }
+    }
+    if style.show_parcels {
+        for (index, fill, outline) in [
+            (hovered, theme::HOVER_FILL, theme::HOVER_OUTLINE),
+            (selected, theme::SELECTED_FILL, theme::SELECTED_OUTLINE),
+        ] {
+            if let Some(index) = index {
+                highlight(&painter, &layer.parcels, index, transform, fill, outline);
+            }
+        }
+        parcel_labels(&painter, layer, park, camera, transform);
+    }
+    if style.show_districts {
+        for (i, district) in park.districts.iter().enumerate() {
+            if let Some(Some(anchor)) = layer.districts.anchors.get(i) {
+                halo_text(
+                    &painter,
+                    to_ui(*anchor),
+                    district.label(style.lang),
+                    FontId::proportional(18.0),
+                    theme::district_outline(i),
+                );
+            }
+        }
+    }
+    let center_lat = web_mercator::to_lon_lat(camera.center[0], camera.center[1]).1;
+    scale_bar(&painter, rect, camera, center_lat);
+    north_arrow(&painter, rect);
+    output
+}
+
+fn transformed(mesh: &Mesh, transform: TSTransform) -> Shape {
+    let mut mesh = mesh.clone();
+    mesh.transform(transform);
+    Shape::mesh(mesh)
+}
+
+fn highlight(
+    painter: &egui::Painter,
+    shapes: &layer::ShapeLayer,
+    index: usize,
+    transform: TSTransform,
+    fill: Color32,
+    outline: Color32,
+) {
+    let Some(range) = shapes.triangles.get(index) else {
+        return;
+    };
+    let mut mesh = Mesh::default();
+    for &i in shapes.fill.indices.get(range.clone()).unwrap_or_default() {
+        if let Some(v) = shapes.fill.vertices.get(i as usize) {
+            let n = mesh.vertices.len() as u32;
+            mesh.colored_vertex(transform * v.pos, fill);
+            mesh.indices.push(n);
+        }
+    }
+    painter.add(Shape::mesh(mesh));
+    for ring in shapes.outlines.get(index).into_iter().flatten() {
+        painter.add(Shape::closed_line(
+            ring.iter().map(|&p| transform * p).collect(),
+            Stroke::new(2.5, outline),
+        ));
+    }
+}
+
+/// Parcel numbers where a parcel is wide enough on screen, skipping labels that would overlap.
+fn parcel_labels(
+    painter: &egui::Painter,
+    layer: &MapLayer,
+    park: &Park,
+    camera: &Camera,
+    transform: TSTransform,
+) {
+    let rect = painter.clip_rect();
+    let (min, max) = camera.visible_world(rect);
+    let mut placed: Vec<Rect> = Vec::new();
+    let font = FontId::proportional(11.0);
+    for i in layer.parcel_index.in_rect(min, max) {
+        let (Some(parcel), Some(Some(anchor)), Some(width_m)) = (
+            park.parcels.get(i),
+            layer.parcels.anchors.get(i),
+            layer.parcels.widths_m.get(i),
+        ) else {
+            continue;
+        };
+        if width_m / camera.m_per_point < 48.0 {
+            continue;
+        }
+        let galley =
+            painter.layout_no_wrap(parcel.parcel_no.clone(), font.clone(), theme::LABEL_TEXT);
+        let label_rect = Align2::CENTER_CENTER.anchor_size(transform * *anchor, galley.size());
+        if !rect.contains_rect(label_rect) || placed.iter().any(|r| r.intersects(label_rect)) {
+            continue;
+        }
+        placed.push(label_rect.expand(2.0));
+        painter.galley(label_rect.min, galley, theme::LABEL_TEXT);
+    }
+}
+
+fn halo_text(painter: &egui::Painter, pos: Pos2, text: &str, font: FontId, color: Color32) {
+    let galley = painter.layout_no_wrap(text.to_owned(), font, color);
+    let rect = Align2::CENTER_CENTER.anchor_size(pos, galley.size());
+    painter.rect_filled(rect.expand2(vec2(4.0, 1.0)), 4.0, theme::LABEL_HALO);
+    painter.galley(rect.min, galley, color);
+}
+
+/// A scale bar of a round ground length about 120 points long.
+fn scale_bar(painter: &egui::Painter, rect: Rect, camera: &Camera, lat: f64) {
+    let ground_per_point = camera.m_per_point * web_mercator::ground_per_projected(lat);
+    let (metres, points) = nice_scale_length(ground_per_point, 120.0);
+    let start = rect.left_bottom() + vec2(16.0, -18.0);
+    let end = start + vec2(points, 0.0);
+    let stroke = Stroke::new(2.0, theme::SCALE_BAR);
+    painter.line_segment([start, end], stroke);
+    for x in [start, end] {
+        painter.line_segment([x, x - vec2(0.0, 6.0)], stroke);
+    }
+    let text = if metres >= 1000.0 {
+        format!("{} km", metres / 1000.0)
+    } else {
+        format!("{metres} m")
+    };
+    painter.text(
+        pos2(f32::midpoint(start.x, end.x), start.y - 4.0),
+        Align2::CENTER_BOTTOM,
+        text,
+        FontId::proportional(12.0),
+        theme::SCALE_BAR,
+    );
+}
+
+/// The largest 1-2-5 × 10^k ground length that fits in `max_points`, and its length in points.
+#[must_use]
+pub fn nice_scale_length(ground_per_point: f64, max_points: f64) -> (f64, f32) {
+    let max_m = ground_per_point * max_points;
+    let magnitude = 10f64.powf(max_m.log10().floor());
+    let metres = [5.0, 2.0, 1.0]
+        .into_iter()
+        .map(|f| f * magnitude)
+        .find(|&m| m <= max_m)
+        .unwrap_or(magnitude);
+    (metres, (metres / ground_per_point) as f32)
+}
+
+fn north_arrow(painter: &egui::Painter, rect: Rect) {
+    let tip = rect.right_top() + vec2(-28.0, 14.0);
+    let color = theme::SCALE_BAR;
+    painter.add(Shape::convex_polygon(
+        vec![tip, tip + vec2(8.0, 22.0), tip + vec2(0.0, 16.0)],
+        color,
+        Stroke::NONE,
+    ));
+    painter.add(Shape::convex_polygon(
+        vec![tip, tip + vec2(0.0, 16.0), tip + vec2(-8.0, 22.0)],
+        Color32::WHITE,
+        Stroke::new(1.0, color),
+    ));
+    painter.text(
+        tip + vec2(0.0, 26.0),
+        Align2::CENTER_TOP,
+        "N",
+        FontId::proportional(12.0),
+        color,
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::nice_scale_length;
+
+    #[test]
+    fn scale_bar_lengths_are_round() {
+        let (m, points) = nice_scale_length(3.0, 120.0);
+        assert!((m - 200.0).abs() < 1e-9 && (points - 66.666).abs() < 0.01);
+        let (m, _) = nice_scale_length(50.0, 120.0);
+        assert!((m - 5000.0).abs() < 1e-9);
+    }
+}

@@ -1,0 +1,56 @@
+//! The window (feature `gui`): a thin layer over the core. The app shell keeps persisted
+//! state apart from runtime state; buttons produce [`app::Command`]s applied at the end of
+//! the frame.
+
+pub mod app;
+pub mod map;
+mod panels;
+pub mod theme;
+
+pub use app::ParklandApp;
+
+use std::path::PathBuf;
+
+/// The embedded CJK font (Noto Sans CJK SC subset, SIL OFL 1.1; see `assets/OFL.txt`).
+pub const CJK_FONT: &[u8] = include_bytes!("../../assets/NotoSansSC-Subset.otf");
+
+/// Registers the CJK font as a fallback of both families; call once per context.
+pub fn install_fonts(ctx: &egui::Context) {
+    let mut fonts = egui::FontDefinitions::default();
+    fonts.font_data.insert(
+        "noto_sans_sc".to_owned(),
+        std::sync::Arc::new(egui::FontData::from_static(CJK_FONT)),
+    );
+    for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
+        fonts
+            .families
+            .entry(family)
+            .or_default()
+            .push("noto_sans_sc".to_owned());
+    }
+    ctx.set_fonts(fonts);
+}
+
+/// Opens the window: the given files, or the embedded sample park.
+pub fn run(districts: Option<PathBuf>, parcels: Option<PathBuf>) -> anyhow::Result<()> {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Parkland 园区土地管理")
+            .with_app_id("parkland")
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([640.0, 400.0])
+            .with_drag_and_drop(true),
+        ..eframe::NativeOptions::default()
+    };
+    eframe::run_native(
+        "parkland",
+        options,
+        Box::new(move |cc| {
+            Ok(Box::new(ParklandApp::new(
+                cc,
+                app::Startup { districts, parcels },
+            )))
+        }),
+    )
+    .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
+}

@@ -1,0 +1,147 @@
+//! The `parkland` binary: output and exit codes.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn parkland(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_parkland"))
+        .args(args)
+        .current_dir(std::env::temp_dir())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run parkland: {e}"))
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn repo_file(path: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join(path)
+        .display()
+        .to_string()
+}
+
+fn scratch(name: &str, contents: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("parkland-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.join(name);
+    std::fs::write(&path, contents).unwrap_or_else(|e| panic!("{e}"));
+    path.display().to_string()
+}
+
+#[test]
+fn check_json_reports_each_file_on_its_own_line() {
+    let good = repo_file("sample_parcels/districts.geojson");
+    let bad = scratch(
+        "broken.geojson",
+        "{\"type\": \"Polygon\",\n \"coordinates\" [] }",
+    );
+    let output = parkland(&["check", "--json", &good, &bad]);
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "a rejected file gives exit code 2"
+    );
+    let text = stdout(&output);
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["status"], "ok");
+    assert_eq!(lines[0]["features_read"], 3);
+    assert_eq!(lines[0]["parcels_loaded"], 3);
+    assert_eq!(lines[0]["skipped"], 0);
+    assert_eq!(lines[0]["invalid_geometries"], 0);
+    assert_eq!(lines[0]["crs"], "OGC:CRS84");
+    let area = lines[0]["area_m2"].as_f64().unwrap_or_default();
+    assert!((area - 11_230_000.0).abs() < 11_230_000.0 * 0.005, "{area}");
+    assert_eq!(lines[1]["status"], "rejected");
+    assert_eq!(lines[1]["file"], bad.as_str());
+    let message = lines[1]["messages"][0]["text"].as_str().unwrap_or_default();
+    assert!(message.contains("line 2"), "{message}");
+    assert_eq!(lines[1]["messages"][0]["level"], "error");
+}
+
+#[test]
+fn check_exits_zero_and_reports_warnings_in_text() {
+    let warn = scratch(
+        "open-ring.geojson",
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","id":"A-1","properties":{},"geometry":{"type":"Polygon","coordinates":[[[107,33],[107.01,33],[107.01,33.01],[107,33.01]]]}},{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[107,33]}}]}"#,
+    );
+    let output = parkland(&["check", &warn]);
+    assert_eq!(output.status.code(), Some(0));
+    let text = stdout(&output);
+    assert!(text.contains("loaded with warnings"), "{text}");
+    assert!(
+        text.contains("2 features read, 1 loaded, 1 skipped"),
+        "{text}"
+    );
+    assert!(
+        text.contains("feature 0 (id A-1)") && text.contains("not closed"),
+        "{text}"
+    );
+    assert!(
+        text.contains("feature 1") && text.contains("Point"),
+        "{text}"
+    );
+    assert!(text.contains("亩"), "{text}");
+}
+
+#[test]
+fn summary_json_has_the_documented_keys_and_the_sample_figures() {
+    let output = parkland(&["summary", "--json"]);
+    assert_eq!(output.status.code(), Some(0));
+    let summary: serde_json::Value =
+        serde_json::from_str(&stdout(&output)).unwrap_or_else(|e| panic!("{e}"));
+    let districts = summary["districts"].as_array().cloned().unwrap_or_default();
+    assert_eq!(districts.len(), 3);
+    for d in &districts {
+        for key in [
+            "code",
+            "name",
+            "area_m2",
+            "parcels",
+            "parcel_area_m2",
+            "idle_parcels",
+            "idle_area_m2",
+        ] {
+            assert!(d.get(key).is_some(), "district lacks {key}: {d}");
+        }
+    }
+    let total = &summary["total"];
+    assert_eq!(total["idle_parcels"], 13);
+    let idle_mu = total["idle_area_m2"].as_f64().unwrap_or_default() * 15.0 / 10_000.0;
+    assert!((idle_mu - 536.0).abs() < 5.36, "{idle_mu}");
+    let km2 = total["area_m2"].as_f64().unwrap_or_default() / 1e6;
+    assert!((km2 - 11.23).abs() < 0.0562, "{km2}");
+}
+
+#[test]
+fn summary_reads_files_from_disk_and_text_shows_districts() {
+    let output = parkland(&[
+        "summary",
+        "--districts",
+        &repo_file("sample_parcels/districts.geojson"),
+        "--parcels",
+        &repo_file("sample_parcels/parcels.geojson"),
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    let text = stdout(&output);
+    for name in ["梁产城新区", "两江工业区", "吴溪工业区", "园区合计"] {
+        assert!(text.contains(name), "{name} missing from\n{text}");
+    }
+}
+
+#[test]
+fn summary_with_a_rejected_file_exits_2_naming_it() {
+    let bad = scratch("empty.geojson", "");
+    let output = parkland(&["summary", "--parcels", &bad]);
+    assert_eq!(output.status.code(), Some(2));
+    let text = stdout(&output);
+    assert!(
+        text.contains("empty.geojson") && text.contains("empty"),
+        "{text}"
+    );
+}

@@ -1,0 +1,20 @@
+//! One integration-test binary, one module per area.
+
+mod cli;
+mod corpus;
+mod import;
+mod sample;
+#[cfg(feature = "gui")]
+mod ui;
+
+/// Whether tests that need something outside the repository must fail instead of skipping.
+#[must_use]
+pub fn strict() -> bool {
+    std::env::var("PARKLAND_STRICT").is_ok_and(|v| v == "1")
+}
+
+/// Skips a test with a clear message, or fails it under `PARKLAND_STRICT=1`.
+pub fn skip_or_fail(why: &str) {
+    assert!(!strict(), "PARKLAND_STRICT=1 and {why}");
+    eprintln!("SKIPPED: {why}");
+}

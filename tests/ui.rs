@@ -1,0 +1,136 @@
+//! The window, driven headless with `egui_kittest`: no GPU, no display.
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use parkland::ui::app::{Command, LayerKind, Startup};
+use parkland::ui::{ParklandApp, install_fonts};
+
+fn harness() -> Harness<'static, ParklandApp> {
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .with_context_setup(install_fonts)
+        .build_eframe(|cc| ParklandApp::new(cc, Startup::default()));
+    harness.run_steps(3);
+    harness
+}
+
+fn click_at(harness: &mut Harness<'_, ParklandApp>, pos: egui::Pos2) {
+    harness.hover_at(pos);
+    for pressed in [true, false] {
+        harness.event(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::NONE,
+        });
+    }
+    harness.run_steps(3);
+}
+
+#[test]
+fn clicking_a_parcel_on_the_map_shows_it_in_the_panel() {
+    let mut harness = harness();
+    let park = &harness.state().park;
+    assert_eq!(park.districts.len(), 3);
+    // The first idle parcel: click its interior point on the map.
+    let Some(index) = park
+        .parcels
+        .iter()
+        .position(parkland::model::Parcel::is_idle_or_low)
+    else {
+        panic!("the sample has idle parcels");
+    };
+    let parcel_no = park.parcels[index].parcel_no.clone();
+    let Some(pos) = harness.state().parcel_ui_pos(index) else {
+        panic!("the map was laid out");
+    };
+    assert!(
+        harness.get_by_label("地图").rect().contains(pos),
+        "parcel is in view"
+    );
+    assert_eq!(harness.state().selected, None);
+    click_at(&mut harness, pos);
+    assert_eq!(harness.state().selected, Some(index));
+    harness.get_by_label(&parcel_no);
+    harness.get_by_label("宗地编号");
+    // The holder and the area in 亩 are shown too.
+    let holder = harness.state().park.parcels[index]
+        .holder
+        .clone()
+        .unwrap_or_default();
+    harness.get_by_label(&holder);
+
+    // Escape clears the selection.
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(2);
+    assert_eq!(harness.state().selected, None);
+}
+
+#[test]
+fn clicking_empty_ground_clears_the_selection() {
+    let mut harness = harness();
+    let Some(pos) = harness.state().parcel_ui_pos(0) else {
+        panic!("laid out")
+    };
+    click_at(&mut harness, pos);
+    assert_eq!(harness.state().selected, Some(0));
+    let map = harness.get_by_label("地图").rect();
+    click_at(&mut harness, map.left_top() + egui::vec2(5.0, 40.0));
+    assert_eq!(harness.state().selected, None);
+}
+
+#[test]
+fn a_rejected_file_is_reported_and_the_map_keeps_its_parcels() {
+    let mut harness = harness();
+    let before = harness.state().park.parcels.len();
+    let path = std::env::temp_dir().join(format!("parkland-ui-{}-lfs.geojson", std::process::id()));
+    std::fs::write(
+        &path,
+        "version https://git-lfs.github.com/spec/v1\noid sha256:00\nsize 1\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    harness
+        .state_mut()
+        .send(Command::Open(LayerKind::Parcels, path.clone()));
+    harness.run_steps(3);
+    assert_eq!(harness.state().park.parcels.len(), before);
+    assert_eq!(harness.state().notices.len(), 1);
+    harness.get_by_label_contains("Git LFS pointer");
+    harness.get_by_label("关闭").click();
+    harness.run_steps(2);
+    assert!(harness.state().notices.is_empty());
+}
+
+#[test]
+fn language_switch_changes_the_panels_to_english() {
+    let mut harness = harness();
+    harness.get_by_label("语言").click();
+    harness.run_steps(2);
+    harness.get_by_label("English").click();
+    harness.run_steps(3);
+    harness.get_by_label("Layers");
+    harness.get_by_label("Map");
+    assert!(harness.query_by_label("图层").is_none());
+}
+
+#[test]
+fn home_key_fits_the_park_after_zooming() {
+    let mut harness = harness();
+    let fitted = harness.state().state.camera.map(|c| c.m_per_point);
+    let map = harness.get_by_label("地图").rect();
+    harness.hover_at(map.center());
+    harness.event(egui::Event::Zoom(4.0));
+    harness.run_steps(3);
+    let zoomed = harness.state().state.camera.map(|c| c.m_per_point);
+    assert!(zoomed < fitted.map(|m| m / 2.0), "{zoomed:?} vs {fitted:?}");
+    harness.key_press(egui::Key::Home);
+    harness.run_steps(3);
+    let back = harness
+        .state()
+        .state
+        .camera
+        .map(|c| c.m_per_point)
+        .unwrap_or_default();
+    let fitted = fitted.unwrap_or_default();
+    assert!((back - fitted).abs() < fitted * 1e-6, "{back} vs {fitted}");
+}
