@@ -6,6 +6,8 @@ mod import;
 mod sample;
 #[cfg(feature = "gui")]
 mod ui;
+#[cfg(feature = "gui")]
+mod window;
 
 /// Whether tests that need something outside the repository must fail instead of skipping.
 #[must_use]

@@ -134,3 +134,50 @@ fn home_key_fits_the_park_after_zooming() {
     let fitted = fitted.unwrap_or_default();
     assert!((back - fitted).abs() < fitted * 1e-6, "{back} vs {fitted}");
 }
+
+/// A file dropped on the window, as the windowing integration would hand it to egui.
+#[derive(Debug)]
+struct Dropped(std::path::PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn dropped_files_replace_the_right_layer() {
+    let mut harness = harness();
+    let parcels =
+        std::env::temp_dir().join(format!("parkland-ui-{}-plots.geojson", std::process::id()));
+    std::fs::write(
+        &parcels,
+        r#"{"type":"FeatureCollection","features":[
+        {"type":"Feature","properties":{"parcel_no":"T-1","status":"闲置"},"geometry":{"type":"Polygon","coordinates":[[[106.99,33.0],[106.991,33.0],[106.991,33.001],[106.99,33.001],[106.99,33.0]]]}},
+        {"type":"Feature","properties":{"parcel_no":"T-2","status":"在用"},"geometry":{"type":"Polygon","coordinates":[[[106.992,33.0],[106.993,33.0],[106.993,33.001],[106.992,33.001],[106.992,33.0]]]}}]}"#,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    harness
+        .input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(parcels)));
+    harness.run_steps(3);
+    let park = &harness.state().park;
+    assert_eq!(park.parcels.len(), 2, "the parcel layer was replaced");
+    assert_eq!(park.districts.len(), 3, "the districts were kept");
+    assert!(harness.state().notices.is_empty());
+
+    let districts = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("sample_parcels/districts.geojson");
+    harness
+        .input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(districts)));
+    harness.run_steps(3);
+    let park = &harness.state().park;
+    assert_eq!((park.districts.len(), park.parcels.len()), (3, 2));
+    assert_eq!(park.parcels[0].parcel_no, "T-1");
+}

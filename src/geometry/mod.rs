@@ -9,7 +9,11 @@
 //! assert!((area - 12_308_778_361.5).abs() < 1.0);
 //! ```
 
-use geo::{LineString, MultiPolygon, Validation};
+mod validity;
+
+pub use validity::{ring_self_intersects, validity_problem};
+
+use geo::{LineString, MultiPolygon};
 use geographiclib_rs::{Geodesic, PolygonArea, Winding};
 use std::sync::LazyLock;
 
@@ -42,15 +46,6 @@ pub fn geodesic_area_m2(geometry: &MultiPolygon<f64>) -> f64 {
                 - polygon.interiors().iter().map(ring_area_m2).sum::<f64>()
         })
         .sum()
-}
-
-/// The first OGC validity problem of a geometry, in words, or `None` when it is valid.
-#[must_use]
-pub fn validity_problem(geometry: &MultiPolygon<f64>) -> Option<String> {
-    match geometry.0.as_slice() {
-        [single] => single.check_validation().err().map(|e| e.to_string()),
-        _ => geometry.check_validation().err().map(|e| e.to_string()),
-    }
 }
 
 #[cfg(test)]

@@ -87,6 +87,8 @@ impl ParklandApp {
     #[must_use]
     pub fn new(cc: &eframe::CreationContext<'_>, startup: Startup) -> Self {
         install_fonts(&cc.egui_ctx);
+        // A map reads best on a light page, as in QGIS.
+        cc.egui_ctx.set_theme(egui::Theme::Light);
         let state: PersistedState = cc
             .storage
             .and_then(|s| eframe::get_value(s, eframe::APP_KEY))

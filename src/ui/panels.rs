@@ -123,17 +123,16 @@ pub fn layers_ui(ui: &mut Ui, state: &mut PersistedState, park: &Park) {
     ui.separator();
 
     ui.heading(tr(lang, "片区", "Districts"));
-    egui::Grid::new("districts")
-        .num_columns(3)
-        .striped(true)
-        .show(ui, |ui| {
-            for (i, district) in park.districts.iter().enumerate() {
+    egui::Grid::new("districts").num_columns(2).show(ui, |ui| {
+        for (i, district) in park.districts.iter().enumerate() {
+            ui.horizontal(|ui| {
                 swatch(ui, theme::district_outline(i));
                 ui.label(district.label(lang));
-                ui.label(format!("{:.2} km²", km2_from_m2(district.area_m2)));
-                ui.end_row();
-            }
-        });
+            });
+            ui.label(format!("{:.2} km²", km2_from_m2(district.area_m2)));
+            ui.end_row();
+        }
+    });
     let total: f64 = park.districts.iter().map(|d| d.area_m2).sum();
     ui.label(format!(
         "{} {:.2} km²",
@@ -143,15 +142,17 @@ pub fn layers_ui(ui: &mut Ui, state: &mut PersistedState, park: &Park) {
     ui.separator();
 
     ui.heading(tr(lang, "图例：宗地状态", "Legend: parcel status"));
-    egui::Grid::new("legend").num_columns(4).show(ui, |ui| {
+    egui::Grid::new("legend").num_columns(3).show(ui, |ui| {
         let row = |ui: &mut Ui, status: Option<ParcelStatus>, label: &str| {
             let parcels = park.parcels.iter().filter(|p| p.status == status);
             let (count, area) = parcels.fold((0, 0.0), |(n, a), p| (n + 1, a + p.area_m2));
             if status.is_none() && count == 0 {
                 return;
             }
-            swatch(ui, theme::status_fill(status));
-            ui.label(label);
+            ui.horizontal(|ui| {
+                swatch(ui, theme::status_fill(status));
+                ui.label(label);
+            });
             ui.label(format!("{count}"));
             ui.label(format!(
                 "{} {}",

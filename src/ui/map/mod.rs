@@ -136,6 +136,25 @@ pub fn map_ui(
             }
         }
     }
+    // District names always show; parcel numbers fill the room they leave.
+    let district_labels: Vec<(Rect, std::sync::Arc<egui::Galley>)> = if style.show_districts {
+        park.districts
+            .iter()
+            .enumerate()
+            .filter_map(|(i, district)| {
+                let anchor = (*layer.districts.anchors.get(i)?)?;
+                let galley = painter.layout_no_wrap(
+                    district.label(style.lang).to_owned(),
+                    FontId::proportional(18.0),
+                    theme::district_outline(i),
+                );
+                let label_rect = Align2::CENTER_CENTER.anchor_size(to_ui(anchor), galley.size());
+                Some((label_rect, galley))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     if style.show_parcels {
         for (index, fill, outline) in [
             (hovered, theme::HOVER_FILL, theme::HOVER_OUTLINE),
@@ -145,20 +164,15 @@ pub fn map_ui(
                 highlight(&painter, &layer.parcels, index, transform, fill, outline);
             }
         }
-        parcel_labels(&painter, layer, park, camera, transform);
+        let taken = district_labels
+            .iter()
+            .map(|(r, _)| r.expand2(vec2(6.0, 3.0)))
+            .collect();
+        parcel_labels(&painter, layer, park, camera, transform, taken);
     }
-    if style.show_districts {
-        for (i, district) in park.districts.iter().enumerate() {
-            if let Some(Some(anchor)) = layer.districts.anchors.get(i) {
-                halo_text(
-                    &painter,
-                    to_ui(*anchor),
-                    district.label(style.lang),
-                    FontId::proportional(18.0),
-                    theme::district_outline(i),
-                );
-            }
-        }
+    for (label_rect, galley) in district_labels {
+        painter.rect_filled(label_rect.expand2(vec2(4.0, 1.0)), 4.0, theme::LABEL_HALO);
+        painter.galley(label_rect.min, galley, theme::LABEL_TEXT);
     }
     let center_lat = web_mercator::to_lon_lat(camera.center[0], camera.center[1]).1;
     scale_bar(&painter, rect, camera, center_lat);
@@ -207,10 +221,10 @@ fn parcel_labels(
     park: &Park,
     camera: &Camera,
     transform: TSTransform,
+    mut placed: Vec<Rect>,
 ) {
     let rect = painter.clip_rect();
     let (min, max) = camera.visible_world(rect);
-    let mut placed: Vec<Rect> = Vec::new();
     let font = FontId::proportional(11.0);
     for i in layer.parcel_index.in_rect(min, max) {
         let (Some(parcel), Some(Some(anchor)), Some(width_m)) = (
@@ -232,13 +246,6 @@ fn parcel_labels(
         placed.push(label_rect.expand(2.0));
         painter.galley(label_rect.min, galley, theme::LABEL_TEXT);
     }
-}
-
-fn halo_text(painter: &egui::Painter, pos: Pos2, text: &str, font: FontId, color: Color32) {
-    let galley = painter.layout_no_wrap(text.to_owned(), font, color);
-    let rect = Align2::CENTER_CENTER.anchor_size(pos, galley.size());
-    painter.rect_filled(rect.expand2(vec2(4.0, 1.0)), 4.0, theme::LABEL_HALO);
-    painter.galley(rect.min, galley, color);
 }
 
 /// A scale bar of a round ground length about 120 points long.

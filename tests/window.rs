@@ -1,0 +1,123 @@
+//! The real window under Xvfb: it opens on the sample park and draws the districts.
+//! Needs `Xvfb` and `ImageMagick`'s `import`; skips without them (fails under `PARKLAND_STRICT=1`).
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Kills a child process when dropped, so a failing test leaves nothing running.
+struct Reaper(Child);
+
+impl Drop for Reaper {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn have(program: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
+}
+
+/// Screenshot of the root window as (width, height, RGB bytes), via a binary PPM.
+fn screenshot(display: &str) -> Option<(usize, usize, Vec<u8>)> {
+    let output = Command::new("import")
+        .args([
+            "-display", display, "-window", "root", "-depth", "8", "ppm:-",
+        ])
+        .output()
+        .ok()?;
+    let data = output.stdout;
+    // P6\n<w> <h>\n<max>\n<rgb...>
+    let mut fields = Vec::new();
+    let mut pos = 0;
+    while fields.len() < 4 {
+        while data.get(pos)?.is_ascii_whitespace() {
+            pos += 1;
+        }
+        let start = pos;
+        while !data.get(pos)?.is_ascii_whitespace() {
+            pos += 1;
+        }
+        fields.push(String::from_utf8_lossy(data.get(start..pos)?).into_owned());
+    }
+    let (width, height) = (fields[1].parse().ok()?, fields[2].parse().ok()?);
+    let pixels = data.get(pos + 1..)?.to_vec();
+    (fields[0] == "P6" && pixels.len() == width * height * 3).then_some((width, height, pixels))
+}
+
+fn count_near(pixels: &[u8], rgb: [u8; 3]) -> usize {
+    pixels
+        .chunks_exact(3)
+        .filter(|p| p.iter().zip(rgb).all(|(a, b)| a.abs_diff(b) <= 4))
+        .count()
+}
+
+#[test]
+fn real_window_opens_on_the_sample_park() {
+    if !have("Xvfb") || !have("import") {
+        crate::skip_or_fail("Xvfb or ImageMagick's import is not installed");
+        return;
+    }
+    let display = format!(":{}", 100 + std::process::id() % 800);
+    let xvfb = Command::new("Xvfb")
+        .args([
+            display.as_str(),
+            "-screen",
+            "0",
+            "1280x800x24",
+            "-nolisten",
+            "tcp",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start Xvfb: {e}"));
+    let _xvfb = Reaper(xvfb);
+    std::thread::sleep(Duration::from_millis(800));
+
+    // A fresh HOME so that no remembered view or window size is used.
+    let home = std::env::temp_dir().join(format!("parkland-window-{}", std::process::id()));
+    std::fs::create_dir_all(&home).unwrap_or_else(|e| panic!("{e}"));
+    let app = Command::new(env!("CARGO_BIN_EXE_parkland"))
+        .env("DISPLAY", &display)
+        .env("HOME", &home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env_remove("WAYLAND_DISPLAY")
+        .current_dir(Path::new("/"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start parkland: {e}"));
+    let mut app = Reaper(app);
+
+    // The three district fills and the in-use parcel fill (colours from ui::theme).
+    let expected = [
+        [0xcf, 0xe3, 0xf5],
+        [0xd5, 0xee, 0xd0],
+        [0xf8, 0xe0, 0xc4],
+        [0x9d, 0xb4, 0xcc],
+    ];
+    let deadline = Instant::now() + Duration::from_mins(1);
+    let mut last = Vec::new();
+    while Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(500));
+        if let Ok(Some(status)) = app.0.try_wait() {
+            let mut stderr = String::new();
+            if let Some(mut err) = app.0.stderr.take() {
+                let _ = std::io::Read::read_to_string(&mut err, &mut stderr);
+            }
+            panic!("parkland exited with {status}: {stderr}");
+        }
+        let Some((width, height, pixels)) = screenshot(&display) else {
+            continue;
+        };
+        assert_eq!((width, height), (1280, 800));
+        last = expected.iter().map(|&c| count_near(&pixels, c)).collect();
+        if last.iter().all(|&n| n > 500) {
+            return;
+        }
+    }
+    panic!("the map never showed all district and parcel colours (pixel counts {last:?})");
+}
