@@ -5,8 +5,10 @@
 
 pub mod cli;
 pub mod crs;
+pub mod export;
 pub mod geo_io;
 pub mod geometry;
+pub mod ledger;
 pub mod model;
 pub mod sample;
 pub mod spatial;

@@ -3,9 +3,17 @@
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
+/// Runs the binary with a private data folder, so that the default ledger is a new one.
 fn parkland(args: &[&str]) -> Output {
+    let home = std::env::temp_dir().join(format!(
+        "parkland-cli-home-{}-{}",
+        std::process::id(),
+        args.join("_").len()
+    ));
     Command::new(env!("CARGO_BIN_EXE_parkland"))
         .args(args)
+        .env("HOME", &home)
+        .env("XDG_DATA_HOME", home.join("data"))
         .current_dir(std::env::temp_dir())
         .output()
         .unwrap_or_else(|e| panic!("cannot run parkland: {e}"))
@@ -143,5 +151,160 @@ fn summary_with_a_rejected_file_exits_2_naming_it() {
     assert!(
         text.contains("empty.geojson") && text.contains("empty"),
         "{text}"
+    );
+}
+
+#[test]
+fn summary_json_adds_the_sample_ledger() {
+    let ledger = scratch("summary-ledger.sqlite", "");
+    std::fs::remove_file(&ledger).unwrap_or_else(|e| panic!("{e}"));
+    let output = parkland(&["summary", "--json", "--ledger", &ledger]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(&stdout(&output)).unwrap_or_else(|e| panic!("{e}"));
+    let ledger = &summary["ledger"];
+    assert_eq!(ledger["entries"], 13);
+    let mu = |key: &str| ledger[key].as_f64().unwrap_or_default() * 15.0 / 10_000.0;
+    assert!((mu("idle_area_m2") - 536.0).abs() < 5.36, "{ledger}");
+    assert!((mu("revitalized_land_m2") - 120.0).abs() < 1e-6, "{ledger}");
+    assert!(
+        (ledger["revitalized_building_m2"]
+            .as_f64()
+            .unwrap_or_default()
+            - 44_000.0)
+            .abs()
+            < 1e-6
+    );
+    assert!(
+        ledger["by_method"]["返租共管"]
+            .as_u64()
+            .is_some_and(|n| n > 0),
+        "{ledger}"
+    );
+    assert!(
+        ledger["by_progress"]["已盘活"]
+            .as_u64()
+            .is_some_and(|n| n > 0),
+        "{ledger}"
+    );
+}
+
+#[test]
+fn ledger_add_validates_like_the_form_and_writes_nothing_on_bad_input() {
+    let ledger = scratch("add-ledger.sqlite", "");
+    std::fs::remove_file(&ledger).unwrap_or_else(|e| panic!("{e}"));
+    let count = |ledger: &str| {
+        let output = parkland(&["ledger", "list", "--json", "--ledger", ledger]);
+        serde_json::from_str::<serde_json::Value>(&stdout(&output))
+            .ok()
+            .and_then(|v| v.as_array().map(Vec::len))
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        count(&ledger),
+        13,
+        "a new ledger with the sample park gets the sample ledger"
+    );
+
+    // Revitalized with no revitalized area: refused beside its flag, exit 2, nothing written.
+    let bad = parkland(&[
+        "ledger",
+        "add",
+        "--ledger",
+        &ledger,
+        "--parcel",
+        "LJ-2304",
+        "--kind",
+        "低效用地",
+        "--method",
+        "返租共管",
+        "--progress",
+        "已盘活",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stdout(&bad).contains("--revitalized-land-mu"),
+        "{}",
+        stdout(&bad)
+    );
+    let unknown = parkland(&[
+        "ledger",
+        "add",
+        "--ledger",
+        &ledger,
+        "--parcel",
+        "XX-9999",
+        "--kind",
+        "idle_land",
+        "--progress",
+        "pending",
+    ]);
+    assert_eq!(unknown.status.code(), Some(2));
+    let bad_method = parkland(&[
+        "ledger",
+        "add",
+        "--ledger",
+        &ledger,
+        "--parcel",
+        "LJ-2304",
+        "--kind",
+        "低效用地",
+        "--method",
+        "卖掉",
+        "--progress",
+        "处置中",
+    ]);
+    assert_eq!(bad_method.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&bad_method.stderr).contains("返租共管"),
+        "lists the choices"
+    );
+    assert_eq!(count(&ledger), 13);
+
+    let good = parkland(&[
+        "ledger",
+        "add",
+        "--ledger",
+        &ledger,
+        "--parcel",
+        "LJ-2304",
+        "--kind",
+        "low_efficiency",
+        "--subtype",
+        "建而未投",
+        "--method",
+        "返租共管",
+        "--method",
+        "合作共建",
+        "--progress",
+        "已盘活",
+        "--revitalized-land-mu",
+        "12.5",
+        "--revitalized-building-m2",
+        "3000",
+        "--operator",
+        "张三",
+    ]);
+    assert_eq!(
+        good.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&good),
+        String::from_utf8_lossy(&good.stderr)
+    );
+    assert_eq!(count(&ledger), 14);
+    let history = parkland(&[
+        "ledger", "history", "LJ-2304", "--json", "--ledger", &ledger,
+    ]);
+    let events: serde_json::Value = serde_json::from_str(&stdout(&history)).unwrap_or_default();
+    assert_eq!(events[0]["operator"], "张三");
+    assert_eq!(
+        events[0]["after"]["methods"],
+        serde_json::json!(["leaseback_co_management", "joint_development"])
     );
 }

@@ -3,6 +3,7 @@
 mod cli;
 mod corpus;
 mod import;
+mod ledger;
 mod sample;
 #[cfg(feature = "gui")]
 mod ui;

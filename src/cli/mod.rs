@@ -2,7 +2,8 @@
 //! can capture the output, and all using the same core as the window.
 
 mod check;
-mod summary;
+pub mod ledger;
+pub mod summary;
 
 use clap::{Parser, Subcommand};
 use std::io::Write;
@@ -23,6 +24,9 @@ pub struct Cli {
     /// Parcel polygons (`GeoJSON`) to open in the window instead of the sample park.
     #[arg(long, global = true, value_name = "FILE")]
     pub parcels: Option<PathBuf>,
+    /// The ledger file (SQLite); default: ledger.sqlite in the platform data folder.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub ledger: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -31,6 +35,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Per-district parcel counts and areas, idle and low-efficiency land, and park totals.
     Summary(summary::SummaryArgs),
+    /// The idle and low-efficiency land ledger (台账).
+    Ledger(ledger::LedgerArgs),
 }
 
 /// Runs a subcommand, writing its report to `out`. Returns the process exit code.
@@ -38,6 +44,7 @@ pub fn run(command: &Command, cli: &Cli, out: &mut dyn Write) -> anyhow::Result<
     match command {
         Command::Check(args) => check::run(args, out),
         Command::Summary(args) => summary::run(args, cli, out),
+        Command::Ledger(args) => ledger::run(args, cli, out),
     }
 }
 

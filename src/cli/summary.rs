@@ -2,9 +2,10 @@
 
 use super::{Cli, EXIT_REJECTED, group_thousands};
 use crate::geo_io::{Import, read_geojson_file};
+use crate::model::Lang;
 use crate::model::Park;
 use crate::sample;
-use crate::stats::park_summary;
+use crate::stats::{ledger_summary, method_counts, park_summary, progress_counts};
 use crate::units::{km2_from_m2, mu_from_m2};
 use anyhow::Context as _;
 use std::io::Write;
@@ -42,8 +43,19 @@ pub fn run(args: &SummaryArgs, cli: &Cli, out: &mut dyn Write) -> anyhow::Result
         }
     };
     let summary = park_summary(&park);
+    let ledger = match super::ledger::open_ledger(cli, &park) {
+        Ok(ledger) => ledger_summary(&ledger.list()?),
+        Err(error) => {
+            writeln!(out, "error: {error}")?;
+            return Ok(ExitCode::from(EXIT_REJECTED));
+        }
+    };
     if args.json {
-        serde_json::to_writer(&mut *out, &summary).context("writing the summary")?;
+        let mut value = serde_json::to_value(&summary).context("writing the summary")?;
+        if let Some(object) = value.as_object_mut() {
+            object.insert("ledger".to_owned(), serde_json::to_value(&ledger)?);
+        }
+        serde_json::to_writer(&mut *out, &value)?;
         writeln!(out)?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -76,6 +88,31 @@ pub fn run(args: &SummaryArgs, cli: &Cli, out: &mut dyn Write) -> anyhow::Result
         group_thousands(mu_from_m2(total.parcel_area_m2), 2),
         total.idle_parcels,
         group_thousands(mu_from_m2(total.idle_area_m2), 2)
+    )?;
+    writeln!(
+        out,
+        "\n台账 ledger: {} cases, {} 亩 idle; revitalized {} 亩 land, {} m² factory floor",
+        ledger.entries,
+        group_thousands(mu_from_m2(ledger.idle_area_m2), 2),
+        group_thousands(mu_from_m2(ledger.revitalized_land_m2), 2),
+        group_thousands(ledger.revitalized_building_m2, 0)
+    )?;
+    let nonzero = |rows: Vec<(&str, usize)>| {
+        rows.into_iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(label, n)| format!("{label} {n}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    writeln!(
+        out,
+        "  by method:   {}",
+        nonzero(method_counts(&ledger, Lang::Zh))
+    )?;
+    writeln!(
+        out,
+        "  by progress: {}",
+        nonzero(progress_counts(&ledger, Lang::Zh))
     )?;
     for report in [&park.district_report, &park.parcel_report]
         .into_iter()

@@ -1,8 +1,80 @@
-//! The park's things: districts, parcels, and their enumerations with stable codes and
-//! Chinese/English labels.
+//! The park's things: districts, parcels, ledger cases, and their enumerations with stable
+//! codes and Chinese/English labels.
 
+/// An enumeration stored by stable code and shown with a Chinese or English label.
+///
+/// Generates `ALL`, `code()`, `label(lang)`, `parse(text)` (code, Chinese or English label)
+/// and serde as the code.
+macro_rules! coded_enum {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident {
+            $($(#[$vmeta:meta])* $variant:ident => ($code:literal, $zh:literal, $en:literal)),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        $vis enum $name {
+            $($(#[$vmeta])* $variant),+
+        }
+
+        impl $name {
+            /// Every value, in display order.
+            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
+
+            /// Stable code stored in files and databases.
+            #[must_use]
+            pub fn code(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $code),+
+                }
+            }
+
+            /// Label in the interface language.
+            #[must_use]
+            pub fn label(self, lang: $crate::model::Lang) -> &'static str {
+                match lang {
+                    $crate::model::Lang::Zh => match self { $(Self::$variant => $zh),+ },
+                    $crate::model::Lang::En => match self { $(Self::$variant => $en),+ },
+                }
+            }
+
+            /// Reads a stable code, a Chinese label or an English label.
+            #[must_use]
+            pub fn parse(text: &str) -> Option<Self> {
+                let text = text.trim();
+                Self::ALL.iter().copied().find(|v| {
+                    v.code() == text
+                        || v.label($crate::model::Lang::Zh) == text
+                        || v.label($crate::model::Lang::En).eq_ignore_ascii_case(text)
+                })
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.code())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+                Self::parse(&text).ok_or_else(|| {
+                    serde::de::Error::custom(format!(concat!("unknown ", stringify!($name), " {:?}"), text))
+                })
+            }
+        }
+    };
+}
+
+mod ledger;
 mod park;
 
+pub use ledger::{
+    AREA_TOLERANCE, CauseClass, DisposalMethod, Field, FieldError, IdleKind, IdleSubtype,
+    LedgerEntry, Progress,
+};
 pub use park::{District, Parcel, ParcelStatus, Park};
 
 /// Interface language. Chinese is the default; the UI has an English switch.

@@ -52,63 +52,21 @@ impl District {
     }
 }
 
-/// Use status of a parcel as the parcel file records it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ParcelStatus {
-    /// 在用
-    InUse,
-    /// 闲置
-    Idle,
-    /// 低效
-    LowEfficiency,
-    /// 已盘活
-    Revitalized,
+coded_enum! {
+    /// Use status of a parcel as the parcel file records it.
+    pub enum ParcelStatus {
+        /// 在用
+        InUse => ("in_use", "在用", "In use"),
+        /// 闲置
+        Idle => ("idle", "闲置", "Idle"),
+        /// 低效
+        LowEfficiency => ("low_efficiency", "低效", "Low efficiency"),
+        /// 已盘活
+        Revitalized => ("revitalized", "已盘活", "Revitalized"),
+    }
 }
 
 impl ParcelStatus {
-    pub const ALL: [Self; 4] = [
-        Self::InUse,
-        Self::Idle,
-        Self::LowEfficiency,
-        Self::Revitalized,
-    ];
-
-    /// Stable code stored in files and databases.
-    #[must_use]
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::InUse => "in_use",
-            Self::Idle => "idle",
-            Self::LowEfficiency => "low_efficiency",
-            Self::Revitalized => "revitalized",
-        }
-    }
-
-    #[must_use]
-    pub fn label(self, lang: Lang) -> &'static str {
-        match (self, lang) {
-            (Self::InUse, Lang::Zh) => "在用",
-            (Self::Idle, Lang::Zh) => "闲置",
-            (Self::LowEfficiency, Lang::Zh) => "低效",
-            (Self::Revitalized, Lang::Zh) => "已盘活",
-            (Self::InUse, Lang::En) => "In use",
-            (Self::Idle, Lang::En) => "Idle",
-            (Self::LowEfficiency, Lang::En) => "Low efficiency",
-            (Self::Revitalized, Lang::En) => "Revitalized",
-        }
-    }
-
-    /// Reads a Chinese label or a stable code.
-    #[must_use]
-    pub fn parse(text: &str) -> Option<Self> {
-        let text = text.trim();
-        Self::ALL.into_iter().find(|s| {
-            s.label(Lang::Zh) == text
-                || s.code() == text
-                || s.label(Lang::En).eq_ignore_ascii_case(text)
-        })
-    }
-
     /// Idle or low-efficiency: what the ledger is about.
     #[must_use]
     pub fn is_idle_or_low(self) -> bool {

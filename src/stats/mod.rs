@@ -1,8 +1,10 @@
 //! Pure aggregations over the park, returning plain rows shared by the CLI, the window and
 //! (later) the exports, so that every screen shows the same figures.
 
-use crate::model::Park;
+use crate::ledger::StoredEntry;
+use crate::model::{DisposalMethod, Lang, Park, Progress};
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// Figures for one district.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -78,4 +80,82 @@ pub fn park_summary(park: &Park) -> ParkSummary {
         idle_area_m2: idle.map(|p| p.area_m2).sum(),
     };
     ParkSummary { districts, total }
+}
+
+/// Ledger figures: what `parkland summary` prints under `"ledger"`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LedgerSummary {
+    /// Cases that are not deleted.
+    pub entries: usize,
+    /// Idle land in the cases.
+    pub idle_area_m2: f64,
+    pub revitalized_land_m2: f64,
+    pub revitalized_building_m2: f64,
+    /// Cases per disposal method (Chinese label → count; a case may use several methods).
+    pub by_method: BTreeMap<String, usize>,
+    /// Cases per progress (Chinese label → count).
+    pub by_progress: BTreeMap<String, usize>,
+}
+
+/// Aggregates ledger cases.
+#[must_use]
+pub fn ledger_summary(entries: &[StoredEntry]) -> LedgerSummary {
+    let live = || entries.iter().filter(|e| !e.deleted).map(|e| &e.entry);
+    let mut by_method = BTreeMap::new();
+    let mut by_progress = BTreeMap::new();
+    for entry in live() {
+        for method in &entry.methods {
+            *by_method
+                .entry(method.label(Lang::Zh).to_owned())
+                .or_insert(0) += 1;
+        }
+        *by_progress
+            .entry(entry.progress.label(Lang::Zh).to_owned())
+            .or_insert(0) += 1;
+    }
+    LedgerSummary {
+        entries: live().count(),
+        idle_area_m2: live().map(|e| e.idle_land_m2).sum(),
+        revitalized_land_m2: live().map(|e| e.revitalized_land_m2).sum(),
+        revitalized_building_m2: live().map(|e| e.revitalized_building_m2).sum(),
+        by_method,
+        by_progress,
+    }
+}
+
+/// Methods and progress values in display order, with their counts (zeros included), for
+/// tables and charts.
+#[must_use]
+pub fn method_counts(summary: &LedgerSummary, lang: Lang) -> Vec<(&'static str, usize)> {
+    DisposalMethod::ALL
+        .iter()
+        .map(|m| {
+            (
+                m.label(lang),
+                summary
+                    .by_method
+                    .get(m.label(Lang::Zh))
+                    .copied()
+                    .unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+/// Progress values in display order with their counts.
+#[must_use]
+pub fn progress_counts(summary: &LedgerSummary, lang: Lang) -> Vec<(&'static str, usize)> {
+    Progress::ALL
+        .iter()
+        .map(|p| {
+            (
+                p.label(lang),
+                summary
+                    .by_progress
+                    .get(p.label(Lang::Zh))
+                    .copied()
+                    .unwrap_or(0),
+            )
+        })
+        .collect()
 }

@@ -161,7 +161,7 @@ pub fn layers_ui(ui: &mut Ui, state: &mut PersistedState, park: &Park) {
             ));
             ui.end_row();
         };
-        for status in ParcelStatus::ALL {
+        for &status in ParcelStatus::ALL {
             row(ui, Some(status), status.label(lang));
         }
         row(ui, None, tr(lang, "未注明", "Not given"));

@@ -1,0 +1,385 @@
+//! `parkland ledger list|add|history|backup|export`: the disposal ledger from the command line.
+
+use super::{Cli, EXIT_REJECTED, group_thousands};
+use crate::export::{LedgerTable, write_ledger_csv, write_ledger_xlsx};
+use crate::ledger::{Ledger, LedgerError, default_operator};
+use crate::model::{
+    CauseClass, DisposalMethod, IdleKind, IdleSubtype, Lang, LedgerEntry, Park, Progress,
+};
+use crate::units::{m2_from_mu, mu_from_m2};
+use anyhow::Context as _;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, clap::Args)]
+pub struct LedgerArgs {
+    #[command(subcommand)]
+    pub command: LedgerCommand,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum LedgerCommand {
+    /// The ledger's cases.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Register a case for a parcel; every field as a flag. Nothing is written on bad input.
+    Add(Box<AddArgs>),
+    /// Every change to the cases of a parcel, newest first.
+    History {
+        parcel_no: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Copy the ledger to FILE (SQLite online backup).
+    Backup { file: PathBuf },
+    /// The ledger in the county's column order, as xlsx and/or CSV (UTF-8 with BOM).
+    Export {
+        #[arg(long, value_name = "FILE")]
+        xlsx: Option<PathBuf>,
+        #[arg(long, value_name = "FILE")]
+        csv: Option<PathBuf>,
+    },
+    /// Writes cases in a loop, printing each id once committed (crash tests).
+    #[command(hide = true)]
+    Stress {
+        #[arg(long, default_value_t = 1_000_000)]
+        count: usize,
+    },
+}
+
+fn enum_parser<T: Copy + Send + Sync + 'static>(
+    parse: fn(&str) -> Option<T>,
+    all: &'static [T],
+    label: fn(T) -> &'static str,
+) -> impl Fn(&str) -> Result<T, String> + Clone + Send + Sync + 'static {
+    move |text: &str| {
+        parse(text).ok_or_else(|| {
+            let choices: Vec<&str> = all.iter().map(|v| label(*v)).collect();
+            format!("\"{text}\" is not one of: {}", choices.join(", "))
+        })
+    }
+}
+
+fn kind(text: &str) -> Result<IdleKind, String> {
+    enum_parser(IdleKind::parse, IdleKind::ALL, |v| v.label(Lang::Zh))(text)
+}
+fn subtype(text: &str) -> Result<IdleSubtype, String> {
+    enum_parser(IdleSubtype::parse, IdleSubtype::ALL, |v| v.label(Lang::Zh))(text)
+}
+fn cause(text: &str) -> Result<CauseClass, String> {
+    enum_parser(CauseClass::parse, CauseClass::ALL, |v| v.label(Lang::Zh))(text)
+}
+fn method(text: &str) -> Result<DisposalMethod, String> {
+    enum_parser(DisposalMethod::parse, DisposalMethod::ALL, |v| {
+        v.label(Lang::Zh)
+    })(text)
+}
+fn progress(text: &str) -> Result<Progress, String> {
+    enum_parser(Progress::parse, Progress::ALL, |v| v.label(Lang::Zh))(text)
+}
+fn date(text: &str) -> Result<jiff::civil::Date, String> {
+    text.parse()
+        .map_err(|e| format!("\"{text}\" is not a date YYYY-MM-DD ({e})"))
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AddArgs {
+    /// 宗地编号 of a parcel in the loaded park.
+    #[arg(long = "parcel", value_name = "PARCEL_NO")]
+    pub parcel_no: String,
+    /// 类型: 闲置土地, 低效用地, 闲置厂房 (or `idle_land`, `low_efficiency`, `idle_factory`).
+    #[arg(long, value_parser = kind)]
+    pub kind: IdleKind,
+    /// e.g. 未按期动工满一年, 开发不足, 供而未用, 用而未尽, 建而未投, 投而未达, 亩均效益低.
+    #[arg(long, value_parser = subtype)]
+    pub subtype: Option<IdleSubtype>,
+    /// 闲置原因: 政府原因, 企业原因, 司法查封, 其他.
+    #[arg(long, value_parser = cause, default_value = "企业原因")]
+    pub cause: CauseClass,
+    #[arg(long, default_value = "")]
+    pub cause_text: String,
+    /// 处置方式 (repeat for several), e.g. 返租共管.
+    #[arg(long = "method", value_parser = method)]
+    pub methods: Vec<DisposalMethod>,
+    /// What 其他 means when it is a method.
+    #[arg(long, default_value = "")]
+    pub method_other: String,
+    /// 处置进度: 待认定, 已认定, 处置中, 已处置, 已盘活, 暂缓, 核销.
+    #[arg(long, value_parser = progress)]
+    pub progress: Progress,
+    /// Idle land (亩); defaults to the parcel's area.
+    #[arg(long)]
+    pub idle_land_mu: Option<f64>,
+    #[arg(long, default_value_t = 0.0)]
+    pub idle_building_m2: f64,
+    #[arg(long, default_value_t = 0.0)]
+    pub revitalized_land_mu: f64,
+    #[arg(long, default_value_t = 0.0)]
+    pub revitalized_building_m2: f64,
+    #[arg(long, value_parser = date)]
+    pub identified_on: Option<jiff::civil::Date>,
+    #[arg(long, value_parser = date)]
+    pub agreed_start_on: Option<jiff::civil::Date>,
+    #[arg(long, value_parser = date)]
+    pub idle_since: Option<jiff::civil::Date>,
+    #[arg(long, value_parser = date)]
+    pub deadline: Option<jiff::civil::Date>,
+    #[arg(long, value_parser = date)]
+    pub completed_on: Option<jiff::civil::Date>,
+    /// 引进项目.
+    #[arg(long, default_value = "")]
+    pub new_project: String,
+    /// 投资 (万元).
+    #[arg(long, default_value_t = 0.0)]
+    pub investment: f64,
+    /// 责任单位.
+    #[arg(long, default_value = "")]
+    pub responsible_unit: String,
+    #[arg(long, default_value = "")]
+    pub notes: String,
+    /// Who is making the change (default: the OS user).
+    #[arg(long)]
+    pub operator: Option<String>,
+}
+
+/// Opens the ledger named by `--ledger` (or the default one), seeding the sample ledger into
+/// a new ledger when the sample park is in use.
+pub fn open_ledger(cli: &Cli, park: &Park) -> Result<Ledger, LedgerError> {
+    let path = cli
+        .ledger
+        .clone()
+        .unwrap_or_else(crate::ledger::default_path);
+    let mut ledger = Ledger::open(&path)?;
+    if cli.parcels.is_none() {
+        ledger.seed_sample(park, &default_operator())?;
+    }
+    Ok(ledger)
+}
+
+pub fn run(args: &LedgerArgs, cli: &Cli, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
+    let park = match super::summary::load_park(cli) {
+        Ok(park) => park,
+        Err(rejected) => {
+            writeln!(out, "error: {rejected}")?;
+            return Ok(ExitCode::from(EXIT_REJECTED));
+        }
+    };
+    let mut ledger = match open_ledger(cli, &park) {
+        Ok(ledger) => ledger,
+        Err(error) => {
+            writeln!(out, "error: {error}")?;
+            return Ok(ExitCode::from(EXIT_REJECTED));
+        }
+    };
+    match &args.command {
+        LedgerCommand::List { json } => list(&ledger, *json, out),
+        LedgerCommand::Add(add_args) => add(&mut ledger, &park, add_args, out),
+        LedgerCommand::History { parcel_no, json } => history(&ledger, parcel_no, *json, out),
+        LedgerCommand::Backup { file } => {
+            ledger
+                .backup_to(file)
+                .with_context(|| format!("backing up to {}", file.display()))?;
+            writeln!(out, "ledger backed up to {}", file.display())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        LedgerCommand::Export { xlsx, csv } => {
+            if xlsx.is_none() && csv.is_none() {
+                writeln!(out, "error: give --xlsx FILE and/or --csv FILE")?;
+                return Ok(ExitCode::from(EXIT_REJECTED));
+            }
+            let table = LedgerTable::new(&ledger.list()?, &park);
+            for (path, write) in [
+                (
+                    xlsx,
+                    write_ledger_xlsx as fn(&LedgerTable, &std::path::Path) -> anyhow::Result<()>,
+                ),
+                (csv, write_ledger_csv),
+            ] {
+                if let Some(path) = path {
+                    write(&table, path)?;
+                    writeln!(
+                        out,
+                        "wrote {} ({} cases)",
+                        path.display(),
+                        table.rows.len() - 1
+                    )?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        LedgerCommand::Stress { count } => stress(&mut ledger, &park, *count, out),
+    }
+}
+
+fn list(ledger: &Ledger, json: bool, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
+    let entries = ledger.list()?;
+    if json {
+        let rows: Vec<serde_json::Value> = entries
+            .iter()
+            .map(|s| {
+                let mut value = serde_json::to_value(&s.entry).unwrap_or_default();
+                if let Some(object) = value.as_object_mut() {
+                    object.insert("id".into(), s.id.into());
+                    object.insert("version".into(), s.version.into());
+                    object.insert("updated_at".into(), s.updated_at.clone().into());
+                    object.insert("updated_by".into(), s.updated_by.clone().into());
+                }
+                value
+            })
+            .collect();
+        serde_json::to_writer(&mut *out, &rows)?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(
+        out,
+        "{:>4} {:<9} {:<5} {:<8} {:<6} {:>9} {:>9} {:>9}  方式",
+        "id", "宗地编号", "片区", "类型", "进度", "面积亩", "盘活亩", "盘活㎡"
+    )?;
+    for s in &entries {
+        let e = &s.entry;
+        writeln!(
+            out,
+            "{:>4} {:<9} {:<5} {:<8} {:<6} {:>9.2} {:>9.2} {:>9}  {}",
+            s.id,
+            e.parcel_no,
+            e.district.as_deref().unwrap_or("-"),
+            e.kind.label(Lang::Zh),
+            e.progress.label(Lang::Zh),
+            mu_from_m2(e.idle_land_m2),
+            mu_from_m2(e.revitalized_land_m2),
+            group_thousands(e.revitalized_building_m2, 0),
+            e.methods
+                .iter()
+                .map(|m| m.label(Lang::Zh))
+                .collect::<Vec<_>>()
+                .join("、")
+        )?;
+    }
+    writeln!(out, "{} cases", entries.len())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn add(
+    ledger: &mut Ledger,
+    park: &Park,
+    args: &AddArgs,
+    out: &mut dyn Write,
+) -> anyhow::Result<ExitCode> {
+    let Some(parcel) = park.parcels.iter().find(|p| p.parcel_no == args.parcel_no) else {
+        writeln!(
+            out,
+            "error: --parcel: no parcel {} in the loaded park",
+            args.parcel_no
+        )?;
+        return Ok(ExitCode::from(EXIT_REJECTED));
+    };
+    let entry = LedgerEntry {
+        parcel_no: parcel.parcel_no.clone(),
+        district: parcel.district.clone(),
+        holder: parcel.holder.clone(),
+        parcel_area_m2: parcel.area_m2,
+        idle_land_m2: args.idle_land_mu.map_or(parcel.area_m2, m2_from_mu),
+        idle_building_m2: args.idle_building_m2,
+        kind: args.kind,
+        subtype: args.subtype,
+        cause: args.cause,
+        cause_text: args.cause_text.clone(),
+        identified_on: args.identified_on,
+        agreed_start_on: args.agreed_start_on,
+        idle_since: args.idle_since,
+        deadline: args.deadline,
+        completed_on: args.completed_on,
+        methods: args.methods.clone(),
+        method_other: args.method_other.clone(),
+        progress: args.progress,
+        revitalized_land_m2: m2_from_mu(args.revitalized_land_mu),
+        revitalized_building_m2: args.revitalized_building_m2,
+        new_project: args.new_project.clone(),
+        investment_10k_yuan: args.investment,
+        responsible_unit: args.responsible_unit.clone(),
+        notes: args.notes.clone(),
+    };
+    let operator = args.operator.clone().unwrap_or_else(default_operator);
+    let geometry = geojson::GeometryValue::from(&parcel.geometry).to_string();
+    match ledger.create(&entry, Some(&geometry), &operator) {
+        Ok(id) => {
+            writeln!(out, "added case {id} for parcel {}", entry.parcel_no)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(LedgerError::Invalid(errors)) => {
+            for error in errors {
+                writeln!(out, "error: {error}")?;
+            }
+            writeln!(out, "nothing was written")?;
+            Ok(ExitCode::from(EXIT_REJECTED))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+fn history(
+    ledger: &Ledger,
+    parcel_no: &str,
+    json: bool,
+    out: &mut dyn Write,
+) -> anyhow::Result<ExitCode> {
+    let events = ledger.history(parcel_no)?;
+    if json {
+        let rows: Vec<serde_json::Value> = events
+            .iter()
+            .map(|e| {
+                serde_json::json!({
+                    "id": e.id, "entry_id": e.entry_id, "parcel_no": e.parcel_no, "at": e.at,
+                    "operator": e.operator, "action": e.action, "step": e.step.map(Progress::code),
+                    "before": e.before, "after": e.after,
+                })
+            })
+            .collect();
+        serde_json::to_writer(&mut *out, &rows)?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if events.is_empty() {
+        writeln!(out, "no ledger history for parcel {parcel_no}")?;
+    }
+    for e in &events {
+        writeln!(
+            out,
+            "{}  {:<8} {:<7} case {}  {}",
+            e.at,
+            e.operator,
+            e.action,
+            e.entry_id,
+            e.step.map_or("", |s| s.label(Lang::Zh))
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn stress(
+    ledger: &mut Ledger,
+    park: &Park,
+    count: usize,
+    out: &mut dyn Write,
+) -> anyhow::Result<ExitCode> {
+    let Some(parcel) = park.parcels.first() else {
+        anyhow::bail!("the park has no parcel to register");
+    };
+    for i in 0..count {
+        let entry = LedgerEntry {
+            parcel_no: parcel.parcel_no.clone(),
+            parcel_area_m2: parcel.area_m2,
+            idle_land_m2: parcel.area_m2,
+            notes: format!("stress {i}"),
+            ..LedgerEntry::default()
+        };
+        let id = ledger.create(&entry, None, "stress")?;
+        writeln!(out, "{id}")?;
+        out.flush()?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

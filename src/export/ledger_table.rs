@@ -1,0 +1,176 @@
+//! The ledger table in the column order a county office uses, with Chinese headers, 亩 to
+//! two decimals and a totals row.
+
+use crate::ledger::StoredEntry;
+use crate::model::{Lang, Park};
+use crate::units::mu_from_m2;
+use std::path::Path;
+
+/// The county's columns, in order.
+pub const LEDGER_HEADERS: [&str; 15] = [
+    "序号",
+    "宗地编号",
+    "片区",
+    "土地使用权人",
+    "面积(亩)",
+    "类型",
+    "闲置原因",
+    "处置方式",
+    "处置进度",
+    "盘活土地(亩)",
+    "盘活厂房(㎡)",
+    "引进项目",
+    "责任单位",
+    "完成时限",
+    "备注",
+];
+
+/// One cell: text or a number with its decimals.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Number(f64, usize),
+}
+
+impl Cell {
+    fn text(&self) -> String {
+        match self {
+            Self::Text(t) => t.clone(),
+            Self::Number(v, decimals) => format!("{v:.decimals$}"),
+        }
+    }
+}
+
+/// The ledger as rows of cells, the last row being the totals.
+pub struct LedgerTable {
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl LedgerTable {
+    /// Builds the table; district codes are shown by their Chinese names from `park`.
+    #[must_use]
+    pub fn new(entries: &[StoredEntry], park: &Park) -> Self {
+        let live: Vec<&StoredEntry> = entries.iter().filter(|e| !e.deleted).collect();
+        let mut rows = Vec::with_capacity(live.len() + 1);
+        for (i, stored) in live.iter().enumerate() {
+            let e = &stored.entry;
+            let district = e.district.as_deref().map_or_else(String::new, |code| {
+                park.district(code)
+                    .map_or_else(|| code.to_owned(), |d| d.name.clone())
+            });
+            let kind = match e.subtype {
+                Some(subtype) => {
+                    format!("{}（{}）", e.kind.label(Lang::Zh), subtype.label(Lang::Zh))
+                }
+                None => e.kind.label(Lang::Zh).to_owned(),
+            };
+            let cause = if e.cause_text.is_empty() {
+                e.cause.label(Lang::Zh).to_owned()
+            } else {
+                format!("{}：{}", e.cause.label(Lang::Zh), e.cause_text)
+            };
+            let methods = e
+                .methods
+                .iter()
+                .map(|m| match m {
+                    crate::model::DisposalMethod::Other if !e.method_other.is_empty() => {
+                        format!("其他（{}）", e.method_other)
+                    }
+                    _ => m.label(Lang::Zh).to_owned(),
+                })
+                .collect::<Vec<_>>()
+                .join("、");
+            rows.push(vec![
+                Cell::Number((i + 1) as f64, 0),
+                Cell::Text(e.parcel_no.clone()),
+                Cell::Text(district),
+                Cell::Text(e.holder.clone().unwrap_or_default()),
+                Cell::Number(mu_from_m2(e.idle_land_m2), 2),
+                Cell::Text(kind),
+                Cell::Text(cause),
+                Cell::Text(methods),
+                Cell::Text(e.progress.label(Lang::Zh).to_owned()),
+                Cell::Number(mu_from_m2(e.revitalized_land_m2), 2),
+                Cell::Number(e.revitalized_building_m2, 0),
+                Cell::Text(e.new_project.clone()),
+                Cell::Text(e.responsible_unit.clone()),
+                Cell::Text(e.deadline.map(|d| d.to_string()).unwrap_or_default()),
+                Cell::Text(e.notes.clone()),
+            ]);
+        }
+        let sum = |f: fn(&StoredEntry) -> f64| live.iter().map(|e| f(e)).sum::<f64>();
+        let blank = || Cell::Text(String::new());
+        rows.push(vec![
+            Cell::Text("合计".to_owned()),
+            Cell::Text(format!("{} 宗", live.len())),
+            blank(),
+            blank(),
+            Cell::Number(mu_from_m2(sum(|e| e.entry.idle_land_m2)), 2),
+            blank(),
+            blank(),
+            blank(),
+            blank(),
+            Cell::Number(mu_from_m2(sum(|e| e.entry.revitalized_land_m2)), 2),
+            Cell::Number(sum(|e| e.entry.revitalized_building_m2), 0),
+            blank(),
+            blank(),
+            blank(),
+            blank(),
+        ]);
+        Self { rows }
+    }
+}
+
+/// Writes the table as CSV, UTF-8 with a byte-order mark so that Excel reads the Chinese.
+pub fn write_ledger_csv(table: &LedgerTable, path: &Path) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    {
+        let mut writer = csv::Writer::from_writer(&mut bytes);
+        writer.write_record(LEDGER_HEADERS)?;
+        for row in &table.rows {
+            writer.write_record(row.iter().map(Cell::text))?;
+        }
+        writer.flush()?;
+    }
+    std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))
+}
+
+/// Writes the table as an Excel workbook with one sheet, 台账.
+pub fn write_ledger_xlsx(table: &LedgerTable, path: &Path) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("台账")?;
+    let header = Format::new().set_bold().set_background_color("#DDEBF7");
+    let two = Format::new().set_num_format("0.00");
+    let zero = Format::new().set_num_format("#,##0");
+    for (col, title) in (0u16..).zip(LEDGER_HEADERS) {
+        sheet.write_string_with_format(0, col, title, &header)?;
+    }
+    for (row, cells) in (1u32..).zip(&table.rows) {
+        for (col, cell) in (0u16..).zip(cells) {
+            match cell {
+                Cell::Text(text) => {
+                    sheet.write_string(row, col, text)?;
+                }
+                Cell::Number(value, 2) => {
+                    sheet.write_number_with_format(row, col, *value, &two)?;
+                }
+                Cell::Number(value, _) => {
+                    sheet.write_number_with_format(row, col, *value, &zero)?;
+                }
+            }
+        }
+    }
+    sheet.set_column_width(1, 12)?;
+    sheet.set_column_width(3, 28)?;
+    sheet.set_column_width(5, 24)?;
+    sheet.set_column_width(6, 30)?;
+    sheet.set_column_width(7, 16)?;
+    sheet.set_freeze_panes(1, 0)?;
+    workbook
+        .save(path)
+        .with_context(|| format!("writing {}", path.display()))
+}

@@ -1,0 +1,5 @@
+//! Exports the county asks for: the ledger as xlsx and CSV, in its column order.
+
+mod ledger_table;
+
+pub use ledger_table::{LEDGER_HEADERS, LedgerTable, write_ledger_csv, write_ledger_xlsx};

@@ -1,0 +1,692 @@
+//! The ledger store: one SQLite file (bundled SQLite) holding the cases of the idle and
+//! low-efficiency land ledger and an event for every change.
+//!
+//! - Opened with WAL, `foreign_keys=ON`, `synchronous=FULL`, a busy timeout, and a
+//!   `quick_check` first: a damaged file is reported, never replaced.
+//! - Migrations by `user_version` inside one immediate transaction; a file newer than the
+//!   program is refused; an older file is backed up beside itself before it is migrated.
+//! - Every create, update and delete is one transaction writing the row and its event.
+//! - Rows carry a version: a save against a stale version is refused with who changed the
+//!   row and when, never a silent overwrite.
+//!
+//! SQL lives in `sql/*.sql` beside this file.
+
+mod sample;
+
+pub use sample::{SAMPLE_REVITALIZED_BUILDING_M2, SAMPLE_REVITALIZED_LAND_MU, sample_entries};
+
+use crate::model::{FieldError, LedgerEntry, Progress};
+use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The schema this program writes.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// Migration `i` takes a database from version `i` to `i + 1`.
+const MIGRATIONS: [&str; 1] = [include_str!("sql/0001_init.sql")];
+
+/// Why a ledger operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    #[error("cannot open the ledger {path}: {source}")]
+    Open {
+        path: String,
+        source: rusqlite::Error,
+    },
+    #[error(
+        "the ledger {path} is damaged ({detail}); it was left as it is: open another ledger or restore a backup"
+    )]
+    Corrupt { path: String, detail: String },
+    #[error(
+        "the ledger {path} was written by a newer Parkland (schema {found}; this program knows {known}); update Parkland to open it"
+    )]
+    TooNew {
+        path: String,
+        found: i64,
+        known: i64,
+    },
+    #[error("the entry is not valid: {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Invalid(Vec<FieldError>),
+    #[error(
+        "entry {id} was changed by {by} at {at}; its newer values are shown, apply your change again"
+    )]
+    Stale {
+        id: i64,
+        by: String,
+        at: String,
+        current: Box<StoredEntry>,
+    },
+    #[error("no ledger entry {0}")]
+    NotFound(i64),
+    #[error("progress cannot move from {from} to {to}", from = .from.code(), to = .to.code())]
+    Transition { from: Progress, to: Progress },
+    #[error("ledger database error: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("ledger data error: {0}")]
+    Data(String),
+}
+
+/// A case as stored, with its version and audit fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredEntry {
+    pub id: i64,
+    pub version: i64,
+    pub deleted: bool,
+    pub entry: LedgerEntry,
+    pub created_at: String,
+    pub created_by: String,
+    pub updated_at: String,
+    pub updated_by: String,
+}
+
+/// What kind of change an event records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Create,
+    Update,
+    Delete,
+    Undo,
+    Redo,
+    Import,
+}
+
+impl Action {
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Create => "create",
+            Self::Update => "update",
+            Self::Delete => "delete",
+            Self::Undo => "undo",
+            Self::Redo => "redo",
+            Self::Import => "import",
+        }
+    }
+}
+
+/// One change to a case: who, when, what step, before → after.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub id: i64,
+    pub entry_id: i64,
+    pub parcel_no: String,
+    pub at: String,
+    pub operator: String,
+    pub action: String,
+    pub step: Option<Progress>,
+    pub before: Option<LedgerEntry>,
+    pub after: Option<LedgerEntry>,
+}
+
+/// The ledger: an open SQLite connection.
+pub struct Ledger {
+    conn: Connection,
+    path: Option<PathBuf>,
+    created: bool,
+}
+
+/// Where the ledger lives when `--ledger` is not given: the platform data folder.
+#[must_use]
+pub fn default_path() -> PathBuf {
+    directories::ProjectDirs::from("", "", "Parkland").map_or_else(
+        || PathBuf::from("parkland-ledger.sqlite"),
+        |dirs| dirs.data_dir().join("ledger.sqlite"),
+    )
+}
+
+/// The operator recorded on changes when none is set: the OS user.
+#[must_use]
+pub fn default_operator() -> String {
+    ["USER", "USERNAME", "LOGNAME"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+        .unwrap_or_else(|| "operator".to_owned())
+}
+
+fn now() -> String {
+    jiff::Timestamp::now()
+        .round(jiff::Unit::Second)
+        .map_or_else(|_| jiff::Timestamp::now().to_string(), |t| t.to_string())
+}
+
+impl Ledger {
+    /// Opens (or creates) a ledger file, checking and migrating it.
+    pub fn open(path: &Path) -> Result<Self, LedgerError> {
+        let shown = path.display().to_string();
+        let existed = std::fs::metadata(path).is_ok_and(|m| m.len() > 0);
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| LedgerError::Open {
+                path: shown.clone(),
+                source: rusqlite::Error::ToSqlConversionFailure(Box::new(e)),
+            })?;
+        }
+        let conn = Connection::open(path).map_err(|source| LedgerError::Open {
+            path: shown.clone(),
+            source,
+        })?;
+        let mut ledger = Self {
+            conn,
+            path: Some(path.to_path_buf()),
+            created: false,
+        };
+        ledger.check_integrity(&shown)?;
+        ledger.configure()?;
+        let from = ledger.migrate(&shown)?;
+        ledger.created = !existed || from == 0;
+        Ok(ledger)
+    }
+
+    /// A ledger in memory (tests, previews).
+    pub fn open_in_memory() -> Result<Self, LedgerError> {
+        let mut ledger = Self {
+            conn: Connection::open_in_memory()?,
+            path: None,
+            created: true,
+        };
+        ledger.configure()?;
+        ledger.migrate(":memory:")?;
+        Ok(ledger)
+    }
+
+    /// True when this open created the ledger (it had no schema before).
+    #[must_use]
+    pub fn was_created(&self) -> bool {
+        self.created
+    }
+
+    /// The file, if the ledger is on disk.
+    #[must_use]
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    fn check_integrity(&self, shown: &str) -> Result<(), LedgerError> {
+        let corrupt = |detail: String| LedgerError::Corrupt {
+            path: shown.to_owned(),
+            detail,
+        };
+        let mut statement = self
+            .conn
+            .prepare("PRAGMA quick_check")
+            .map_err(|e| corrupt(e.to_string()))?;
+        let problems: Vec<String> = statement
+            .query_map([], |row| row.get::<_, String>(0))
+            .map_err(|e| corrupt(e.to_string()))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| corrupt(e.to_string()))?;
+        if problems.len() == 1 && problems[0] == "ok" {
+            Ok(())
+        } else {
+            Err(corrupt(problems.join("; ")))
+        }
+    }
+
+    fn configure(&self) -> Result<(), LedgerError> {
+        self.conn.busy_timeout(Duration::from_secs(5))?;
+        self.conn.pragma_update(None, "journal_mode", "WAL")?;
+        self.conn.pragma_update(None, "synchronous", "FULL")?;
+        self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        Ok(())
+    }
+
+    /// Brings the schema up to [`SCHEMA_VERSION`]; returns the version found.
+    fn migrate(&mut self, shown: &str) -> Result<i64, LedgerError> {
+        let found: i64 = self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if found > SCHEMA_VERSION {
+            return Err(LedgerError::TooNew {
+                path: shown.to_owned(),
+                found,
+                known: SCHEMA_VERSION,
+            });
+        }
+        if found == SCHEMA_VERSION {
+            return Ok(found);
+        }
+        if found > 0
+            && let Some(path) = &self.path
+        {
+            let backup = path.with_extension(format!("v{found}.backup.sqlite"));
+            self.backup_to(&backup)?;
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        for migration in MIGRATIONS.iter().skip(usize::try_from(found).unwrap_or(0)) {
+            tx.execute_batch(migration)?;
+        }
+        tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        tx.commit()?;
+        Ok(found)
+    }
+
+    /// Copies the whole ledger to `dest` with SQLite's online backup.
+    pub fn backup_to(&self, dest: &Path) -> Result<(), LedgerError> {
+        self.conn
+            .backup(
+                rusqlite::MAIN_DB,
+                dest,
+                None::<fn(rusqlite::backup::Progress)>,
+            )
+            .map_err(LedgerError::from)
+    }
+
+    /// Replaces the ledger's contents with a backup file, after checking the backup.
+    pub fn restore_from(&mut self, src: &Path) -> Result<(), LedgerError> {
+        let checked = Self::open(src)?;
+        drop(checked);
+        self.conn.restore(
+            rusqlite::MAIN_DB,
+            src,
+            None::<fn(rusqlite::backup::Progress)>,
+        )?;
+        let shown = self
+            .path
+            .as_ref()
+            .map_or_else(|| ":memory:".to_owned(), |p| p.display().to_string());
+        self.migrate(&shown)?;
+        Ok(())
+    }
+
+    /// `PRAGMA integrity_check` (the full check).
+    pub fn integrity_check(&self) -> Result<String, LedgerError> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+
+    /// A value kept in the ledger's `meta` table.
+    pub fn meta(&self, key: &str) -> Result<Option<String>, LedgerError> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Registers a new case; `geometry` is the parcel's GeoJSON geometry at registration.
+    pub fn create(
+        &mut self,
+        entry: &LedgerEntry,
+        geometry: Option<&str>,
+        operator: &str,
+    ) -> Result<i64, LedgerError> {
+        let errors = entry.validate();
+        if !errors.is_empty() {
+            return Err(LedgerError::Invalid(errors));
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let id = insert(&tx, entry, geometry, operator, &now())?;
+        record_event(&tx, id, operator, Action::Create, None, Some(entry))?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Registers many cases in one transaction (imports, the sample ledger).
+    pub fn create_many(
+        &mut self,
+        entries: &[(LedgerEntry, Option<String>)],
+        operator: &str,
+    ) -> Result<Vec<i64>, LedgerError> {
+        for (entry, _) in entries {
+            let errors = entry.validate();
+            if !errors.is_empty() {
+                return Err(LedgerError::Invalid(errors));
+            }
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let at = now();
+        let mut ids = Vec::with_capacity(entries.len());
+        for (entry, geometry) in entries {
+            let id = insert(&tx, entry, geometry.as_deref(), operator, &at)?;
+            record_event(&tx, id, operator, Action::Import, None, Some(entry))?;
+            ids.push(id);
+        }
+        tx.commit()?;
+        Ok(ids)
+    }
+
+    /// Saves a changed case if `expected_version` is still current; returns the new version.
+    ///
+    /// `Action::Update` checks the progress transition; undo and redo restore earlier states
+    /// and are recorded as their own events.
+    pub fn update(
+        &mut self,
+        id: i64,
+        expected_version: i64,
+        entry: &LedgerEntry,
+        operator: &str,
+        action: Action,
+    ) -> Result<i64, LedgerError> {
+        self.write(id, expected_version, entry, false, operator, action)
+    }
+
+    /// Marks a case deleted (it stays in the file with its history); returns the new version.
+    pub fn delete(
+        &mut self,
+        id: i64,
+        expected_version: i64,
+        operator: &str,
+    ) -> Result<i64, LedgerError> {
+        let current = self.get(id)?.ok_or(LedgerError::NotFound(id))?;
+        self.write(
+            id,
+            expected_version,
+            &current.entry,
+            true,
+            operator,
+            Action::Delete,
+        )
+    }
+
+    /// Brings back a deleted case (undo of a delete).
+    pub fn undelete(
+        &mut self,
+        id: i64,
+        expected_version: i64,
+        operator: &str,
+    ) -> Result<i64, LedgerError> {
+        let current = self.get(id)?.ok_or(LedgerError::NotFound(id))?;
+        self.write(
+            id,
+            expected_version,
+            &current.entry,
+            false,
+            operator,
+            Action::Undo,
+        )
+    }
+
+    fn write(
+        &mut self,
+        id: i64,
+        expected_version: i64,
+        entry: &LedgerEntry,
+        deleted: bool,
+        operator: &str,
+        action: Action,
+    ) -> Result<i64, LedgerError> {
+        let errors = entry.validate();
+        if !errors.is_empty() {
+            return Err(LedgerError::Invalid(errors));
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let current = select_one(&tx, id)?.ok_or(LedgerError::NotFound(id))?;
+        if current.version != expected_version {
+            return Err(LedgerError::Stale {
+                id,
+                by: current.updated_by.clone(),
+                at: current.updated_at.clone(),
+                current: Box::new(current),
+            });
+        }
+        if action == Action::Update && !current.entry.progress.can_move_to(entry.progress) {
+            return Err(LedgerError::Transition {
+                from: current.entry.progress,
+                to: entry.progress,
+            });
+        }
+        let e = entry;
+        let changed = tx
+            .prepare_cached(include_str!("sql/update_entry.sql"))?
+            .execute(params![
+                id,
+                expected_version,
+                e.idle_land_m2,
+                e.idle_building_m2,
+                e.kind.code(),
+                e.subtype.map(crate::model::IdleSubtype::code),
+                e.cause.code(),
+                e.cause_text,
+                date_text(e.identified_on),
+                date_text(e.agreed_start_on),
+                date_text(e.idle_since),
+                date_text(e.deadline),
+                date_text(e.completed_on),
+                methods_json(e),
+                e.method_other,
+                e.progress.code(),
+                e.revitalized_land_m2,
+                e.revitalized_building_m2,
+                e.new_project,
+                e.investment_10k_yuan,
+                e.responsible_unit,
+                e.notes,
+                e.holder,
+                e.district,
+                deleted,
+                now(),
+                operator,
+            ])?;
+        if changed != 1 {
+            return Err(LedgerError::Data(format!("entry {id} was not updated")));
+        }
+        record_event(&tx, id, operator, action, Some(&current.entry), Some(entry))?;
+        tx.commit()?;
+        Ok(expected_version + 1)
+    }
+
+    /// One case by id (deleted ones too).
+    pub fn get(&self, id: i64) -> Result<Option<StoredEntry>, LedgerError> {
+        select_one(&self.conn, id)
+    }
+
+    /// All cases that are not deleted, by id.
+    pub fn list(&self) -> Result<Vec<StoredEntry>, LedgerError> {
+        let sql = concat!(
+            include_str!("sql/select_entries.sql"),
+            " WHERE deleted = 0 ORDER BY id"
+        );
+        let mut statement = self.conn.prepare_cached(sql)?;
+        let rows = statement.query_map([], stored_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Every event of the cases of a parcel, newest first.
+    pub fn history(&self, parcel_no: &str) -> Result<Vec<Event>, LedgerError> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT e.id, e.entry_id, l.parcel_no, e.at, e.operator, e.action, e.step, e.before_json, e.after_json \
+             FROM entry_event e JOIN ledger_entry l ON l.id = e.entry_id \
+             WHERE l.parcel_no = ?1 ORDER BY e.id DESC",
+        )?;
+        let rows = statement.query_map([parcel_no], |row| {
+            let parse = |text: Option<String>| text.and_then(|t| serde_json::from_str(&t).ok());
+            Ok(Event {
+                id: row.get(0)?,
+                entry_id: row.get(1)?,
+                parcel_no: row.get(2)?,
+                at: row.get(3)?,
+                operator: row.get(4)?,
+                action: row.get(5)?,
+                step: row
+                    .get::<_, Option<String>>(6)?
+                    .and_then(|s| Progress::parse(&s)),
+                before: parse(row.get(7)?),
+                after: parse(row.get(8)?),
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Number of events (all cases).
+    pub fn event_count(&self) -> Result<i64, LedgerError> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM entry_event", [], |r| r.get(0))?)
+    }
+
+    /// Loads the sample ledger into a ledger this open created, for the sample park.
+    /// Returns how many entries were added.
+    pub fn seed_sample(
+        &mut self,
+        park: &crate::model::Park,
+        operator: &str,
+    ) -> Result<usize, LedgerError> {
+        if !self.created || self.meta("sample_seeded")?.is_some() || !self.list()?.is_empty() {
+            return Ok(0);
+        }
+        let entries = sample_entries(park);
+        self.create_many(&entries, operator)?;
+        self.conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('sample_seeded', ?1)",
+            [now()],
+        )?;
+        Ok(entries.len())
+    }
+}
+
+fn date_text(date: Option<jiff::civil::Date>) -> Option<String> {
+    date.map(|d| d.to_string())
+}
+
+fn methods_json(entry: &LedgerEntry) -> String {
+    serde_json::to_string(&entry.methods).unwrap_or_else(|_| "[]".to_owned())
+}
+
+fn insert(
+    conn: &Connection,
+    e: &LedgerEntry,
+    geometry: Option<&str>,
+    operator: &str,
+    at: &str,
+) -> Result<i64, LedgerError> {
+    conn.prepare_cached(include_str!("sql/insert_entry.sql"))?
+        .execute(params![
+            e.parcel_no.trim(),
+            e.district,
+            e.holder,
+            e.parcel_area_m2,
+            geometry,
+            e.idle_land_m2,
+            e.idle_building_m2,
+            e.kind.code(),
+            e.subtype.map(crate::model::IdleSubtype::code),
+            e.cause.code(),
+            e.cause_text,
+            date_text(e.identified_on),
+            date_text(e.agreed_start_on),
+            date_text(e.idle_since),
+            date_text(e.deadline),
+            date_text(e.completed_on),
+            methods_json(e),
+            e.method_other,
+            e.progress.code(),
+            e.revitalized_land_m2,
+            e.revitalized_building_m2,
+            e.new_project,
+            e.investment_10k_yuan,
+            e.responsible_unit,
+            e.notes,
+            at,
+            operator,
+        ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+fn record_event(
+    conn: &Connection,
+    entry_id: i64,
+    operator: &str,
+    action: Action,
+    before: Option<&LedgerEntry>,
+    after: Option<&LedgerEntry>,
+) -> Result<(), LedgerError> {
+    let json = |e: Option<&LedgerEntry>| e.and_then(|e| serde_json::to_string(e).ok());
+    conn.prepare_cached(
+        "INSERT INTO entry_event (entry_id, at, operator, action, step, before_json, after_json) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        entry_id,
+        now(),
+        operator,
+        action.code(),
+        after.map(|e| e.progress.code()),
+        json(before),
+        json(after),
+    ])?;
+    Ok(())
+}
+
+fn select_one(conn: &Connection, id: i64) -> Result<Option<StoredEntry>, LedgerError> {
+    let sql = concat!(include_str!("sql/select_entries.sql"), " WHERE id = ?1");
+    Ok(conn
+        .prepare_cached(sql)?
+        .query_row([id], stored_from_row)
+        .optional()?)
+}
+
+/// A text column parsed with `parse`, as a conversion error when it does not parse.
+fn parsed<T>(
+    row: &Row<'_>,
+    index: usize,
+    parse: impl Fn(&str) -> Option<T>,
+) -> rusqlite::Result<T> {
+    let text: String = row.get(index)?;
+    parse(&text).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            index,
+            rusqlite::types::Type::Text,
+            format!("unexpected value {text:?}").into(),
+        )
+    })
+}
+
+fn optional_date(row: &Row<'_>, index: usize) -> rusqlite::Result<Option<jiff::civil::Date>> {
+    let text: Option<String> = row.get(index)?;
+    text.map(|t| {
+        t.parse().map_err(|e: jiff::Error| {
+            rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, e.into())
+        })
+    })
+    .transpose()
+}
+
+fn stored_from_row(row: &Row<'_>) -> rusqlite::Result<StoredEntry> {
+    use crate::model::{CauseClass, IdleKind, IdleSubtype};
+    let entry = LedgerEntry {
+        parcel_no: row.get(3)?,
+        district: row.get(4)?,
+        holder: row.get(5)?,
+        parcel_area_m2: row.get(6)?,
+        idle_land_m2: row.get(7)?,
+        idle_building_m2: row.get(8)?,
+        kind: parsed(row, 9, IdleKind::parse)?,
+        subtype: row
+            .get::<_, Option<String>>(10)?
+            .and_then(|s| IdleSubtype::parse(&s)),
+        cause: parsed(row, 11, CauseClass::parse)?,
+        cause_text: row.get(12)?,
+        identified_on: optional_date(row, 13)?,
+        agreed_start_on: optional_date(row, 14)?,
+        idle_since: optional_date(row, 15)?,
+        deadline: optional_date(row, 16)?,
+        completed_on: optional_date(row, 17)?,
+        methods: parsed(row, 18, |t| serde_json::from_str(t).ok())?,
+        method_other: row.get(19)?,
+        progress: parsed(row, 20, Progress::parse)?,
+        revitalized_land_m2: row.get(21)?,
+        revitalized_building_m2: row.get(22)?,
+        new_project: row.get(23)?,
+        investment_10k_yuan: row.get(24)?,
+        responsible_unit: row.get(25)?,
+        notes: row.get(26)?,
+    };
+    Ok(StoredEntry {
+        id: row.get(0)?,
+        version: row.get(1)?,
+        deleted: row.get(2)?,
+        entry,
+        created_at: row.get(27)?,
+        created_by: row.get(28)?,
+        updated_at: row.get(29)?,
+        updated_by: row.get(30)?,
+    })
+}

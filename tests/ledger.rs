@@ -1,0 +1,320 @@
+//! The ledger store: CRUD with events, validation, stale versions, migrations, corruption,
+//! the kill test, the sample ledger and the county export.
+
+use parkland::ledger::{Action, Ledger, LedgerError, SCHEMA_VERSION};
+use parkland::model::{DisposalMethod, IdleKind, LedgerEntry, Progress};
+use parkland::units::mu_from_m2;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+fn scratch_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("parkland-ledger-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    dir
+}
+
+fn case(parcel_no: &str) -> LedgerEntry {
+    LedgerEntry {
+        parcel_no: parcel_no.to_owned(),
+        district: Some("LJ".to_owned()),
+        holder: Some("汉梁示例机械有限公司".to_owned()),
+        parcel_area_m2: 30_000.0,
+        idle_land_m2: 30_000.0,
+        kind: IdleKind::LowEfficiency,
+        progress: Progress::Identified,
+        ..LedgerEntry::default()
+    }
+}
+
+fn ok<T>(result: Result<T, LedgerError>) -> T {
+    result.unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn create_update_delete_each_write_an_event() {
+    let mut ledger = ok(Ledger::open_in_memory());
+    let id = ok(ledger.create(
+        &case("LJ-0101"),
+        Some(r#"{"type":"Polygon","coordinates":[]}"#),
+        "王五",
+    ));
+    let stored = ok(ledger.get(id)).unwrap_or_else(|| panic!("created"));
+    assert_eq!((stored.version, stored.created_by.as_str()), (1, "王五"));
+
+    let mut changed = stored.entry.clone();
+    changed.progress = Progress::Disposing;
+    changed.methods = vec![DisposalMethod::LeasebackCoManagement];
+    let version = ok(ledger.update(id, 1, &changed, "赵六", Action::Update));
+    assert_eq!(version, 2);
+    assert_eq!(ok(ledger.get(id)).map(|s| s.entry), Some(changed.clone()));
+
+    let history = ok(ledger.history("LJ-0101"));
+    assert_eq!(history.len(), 2);
+    assert_eq!(
+        (history[0].action.as_str(), history[0].operator.as_str()),
+        ("update", "赵六")
+    );
+    assert_eq!(history[0].step, Some(Progress::Disposing));
+    assert_eq!(
+        history[0].before.as_ref().map(|e| e.progress),
+        Some(Progress::Identified)
+    );
+    assert_eq!(history[0].after.as_ref(), Some(&changed));
+    assert_eq!(history[1].action, "create");
+
+    ok(ledger.delete(id, 2, "赵六"));
+    assert!(ok(ledger.list()).is_empty(), "deleted cases leave the list");
+    assert!(
+        ok(ledger.get(id)).is_some_and(|s| s.deleted),
+        "but stay in the file"
+    );
+    assert_eq!(ok(ledger.event_count()), 3);
+    ok(ledger.undelete(id, 3, "赵六"));
+    assert_eq!(ok(ledger.list()).len(), 1);
+}
+
+#[test]
+fn invalid_entries_and_bad_transitions_write_nothing() {
+    let mut ledger = ok(Ledger::open_in_memory());
+    let mut bad = case("LJ-0102");
+    bad.revitalized_land_m2 = 40_000.0;
+    match ledger.create(&bad, None, "op") {
+        Err(LedgerError::Invalid(errors)) => assert_eq!(errors.len(), 1, "{errors:?}"),
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+    assert_eq!(ok(ledger.event_count()), 0);
+
+    let id = ok(ledger.create(&case("LJ-0102"), None, "op"));
+    let mut jump = case("LJ-0102");
+    jump.progress = Progress::Pending;
+    assert!(matches!(
+        ledger.update(id, 1, &jump, "op", Action::Update),
+        Err(LedgerError::Transition { .. })
+    ));
+    assert_eq!(ok(ledger.event_count()), 1);
+    assert_eq!(ok(ledger.get(id)).map(|s| s.version), Some(1));
+}
+
+#[test]
+fn a_stale_save_from_a_second_connection_is_refused() {
+    let dir = scratch_dir("stale");
+    let path = dir.join("ledger.sqlite");
+    let mut first = ok(Ledger::open(&path));
+    let mut second = ok(Ledger::open(&path));
+    let id = ok(first.create(&case("LJ-0201"), None, "甲"));
+
+    let mut by_first = case("LJ-0201");
+    by_first.notes = "甲的修改".into();
+    ok(first.update(id, 1, &by_first, "甲", Action::Update));
+
+    let mut by_second = case("LJ-0201");
+    by_second.notes = "乙的修改".into();
+    match second.update(id, 1, &by_second, "乙", Action::Update) {
+        Err(LedgerError::Stale { by, current, .. }) => {
+            assert_eq!(by, "甲");
+            assert_eq!(
+                current.entry.notes, "甲的修改",
+                "the newer values are returned"
+            );
+            assert_eq!(current.version, 2);
+        }
+        other => panic!("expected Stale, got {other:?}"),
+    }
+    let stored = ok(second.get(id)).unwrap_or_else(|| panic!("exists"));
+    assert_eq!(stored.entry.notes, "甲的修改", "no silent overwrite");
+    // With the current version the second operator's save goes through.
+    ok(second.update(id, 2, &by_second, "乙", Action::Update));
+}
+
+#[test]
+fn frozen_v1_ledger_opens_with_its_data() {
+    let dir = scratch_dir("frozen");
+    let path = dir.join("ledger_v1.sqlite");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ledger_v1.sqlite");
+    std::fs::copy(&fixture, &path).unwrap_or_else(|e| panic!("{e}"));
+    let ledger = ok(Ledger::open(&path));
+    assert!(!ledger.was_created());
+    let entries = ok(ledger.list());
+    assert_eq!(entries.len(), 14);
+    let fixture_case = entries.iter().find(|e| e.entry.parcel_no == "WX-0101");
+    let Some(fixture_case) = fixture_case else {
+        panic!("the fixture's own case")
+    };
+    assert_eq!(fixture_case.entry.kind, IdleKind::IdleFactory);
+    assert_eq!(
+        fixture_case.entry.methods,
+        vec![DisposalMethod::LeaseForConversion, DisposalMethod::Other]
+    );
+    assert_eq!(fixture_case.entry.method_other, "厂房分割出租");
+    assert_eq!(fixture_case.created_by, "李四");
+    assert_eq!(ok(ledger.history("WX-0101")).len(), 1);
+    assert_eq!(ok(ledger.integrity_check()), "ok");
+}
+
+#[test]
+fn a_ledger_from_a_newer_program_is_refused() {
+    let dir = scratch_dir("newer");
+    let path = dir.join("ledger.sqlite");
+    drop(ok(Ledger::open(&path)));
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    match Ledger::open(&path) {
+        Err(LedgerError::TooNew { found, .. }) => assert_eq!(found, SCHEMA_VERSION + 1),
+        Err(other) => panic!("expected TooNew, got {other}"),
+        Ok(_) => panic!("expected TooNew"),
+    }
+}
+
+#[test]
+fn a_damaged_file_is_reported_and_left_alone() {
+    let dir = scratch_dir("damaged");
+    let path = dir.join("ledger.sqlite");
+    let garbage = b"this is not an SQLite database, it is a spreadsheet export".repeat(100);
+    std::fs::write(&path, &garbage).unwrap_or_else(|e| panic!("{e}"));
+    match Ledger::open(&path) {
+        Err(error @ LedgerError::Corrupt { .. }) => {
+            assert!(error.to_string().contains("restore a backup"), "{error}");
+        }
+        Err(other) => panic!("expected Corrupt, got {other}"),
+        Ok(_) => panic!("expected Corrupt"),
+    }
+    assert_eq!(
+        std::fs::read(&path).unwrap_or_default(),
+        garbage,
+        "never silently replaced"
+    );
+}
+
+#[test]
+fn backup_and_restore_bring_back_the_ledger() {
+    let dir = scratch_dir("backup");
+    let mut ledger = ok(Ledger::open(&dir.join("ledger.sqlite")));
+    ok(ledger.create(&case("LJ-0301"), None, "op"));
+    let backup = dir.join("backup.sqlite");
+    ok(ledger.backup_to(&backup));
+    ok(ledger.create(&case("LJ-0302"), None, "op"));
+    assert_eq!(ok(ledger.list()).len(), 2);
+    ok(ledger.restore_from(&backup));
+    let entries = ok(ledger.list());
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].entry.parcel_no, "LJ-0301");
+}
+
+#[test]
+fn sample_ledger_matches_the_parks_annual_figures() {
+    let park = parkland::sample::sample_park().unwrap_or_else(|e| panic!("{e}"));
+    let mut ledger = ok(Ledger::open_in_memory());
+    assert_eq!(ok(ledger.seed_sample(&park, "op")), 13);
+    assert_eq!(ok(ledger.seed_sample(&park, "op")), 0, "seeded once");
+    let summary = parkland::stats::ledger_summary(&ok(ledger.list()));
+    assert_eq!(summary.entries, 13);
+    assert!((mu_from_m2(summary.idle_area_m2) - 536.0).abs() < 5.36);
+    assert!((mu_from_m2(summary.revitalized_land_m2) - 120.0).abs() < 1e-6);
+    assert!((summary.revitalized_building_m2 - 44_000.0).abs() < 1e-6);
+    for method in DisposalMethod::PARK_FIVE {
+        let label = method.label(parkland::model::Lang::Zh);
+        assert!(
+            summary.by_method.get(label).is_some_and(|&n| n >= 2),
+            "{label}: {:?}",
+            summary.by_method
+        );
+    }
+}
+
+#[test]
+fn county_export_reads_back_with_headers_and_totals() {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let park = parkland::sample::sample_park().unwrap_or_else(|e| panic!("{e}"));
+    let mut ledger = ok(Ledger::open_in_memory());
+    ok(ledger.seed_sample(&park, "op"));
+    let dir = scratch_dir("export");
+    let (xlsx, csv) = (dir.join("ledger.xlsx"), dir.join("ledger.csv"));
+    let table = parkland::export::LedgerTable::new(&ok(ledger.list()), &park);
+    parkland::export::write_ledger_xlsx(&table, &xlsx).unwrap_or_else(|e| panic!("{e}"));
+    parkland::export::write_ledger_csv(&table, &csv).unwrap_or_else(|e| panic!("{e}"));
+
+    let mut workbook: Xlsx<_> = open_workbook(&xlsx).unwrap_or_else(|e| panic!("{e}"));
+    let range = workbook
+        .worksheet_range("台账")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let rows: Vec<_> = range.rows().collect();
+    assert_eq!(rows.len(), 1 + 13 + 1, "headers, 13 cases, totals");
+    let headers: Vec<String> = rows[0].iter().map(ToString::to_string).collect();
+    assert_eq!(
+        headers,
+        parkland::export::LEDGER_HEADERS.map(str::to_owned).to_vec()
+    );
+    let totals = rows[14];
+    assert_eq!(totals[0], Data::String("合计".into()));
+    let number = |cell: &Data| match cell {
+        Data::Float(v) => *v,
+        other => panic!("not a number: {other:?}"),
+    };
+    assert!((number(&totals[4]) - 536.0).abs() < 5.36);
+    assert!((number(&totals[9]) - 120.0).abs() < 1e-6);
+    assert!((number(&totals[10]) - 44_000.0).abs() < 1e-6);
+    assert_eq!(
+        rows[1][2],
+        Data::String("梁产城新区".into()),
+        "districts by name"
+    );
+
+    let text = std::fs::read(&csv).unwrap_or_default();
+    assert!(
+        text.starts_with(b"\xEF\xBB\xBF\xE5\xBA\x8F\xE5\x8F\xB7"),
+        "BOM then 序号"
+    );
+}
+
+/// A child process writes cases in a loop and is killed with SIGKILL at pseudo-random
+/// moments; after each kill the ledger opens, passes `integrity_check`, and holds every case
+/// whose commit returned (the child prints an id only after its commit).
+#[test]
+fn killed_writers_never_lose_a_committed_case() {
+    let dir = scratch_dir("kill");
+    let path = dir.join("ledger.sqlite");
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut confirmed: Vec<i64> = Vec::new();
+    for round in 0..50 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let delay = std::time::Duration::from_millis(40 + seed % 160);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_parkland"))
+            .args(["ledger", "stress", "--ledger"])
+            .arg(&path)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{e}"));
+        std::thread::sleep(delay);
+        child.kill().unwrap_or_else(|e| panic!("{e}")); // SIGKILL on Unix
+        let output = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+        confirmed.extend(
+            String::from_utf8_lossy(&output.stdout)
+                .lines()
+                .filter_map(|l| l.trim().parse::<i64>().ok()),
+        );
+        let ledger = ok(Ledger::open(&path));
+        assert_eq!(ok(ledger.integrity_check()), "ok", "round {round}");
+        let present: std::collections::HashSet<i64> =
+            ok(ledger.list()).into_iter().map(|s| s.id).collect();
+        let lost: Vec<_> = confirmed
+            .iter()
+            .filter(|id| !present.contains(id))
+            .collect();
+        assert!(
+            lost.is_empty(),
+            "round {round}: committed cases lost: {lost:?}"
+        );
+    }
+    assert!(
+        confirmed.len() > 50,
+        "the writers got work done: {}",
+        confirmed.len()
+    );
+}
