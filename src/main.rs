@@ -24,7 +24,11 @@ fn main() -> ExitCode {
 
 #[cfg(feature = "gui")]
 fn open_window(cli: &Cli) -> ExitCode {
-    match parkland::ui::run(cli.districts.clone(), cli.parcels.clone()) {
+    match parkland::ui::run(parkland::ui::app::Startup {
+        districts: cli.districts.clone(),
+        parcels: cli.parcels.clone(),
+        ledger: cli.ledger.clone(),
+    }) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error:#}");

@@ -5,11 +5,25 @@ use egui_kittest::kittest::Queryable as _;
 use parkland::ui::app::{Command, LayerKind, Startup};
 use parkland::ui::{ParklandApp, install_fonts};
 
+/// A fresh ledger file for each harness, so that tests never touch the user's ledger.
+fn scratch_ledger() -> std::path::PathBuf {
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("parkland-ui-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    dir.join("ledger.sqlite")
+}
+
 fn harness() -> Harness<'static, ParklandApp> {
+    let startup = Startup {
+        ledger: Some(scratch_ledger()),
+        ..Startup::default()
+    };
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
         .with_context_setup(install_fonts)
-        .build_eframe(|cc| ParklandApp::new(cc, Startup::default()));
+        .build_eframe(move |cc| ParklandApp::new(cc, startup));
     harness.run_steps(3);
     harness
 }
@@ -49,9 +63,18 @@ fn clicking_a_parcel_on_the_map_shows_it_in_the_panel() {
         "parcel is in view"
     );
     assert_eq!(harness.state().selected, None);
+    assert_eq!(
+        harness.get_all_by_label(&parcel_no).count(),
+        1,
+        "only its ledger row"
+    );
     click_at(&mut harness, pos);
     assert_eq!(harness.state().selected, Some(index));
-    harness.get_by_label(&parcel_no);
+    assert_eq!(
+        harness.get_all_by_label(&parcel_no).count(),
+        2,
+        "and the parcel panel"
+    );
     harness.get_by_label("宗地编号");
     // The holder and the area in 亩 are shown too.
     let holder = harness.state().park.parcels[index]
@@ -180,4 +203,148 @@ fn dropped_files_replace_the_right_layer() {
     let park = &harness.state().park;
     assert_eq!((park.districts.len(), park.parcels.len()), (3, 2));
     assert_eq!(park.parcels[0].parcel_no, "T-1");
+}
+
+#[test]
+fn register_a_parcel_in_the_ledger_from_the_map() {
+    use parkland::model::{Field, ParcelStatus};
+    let mut harness = harness();
+    assert_eq!(
+        harness.state().ledger.entries.len(),
+        13,
+        "the sample ledger"
+    );
+    let park = &harness.state().park;
+    let Some(index) = park
+        .parcels
+        .iter()
+        .position(|p| p.status == Some(ParcelStatus::InUse))
+    else {
+        panic!("an in-use parcel");
+    };
+    let parcel_no = park.parcels[index].parcel_no.clone();
+    let Some(pos) = harness.state().parcel_ui_pos(index) else {
+        panic!("laid out")
+    };
+    click_at(&mut harness, pos);
+    assert_eq!(harness.state().selected, Some(index));
+
+    harness.get_by_label("登记闲置/低效").click();
+    harness.run_steps(3);
+    assert!(harness.state().ledger.form.is_some(), "the form opened");
+    // The notes are at the foot of the form: scroll them into view first.
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::TextInput, "备注")
+        .scroll_to_me();
+    harness.run_steps(2);
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::TextInput, "备注")
+        .focus();
+    harness.run_steps(1);
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::TextInput, "备注")
+        .type_text("界面测试登记");
+    harness.run_steps(1);
+    // A bad number: a message beside the field, nothing saved.
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::TextInput, "闲置厂房")
+        .scroll_to_me();
+    harness.run_steps(2);
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::TextInput, "闲置厂房")
+        .click();
+    harness.run_steps(1);
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::TextInput, "闲置厂房")
+        .type_text("abc");
+    harness.run_steps(1);
+    harness.get_by_label("保存").click();
+    harness.run_steps(3);
+    assert!(harness.state().ledger.form.is_some(), "still open");
+    let errors = harness
+        .state_mut()
+        .ledger
+        .form
+        .as_mut()
+        .map(|f| format!("{:?} {:?}", f.checked_entry(), f.errors))
+        .unwrap_or_default();
+    assert!(
+        harness.query_by_label_contains("不是数字").is_some(),
+        "{errors}"
+    );
+    assert_eq!(harness.state().ledger.entries.len(), 13);
+
+    if let Some(form) = harness.state_mut().ledger.form.as_mut() {
+        form.set_number(Field::IdleBuilding, "1200");
+    }
+    harness.get_by_label("保存").click();
+    harness.run_steps(3);
+    assert!(harness.state().ledger.form.is_none(), "saved and closed");
+    let entries = &harness.state().ledger.entries;
+    assert_eq!(entries.len(), 14);
+    let Some(case) = entries.iter().find(|e| e.entry.parcel_no == parcel_no) else {
+        panic!("the new case is in the ledger");
+    };
+    assert_eq!(case.entry.notes, "界面测试登记");
+    assert!((case.entry.idle_building_m2 - 1200.0).abs() < 1e-9);
+    // In the table and in the parcel's history.
+    assert!(
+        harness.get_all_by_label(&parcel_no).count() >= 2,
+        "panel and table row"
+    );
+    harness.get_by_label_contains("登记  待认定");
+    assert_eq!(harness.state().ledger.history(&parcel_no).len(), 1);
+
+    // Undo takes it back as a new event; redo restores it.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run_steps(2);
+    assert_eq!(harness.state().ledger.entries.len(), 13);
+    assert_eq!(harness.state().ledger.history(&parcel_no).len(), 2);
+    harness.key_press_modifiers(
+        egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+        egui::Key::Z,
+    );
+    harness.run_steps(2);
+    assert_eq!(harness.state().ledger.entries.len(), 14);
+    assert_eq!(harness.state().ledger.history(&parcel_no).len(), 3);
+}
+
+#[test]
+fn selecting_a_ledger_row_selects_and_zooms_to_its_parcel() {
+    let mut harness = harness();
+    let before = harness
+        .state()
+        .state
+        .camera
+        .map(|c| c.m_per_point)
+        .unwrap_or_default();
+    let Some(first) = harness
+        .state()
+        .ledger
+        .table
+        .rows(&harness.state().ledger.entries)
+        .first()
+        .map(|s| s.entry.parcel_no.clone())
+    else {
+        panic!("rows");
+    };
+    let cells = harness.get_all_by_label(&first).count();
+    assert_eq!(cells, 1, "only the table shows it before selection");
+    harness.get_by_label(&first).click();
+    harness.run_steps(3);
+    let Some(selected) = harness
+        .state()
+        .selected_parcel()
+        .map(|p| p.parcel_no.clone())
+    else {
+        panic!("a parcel is selected");
+    };
+    assert_eq!(selected, first);
+    let after = harness
+        .state()
+        .state
+        .camera
+        .map(|c| c.m_per_point)
+        .unwrap_or_default();
+    assert!(after < before / 2.0, "zoomed in: {after} vs {before}");
 }

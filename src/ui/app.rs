@@ -4,8 +4,9 @@
 use crate::geo_io::{Import, ImportReport, Rejected, read_geojson_file};
 use crate::model::{Lang, Parcel, Park};
 use crate::sample;
+use crate::ui::ledger::{EntryForm, LedgerView};
 use crate::ui::map::{self, Camera, MapLayer, MapStyle};
-use crate::ui::{install_fonts, panels};
+use crate::ui::{install_fonts, panels, theme};
 use egui::{Pos2, Rect};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
@@ -18,6 +19,10 @@ pub struct PersistedState {
     pub show_districts: bool,
     pub show_parcels: bool,
     pub lang: Lang,
+    /// Recorded on every ledger change.
+    pub operator: String,
+    pub color_by: ColorBy,
+    pub show_ledger: bool,
 }
 
 impl Default for PersistedState {
@@ -27,8 +32,20 @@ impl Default for PersistedState {
             show_districts: true,
             show_parcels: true,
             lang: Lang::Zh,
+            operator: crate::ledger::default_operator(),
+            color_by: ColorBy::Status,
+            show_ledger: true,
         }
     }
+}
+
+/// What the parcel fills show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ColorBy {
+    /// 宗地状态 from the parcel file.
+    Status,
+    /// 处置进度 from the ledger.
+    Progress,
 }
 
 /// Files named on the command line; the sample park stands in for any not given.
@@ -36,6 +53,8 @@ impl Default for PersistedState {
 pub struct Startup {
     pub districts: Option<PathBuf>,
     pub parcels: Option<PathBuf>,
+    /// The ledger file; the platform data folder's `ledger.sqlite` when `None`.
+    pub ledger: Option<PathBuf>,
 }
 
 /// Which layer a file replaces.
@@ -53,6 +72,19 @@ pub enum Command {
     OpenDropped(PathBuf),
     FitPark,
     Select(Option<usize>),
+    /// Select a parcel by number and zoom to it (from the ledger table).
+    ShowParcel(String),
+    /// Open the entry form for the selected parcel.
+    RegisterSelected,
+    EditCase(i64),
+    SaveForm,
+    CancelForm,
+    OpenLedger(PathBuf),
+    BackupLedger(PathBuf),
+    RestoreLedger(PathBuf),
+    Undo,
+    Redo,
+    SetColorBy(ColorBy),
     SetLang(Lang),
     DismissNotice(usize),
     Quit,
@@ -67,6 +99,10 @@ pub struct Notice {
 }
 
 /// The Parkland window.
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "independent flags of the frame loop"
+)]
 pub struct ParklandApp {
     pub state: PersistedState,
     pub park: Park,
@@ -80,6 +116,11 @@ pub struct ParklandApp {
     cursor_lon_lat: Option<(f64, f64)>,
     map_rect: Option<Rect>,
     commands: Vec<Command>,
+    pub ledger: LedgerView,
+    /// The parcels are the embedded sample (the sample ledger goes with them).
+    sample_park: bool,
+    /// Fill colours need recomputing (ledger or colour mode changed).
+    colors_dirty: bool,
 }
 
 impl ParklandApp {
@@ -116,11 +157,28 @@ impl ParklandApp {
                 }
             }
         };
+        let sample_park = startup.parcels.is_none();
         let districts = load(startup.districts, sample::sample_districts);
         let parcels = load(startup.parcels, sample::sample_parcels);
         let park = Park::from_imports(districts, parcels);
         let layer = MapLayer::new(&park);
         let fit_pending = state.camera.is_none_or(|c| !camera_shows(&layer, &c));
+        let mut ledger = LedgerView::default();
+        let ledger_path = startup.ledger.unwrap_or_else(crate::ledger::default_path);
+        ledger.open(&ledger_path, &park, sample_park, &state.operator);
+        if let Some(error) = &ledger.error {
+            notices.push(Notice {
+                title: match state.lang {
+                    Lang::Zh => "台账无法打开".to_owned(),
+                    Lang::En => "The ledger cannot be opened".to_owned(),
+                },
+                rejected: true,
+                lines: vec![
+                    error.clone(),
+                    "台账 → 打开台账… 或 恢复台账… / Ledger → Open… or Restore…".to_owned(),
+                ],
+            });
+        }
         Self {
             state,
             park,
@@ -133,7 +191,77 @@ impl ParklandApp {
             cursor_lon_lat: None,
             map_rect: None,
             commands: Vec::new(),
+            ledger,
+            sample_park,
+            colors_dirty: true,
         }
+    }
+
+    /// Index of a parcel by number.
+    #[must_use]
+    pub fn parcel_index(&self, parcel_no: &str) -> Option<usize> {
+        self.park
+            .parcels
+            .iter()
+            .position(|p| p.parcel_no == parcel_no)
+    }
+
+    fn recolor(&mut self) {
+        let park = &self.park;
+        let ledger = &self.ledger;
+        match self.state.color_by {
+            ColorBy::Status => self
+                .layer
+                .parcels
+                .recolor(|i| theme::status_fill(park.parcels.get(i).and_then(|p| p.status))),
+            ColorBy::Progress => self.layer.parcels.recolor(|i| {
+                theme::progress_fill(
+                    park.parcels
+                        .get(i)
+                        .and_then(|p| ledger.case_of(&p.parcel_no))
+                        .map(|s| s.entry.progress),
+                )
+            }),
+        }
+        self.colors_dirty = false;
+    }
+
+    /// 预警 outlines: parcels whose case is overdue or idle a year or more.
+    fn alerts(&self) -> Vec<(usize, egui::Color32)> {
+        let today = crate::ui::ledger::today();
+        self.park
+            .parcels
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| {
+                let alert = self.ledger.alert(&p.parcel_no, today);
+                if alert.overdue || alert.over_two_years {
+                    Some((i, theme::ALERT_SEVERE))
+                } else if alert.over_one_year {
+                    Some((i, theme::ALERT_WARNING))
+                } else {
+                    None
+                }
+            })
+            .collect()
+    }
+
+    fn zoom_to_parcel(&mut self, index: usize) {
+        let (Some(Some((min, max))), Some(rect)) =
+            (self.layer.parcels.bounds.get(index), self.map_rect)
+        else {
+            return;
+        };
+        // At least 400 m across, so the neighbours show too.
+        let pad = ((400.0 - (max[0] - min[0]).max(max[1] - min[1])) / 2.0).max(0.0);
+        let mut camera = self.state.camera.unwrap_or_default();
+        camera.fit(
+            [min[0] - pad, min[1] - pad],
+            [max[0] + pad, max[1] + pad],
+            rect,
+        );
+        self.state.camera = Some(camera);
+        self.auto_fitted = false;
     }
 
     /// The selected parcel.
@@ -170,6 +298,62 @@ impl ParklandApp {
             },
             Command::FitPark => self.fit_pending = true,
             Command::Select(index) => self.selected = index,
+            Command::ShowParcel(parcel_no) => {
+                if let Some(index) = self.parcel_index(&parcel_no) {
+                    self.selected = Some(index);
+                    self.zoom_to_parcel(index);
+                }
+            }
+            Command::RegisterSelected => {
+                if let Some(parcel) = self.selected_parcel() {
+                    self.ledger.form =
+                        Some(EntryForm::for_parcel(parcel, crate::ui::ledger::today()));
+                }
+            }
+            Command::EditCase(id) => {
+                if let Some(stored) = self.ledger.entries.iter().find(|e| e.id == id) {
+                    self.ledger.form = Some(EntryForm::edit(stored));
+                }
+            }
+            Command::SaveForm => {
+                self.ledger.save_form(&self.state.operator);
+                self.colors_dirty = true;
+            }
+            Command::CancelForm => self.ledger.form = None,
+            Command::OpenLedger(path) => {
+                self.ledger
+                    .open(&path, &self.park, self.sample_park, &self.state.operator);
+                self.colors_dirty = true;
+            }
+            Command::BackupLedger(path) => {
+                if let Some(store) = &self.ledger.store
+                    && let Err(e) = store.backup_to(&path)
+                {
+                    self.ledger.error = Some(e.to_string());
+                }
+            }
+            Command::RestoreLedger(path) => {
+                if let Some(store) = &mut self.ledger.store {
+                    match store.restore_from(&path) {
+                        Ok(()) => self.ledger.error = None,
+                        Err(e) => self.ledger.error = Some(e.to_string()),
+                    }
+                }
+                self.ledger.reload();
+                self.colors_dirty = true;
+            }
+            Command::Undo => {
+                self.ledger.undo(&self.state.operator);
+                self.colors_dirty = true;
+            }
+            Command::Redo => {
+                self.ledger.redo(&self.state.operator);
+                self.colors_dirty = true;
+            }
+            Command::SetColorBy(color_by) => {
+                self.state.color_by = color_by;
+                self.colors_dirty = true;
+            }
             Command::SetLang(lang) => self.state.lang = lang,
             Command::DismissNotice(i) => {
                 if i < self.notices.len() {
@@ -204,13 +388,32 @@ impl ParklandApp {
         }
         self.layer = MapLayer::new(&self.park);
         self.fit_pending = true;
+        self.colors_dirty = true;
     }
 
     fn handle_input(&mut self, ctx: &egui::Context) {
+        // Ctrl+Z / Ctrl+Shift+Z undo ledger edits unless a text field has the keyboard.
+        let typing = ctx.memory(|m| m.focused().is_some());
+        if !typing && self.ledger.form.is_none() {
+            let (undo, redo) = ctx.input_mut(|i| {
+                let redo = i.consume_key(
+                    egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+                    egui::Key::Z,
+                );
+                let undo = i.consume_key(egui::Modifiers::COMMAND, egui::Key::Z);
+                (undo, redo)
+            });
+            if redo {
+                self.send(Command::Redo);
+            } else if undo {
+                self.send(Command::Undo);
+            }
+        }
+        let form_open = self.ledger.form.is_some();
         let (home, escape, dropped) = ctx.input(|i| {
             (
                 i.key_pressed(egui::Key::Home),
-                i.key_pressed(egui::Key::Escape),
+                i.key_pressed(egui::Key::Escape) && !form_open,
                 i.raw
                     .dropped_files
                     .iter()
@@ -234,10 +437,13 @@ impl eframe::App for ParklandApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
         self.handle_input(&ctx);
+        if self.colors_dirty {
+            self.recolor();
+        }
         let lang = self.state.lang;
 
         egui::Panel::top("menu").show(ui, |ui| {
-            panels::menu_bar_ui(ui, lang, &mut self.commands);
+            panels::menu_bar_ui(ui, &mut self.state, &self.ledger, &mut self.commands);
         });
         egui::Panel::bottom("status").show(ui, |ui| {
             let scale = self.state.camera.zip(self.cursor_lon_lat.or_else(|| {
@@ -249,13 +455,47 @@ impl eframe::App for ParklandApp {
         egui::Panel::left("layers")
             .default_size(230.0)
             .show(ui, |ui| {
-                panels::layers_ui(ui, &mut self.state, &self.park);
+                panels::layers_ui(
+                    ui,
+                    &mut self.state,
+                    &self.park,
+                    &self.ledger,
+                    &mut self.commands,
+                );
             });
         egui::Panel::right("parcel")
-            .default_size(280.0)
+            .default_size(300.0)
             .show(ui, |ui| {
-                panels::parcel_ui(ui, lang, &self.park, self.selected_parcel());
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    let selected = self.selected.and_then(|i| self.park.parcels.get(i));
+                    panels::parcel_ui(ui, lang, &self.park, selected);
+                    if let Some(parcel) = selected {
+                        panels::parcel_ledger_ui(
+                            ui,
+                            lang,
+                            parcel,
+                            &self.ledger,
+                            &mut self.commands,
+                        );
+                    }
+                });
             });
+        if self.state.show_ledger {
+            egui::Panel::bottom("ledger")
+                .resizable(true)
+                .default_size(220.0)
+                .show(ui, |ui| {
+                    let selected = self.selected.and_then(|i| self.park.parcels.get(i));
+                    panels::ledger_panel_ui(
+                        ui,
+                        lang,
+                        &self.park,
+                        &mut self.ledger,
+                        selected,
+                        &mut self.commands,
+                    );
+                });
+        }
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
             .show(ui, |ui| {
@@ -275,15 +515,13 @@ impl eframe::App for ParklandApp {
                     show_parcels: self.state.show_parcels,
                     lang,
                 };
-                let output = map::map_ui(
-                    ui,
-                    &self.layer,
-                    &self.park,
-                    &mut camera,
-                    style,
-                    self.selected,
-                    self.hovered,
-                );
+                let alerts = self.alerts();
+                let overlay = map::Overlay {
+                    selected: self.selected,
+                    hovered: self.hovered,
+                    alerts: &alerts,
+                };
+                let output = map::map_ui(ui, &self.layer, &self.park, &mut camera, style, overlay);
                 if camera != before {
                     self.auto_fitted = false;
                 }
@@ -295,6 +533,41 @@ impl eframe::App for ParklandApp {
                     self.commands.push(Command::Select(hit));
                 }
             });
+
+        if let Some(form) = &mut self.ledger.form {
+            let title = match (lang, form.editing.is_some()) {
+                (Lang::Zh, false) => "登记闲置/低效",
+                (Lang::Zh, true) => "编辑台账",
+                (Lang::En, false) => "Register idle / low-efficiency land",
+                (Lang::En, true) => "Edit ledger case",
+            };
+            let mut open = true;
+            let mut action = crate::ui::ledger::FormAction::None;
+            egui::Window::new(title)
+                .id(egui::Id::unique("parkland_entry_form"))
+                .open(&mut open)
+                .collapsible(false)
+                .default_width(640.0)
+                .default_pos(egui::pos2(240.0, 36.0))
+                .constrain(true)
+                .show(&ctx, |ui| {
+                    // Leave room for the Save button below the fields on small screens.
+                    let room = (ctx.content_rect().height() - 160.0).max(200.0);
+                    egui::ScrollArea::vertical()
+                        .max_height(room)
+                        .show(ui, |ui| form.ui(ui, lang));
+                    ui.separator();
+                    action = form.buttons_ui(ui, lang);
+                });
+            match action {
+                crate::ui::ledger::FormAction::Save => self.commands.push(Command::SaveForm),
+                crate::ui::ledger::FormAction::Cancel => self.commands.push(Command::CancelForm),
+                crate::ui::ledger::FormAction::None if !open => {
+                    self.commands.push(Command::CancelForm);
+                }
+                crate::ui::ledger::FormAction::None => {}
+            }
+        }
 
         let mut dismissed = Vec::new();
         for (i, notice) in self.notices.iter().enumerate() {

@@ -3,13 +3,12 @@
 //! the frame.
 
 pub mod app;
+pub mod ledger;
 pub mod map;
 mod panels;
 pub mod theme;
 
 pub use app::ParklandApp;
-
-use std::path::PathBuf;
 
 /// The embedded CJK font (Noto Sans CJK SC subset, SIL OFL 1.1; see `assets/OFL.txt`).
 pub const CJK_FONT: &[u8] = include_bytes!("../../assets/NotoSansSC-Subset.otf");
@@ -32,7 +31,7 @@ pub fn install_fonts(ctx: &egui::Context) {
 }
 
 /// Opens the window: the given files, or the embedded sample park.
-pub fn run(districts: Option<PathBuf>, parcels: Option<PathBuf>) -> anyhow::Result<()> {
+pub fn run(startup: app::Startup) -> anyhow::Result<()> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Parkland 园区土地管理")
@@ -45,12 +44,19 @@ pub fn run(districts: Option<PathBuf>, parcels: Option<PathBuf>) -> anyhow::Resu
     eframe::run_native(
         "parkland",
         options,
-        Box::new(move |cc| {
-            Ok(Box::new(ParklandApp::new(
-                cc,
-                app::Startup { districts, parcels },
-            )))
-        }),
+        Box::new(move |cc| Ok(Box::new(ParklandApp::new(cc, startup)))),
     )
     .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
+}
+
+/// A combo box named by a label beside it (for screen readers and UI tests).
+pub fn combo_labelled(
+    ui: &mut egui::Ui,
+    label: egui::Id,
+    combo: egui::ComboBox,
+    add: impl FnOnce(&mut egui::Ui),
+) {
+    ui.label_inputs_by(label, |ui| {
+        combo.show_ui(ui, add);
+    });
 }

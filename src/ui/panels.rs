@@ -3,7 +3,8 @@
 
 use crate::cli::group_thousands;
 use crate::model::{Lang, Parcel, ParcelStatus, Park};
-use crate::ui::app::{Command, LayerKind, Notice, PersistedState};
+use crate::ui::app::{ColorBy, Command, LayerKind, Notice, PersistedState};
+use crate::ui::ledger::{LedgerView, today};
 use crate::ui::map::Camera;
 use crate::ui::theme;
 use crate::units::{ha_from_m2, km2_from_m2, mu_from_m2};
@@ -17,7 +18,20 @@ fn tr(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
     }
 }
 
-pub fn menu_bar_ui(ui: &mut Ui, lang: Lang, commands: &mut Vec<Command>) {
+fn pick_sqlite(title: &str) -> Option<std::path::PathBuf> {
+    rfd::FileDialog::new()
+        .set_title(title)
+        .add_filter("SQLite", &["sqlite", "db"])
+        .pick_file()
+}
+
+pub fn menu_bar_ui(
+    ui: &mut Ui,
+    state: &mut PersistedState,
+    ledger: &LedgerView,
+    commands: &mut Vec<Command>,
+) {
+    let lang = state.lang;
     egui::MenuBar::new().ui(ui, |ui| {
         ui.menu_button(tr(lang, "文件", "File"), |ui| {
             for (kind, label) in [
@@ -42,6 +56,69 @@ pub fn menu_bar_ui(ui: &mut Ui, lang: Lang, commands: &mut Vec<Command>) {
             if ui.button(tr(lang, "退出", "Quit")).clicked() {
                 commands.push(Command::Quit);
             }
+        });
+        ui.menu_button(tr(lang, "台账", "Ledger"), |ui| {
+            if ui.button(tr(lang, "打开台账…", "Open ledger…")).clicked() {
+                ui.close();
+                if let Some(path) = pick_sqlite(tr(lang, "打开台账", "Open ledger")) {
+                    commands.push(Command::OpenLedger(path));
+                }
+            }
+            if ui
+                .button(tr(lang, "备份台账…", "Back up ledger…"))
+                .clicked()
+            {
+                ui.close();
+                if let Some(path) = rfd::FileDialog::new()
+                    .set_title(tr(lang, "备份台账", "Back up ledger"))
+                    .set_file_name("ledger-backup.sqlite")
+                    .save_file()
+                {
+                    commands.push(Command::BackupLedger(path));
+                }
+            }
+            if ui
+                .button(tr(lang, "恢复台账…", "Restore ledger…"))
+                .clicked()
+            {
+                ui.close();
+                if let Some(path) =
+                    pick_sqlite(tr(lang, "从备份恢复台账", "Restore ledger from a backup"))
+                {
+                    commands.push(Command::RestoreLedger(path));
+                }
+            }
+            ui.separator();
+            if ui
+                .add_enabled(
+                    ledger.can_undo(),
+                    egui::Button::new(tr(lang, "撤销 (Ctrl+Z)", "Undo (Ctrl+Z)")),
+                )
+                .clicked()
+            {
+                commands.push(Command::Undo);
+                ui.close();
+            }
+            if ui
+                .add_enabled(
+                    ledger.can_redo(),
+                    egui::Button::new(tr(lang, "重做 (Ctrl+Shift+Z)", "Redo (Ctrl+Shift+Z)")),
+                )
+                .clicked()
+            {
+                commands.push(Command::Redo);
+                ui.close();
+            }
+            ui.separator();
+            ui.checkbox(
+                &mut state.show_ledger,
+                tr(lang, "显示台账表", "Show the ledger table"),
+            );
+            ui.horizontal(|ui| {
+                let label = ui.label(tr(lang, "操作员", "Operator"));
+                ui.add(egui::TextEdit::singleline(&mut state.operator).desired_width(120.0))
+                    .labelled_by(label.id);
+            });
         });
         ui.menu_button(tr(lang, "视图", "View"), |ui| {
             if ui
@@ -115,7 +192,13 @@ fn swatch(ui: &mut Ui, color: Color32) {
     ui.painter().rect_filled(rect, 2.0, color);
 }
 
-pub fn layers_ui(ui: &mut Ui, state: &mut PersistedState, park: &Park) {
+pub fn layers_ui(
+    ui: &mut Ui,
+    state: &mut PersistedState,
+    park: &Park,
+    ledger: &LedgerView,
+    commands: &mut Vec<Command>,
+) {
     let lang = state.lang;
     ui.heading(tr(lang, "图层", "Layers"));
     ui.checkbox(&mut state.show_districts, tr(lang, "片区", "Districts"));
@@ -141,16 +224,21 @@ pub fn layers_ui(ui: &mut Ui, state: &mut PersistedState, park: &Park) {
     ));
     ui.separator();
 
-    ui.heading(tr(lang, "图例：宗地状态", "Legend: parcel status"));
-    egui::Grid::new("legend").num_columns(3).show(ui, |ui| {
-        let row = |ui: &mut Ui, status: Option<ParcelStatus>, label: &str| {
-            let parcels = park.parcels.iter().filter(|p| p.status == status);
-            let (count, area) = parcels.fold((0, 0.0), |(n, a), p| (n + 1, a + p.area_m2));
-            if status.is_none() && count == 0 {
-                return;
+    ui.heading(tr(lang, "着色", "Colour by"));
+    ui.horizontal(|ui| {
+        for (value, label) in [
+            (ColorBy::Status, tr(lang, "宗地状态", "Parcel status")),
+            (ColorBy::Progress, tr(lang, "处置进度", "Disposal progress")),
+        ] {
+            if ui.radio(state.color_by == value, label).clicked() {
+                commands.push(Command::SetColorBy(value));
             }
+        }
+    });
+    egui::Grid::new("legend").num_columns(3).show(ui, |ui| {
+        let row = |ui: &mut Ui, color: Color32, label: &str, count: usize, area: f64| {
             ui.horizontal(|ui| {
-                swatch(ui, theme::status_fill(status));
+                swatch(ui, color);
                 ui.label(label);
             });
             ui.label(format!("{count}"));
@@ -161,11 +249,82 @@ pub fn layers_ui(ui: &mut Ui, state: &mut PersistedState, park: &Park) {
             ));
             ui.end_row();
         };
-        for &status in ParcelStatus::ALL {
-            row(ui, Some(status), status.label(lang));
+        match state.color_by {
+            ColorBy::Status => {
+                let statuses = ParcelStatus::ALL.iter().map(|&s| Some(s)).chain([None]);
+                for status in statuses {
+                    let (count, area) = park
+                        .parcels
+                        .iter()
+                        .filter(|p| p.status == status)
+                        .fold((0, 0.0), |(n, a), p| (n + 1, a + p.area_m2));
+                    if status.is_some() || count > 0 {
+                        let label =
+                            status.map_or(tr(lang, "未注明", "Not given"), |s| s.label(lang));
+                        row(ui, theme::status_fill(status), label, count, area);
+                    }
+                }
+            }
+            ColorBy::Progress => {
+                let progresses = crate::model::Progress::ALL
+                    .iter()
+                    .map(|&p| Some(p))
+                    .chain([None]);
+                for progress in progresses {
+                    let (count, area) = park
+                        .parcels
+                        .iter()
+                        .filter(|p| {
+                            ledger.case_of(&p.parcel_no).map(|s| s.entry.progress) == progress
+                        })
+                        .fold((0, 0.0), |(n, a), p| (n + 1, a + p.area_m2));
+                    let label =
+                        progress.map_or(tr(lang, "未登记", "No case"), |p| p.label(lang));
+                    row(ui, theme::progress_fill(progress), label, count, area);
+                }
+            }
         }
-        row(ui, None, tr(lang, "未注明", "Not given"));
     });
+    ui.separator();
+    ui.heading(tr(lang, "预警", "Alerts"));
+    let day = today();
+    let alerts: Vec<_> = ledger
+        .entries
+        .iter()
+        .filter(|s| s.entry.is_overdue(day) || s.entry.idle_over_one_year(day))
+        .collect();
+    ui.horizontal(|ui| {
+        swatch(ui, theme::ALERT_SEVERE);
+        ui.label(tr(lang, "逾期或闲置满两年", "Overdue or idle 2 years+"));
+    });
+    ui.horizontal(|ui| {
+        swatch(ui, theme::ALERT_WARNING);
+        ui.label(tr(lang, "闲置满一年", "Idle 1 year+"));
+    });
+    if alerts.is_empty() {
+        ui.label(tr(lang, "无", "None"));
+    }
+    for stored in alerts {
+        let e = &stored.entry;
+        let mut what = Vec::new();
+        if e.is_overdue(day) {
+            what.push(tr(lang, "逾期", "overdue"));
+        }
+        if let Some(days) = e.idle_days(day) {
+            what.push(if e.idle_over_two_years(day) {
+                tr(lang, "闲置满两年", "idle 2y+")
+            } else {
+                tr(lang, "闲置满一年", "idle 1y+")
+            });
+            let _ = days;
+        }
+        if ui
+            .link(format!("{} {}", e.parcel_no, what.join(" ")))
+            .clicked()
+        {
+            commands.push(Command::ShowParcel(e.parcel_no.clone()));
+        }
+    }
 }
 
 pub fn parcel_ui(ui: &mut Ui, lang: Lang, park: &Park, parcel: Option<&Parcel>) {
@@ -271,4 +430,138 @@ pub fn notice_ui(ctx: &egui::Context, lang: Lang, index: usize, notice: &Notice)
             }
         });
     close
+}
+
+/// The selected parcel's ledger: its case, the register/edit buttons and every event.
+pub fn parcel_ledger_ui(
+    ui: &mut Ui,
+    lang: Lang,
+    parcel: &Parcel,
+    ledger: &LedgerView,
+    commands: &mut Vec<Command>,
+) {
+    ui.separator();
+    ui.heading(tr(lang, "台账", "Ledger"));
+    if ledger.store.is_none() {
+        ui.label(tr(lang, "台账未打开。", "The ledger is not open."));
+        return;
+    }
+    let case = ledger.case_of(&parcel.parcel_no);
+    ui.horizontal(|ui| {
+        if ui
+            .button(tr(lang, "登记闲置/低效", "Register idle/low-efficiency"))
+            .clicked()
+        {
+            commands.push(Command::RegisterSelected);
+        }
+        if let Some(case) = case
+            && ui.button(tr(lang, "编辑台账", "Edit case")).clicked()
+        {
+            commands.push(Command::EditCase(case.id));
+        }
+    });
+    if let Some(case) = case {
+        let e = &case.entry;
+        let day = today();
+        egui::Grid::new("parcel_case")
+            .num_columns(2)
+            .striped(true)
+            .show(ui, |ui| {
+                let methods = e
+                    .methods
+                    .iter()
+                    .map(|m| m.label(lang))
+                    .collect::<Vec<_>>()
+                    .join("、");
+                let idle_days = e
+                    .idle_days(day)
+                    .map_or_else(|| "—".to_owned(), |d| d.to_string());
+                for (key, value) in [
+                    (tr(lang, "类型", "Kind"), e.kind.label(lang).to_owned()),
+                    (tr(lang, "处置方式", "Methods"), methods),
+                    (
+                        tr(lang, "处置进度", "Progress"),
+                        e.progress.label(lang).to_owned(),
+                    ),
+                    (tr(lang, "闲置天数", "Days idle"), idle_days),
+                    (
+                        tr(lang, "盘活土地 (亩)", "Revitalized (mu)"),
+                        format!("{:.2}", mu_from_m2(e.revitalized_land_m2)),
+                    ),
+                    (
+                        tr(lang, "盘活厂房 (m²)", "Revitalized floor (m²)"),
+                        group_thousands(e.revitalized_building_m2, 0),
+                    ),
+                ] {
+                    ui.label(RichText::new(key).strong());
+                    ui.label(value);
+                    ui.end_row();
+                }
+            });
+    }
+    let history = ledger.history(&parcel.parcel_no);
+    if !history.is_empty() {
+        ui.label(
+            RichText::new(tr(lang, "变更记录（最新在前）", "History (newest first)")).strong(),
+        );
+        for event in history {
+            let action = match (event.action.as_str(), lang) {
+                ("create", Lang::Zh) => "登记",
+                ("update", Lang::Zh) => "修改",
+                ("delete", Lang::Zh) => "删除",
+                ("undo", Lang::Zh) => "撤销",
+                ("redo", Lang::Zh) => "重做",
+                ("import", Lang::Zh) => "导入",
+                (other, _) => other,
+            };
+            let step = event.step.map_or("", |s| s.label(lang));
+            ui.label(format!(
+                "{}  {}  {}  {}",
+                event.at.replace('T', " ").trim_end_matches('Z'),
+                event.operator,
+                action,
+                step
+            ));
+        }
+    }
+}
+
+/// The ledger table panel.
+pub fn ledger_panel_ui(
+    ui: &mut Ui,
+    lang: Lang,
+    park: &Park,
+    ledger: &mut LedgerView,
+    selected: Option<&Parcel>,
+    commands: &mut Vec<Command>,
+) {
+    ui.horizontal(|ui| {
+        ui.heading(tr(
+            lang,
+            "低效闲置工业用地台账",
+            "Idle and low-efficiency industrial land ledger",
+        ));
+        if let Some(path) = ledger.store.as_ref().and_then(|s| s.path()) {
+            ui.label(RichText::new(path.display().to_string()).weak());
+        }
+    });
+    if let Some(error) = &ledger.error {
+        ui.label(RichText::new(error).color(theme::ERROR_TEXT));
+    }
+    let LedgerView { table, entries, .. } = ledger;
+    let action = table.ui(
+        ui,
+        lang,
+        entries,
+        park,
+        today(),
+        selected.map(|p| p.parcel_no.as_str()),
+    );
+    match action {
+        Some(crate::ui::ledger::TableAction::Select(parcel_no)) => {
+            commands.push(Command::ShowParcel(parcel_no));
+        }
+        Some(crate::ui::ledger::TableAction::Edit(id)) => commands.push(Command::EditCase(id)),
+        None => {}
+    }
 }

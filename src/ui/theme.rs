@@ -1,6 +1,6 @@
 //! Every colour the window uses, in one place.
 
-use crate::model::ParcelStatus;
+use crate::model::{ParcelStatus, Progress};
 use egui::Color32;
 
 /// Map background, a light paper tone.
@@ -54,3 +54,24 @@ pub const SELECTED_FILL: Color32 = Color32::from_rgba_premultiplied(0x80, 0x6a, 
 pub const LABEL_TEXT: Color32 = Color32::from_rgb(0x1d, 0x24, 0x30);
 pub const LABEL_HALO: Color32 = Color32::from_rgba_premultiplied(0xf0, 0xf0, 0xf0, 0xc8);
 pub const SCALE_BAR: Color32 = Color32::from_rgb(0x20, 0x20, 0x20);
+pub const ERROR_TEXT: Color32 = Color32::from_rgb(0xc6, 0x28, 0x28);
+
+/// Parcel fill by ledger progress; `None` is a parcel with no case.
+#[must_use]
+pub fn progress_fill(progress: Option<Progress>) -> Color32 {
+    match progress {
+        Some(Progress::Pending) => Color32::from_rgb(0xf2, 0xd3, 0x5b),
+        Some(Progress::Identified) => Color32::from_rgb(0xf0, 0x8a, 0x24),
+        Some(Progress::Disposing) => Color32::from_rgb(0x3a, 0x7b, 0xd5),
+        Some(Progress::Disposed) => Color32::from_rgb(0x8e, 0x5c, 0xc4),
+        Some(Progress::Revitalized) => Color32::from_rgb(0x3f, 0xa3, 0x4d),
+        Some(Progress::Suspended) => Color32::from_rgb(0x9e, 0x9e, 0x9e),
+        Some(Progress::WrittenOff) => Color32::from_rgb(0x5f, 0x5f, 0x5f),
+        None => Color32::from_rgb(0xdc, 0xdf, 0xe4),
+    }
+}
+
+/// 预警 outline: overdue or idle two years and more.
+pub const ALERT_SEVERE: Color32 = Color32::from_rgb(0xd0, 0x10, 0x10);
+/// 预警 outline: idle a year and more.
+pub const ALERT_WARNING: Color32 = Color32::from_rgb(0xff, 0x8c, 0x00);

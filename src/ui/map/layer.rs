@@ -18,6 +18,10 @@ pub struct ShapeLayer {
     pub fill: Arc<Mesh>,
     /// For each shape, its range in `fill.indices`.
     pub triangles: Vec<Range<usize>>,
+    /// For each shape, its range in `fill.vertices` (for recolouring).
+    pub vertex_ranges: Vec<Range<usize>>,
+    /// For each shape, its world bounds.
+    pub bounds: Vec<Option<([f64; 2], [f64; 2])>>,
     /// For each shape, its rings in local coordinates.
     pub outlines: Vec<Vec<Vec<Pos2>>>,
     /// For each shape, where its label goes (an interior point), in local coordinates.
@@ -109,6 +113,7 @@ impl ShapeLayer {
         let local = |x: f64, y: f64| pos2((x - origin[0]) as f32, (origin[1] - y) as f32);
         for (i, shape) in shapes.iter().enumerate() {
             let start = fill.indices.len();
+            let first_vertex = fill.vertices.len();
             let color = color(i);
             let mut rings = Vec::new();
             for polygon in &shape.0 {
@@ -118,6 +123,12 @@ impl ShapeLayer {
                 }
             }
             layer.triangles.push(start..fill.indices.len());
+            layer.vertex_ranges.push(first_vertex..fill.vertices.len());
+            layer.bounds.push(
+                shape
+                    .bounding_rect()
+                    .map(|r| ([r.min().x, r.min().y], [r.max().x, r.max().y])),
+            );
             layer.outlines.push(rings);
             layer
                 .anchors
@@ -130,6 +141,19 @@ impl ShapeLayer {
         }
         layer.fill = Arc::new(fill);
         layer
+    }
+}
+
+impl ShapeLayer {
+    /// Gives every shape a new fill colour without re-triangulating.
+    pub fn recolor(&mut self, color: impl Fn(usize) -> Color32) {
+        let fill = Arc::make_mut(&mut self.fill);
+        for (i, range) in self.vertex_ranges.iter().enumerate() {
+            let c = color(i);
+            for v in fill.vertices.get_mut(range.clone()).into_iter().flatten() {
+                v.color = c;
+            }
+        }
     }
 }
 

@@ -21,6 +21,15 @@ pub struct MapStyle {
     pub lang: Lang,
 }
 
+/// What is drawn over the parcels: hover, selection and 预警 outlines.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Overlay<'a> {
+    pub selected: Option<usize>,
+    pub hovered: Option<usize>,
+    /// Parcels to outline as 预警, with their colour.
+    pub alerts: &'a [(usize, Color32)],
+}
+
 /// What happened on the map this frame.
 #[derive(Debug)]
 pub struct MapOutput {
@@ -52,9 +61,13 @@ pub fn map_ui(
     park: &Park,
     camera: &mut Camera,
     style: MapStyle,
-    selected: Option<usize>,
-    hovered: Option<usize>,
+    overlay: Overlay<'_>,
 ) -> MapOutput {
+    let Overlay {
+        selected,
+        hovered,
+        alerts,
+    } = overlay;
     let (response, painter) = ui.allocate_painter(ui.available_size(), Sense::click_and_drag());
     let name = match style.lang {
         Lang::Zh => "地图",
@@ -156,6 +169,14 @@ pub fn map_ui(
         Vec::new()
     };
     if style.show_parcels {
+        for &(index, color) in alerts {
+            for ring in layer.parcels.outlines.get(index).into_iter().flatten() {
+                painter.add(Shape::closed_line(
+                    ring.iter().map(|&p| to_ui(p)).collect(),
+                    Stroke::new(2.5, color),
+                ));
+            }
+        }
         for (index, fill, outline) in [
             (hovered, theme::HOVER_FILL, theme::HOVER_OUTLINE),
             (selected, theme::SELECTED_FILL, theme::SELECTED_OUTLINE),

@@ -1,0 +1,466 @@
+//! The entry form: dropdowns for enumerations, date pickers, numbers in 亩 or m² with the unit
+//! shown, and each validation message beside its field. Nothing is saved until it is valid.
+
+use crate::ledger::StoredEntry;
+use crate::model::{
+    CauseClass, DisposalMethod, Field, FieldError, IdleKind, IdleSubtype, Lang, LedgerEntry,
+    Parcel, ParcelStatus, Progress,
+};
+use crate::ui::theme;
+use crate::units::{m2_from_mu, mu_from_m2};
+use egui::{ComboBox, RichText, Ui};
+use jiff::civil::Date;
+
+/// What the user asked of the form this frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormAction {
+    None,
+    Save,
+    Cancel,
+}
+
+/// The number fields, typed as text so that a bad value can be shown beside its field.
+const NUMBER_FIELDS: [(Field, &str, &str, &str); 5] = [
+    (Field::IdleLand, "闲置土地", "Idle land", "亩"),
+    (Field::IdleBuilding, "闲置厂房", "Idle floor", "m²"),
+    (Field::RevitalizedLand, "盘活土地", "Revitalized land", "亩"),
+    (
+        Field::RevitalizedBuilding,
+        "盘活厂房",
+        "Revitalized floor",
+        "m²",
+    ),
+    (Field::Investment, "投资", "Investment", "万元"),
+];
+
+/// A case being registered or edited.
+pub struct EntryForm {
+    /// `(id, version)` of the case being edited; `None` for a new case.
+    pub editing: Option<(i64, i64)>,
+    /// The stored values when editing began.
+    pub original: Option<LedgerEntry>,
+    pub entry: LedgerEntry,
+    /// The parcel's geometry (GeoJSON) for the snapshot of a new case.
+    pub geometry: Option<String>,
+    numbers: [String; 5],
+    pub errors: Vec<FieldError>,
+    parse_errors: Vec<(Field, String)>,
+    pub general_error: Option<String>,
+}
+
+fn format_number(value: f64, decimals: usize) -> String {
+    if value == 0.0 {
+        String::new()
+    } else {
+        format!("{value:.decimals$}")
+    }
+}
+
+impl EntryForm {
+    /// A new case for a parcel, prefilled from it.
+    #[must_use]
+    pub fn for_parcel(parcel: &Parcel, today: Date) -> Self {
+        let entry = LedgerEntry {
+            parcel_no: parcel.parcel_no.clone(),
+            district: parcel.district.clone(),
+            holder: parcel.holder.clone(),
+            parcel_area_m2: parcel.area_m2,
+            idle_land_m2: parcel.area_m2,
+            kind: if parcel.status == Some(ParcelStatus::LowEfficiency) {
+                IdleKind::LowEfficiency
+            } else {
+                IdleKind::Idle
+            },
+            identified_on: Some(today),
+            ..LedgerEntry::default()
+        };
+        let geometry = Some(geojson::GeometryValue::from(&parcel.geometry).to_string());
+        let mut form = Self {
+            editing: None,
+            original: None,
+            entry,
+            geometry,
+            numbers: Default::default(),
+            errors: Vec::new(),
+            parse_errors: Vec::new(),
+            general_error: None,
+        };
+        form.fill_numbers();
+        form
+    }
+
+    /// The form for editing a stored case.
+    #[must_use]
+    pub fn edit(stored: &StoredEntry) -> Self {
+        let mut form = Self {
+            editing: None,
+            original: None,
+            entry: LedgerEntry::default(),
+            geometry: None,
+            numbers: Default::default(),
+            errors: Vec::new(),
+            parse_errors: Vec::new(),
+            general_error: None,
+        };
+        form.load(stored);
+        form
+    }
+
+    /// Shows a stored case (also after a stale save, with the newer values).
+    pub fn load(&mut self, stored: &StoredEntry) {
+        self.editing = Some((stored.id, stored.version));
+        self.original = Some(stored.entry.clone());
+        self.entry = stored.entry.clone();
+        self.errors.clear();
+        self.parse_errors.clear();
+        self.fill_numbers();
+    }
+
+    fn fill_numbers(&mut self) {
+        let e = &self.entry;
+        self.numbers = [
+            format_number(mu_from_m2(e.idle_land_m2), 2),
+            format_number(e.idle_building_m2, 0),
+            format_number(mu_from_m2(e.revitalized_land_m2), 2),
+            format_number(e.revitalized_building_m2, 0),
+            format_number(e.investment_10k_yuan, 2),
+        ];
+    }
+
+    /// Sets a number field's text (tests and paste).
+    pub fn set_number(&mut self, field: Field, text: &str) {
+        if let Some(i) = NUMBER_FIELDS.iter().position(|(f, ..)| *f == field) {
+            text.clone_into(&mut self.numbers[i]);
+        }
+    }
+
+    /// The entry with the typed numbers, or `None` with the messages set.
+    pub fn checked_entry(&mut self) -> Option<LedgerEntry> {
+        self.parse_errors.clear();
+        self.general_error = None;
+        let mut values = [0.0; 5];
+        for (i, (field, ..)) in NUMBER_FIELDS.iter().enumerate() {
+            let text = self.numbers[i].trim().replace(',', "");
+            if text.is_empty() {
+                continue;
+            }
+            match text.parse::<f64>() {
+                Ok(v) if v.is_finite() => values[i] = v,
+                _ => self
+                    .parse_errors
+                    .push((*field, format!("“{text}”不是数字 / not a number"))),
+            }
+        }
+        let mut entry = self.entry.clone();
+        entry.idle_land_m2 = m2_from_mu(values[0]);
+        entry.idle_building_m2 = values[1];
+        entry.revitalized_land_m2 = m2_from_mu(values[2]);
+        entry.revitalized_building_m2 = values[3];
+        entry.investment_10k_yuan = values[4];
+        self.errors = entry.validate();
+        if let Some(original) = &self.original
+            && !original.progress.can_move_to(entry.progress)
+        {
+            self.errors.push(FieldError {
+                field: Field::Progress,
+                zh: format!(
+                    "不能从“{}”改为“{}”",
+                    original.progress.label(Lang::Zh),
+                    entry.progress.label(Lang::Zh)
+                ),
+                en: format!(
+                    "cannot move from {} to {}",
+                    original.progress.label(Lang::En),
+                    entry.progress.label(Lang::En)
+                ),
+            });
+        }
+        (self.errors.is_empty() && self.parse_errors.is_empty()).then_some(entry)
+    }
+
+    fn messages_for(&self, field: Field, lang: Lang) -> Vec<String> {
+        self.parse_errors
+            .iter()
+            .filter(|(f, _)| *f == field)
+            .map(|(_, m)| m.clone())
+            .chain(
+                self.errors
+                    .iter()
+                    .filter(|e| e.field == field)
+                    .map(|e| e.message(lang).to_owned()),
+            )
+            .collect()
+    }
+
+    /// The messages for a field, joined, if any.
+    fn message(&self, field: Field, lang: Lang) -> Option<String> {
+        let messages = self.messages_for(field, lang);
+        (!messages.is_empty()).then(|| messages.join("；"))
+    }
+
+    /// Shows the form's fields, each with its messages.
+    pub fn ui(&mut self, ui: &mut Ui, lang: Lang) {
+        let tr = |zh: &'static str, en: &'static str| if lang == Lang::Zh { zh } else { en };
+        ui.label(
+            RichText::new(format!(
+                "{} {}  {}  {:.2} {}",
+                tr("宗地", "Parcel"),
+                self.entry.parcel_no,
+                self.entry.holder.as_deref().unwrap_or(""),
+                mu_from_m2(self.entry.parcel_area_m2),
+                tr("亩", "mu"),
+            ))
+            .strong(),
+        );
+        // Each message shows under its field, in the same cell, so it is always in view.
+        let messages: std::collections::HashMap<Field, String> = [
+            Field::Subtype,
+            Field::IdleLand,
+            Field::IdleBuilding,
+            Field::RevitalizedLand,
+            Field::RevitalizedBuilding,
+            Field::Investment,
+            Field::IdleSince,
+            Field::IdentifiedOn,
+            Field::Deadline,
+            Field::CompletedOn,
+            Field::Methods,
+            Field::MethodOther,
+            Field::Progress,
+        ]
+        .into_iter()
+        .filter_map(|f| self.message(f, lang).map(|m| (f, m)))
+        .collect();
+        let show = |ui: &mut Ui, field: Field| {
+            if let Some(message) = messages.get(&field) {
+                ui.label(RichText::new(message).color(theme::ERROR_TEXT));
+            }
+        };
+        egui::Grid::new("entry_form")
+            .num_columns(2)
+            .spacing([8.0, 6.0])
+            .show(ui, |ui| {
+                let label = ui.label(tr("类型", "Kind"));
+                let kind_before = self.entry.kind;
+                crate::ui::combo_labelled(
+                    ui,
+                    label.id,
+                    ComboBox::from_id_salt("form_kind").selected_text(self.entry.kind.label(lang)),
+                    |ui| {
+                        for &kind in IdleKind::ALL {
+                            ui.selectable_value(&mut self.entry.kind, kind, kind.label(lang));
+                        }
+                    },
+                );
+                if kind_before != self.entry.kind
+                    && self
+                        .entry
+                        .subtype
+                        .is_some_and(|s| s.kind() != self.entry.kind)
+                {
+                    self.entry.subtype = None;
+                }
+                ui.end_row();
+
+                let label = ui.label(tr("细类", "Category"));
+                ui.vertical(|ui| {
+                    crate::ui::combo_labelled(
+                        ui,
+                        label.id,
+                        ComboBox::from_id_salt("form_subtype")
+                            .selected_text(self.entry.subtype.map_or("—", |s| s.label(lang))),
+                        |ui| {
+                            ui.selectable_value(&mut self.entry.subtype, None, "—");
+                            for &subtype in IdleSubtype::ALL
+                                .iter()
+                                .filter(|s| s.kind() == self.entry.kind)
+                            {
+                                ui.selectable_value(
+                                    &mut self.entry.subtype,
+                                    Some(subtype),
+                                    subtype.label(lang),
+                                );
+                            }
+                        },
+                    );
+                    show(ui, Field::Subtype);
+                });
+                ui.end_row();
+
+                let label = ui.label(tr("闲置原因", "Cause"));
+                ui.horizontal(|ui| {
+                    crate::ui::combo_labelled(
+                        ui,
+                        label.id,
+                        ComboBox::from_id_salt("form_cause")
+                            .selected_text(self.entry.cause.label(lang)),
+                        |ui| {
+                            for &cause in CauseClass::ALL {
+                                ui.selectable_value(
+                                    &mut self.entry.cause,
+                                    cause,
+                                    cause.label(lang),
+                                );
+                            }
+                        },
+                    );
+                    ui.add(
+                        egui::TextEdit::singleline(&mut self.entry.cause_text)
+                            .hint_text(tr("说明", "details"))
+                            .desired_width(220.0),
+                    );
+                });
+                ui.end_row();
+
+                for (i, (field, zh, en, unit)) in NUMBER_FIELDS.iter().enumerate() {
+                    let label = ui.label(tr(zh, en));
+                    ui.vertical(|ui| {
+                        ui.horizontal(|ui| {
+                            ui.add(
+                                egui::TextEdit::singleline(&mut self.numbers[i])
+                                    .desired_width(110.0),
+                            )
+                            .labelled_by(label.id);
+                            ui.label(*unit);
+                        });
+                        show(ui, *field);
+                    });
+                    ui.end_row();
+                }
+
+                for (field, zh, en) in [
+                    (None, "约定动工", "Agreed start"),
+                    (Some(Field::IdleSince), "闲置起始", "Idle since"),
+                    (Some(Field::IdentifiedOn), "认定日期", "Identified on"),
+                    (Some(Field::Deadline), "完成时限", "Deadline"),
+                    (Some(Field::CompletedOn), "完成日期", "Completed on"),
+                ] {
+                    ui.label(tr(zh, en));
+                    let value = match field {
+                        None => &mut self.entry.agreed_start_on,
+                        Some(Field::IdleSince) => &mut self.entry.idle_since,
+                        Some(Field::IdentifiedOn) => &mut self.entry.identified_on,
+                        Some(Field::Deadline) => &mut self.entry.deadline,
+                        _ => &mut self.entry.completed_on,
+                    };
+                    ui.vertical(|ui| {
+                        date_field(ui, zh, value, lang);
+                        if let Some(field) = field {
+                            show(ui, field);
+                        }
+                    });
+                    ui.end_row();
+                }
+
+                ui.label(tr("处置方式", "Methods"));
+                ui.vertical(|ui| {
+                    ui.horizontal_wrapped(|ui| {
+                        ui.set_max_width(440.0);
+                        for &method in DisposalMethod::ALL {
+                            let mut on = self.entry.methods.contains(&method);
+                            if ui.checkbox(&mut on, method.label(lang)).changed() {
+                                if on {
+                                    self.entry.methods.push(method);
+                                } else {
+                                    self.entry.methods.retain(|m| *m != method);
+                                }
+                            }
+                        }
+                    });
+                    show(ui, Field::Methods);
+                });
+                ui.end_row();
+
+                if self.entry.methods.contains(&DisposalMethod::Other) {
+                    let label = ui.label(tr("其他方式说明", "Other method"));
+                    ui.vertical(|ui| {
+                        ui.add(egui::TextEdit::singleline(&mut self.entry.method_other))
+                            .labelled_by(label.id);
+                        show(ui, Field::MethodOther);
+                    });
+                    ui.end_row();
+                }
+
+                let label = ui.label(tr("处置进度", "Progress"));
+                let from = self.original.as_ref().map(|o| o.progress);
+                ui.vertical(|ui| {
+                    crate::ui::combo_labelled(
+                        ui,
+                        label.id,
+                        ComboBox::from_id_salt("form_progress")
+                            .selected_text(self.entry.progress.label(lang)),
+                        |ui| {
+                            for &progress in Progress::ALL
+                                .iter()
+                                .filter(|p| from.is_none_or(|f| f.can_move_to(**p)))
+                            {
+                                ui.selectable_value(
+                                    &mut self.entry.progress,
+                                    progress,
+                                    progress.label(lang),
+                                );
+                            }
+                        },
+                    );
+                    show(ui, Field::Progress);
+                });
+                ui.end_row();
+
+                for (zh, en, text) in [
+                    (
+                        "引进项目",
+                        "Project brought in",
+                        &mut self.entry.new_project,
+                    ),
+                    (
+                        "责任单位",
+                        "Responsible unit",
+                        &mut self.entry.responsible_unit,
+                    ),
+                    ("备注", "Notes", &mut self.entry.notes),
+                ] {
+                    let label = ui.label(tr(zh, en));
+                    ui.add(egui::TextEdit::singleline(text).desired_width(280.0))
+                        .labelled_by(label.id);
+                    ui.end_row();
+                }
+            });
+    }
+
+    /// The general message and the Save / Cancel buttons, below the scrolling fields.
+    pub fn buttons_ui(&self, ui: &mut Ui, lang: Lang) -> FormAction {
+        let tr = |zh: &'static str, en: &'static str| if lang == Lang::Zh { zh } else { en };
+        let mut action = FormAction::None;
+        if let Some(general) = &self.general_error {
+            ui.label(RichText::new(general).color(theme::ERROR_TEXT));
+        }
+        ui.horizontal(|ui| {
+            if ui.button(tr("保存", "Save")).clicked() {
+                action = FormAction::Save;
+            }
+            if ui.button(tr("取消", "Cancel")).clicked() {
+                action = FormAction::Cancel;
+            }
+        });
+        action
+    }
+}
+
+/// An optional date: a checkbox to fill it in, then a date picker.
+fn date_field(ui: &mut Ui, id: &str, value: &mut Option<Date>, lang: Lang) {
+    ui.horizontal(|ui| {
+        let mut set = value.is_some();
+        let text = if lang == Lang::Zh { "填写" } else { "Set" };
+        if ui.checkbox(&mut set, text).changed() {
+            *value = set.then(crate::ui::ledger::today);
+        }
+        if let Some(date) = value {
+            ui.add(
+                egui_extras::DatePickerButton::new(date)
+                    .id_salt(id)
+                    .show_icon(false)
+                    .format("%Y-%m-%d"),
+            );
+        }
+    });
+}

@@ -1,0 +1,335 @@
+//! The ledger table: sortable, filterable by district, kind, method, progress and text;
+//! only visible rows are laid out.
+
+use crate::ledger::StoredEntry;
+use crate::model::{DisposalMethod, IdleKind, Lang, Park, Progress};
+use crate::ui::theme;
+use crate::units::mu_from_m2;
+use egui::{ComboBox, RichText, Ui};
+use egui_extras::{Column, TableBuilder};
+use jiff::civil::Date;
+use std::cmp::Ordering;
+
+/// Columns the table can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortColumn {
+    #[default]
+    ParcelNo,
+    District,
+    Kind,
+    Progress,
+    AreaMu,
+    RevitalizedMu,
+    RevitalizedFloor,
+    Deadline,
+}
+
+/// Filters and sort of the ledger table.
+#[derive(Debug, Clone, Default)]
+pub struct LedgerTableState {
+    pub district: Option<String>,
+    pub kind: Option<IdleKind>,
+    pub method: Option<DisposalMethod>,
+    pub progress: Option<Progress>,
+    pub search: String,
+    pub sort: SortColumn,
+    pub descending: bool,
+}
+
+/// What a click in the table asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TableAction {
+    /// Select (and zoom to) the parcel of a row.
+    Select(String),
+    /// Open a case in the form.
+    Edit(i64),
+}
+
+impl LedgerTableState {
+    /// The rows that pass the filters, sorted.
+    #[must_use]
+    pub fn rows<'a>(&self, entries: &'a [StoredEntry]) -> Vec<&'a StoredEntry> {
+        let needle = self.search.trim().to_lowercase();
+        let mut rows: Vec<&StoredEntry> = entries
+            .iter()
+            .filter(|s| {
+                let e = &s.entry;
+                self.district
+                    .as_ref()
+                    .is_none_or(|d| e.district.as_ref() == Some(d))
+                    && self.kind.is_none_or(|k| e.kind == k)
+                    && self.method.is_none_or(|m| e.methods.contains(&m))
+                    && self.progress.is_none_or(|p| e.progress == p)
+                    && (needle.is_empty()
+                        || e.parcel_no.to_lowercase().contains(&needle)
+                        || e.holder
+                            .as_deref()
+                            .is_some_and(|h| h.to_lowercase().contains(&needle))
+                        || e.new_project.to_lowercase().contains(&needle)
+                        || e.notes.to_lowercase().contains(&needle))
+            })
+            .collect();
+        let key = |a: &&StoredEntry, b: &&StoredEntry| -> Ordering {
+            let (a, b) = (&a.entry, &b.entry);
+            match self.sort {
+                SortColumn::ParcelNo => a.parcel_no.cmp(&b.parcel_no),
+                SortColumn::District => a.district.cmp(&b.district),
+                SortColumn::Kind => a.kind.cmp(&b.kind),
+                SortColumn::Progress => a.progress.cmp(&b.progress),
+                SortColumn::AreaMu => a.idle_land_m2.total_cmp(&b.idle_land_m2),
+                SortColumn::RevitalizedMu => {
+                    a.revitalized_land_m2.total_cmp(&b.revitalized_land_m2)
+                }
+                SortColumn::RevitalizedFloor => a
+                    .revitalized_building_m2
+                    .total_cmp(&b.revitalized_building_m2),
+                SortColumn::Deadline => a.deadline.cmp(&b.deadline),
+            }
+        };
+        rows.sort_by(|a, b| {
+            let order = key(a, b).then(a.id.cmp(&b.id));
+            if self.descending {
+                order.reverse()
+            } else {
+                order
+            }
+        });
+        rows
+    }
+
+    fn filters_ui(&mut self, ui: &mut Ui, lang: Lang, park: &Park) {
+        let tr = |zh: &'static str, en: &'static str| if lang == Lang::Zh { zh } else { en };
+        let all = tr("全部", "All");
+        ui.horizontal_wrapped(|ui| {
+            let label = ui.label(tr("片区", "District"));
+            crate::ui::combo_labelled(
+                ui,
+                label.id,
+                ComboBox::from_id_salt("ledger_filter_district").selected_text(
+                    self.district
+                        .as_deref()
+                        .and_then(|c| park.district(c))
+                        .map_or(all, |d| d.label(lang)),
+                ),
+                |ui| {
+                    ui.selectable_value(&mut self.district, None, all);
+                    for d in &park.districts {
+                        ui.selectable_value(
+                            &mut self.district,
+                            Some(d.code.clone()),
+                            d.label(lang),
+                        );
+                    }
+                },
+            );
+            let label = ui.label(tr("类型", "Kind"));
+            enum_filter(
+                ui,
+                label.id,
+                "ledger_filter_kind",
+                &mut self.kind,
+                IdleKind::ALL,
+                |k| k.label(lang),
+                all,
+            );
+            let label = ui.label(tr("处置方式", "Method"));
+            enum_filter(
+                ui,
+                label.id,
+                "ledger_filter_method",
+                &mut self.method,
+                DisposalMethod::ALL,
+                |m| m.label(lang),
+                all,
+            );
+            let label = ui.label(tr("进度", "Progress"));
+            enum_filter(
+                ui,
+                label.id,
+                "ledger_filter_progress",
+                &mut self.progress,
+                Progress::ALL,
+                |p| p.label(lang),
+                all,
+            );
+            let label = ui.label(tr("搜索", "Search"));
+            ui.add(
+                egui::TextEdit::singleline(&mut self.search)
+                    .desired_width(140.0)
+                    .hint_text(tr("编号/权利人", "no./holder")),
+            )
+            .labelled_by(label.id);
+        });
+    }
+
+    /// Shows filters and the table; returns what a click asked for.
+    pub fn ui(
+        &mut self,
+        ui: &mut Ui,
+        lang: Lang,
+        entries: &[StoredEntry],
+        park: &Park,
+        today: Date,
+        selected_parcel: Option<&str>,
+    ) -> Option<TableAction> {
+        let tr = |zh: &'static str, en: &'static str| if lang == Lang::Zh { zh } else { en };
+        self.filters_ui(ui, lang, park);
+        let rows = self.rows(entries);
+        let (idle_m2, revitalized_m2, floor_m2) =
+            rows.iter().fold((0.0, 0.0, 0.0), |(a, b, c), s| {
+                (
+                    a + s.entry.idle_land_m2,
+                    b + s.entry.revitalized_land_m2,
+                    c + s.entry.revitalized_building_m2,
+                )
+            });
+        ui.label(format!(
+            "{} {} / {}  ·  {:.2} {}  ·  {} {:.2} {} {:.0} m²",
+            tr("显示", "Showing"),
+            rows.len(),
+            entries.len(),
+            mu_from_m2(idle_m2),
+            tr("亩", "mu"),
+            tr("盘活", "revitalized"),
+            mu_from_m2(revitalized_m2),
+            tr("亩", "mu"),
+            floor_m2
+        ));
+        let mut action = None;
+        let headers: [(&str, SortColumn); 9] = [
+            (tr("宗地编号", "Parcel"), SortColumn::ParcelNo),
+            (tr("片区", "District"), SortColumn::District),
+            (tr("类型", "Kind"), SortColumn::Kind),
+            (tr("处置方式", "Methods"), SortColumn::ParcelNo),
+            (tr("进度", "Progress"), SortColumn::Progress),
+            (tr("面积(亩)", "Area (mu)"), SortColumn::AreaMu),
+            (tr("盘活(亩)", "Revit. (mu)"), SortColumn::RevitalizedMu),
+            (
+                tr("盘活厂房(㎡)", "Revit. floor (m²)"),
+                SortColumn::RevitalizedFloor,
+            ),
+            (tr("完成时限", "Deadline"), SortColumn::Deadline),
+        ];
+        TableBuilder::new(ui)
+            .id_salt("ledger_table")
+            .striped(true)
+            .resizable(true)
+            .sense(egui::Sense::click())
+            .column(Column::initial(90.0).at_least(60.0))
+            .column(Column::initial(90.0))
+            .column(Column::initial(80.0))
+            .column(Column::initial(120.0))
+            .column(Column::initial(70.0))
+            .columns(Column::initial(80.0), 3)
+            .column(Column::initial(90.0))
+            .column(Column::remainder())
+            .header(22.0, |mut header| {
+                for (i, (title, column)) in headers.iter().enumerate() {
+                    header.col(|ui| {
+                        let arrow = if self.sort == *column && i != 3 {
+                            if self.descending { " ▼" } else { " ▲" }
+                        } else {
+                            ""
+                        };
+                        if i == 3 {
+                            ui.strong(*title);
+                        } else if ui
+                            .button(RichText::new(format!("{title}{arrow}")).strong())
+                            .clicked()
+                        {
+                            if self.sort == *column {
+                                self.descending = !self.descending;
+                            } else {
+                                self.sort = *column;
+                                self.descending = false;
+                            }
+                        }
+                    });
+                }
+                header.col(|ui| {
+                    ui.strong(tr("预警", "Alerts"));
+                });
+            })
+            .body(|body| {
+                body.rows(20.0, rows.len(), |mut row| {
+                    let Some(stored) = rows.get(row.index()) else {
+                        return;
+                    };
+                    let e = &stored.entry;
+                    row.set_selected(selected_parcel == Some(e.parcel_no.as_str()));
+                    let district = e
+                        .district
+                        .as_deref()
+                        .map_or("—", |c| park.district(c).map_or(c, |d| d.label(lang)));
+                    let methods = e
+                        .methods
+                        .iter()
+                        .map(|m| m.label(lang))
+                        .collect::<Vec<_>>()
+                        .join("、");
+                    let cells = [
+                        e.parcel_no.clone(),
+                        district.to_owned(),
+                        e.kind.label(lang).to_owned(),
+                        methods,
+                        e.progress.label(lang).to_owned(),
+                        format!("{:.2}", mu_from_m2(e.idle_land_m2)),
+                        format!("{:.2}", mu_from_m2(e.revitalized_land_m2)),
+                        format!("{:.0}", e.revitalized_building_m2),
+                        e.deadline.map(|d| d.to_string()).unwrap_or_default(),
+                    ];
+                    // Not selectable, so that a click on the text selects the row.
+                    for text in cells {
+                        row.col(|ui| {
+                            ui.add(egui::Label::new(text).selectable(false));
+                        });
+                    }
+                    row.col(|ui| {
+                        let mut alerts = Vec::new();
+                        if e.is_overdue(today) {
+                            alerts.push(tr("逾期", "overdue"));
+                        }
+                        if e.idle_over_two_years(today) {
+                            alerts.push(tr("闲置满两年", "idle 2y+"));
+                        } else if e.idle_over_one_year(today) {
+                            alerts.push(tr("闲置满一年", "idle 1y+"));
+                        }
+                        ui.add(
+                            egui::Label::new(
+                                RichText::new(alerts.join(" ")).color(theme::ERROR_TEXT),
+                            )
+                            .selectable(false),
+                        );
+                    });
+                    let response = row.response();
+                    if response.double_clicked() {
+                        action = Some(TableAction::Edit(stored.id));
+                    } else if response.clicked() {
+                        action = Some(TableAction::Select(e.parcel_no.clone()));
+                    }
+                });
+            });
+        action
+    }
+}
+
+fn enum_filter<T: Copy + PartialEq>(
+    ui: &mut Ui,
+    label_id: egui::Id,
+    id: &str,
+    value: &mut Option<T>,
+    all_values: &[T],
+    label: impl Fn(T) -> &'static str,
+    all: &'static str,
+) {
+    ui.label_inputs_by(label_id, |ui| {
+        ComboBox::from_id_salt(id)
+            .selected_text(value.map_or(all, &label))
+            .show_ui(ui, |ui| {
+                ui.selectable_value(value, None, all);
+                for &v in all_values {
+                    ui.selectable_value(value, Some(v), label(v));
+                }
+            });
+    });
+}
