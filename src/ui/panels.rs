@@ -53,17 +53,6 @@ pub fn menu_bar_ui(
                 }
             }
             ui.separator();
-            if ui.button(tr(lang, "退出", "Quit")).clicked() {
-                commands.push(Command::Quit);
-            }
-        });
-        ui.menu_button(tr(lang, "台账", "Ledger"), |ui| {
-            if ui.button(tr(lang, "打开台账…", "Open ledger…")).clicked() {
-                ui.close();
-                if let Some(path) = pick_sqlite(tr(lang, "打开台账", "Open ledger")) {
-                    commands.push(Command::OpenLedger(path));
-                }
-            }
             if ui
                 .button(tr(lang, "备份台账…", "Back up ledger…"))
                 .clicked()
@@ -86,6 +75,18 @@ pub fn menu_bar_ui(
                     pick_sqlite(tr(lang, "从备份恢复台账", "Restore ledger from a backup"))
                 {
                     commands.push(Command::RestoreLedger(path));
+                }
+            }
+            ui.separator();
+            if ui.button(tr(lang, "退出", "Quit")).clicked() {
+                commands.push(Command::Quit);
+            }
+        });
+        ui.menu_button(tr(lang, "台账", "Ledger"), |ui| {
+            if ui.button(tr(lang, "打开台账…", "Open ledger…")).clicked() {
+                ui.close();
+                if let Some(path) = pick_sqlite(tr(lang, "打开台账", "Open ledger")) {
+                    commands.push(Command::OpenLedger(path));
                 }
             }
             ui.separator();

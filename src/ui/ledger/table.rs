@@ -215,14 +215,15 @@ impl LedgerTableState {
             .striped(true)
             .resizable(true)
             .sense(egui::Sense::click())
-            .column(Column::initial(90.0).at_least(60.0))
-            .column(Column::initial(90.0))
-            .column(Column::initial(80.0))
-            .column(Column::initial(120.0))
-            .column(Column::initial(70.0))
-            .columns(Column::initial(80.0), 3)
-            .column(Column::initial(90.0))
-            .column(Column::remainder())
+            .column(Column::initial(84.0).at_least(60.0).clip(true))
+            .column(Column::initial(84.0).clip(true))
+            .column(Column::initial(72.0).clip(true))
+            .column(Column::initial(110.0).clip(true))
+            .column(Column::initial(62.0).clip(true))
+            .columns(Column::initial(74.0).clip(true), 2)
+            .column(Column::initial(96.0).clip(true))
+            .column(Column::initial(84.0).clip(true))
+            .column(Column::remainder().at_least(60.0).clip(true))
             .header(22.0, |mut header| {
                 for (i, (title, column)) in headers.iter().enumerate() {
                     header.col(|ui| {
@@ -281,7 +282,7 @@ impl LedgerTableState {
                     // Not selectable, so that a click on the text selects the row.
                     for text in cells {
                         row.col(|ui| {
-                            ui.add(egui::Label::new(text).selectable(false));
+                            ui.add(egui::Label::new(text).selectable(false).truncate());
                         });
                     }
                     row.col(|ui| {
@@ -298,7 +299,8 @@ impl LedgerTableState {
                             egui::Label::new(
                                 RichText::new(alerts.join(" ")).color(theme::ERROR_TEXT),
                             )
-                            .selectable(false),
+                            .selectable(false)
+                            .truncate(),
                         );
                     });
                     let response = row.response();
