@@ -10,6 +10,7 @@ pub mod geo_io;
 pub mod geometry;
 pub mod ledger;
 pub mod model;
+pub mod query;
 pub mod sample;
 pub mod spatial;
 pub mod stats;

@@ -62,14 +62,14 @@ fn clicking_a_parcel_on_the_map_shows_it_in_the_panel() {
         harness.get_by_label("地图").rect().contains(pos),
         "parcel is in view"
     );
-    assert_eq!(harness.state().selected, None);
+    assert_eq!(harness.state().selection.primary(), None);
     assert_eq!(
         harness.get_all_by_label(&parcel_no).count(),
         1,
         "only its ledger row"
     );
     click_at(&mut harness, pos);
-    assert_eq!(harness.state().selected, Some(index));
+    assert_eq!(harness.state().selection.primary(), Some(index));
     assert_eq!(
         harness.get_all_by_label(&parcel_no).count(),
         2,
@@ -86,7 +86,7 @@ fn clicking_a_parcel_on_the_map_shows_it_in_the_panel() {
     // Escape clears the selection.
     harness.key_press(egui::Key::Escape);
     harness.run_steps(2);
-    assert_eq!(harness.state().selected, None);
+    assert_eq!(harness.state().selection.primary(), None);
 }
 
 #[test]
@@ -96,10 +96,10 @@ fn clicking_empty_ground_clears_the_selection() {
         panic!("laid out")
     };
     click_at(&mut harness, pos);
-    assert_eq!(harness.state().selected, Some(0));
+    assert_eq!(harness.state().selection.primary(), Some(0));
     let map = harness.get_by_label("地图").rect();
     click_at(&mut harness, map.left_top() + egui::vec2(5.0, 40.0));
-    assert_eq!(harness.state().selected, None);
+    assert_eq!(harness.state().selection.primary(), None);
 }
 
 #[test]
@@ -227,7 +227,7 @@ fn register_a_parcel_in_the_ledger_from_the_map() {
         panic!("laid out")
     };
     click_at(&mut harness, pos);
-    assert_eq!(harness.state().selected, Some(index));
+    assert_eq!(harness.state().selection.primary(), Some(index));
 
     harness.get_by_label("登记闲置/低效").click();
     harness.run_steps(3);
@@ -347,4 +347,144 @@ fn selecting_a_ledger_row_selects_and_zooms_to_its_parcel() {
         .map(|c| c.m_per_point)
         .unwrap_or_default();
     assert!(after < before / 2.0, "zoomed in: {after} vs {before}");
+}
+
+#[test]
+fn attribute_table_filters_sorts_and_selects() {
+    use parkland::model::ParcelStatus;
+    let mut harness = harness();
+    harness.get_by_label("宗地属性表").click();
+    harness.run_steps(2);
+    harness.get_by_label_contains("符合 357 / 357");
+
+    // Filter by district and status: the count is what the park holds.
+    {
+        let query = &mut harness.state_mut().state.attributes.query;
+        query.district = Some("LJ".to_owned());
+        query.status = Some(ParcelStatus::InUse);
+    }
+    harness.run_steps(2);
+    let park = &harness.state().park;
+    let matching: Vec<usize> = (0..park.parcels.len())
+        .filter(|&i| {
+            let p = &park.parcels[i];
+            p.district.as_deref() == Some("LJ") && p.status == Some(ParcelStatus::InUse)
+        })
+        .collect();
+    assert!(matching.len() > 20);
+    harness.get_by_label_contains(&format!("符合 {} / 357", matching.len()));
+
+    // Sort by area (亩), descending after a second click: the rows on screen follow.
+    harness.get_by_label("面积(亩)").click();
+    harness.run_steps(2);
+    harness.get_by_label("面积(亩) ▲").click();
+    harness.run_steps(2);
+    let park = &harness.state().park;
+    let mut shown: Vec<(f32, f64, String)> = matching
+        .iter()
+        .filter_map(|&i| {
+            let p = &park.parcels[i];
+            harness
+                .query_all_by_label(&p.parcel_no)
+                .next()
+                .map(|node| (node.rect().min.y, p.area_m2, p.parcel_no.clone()))
+        })
+        .collect();
+    assert!(
+        shown.len() >= 5,
+        "several rows are laid out: {}",
+        shown.len()
+    );
+    shown.sort_by(|a, b| a.0.total_cmp(&b.0));
+    assert!(
+        shown.windows(2).all(|w| w[0].1 >= w[1].1),
+        "largest first: {shown:?}"
+    );
+
+    // Selecting a row selects the parcel on the map and shows it in the parcel panel.
+    let first = shown[0].2.clone();
+    harness.get_by_label(&first).click();
+    harness.run_steps(3);
+    let selected = harness
+        .state()
+        .selected_parcel()
+        .map(|p| p.parcel_no.clone());
+    assert_eq!(selected.as_deref(), Some(first.as_str()));
+    assert_eq!(
+        harness.get_all_by_label(&first).count(),
+        2,
+        "row and parcel panel"
+    );
+}
+
+#[test]
+fn shift_click_adds_and_a_shift_drag_box_selects() {
+    let mut harness = harness();
+    let Some(a) = harness.state().parcel_ui_pos(0) else {
+        panic!("laid out")
+    };
+    click_at(&mut harness, a);
+    // The panels change with the selection: look the second parcel up afterwards.
+    let Some(b) = harness.state().parcel_ui_pos(1) else {
+        panic!("laid out")
+    };
+    harness.hover_at(b);
+    for pressed in [true, false] {
+        harness.event_modifiers(
+            egui::Event::PointerButton {
+                pos: b,
+                button: egui::PointerButton::Primary,
+                pressed,
+                modifiers: egui::Modifiers::SHIFT,
+            },
+            egui::Modifiers::SHIFT,
+        );
+    }
+    harness.run_steps(3);
+    let selection: Vec<usize> = harness.state().selection.iter().collect();
+    assert_eq!(selection, vec![0, 1]);
+    harness.get_by_label_contains("已选 2 宗");
+
+    // A box dragged with Shift around two other parcels' label points selects them too.
+    let park_len = harness.state().park.parcels.len();
+    let (Some(c), Some(d)) = (
+        harness.state().parcel_ui_pos(park_len - 1),
+        harness.state().parcel_ui_pos(park_len - 2),
+    ) else {
+        panic!("laid out");
+    };
+    let (start, end) = (
+        c.min(d) - egui::vec2(2.0, 2.0),
+        c.max(d) + egui::vec2(2.0, 2.0),
+    );
+    harness.hover_at(start);
+    harness.event_modifiers(
+        egui::Event::PointerButton {
+            pos: start,
+            button: egui::PointerButton::Primary,
+            pressed: true,
+            modifiers: egui::Modifiers::SHIFT,
+        },
+        egui::Modifiers::SHIFT,
+    );
+    for t in [0.25_f32, 0.5, 0.75, 1.0] {
+        harness.event_modifiers(
+            egui::Event::PointerMoved(start + (end - start) * t),
+            egui::Modifiers::SHIFT,
+        );
+    }
+    harness.event_modifiers(
+        egui::Event::PointerButton {
+            pos: end,
+            button: egui::PointerButton::Primary,
+            pressed: false,
+            modifiers: egui::Modifiers::SHIFT,
+        },
+        egui::Modifiers::SHIFT,
+    );
+    harness.run_steps(3);
+    let selection: Vec<usize> = harness.state().selection.iter().collect();
+    for expected in [0, 1, park_len - 2, park_len - 1] {
+        assert!(selection.contains(&expected), "{expected} in {selection:?}");
+    }
 }

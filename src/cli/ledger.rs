@@ -252,11 +252,7 @@ fn list(ledger: &Ledger, json: bool, out: &mut dyn Write) -> anyhow::Result<Exit
             mu_from_m2(e.idle_land_m2),
             mu_from_m2(e.revitalized_land_m2),
             group_thousands(e.revitalized_building_m2, 0),
-            e.methods
-                .iter()
-                .map(|m| m.label(Lang::Zh))
-                .collect::<Vec<_>>()
-                .join("、")
+            e.methods_label(Lang::Zh)
         )?;
     }
     writeln!(out, "{} cases", entries.len())?;

@@ -69,17 +69,7 @@ impl LedgerTable {
             } else {
                 format!("{}：{}", e.cause.label(Lang::Zh), e.cause_text)
             };
-            let methods = e
-                .methods
-                .iter()
-                .map(|m| match m {
-                    crate::model::DisposalMethod::Other if !e.method_other.is_empty() => {
-                        format!("其他（{}）", e.method_other)
-                    }
-                    _ => m.label(Lang::Zh).to_owned(),
-                })
-                .collect::<Vec<_>>()
-                .join("、");
+            let methods = e.methods_label(Lang::Zh);
             rows.push(vec![
                 Cell::Number((i + 1) as f64, 0),
                 Cell::Text(e.parcel_no.clone()),

@@ -16,7 +16,7 @@ mod sample;
 pub use sample::{SAMPLE_REVITALIZED_BUILDING_M2, SAMPLE_REVITALIZED_LAND_MU, sample_entries};
 
 use crate::model::{FieldError, LedgerEntry, Progress};
-use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, Row, ToSql, TransactionBehavior, params};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -433,38 +433,19 @@ impl Ledger {
                 to: entry.progress,
             });
         }
-        let e = entry;
+        let at = now();
+        let columns = EntryColumns::new(entry);
+        let mut params = entry_params(&columns);
+        params.extend([
+            (":id", &id as &dyn ToSql),
+            (":version", &expected_version),
+            (":deleted", &deleted),
+            (":at", &at),
+            (":operator", &operator),
+        ]);
         let changed = tx
             .prepare_cached(include_str!("sql/update_entry.sql"))?
-            .execute(params![
-                id,
-                expected_version,
-                e.idle_land_m2,
-                e.idle_building_m2,
-                e.kind.code(),
-                e.subtype.map(crate::model::IdleSubtype::code),
-                e.cause.code(),
-                e.cause_text,
-                date_text(e.identified_on),
-                date_text(e.agreed_start_on),
-                date_text(e.idle_since),
-                date_text(e.deadline),
-                date_text(e.completed_on),
-                methods_json(e),
-                e.method_other,
-                e.progress.code(),
-                e.revitalized_land_m2,
-                e.revitalized_building_m2,
-                e.new_project,
-                e.investment_10k_yuan,
-                e.responsible_unit,
-                e.notes,
-                e.holder,
-                e.district,
-                deleted,
-                now(),
-                operator,
-            ])?;
+            .execute(params.as_slice())?;
         if changed != 1 {
             return Err(LedgerError::Data(format!("entry {id} was not updated")));
         }
@@ -550,6 +531,68 @@ fn methods_json(entry: &LedgerEntry) -> String {
     serde_json::to_string(&entry.methods).unwrap_or_else(|_| "[]".to_owned())
 }
 
+/// An entry's column values, owned, so that they can be bound by name.
+struct EntryColumns<'a> {
+    entry: &'a LedgerEntry,
+    kind: &'static str,
+    cause: &'static str,
+    progress: &'static str,
+    subtype: Option<&'static str>,
+    dates: [Option<String>; 5],
+    methods: String,
+}
+
+impl<'a> EntryColumns<'a> {
+    fn new(entry: &'a LedgerEntry) -> Self {
+        Self {
+            entry,
+            kind: entry.kind.code(),
+            cause: entry.cause.code(),
+            progress: entry.progress.code(),
+            subtype: entry.subtype.map(crate::model::IdleSubtype::code),
+            dates: [
+                date_text(entry.identified_on),
+                date_text(entry.agreed_start_on),
+                date_text(entry.idle_since),
+                date_text(entry.deadline),
+                date_text(entry.completed_on),
+            ],
+            methods: methods_json(entry),
+        }
+    }
+}
+
+/// The entry's columns as named parameters, shared by the insert and the update.
+fn entry_params<'a>(columns: &'a EntryColumns<'a>) -> Vec<(&'static str, &'a dyn ToSql)> {
+    let e = columns.entry;
+    vec![
+        (":parcel_no", &e.parcel_no),
+        (":district", &e.district),
+        (":holder", &e.holder),
+        (":parcel_area_m2", &e.parcel_area_m2),
+        (":idle_land_m2", &e.idle_land_m2),
+        (":idle_building_m2", &e.idle_building_m2),
+        (":kind", &columns.kind),
+        (":subtype", &columns.subtype),
+        (":cause", &columns.cause),
+        (":cause_text", &e.cause_text),
+        (":identified_on", &columns.dates[0]),
+        (":agreed_start_on", &columns.dates[1]),
+        (":idle_since", &columns.dates[2]),
+        (":deadline", &columns.dates[3]),
+        (":completed_on", &columns.dates[4]),
+        (":methods", &columns.methods),
+        (":method_other", &e.method_other),
+        (":progress", &columns.progress),
+        (":revitalized_land_m2", &e.revitalized_land_m2),
+        (":revitalized_building_m2", &e.revitalized_building_m2),
+        (":new_project", &e.new_project),
+        (":investment_10k_yuan", &e.investment_10k_yuan),
+        (":responsible_unit", &e.responsible_unit),
+        (":notes", &e.notes),
+    ]
+}
+
 fn insert(
     conn: &Connection,
     e: &LedgerEntry,
@@ -557,36 +600,15 @@ fn insert(
     operator: &str,
     at: &str,
 ) -> Result<i64, LedgerError> {
+    let columns = EntryColumns::new(e);
+    let mut params = entry_params(&columns);
+    params.extend([
+        (":parcel_geometry", &geometry as &dyn ToSql),
+        (":at", &at),
+        (":operator", &operator),
+    ]);
     conn.prepare_cached(include_str!("sql/insert_entry.sql"))?
-        .execute(params![
-            e.parcel_no.trim(),
-            e.district,
-            e.holder,
-            e.parcel_area_m2,
-            geometry,
-            e.idle_land_m2,
-            e.idle_building_m2,
-            e.kind.code(),
-            e.subtype.map(crate::model::IdleSubtype::code),
-            e.cause.code(),
-            e.cause_text,
-            date_text(e.identified_on),
-            date_text(e.agreed_start_on),
-            date_text(e.idle_since),
-            date_text(e.deadline),
-            date_text(e.completed_on),
-            methods_json(e),
-            e.method_other,
-            e.progress.code(),
-            e.revitalized_land_m2,
-            e.revitalized_building_m2,
-            e.new_project,
-            e.investment_10k_yuan,
-            e.responsible_unit,
-            e.notes,
-            at,
-            operator,
-        ])?;
+        .execute(params.as_slice())?;
     Ok(conn.last_insert_rowid())
 }
 

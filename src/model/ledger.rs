@@ -400,6 +400,26 @@ impl LedgerEntry {
         errors
     }
 
+    /// The disposal methods as one text, "其他" with its description: `返租共管、其他（厂房分割出租）`.
+    #[must_use]
+    pub fn methods_label(&self, lang: Lang) -> String {
+        let separator = if lang == Lang::Zh { "、" } else { ", " };
+        self.methods
+            .iter()
+            .map(|m| match m {
+                DisposalMethod::Other if !self.method_other.is_empty() => {
+                    if lang == Lang::Zh {
+                        format!("其他（{}）", self.method_other)
+                    } else {
+                        format!("Other ({})", self.method_other)
+                    }
+                }
+                _ => m.label(lang).to_owned(),
+            })
+            .collect::<Vec<_>>()
+            .join(separator)
+    }
+
     /// Days idle on `today` (never typed: computed from `idle_since`).
     #[must_use]
     pub fn idle_days(&self, today: Date) -> Option<i64> {

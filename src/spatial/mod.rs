@@ -59,6 +59,22 @@ impl ShapeIndex {
             .map(|entry| entry.data)
     }
 
+    /// Shapes that meet a rectangle (envelope query, then exact intersection), in index order.
+    #[must_use]
+    pub fn intersecting(&self, min: [f64; 2], max: [f64; 2]) -> Vec<usize> {
+        use geo::Intersects as _;
+        let rect = geo::Rect::new(
+            coord! { x: min[0], y: min[1] },
+            coord! { x: max[0], y: max[1] },
+        );
+        let mut hits: Vec<usize> = self
+            .in_rect(min, max)
+            .filter(|&i| self.shapes.get(i).is_some_and(|s| s.intersects(&rect)))
+            .collect();
+        hits.sort_unstable();
+        hits
+    }
+
     #[must_use]
     pub fn len(&self) -> usize {
         self.shapes.len()
@@ -92,5 +108,11 @@ mod tests {
         assert_eq!(index.hit([8.0, 8.0]), None);
         assert_eq!(index.hit([25.0, 5.0]), Some(1));
         assert_eq!(index.in_rect([9.0, 9.0], [21.0, 11.0]).count(), 2);
+        // The box at (7..9, 7..9) meets the L's envelope but not the L itself.
+        assert_eq!(
+            index.intersecting([7.0, 7.0], [9.0, 9.0]),
+            Vec::<usize>::new()
+        );
+        assert_eq!(index.intersecting([4.0, 4.0], [21.0, 6.0]), vec![0, 1]);
     }
 }

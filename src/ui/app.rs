@@ -3,7 +3,9 @@
 
 use crate::geo_io::{Import, ImportReport, Rejected, read_geojson_file};
 use crate::model::{Lang, Parcel, Park};
+use crate::query::Selection;
 use crate::sample;
+use crate::ui::attributes::{AttributeTableState, TableContext};
 use crate::ui::ledger::{EntryForm, LedgerView};
 use crate::ui::map::{self, Camera, MapLayer, MapStyle};
 use crate::ui::{install_fonts, panels, theme};
@@ -23,6 +25,9 @@ pub struct PersistedState {
     pub operator: String,
     pub color_by: ColorBy,
     pub show_ledger: bool,
+    /// Which table the bottom panel shows.
+    pub bottom_tab: BottomTab,
+    pub attributes: AttributeTableState,
 }
 
 impl Default for PersistedState {
@@ -35,8 +40,19 @@ impl Default for PersistedState {
             operator: crate::ledger::default_operator(),
             color_by: ColorBy::Status,
             show_ledger: true,
+            bottom_tab: BottomTab::Ledger,
+            attributes: AttributeTableState::default(),
         }
     }
+}
+
+/// The tables of the bottom panel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BottomTab {
+    /// 台账
+    Ledger,
+    /// 属性表 of the parcels.
+    Attributes,
 }
 
 /// What the parcel fills show.
@@ -72,6 +88,10 @@ pub enum Command {
     OpenDropped(PathBuf),
     FitPark,
     Select(Option<usize>),
+    /// Shift-click: add or remove one parcel.
+    ToggleSelect(usize),
+    /// Box select; `true` adds to the selection.
+    SelectMany(Vec<usize>, bool),
     /// Select a parcel by number and zoom to it (from the ledger table).
     ShowParcel(String),
     /// Open the entry form for the selected parcel.
@@ -85,6 +105,8 @@ pub enum Command {
     Undo,
     Redo,
     SetColorBy(ColorBy),
+    /// Write these parcels (the filtered table) as CSV.
+    ExportParcelsCsv(PathBuf, Vec<usize>),
     SetLang(Lang),
     DismissNotice(usize),
     Quit,
@@ -107,7 +129,8 @@ pub struct ParklandApp {
     pub state: PersistedState,
     pub park: Park,
     layer: MapLayer,
-    pub selected: Option<usize>,
+    /// Selected parcels, shared by the map, the tables and the panels.
+    pub selection: Selection,
     hovered: Option<usize>,
     fit_pending: bool,
     /// The view was fitted automatically and not moved since: refit when the map resizes.
@@ -183,7 +206,7 @@ impl ParklandApp {
             state,
             park,
             layer,
-            selected: None,
+            selection: Selection::default(),
             hovered: None,
             fit_pending,
             auto_fitted: false,
@@ -267,7 +290,9 @@ impl ParklandApp {
     /// The selected parcel.
     #[must_use]
     pub fn selected_parcel(&self) -> Option<&Parcel> {
-        self.selected.and_then(|i| self.park.parcels.get(i))
+        self.selection
+            .primary()
+            .and_then(|i| self.park.parcels.get(i))
     }
 
     /// Where a parcel's label anchor (an interior point) is on screen, after a frame.
@@ -297,10 +322,12 @@ impl ParklandApp {
                     .push(rejected_notice(&rejected, self.state.lang)),
             },
             Command::FitPark => self.fit_pending = true,
-            Command::Select(index) => self.selected = index,
+            Command::Select(index) => self.selection.set(index),
+            Command::ToggleSelect(index) => self.selection.toggle(index),
+            Command::SelectMany(indices, add) => self.selection.extend(indices, add),
             Command::ShowParcel(parcel_no) => {
                 if let Some(index) = self.parcel_index(&parcel_no) {
-                    self.selected = Some(index);
+                    self.selection.set(Some(index));
                     self.zoom_to_parcel(index);
                 }
             }
@@ -350,6 +377,15 @@ impl ParklandApp {
                 self.ledger.redo(&self.state.operator);
                 self.colors_dirty = true;
             }
+            Command::ExportParcelsCsv(path, rows) => {
+                if let Err(e) = crate::query::write_rows_csv(&self.park, &rows, &path) {
+                    self.notices.push(Notice {
+                        title: path.display().to_string(),
+                        rejected: true,
+                        lines: vec![format!("{e:#}")],
+                    });
+                }
+            }
             Command::SetColorBy(color_by) => {
                 self.state.color_by = color_by;
                 self.colors_dirty = true;
@@ -382,7 +418,7 @@ impl ParklandApp {
             LayerKind::Districts => self.park.set_districts(import),
             LayerKind::Parcels => {
                 self.park.set_parcels(import);
-                self.selected = None;
+                self.selection.set(None);
                 self.hovered = None;
             }
         }
@@ -467,7 +503,11 @@ impl eframe::App for ParklandApp {
             .default_size(300.0)
             .show(ui, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| {
-                    let selected = self.selected.and_then(|i| self.park.parcels.get(i));
+                    let selected = self
+                        .selection
+                        .primary()
+                        .and_then(|i| self.park.parcels.get(i));
+                    panels::selection_ui(ui, lang, &self.park, &self.selection);
                     panels::parcel_ui(ui, lang, &self.park, selected);
                     if let Some(parcel) = selected {
                         panels::parcel_ledger_ui(
@@ -485,15 +525,54 @@ impl eframe::App for ParklandApp {
                 .resizable(true)
                 .default_size(220.0)
                 .show(ui, |ui| {
-                    let selected = self.selected.and_then(|i| self.park.parcels.get(i));
-                    panels::ledger_panel_ui(
-                        ui,
-                        lang,
-                        &self.park,
-                        &mut self.ledger,
-                        selected,
-                        &mut self.commands,
-                    );
+                    ui.horizontal(|ui| {
+                        let tab = &mut self.state.bottom_tab;
+                        ui.selectable_value(
+                            tab,
+                            BottomTab::Ledger,
+                            panels::tr(lang, "台账", "Ledger"),
+                        );
+                        ui.selectable_value(
+                            tab,
+                            BottomTab::Attributes,
+                            panels::tr(lang, "宗地属性表", "Parcel attributes"),
+                        );
+                    });
+                    ui.separator();
+                    match self.state.bottom_tab {
+                        BottomTab::Ledger => {
+                            let selected = self
+                                .selection
+                                .primary()
+                                .and_then(|i| self.park.parcels.get(i));
+                            panels::ledger_panel_ui(
+                                ui,
+                                lang,
+                                &self.park,
+                                &mut self.ledger,
+                                selected,
+                                &mut self.commands,
+                            );
+                        }
+                        BottomTab::Attributes => {
+                            let (layer, camera, map_rect) =
+                                (&self.layer, self.state.camera, self.map_rect);
+                            let visible = move || match (camera, map_rect) {
+                                (Some(camera), Some(rect)) => {
+                                    let (min, max) = camera.visible_world(rect);
+                                    layer.parcel_index.in_rect(min, max).collect()
+                                }
+                                _ => Vec::new(),
+                            };
+                            let context = TableContext {
+                                lang,
+                                park: &self.park,
+                                selection: &self.selection,
+                                visible: &visible,
+                            };
+                            self.state.attributes.ui(ui, &context, &mut self.commands);
+                        }
+                    }
                 });
         }
         egui::CentralPanel::default()
@@ -517,7 +596,7 @@ impl eframe::App for ParklandApp {
                 };
                 let alerts = self.alerts();
                 let overlay = map::Overlay {
-                    selected: self.selected,
+                    selection: &self.selection,
                     hovered: self.hovered,
                     alerts: &alerts,
                 };
@@ -529,8 +608,13 @@ impl eframe::App for ParklandApp {
                 self.map_rect = Some(output.rect);
                 self.hovered = output.hovered;
                 self.cursor_lon_lat = output.cursor_lon_lat;
-                if let Some(hit) = output.clicked {
-                    self.commands.push(Command::Select(hit));
+                match (output.clicked, output.add) {
+                    (Some(Some(hit)), true) => self.commands.push(Command::ToggleSelect(hit)),
+                    (Some(hit), false) => self.commands.push(Command::Select(hit)),
+                    _ => {}
+                }
+                if let Some(parcels) = output.boxed {
+                    self.commands.push(Command::SelectMany(parcels, output.add));
                 }
             });
 

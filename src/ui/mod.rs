@@ -3,6 +3,7 @@
 //! the frame.
 
 pub mod app;
+pub mod attributes;
 pub mod ledger;
 pub mod map;
 mod panels;

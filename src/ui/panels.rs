@@ -11,7 +11,7 @@ use crate::units::{ha_from_m2, km2_from_m2, mu_from_m2};
 use egui::{Color32, RichText, Ui};
 
 /// Chinese or English text.
-fn tr(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
+pub fn tr(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
     match lang {
         Lang::Zh => zh,
         Lang::En => en,
@@ -468,12 +468,7 @@ pub fn parcel_ledger_ui(
             .num_columns(2)
             .striped(true)
             .show(ui, |ui| {
-                let methods = e
-                    .methods
-                    .iter()
-                    .map(|m| m.label(lang))
-                    .collect::<Vec<_>>()
-                    .join("、");
+                let methods = e.methods_label(lang);
                 let idle_days = e
                     .idle_days(day)
                     .map_or_else(|| "—".to_owned(), |d| d.to_string());
@@ -565,4 +560,25 @@ pub fn ledger_panel_ui(
         Some(crate::ui::ledger::TableAction::Edit(id)) => commands.push(Command::EditCase(id)),
         None => {}
     }
+}
+
+/// When several parcels are selected: their count and total area.
+pub fn selection_ui(ui: &mut Ui, lang: Lang, park: &Park, selection: &crate::query::Selection) {
+    if selection.len() < 2 {
+        return;
+    }
+    let parcels: Vec<usize> = selection.iter().collect();
+    let (count, area_m2) = crate::query::totals(park, &parcels);
+    ui.label(
+        RichText::new(format!(
+            "{} {count} {}，{} {} {}",
+            tr(lang, "已选", "Selected"),
+            tr(lang, "宗", "parcels"),
+            tr(lang, "合计", "total"),
+            group_thousands(mu_from_m2(area_m2), 2),
+            tr(lang, "亩", "mu"),
+        ))
+        .strong(),
+    );
+    ui.separator();
 }

@@ -75,3 +75,6 @@ pub fn progress_fill(progress: Option<Progress>) -> Color32 {
 pub const ALERT_SEVERE: Color32 = Color32::from_rgb(0xd0, 0x10, 0x10);
 /// 预警 outline: idle a year and more.
 pub const ALERT_WARNING: Color32 = Color32::from_rgb(0xff, 0x8c, 0x00);
+
+/// Fill of the selection box while dragging.
+pub const SELECTION_BOX_FILL: Color32 = Color32::from_rgba_premultiplied(0x40, 0x35, 0x00, 0x30);

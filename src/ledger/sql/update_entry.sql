@@ -1,10 +1,13 @@
 UPDATE ledger_entry SET
     version = version + 1,
-    idle_land_m2 = ?3, idle_building_m2 = ?4, kind = ?5, subtype = ?6, cause = ?7, cause_text = ?8,
-    identified_on = ?9, agreed_start_on = ?10, idle_since = ?11, deadline = ?12, completed_on = ?13,
-    methods = ?14, method_other = ?15, progress = ?16,
-    revitalized_land_m2 = ?17, revitalized_building_m2 = ?18,
-    new_project = ?19, investment_10k_yuan = ?20, responsible_unit = ?21, notes = ?22,
-    holder = ?23, district = ?24, deleted = ?25,
-    updated_at = ?26, updated_by = ?27
-WHERE id = ?1 AND version = ?2
+    parcel_no = :parcel_no, district = :district, holder = :holder, parcel_area_m2 = :parcel_area_m2,
+    idle_land_m2 = :idle_land_m2, idle_building_m2 = :idle_building_m2,
+    kind = :kind, subtype = :subtype, cause = :cause, cause_text = :cause_text,
+    identified_on = :identified_on, agreed_start_on = :agreed_start_on, idle_since = :idle_since,
+    deadline = :deadline, completed_on = :completed_on,
+    methods = :methods, method_other = :method_other, progress = :progress,
+    revitalized_land_m2 = :revitalized_land_m2, revitalized_building_m2 = :revitalized_building_m2,
+    new_project = :new_project, investment_10k_yuan = :investment_10k_yuan,
+    responsible_unit = :responsible_unit, notes = :notes,
+    deleted = :deleted, updated_at = :at, updated_by = :operator
+WHERE id = :id AND version = :version

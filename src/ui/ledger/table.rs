@@ -262,12 +262,7 @@ impl LedgerTableState {
                         .district
                         .as_deref()
                         .map_or("—", |c| park.district(c).map_or(c, |d| d.label(lang)));
-                    let methods = e
-                        .methods
-                        .iter()
-                        .map(|m| m.label(lang))
-                        .collect::<Vec<_>>()
-                        .join("、");
+                    let methods = e.methods_label(lang);
                     let cells = [
                         e.parcel_no.clone(),
                         district.to_owned(),

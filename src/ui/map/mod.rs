@@ -22,9 +22,9 @@ pub struct MapStyle {
 }
 
 /// What is drawn over the parcels: hover, selection and 预警 outlines.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct Overlay<'a> {
-    pub selected: Option<usize>,
+    pub selection: &'a crate::query::Selection,
     pub hovered: Option<usize>,
     /// Parcels to outline as 预警, with their colour.
     pub alerts: &'a [(usize, Color32)],
@@ -37,6 +37,10 @@ pub struct MapOutput {
     pub hovered: Option<usize>,
     /// `Some(hit)` when the map was clicked: the parcel clicked, or `None` for empty ground.
     pub clicked: Option<Option<usize>>,
+    /// Parcels inside a box dragged with Shift or Ctrl held.
+    pub boxed: Option<Vec<usize>>,
+    /// Shift was held: add to the selection instead of replacing it.
+    pub add: bool,
     /// Lon/lat under the pointer.
     pub cursor_lon_lat: Option<(f64, f64)>,
     /// Where the map is on screen.
@@ -64,7 +68,7 @@ pub fn map_ui(
     overlay: Overlay<'_>,
 ) -> MapOutput {
     let Overlay {
-        selected,
+        selection,
         hovered,
         alerts,
     } = overlay;
@@ -76,8 +80,38 @@ pub fn map_ui(
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Canvas, true, name));
     let rect = response.rect;
 
-    // Input: drag pans, wheel or pinch zooms about the cursor.
-    if response.dragged_by(egui::PointerButton::Primary)
+    // Input: drag pans (Shift or Ctrl + drag draws a selection box), wheel or pinch zooms
+    // about the cursor.
+    let modifiers = ui.input(|i| i.modifiers);
+    let box_id = response.id.with("selection_box");
+    let boxing: Option<Pos2> = ui.data(|d| d.get_temp(box_id));
+    if boxing.is_none()
+        && response.dragged_by(egui::PointerButton::Primary)
+        && (modifiers.shift || modifiers.command)
+        && let Some(origin) = ui.input(|i| i.pointer.press_origin())
+    {
+        ui.data_mut(|d| d.insert_temp(box_id, origin));
+    }
+    let box_start: Option<Pos2> = ui.data(|d| d.get_temp(box_id));
+    let mut boxed = None;
+    if let Some(start) = box_start {
+        let end = ui
+            .input(|i| i.pointer.latest_pos())
+            .or_else(|| response.interact_pointer_pos())
+            .unwrap_or(start);
+        if response.drag_stopped() {
+            ui.data_mut(|d| d.remove::<Pos2>(box_id));
+            let a = camera.world_from_ui(start, rect);
+            let b = camera.world_from_ui(end, rect);
+            let (min, max) = (
+                [a[0].min(b[0]), a[1].min(b[1])],
+                [a[0].max(b[0]), a[1].max(b[1])],
+            );
+            boxed = Some(layer.parcel_index.intersecting(min, max));
+        } else {
+            painter_box(ui, Rect::from_two_pos(start, end));
+        }
+    } else if response.dragged_by(egui::PointerButton::Primary)
         || response.dragged_by(egui::PointerButton::Middle)
     {
         camera.pan(response.drag_delta());
@@ -95,6 +129,8 @@ pub fn map_ui(
     let mut output = MapOutput {
         hovered: None,
         clicked: None,
+        boxed,
+        add: modifiers.shift,
         cursor_lon_lat: None,
         rect,
     };
@@ -177,13 +213,25 @@ pub fn map_ui(
                 ));
             }
         }
-        for (index, fill, outline) in [
-            (hovered, theme::HOVER_FILL, theme::HOVER_OUTLINE),
-            (selected, theme::SELECTED_FILL, theme::SELECTED_OUTLINE),
-        ] {
-            if let Some(index) = index {
-                highlight(&painter, &layer.parcels, index, transform, fill, outline);
-            }
+        if let Some(index) = hovered {
+            highlight(
+                &painter,
+                &layer.parcels,
+                index,
+                transform,
+                theme::HOVER_FILL,
+                theme::HOVER_OUTLINE,
+            );
+        }
+        for index in selection.iter() {
+            highlight(
+                &painter,
+                &layer.parcels,
+                index,
+                transform,
+                theme::SELECTED_FILL,
+                theme::SELECTED_OUTLINE,
+            );
         }
         let taken = district_labels
             .iter()
@@ -199,6 +247,21 @@ pub fn map_ui(
     scale_bar(&painter, rect, camera, center_lat);
     north_arrow(&painter, rect);
     output
+}
+
+/// The selection box being dragged, drawn over the map.
+fn painter_box(ui: &Ui, rect: Rect) {
+    let painter = ui.ctx().layer_painter(egui::LayerId::new(
+        egui::Order::Foreground,
+        egui::Id::unique("parkland_selection_box"),
+    ));
+    painter.rect(
+        rect,
+        0.0,
+        theme::SELECTION_BOX_FILL,
+        Stroke::new(1.5, theme::SELECTED_OUTLINE),
+        egui::StrokeKind::Inside,
+    );
 }
 
 fn transformed(mesh: &Mesh, transform: TSTransform) -> Shape {

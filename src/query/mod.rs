@@ -1,0 +1,317 @@
+//! Questions asked of the parcel layer: filter, sort, count and sum. Shared by the attribute
+//! table, the CLI and exports; knows no screen.
+//!
+//! ```
+//! use parkland::query::{ParcelQuery, SortKey};
+//! let park = parkland::sample::sample_park().unwrap();
+//! let query = ParcelQuery { district: Some("WX".into()), min_mu: Some(50.0), ..ParcelQuery::default() };
+//! let rows = query.run(&park, SortKey::AreaM2, true);
+//! assert!(rows.iter().all(|&i| park.parcels[i].area_m2 >= 50.0 * 10_000.0 / 15.0));
+//! ```
+
+mod selection;
+
+pub use selection::Selection;
+
+use crate::model::{Parcel, ParcelStatus, Park};
+use crate::units::mu_from_m2;
+use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
+
+/// Filters of the parcel table; `None` or empty means "any".
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ParcelQuery {
+    pub district: Option<String>,
+    pub land_use: Option<String>,
+    pub status: Option<ParcelStatus>,
+    /// Smallest area in 亩 (inclusive).
+    pub min_mu: Option<f64>,
+    /// Largest area in 亩 (inclusive).
+    pub max_mu: Option<f64>,
+    /// Substring of the parcel number or the holder, case-insensitive.
+    pub text: String,
+}
+
+/// A typed column to sort by: numbers as numbers, dates as dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum SortKey {
+    #[default]
+    ParcelNo,
+    District,
+    Holder,
+    LandUse,
+    SuppliedOn,
+    Status,
+    AreaM2,
+}
+
+impl ParcelQuery {
+    /// True when a parcel passes every filter.
+    #[must_use]
+    pub fn matches(&self, parcel: &Parcel) -> bool {
+        let mu = mu_from_m2(parcel.area_m2);
+        let needle = self.text.trim().to_lowercase();
+        self.district
+            .as_ref()
+            .is_none_or(|d| parcel.district.as_ref() == Some(d))
+            && self
+                .land_use
+                .as_ref()
+                .is_none_or(|u| parcel.land_use.as_ref() == Some(u))
+            && self.status.is_none_or(|s| parcel.status == Some(s))
+            && self.min_mu.is_none_or(|min| mu >= min)
+            && self.max_mu.is_none_or(|max| mu <= max)
+            && (needle.is_empty()
+                || parcel.parcel_no.to_lowercase().contains(&needle)
+                || parcel
+                    .holder
+                    .as_deref()
+                    .is_some_and(|h| h.to_lowercase().contains(&needle)))
+    }
+
+    /// Indices of the parcels that pass, sorted by `key` (ties by parcel number).
+    #[must_use]
+    pub fn run(&self, park: &Park, key: SortKey, descending: bool) -> Vec<usize> {
+        let mut rows: Vec<usize> = park
+            .parcels
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| self.matches(p))
+            .map(|(i, _)| i)
+            .collect();
+        sort_rows(&mut rows, park, key, descending);
+        rows
+    }
+}
+
+/// Sorts parcel indices by a typed column.
+pub fn sort_rows(rows: &mut [usize], park: &Park, key: SortKey, descending: bool) {
+    let parcels = &park.parcels;
+    let compare = |a: &Parcel, b: &Parcel| -> Ordering {
+        match key {
+            SortKey::ParcelNo => natural_cmp(&a.parcel_no, &b.parcel_no),
+            SortKey::District => a.district.cmp(&b.district),
+            SortKey::Holder => a.holder.cmp(&b.holder),
+            SortKey::LandUse => a.land_use.cmp(&b.land_use),
+            SortKey::SuppliedOn => supplied_date(a).cmp(&supplied_date(b)),
+            SortKey::Status => a.status.cmp(&b.status),
+            SortKey::AreaM2 => a.area_m2.total_cmp(&b.area_m2),
+        }
+    };
+    rows.sort_by(|&a, &b| {
+        let (Some(pa), Some(pb)) = (parcels.get(a), parcels.get(b)) else {
+            return a.cmp(&b);
+        };
+        let order = compare(pa, pb).then_with(|| natural_cmp(&pa.parcel_no, &pb.parcel_no));
+        if descending { order.reverse() } else { order }
+    });
+}
+
+/// The date a parcel was supplied, parsed (unparseable dates sort first).
+fn supplied_date(parcel: &Parcel) -> Option<jiff::civil::Date> {
+    parcel.supplied_on.as_deref().and_then(|d| d.parse().ok())
+}
+
+/// Compares text with runs of digits as numbers: `LJ-9` < `LJ-10`.
+#[must_use]
+pub fn natural_cmp(a: &str, b: &str) -> Ordering {
+    let (mut a, mut b) = (a.chars().peekable(), b.chars().peekable());
+    loop {
+        match (a.peek().copied(), b.peek().copied()) {
+            (None, None) => return Ordering::Equal,
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(x), Some(y)) if x.is_ascii_digit() && y.is_ascii_digit() => {
+                let take = |it: &mut std::iter::Peekable<std::str::Chars<'_>>| {
+                    let mut digits = String::new();
+                    while let Some(c) = it.peek().copied().filter(char::is_ascii_digit) {
+                        digits.push(c);
+                        it.next();
+                    }
+                    digits
+                };
+                let (da, db) = (take(&mut a), take(&mut b));
+                let (ta, tb) = (da.trim_start_matches('0'), db.trim_start_matches('0'));
+                let order = ta.len().cmp(&tb.len()).then_with(|| ta.cmp(tb));
+                if order != Ordering::Equal {
+                    return order;
+                }
+            }
+            (Some(x), Some(y)) => {
+                if x != y {
+                    return x.cmp(&y);
+                }
+                a.next();
+                b.next();
+            }
+        }
+    }
+}
+
+/// Count and total area of some parcels.
+#[must_use]
+pub fn totals(park: &Park, rows: &[usize]) -> (usize, f64) {
+    let area = rows
+        .iter()
+        .filter_map(|&i| park.parcels.get(i))
+        .map(|p| p.area_m2)
+        .sum();
+    (rows.len(), area)
+}
+
+/// The distinct land uses of the park, sorted.
+#[must_use]
+pub fn land_uses(park: &Park) -> Vec<String> {
+    let mut uses: Vec<String> = park
+        .parcels
+        .iter()
+        .filter_map(|p| p.land_use.clone())
+        .collect();
+    uses.sort();
+    uses.dedup();
+    uses
+}
+
+/// Header of the parcel table in exports.
+pub const PARCEL_HEADERS: [&str; 8] = [
+    "宗地编号",
+    "片区",
+    "土地使用权人",
+    "土地用途",
+    "供地时间",
+    "状态",
+    "面积(亩)",
+    "面积(㎡)",
+];
+
+/// One parcel as the exported columns.
+#[must_use]
+pub fn parcel_record(park: &Park, parcel: &Parcel) -> [String; 8] {
+    let district = parcel.district.as_deref().map_or_else(String::new, |code| {
+        park.district(code)
+            .map_or_else(|| code.to_owned(), |d| d.name.clone())
+    });
+    [
+        parcel.parcel_no.clone(),
+        district,
+        parcel.holder.clone().unwrap_or_default(),
+        parcel.land_use.clone().unwrap_or_default(),
+        parcel.supplied_on.clone().unwrap_or_default(),
+        parcel
+            .status
+            .map_or_else(String::new, |s| s.label(crate::model::Lang::Zh).to_owned()),
+        format!("{:.2}", mu_from_m2(parcel.area_m2)),
+        format!("{:.2}", parcel.area_m2),
+    ]
+}
+
+/// Rows as tab-separated text with a header line, for pasting into Excel.
+#[must_use]
+pub fn rows_as_tsv(park: &Park, rows: &[usize]) -> String {
+    let clean = |s: &str| s.replace(['\t', '\n', '\r'], " ");
+    let mut out = PARCEL_HEADERS.join("\t");
+    out.push('\n');
+    for parcel in rows.iter().filter_map(|&i| park.parcels.get(i)) {
+        let record = parcel_record(park, parcel).map(|f| clean(&f));
+        out.push_str(&record.join("\t"));
+        out.push('\n');
+    }
+    out
+}
+
+/// Writes rows as CSV (UTF-8 with a byte-order mark, so that Excel reads the Chinese).
+pub fn write_rows_csv(park: &Park, rows: &[usize], path: &std::path::Path) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    {
+        let mut writer = csv::Writer::from_writer(&mut bytes);
+        writer.write_record(PARCEL_HEADERS)?;
+        for parcel in rows.iter().filter_map(|&i| park.parcels.get(i)) {
+            writer.write_record(parcel_record(park, parcel))?;
+        }
+        writer.flush()?;
+    }
+    std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn park() -> Park {
+        crate::sample::sample_park().unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn numbers_sort_as_numbers_and_text_naturally() {
+        assert_eq!(natural_cmp("LJ-9", "LJ-10"), Ordering::Less);
+        assert_eq!(natural_cmp("LJ-0101", "LJ-101"), Ordering::Equal);
+        assert_eq!(natural_cmp("LCX-2", "LJ-1"), Ordering::Less);
+        let park = park();
+        let rows = ParcelQuery::default().run(&park, SortKey::AreaM2, false);
+        assert_eq!(rows.len(), park.parcels.len());
+        assert!(
+            rows.windows(2)
+                .all(|w| park.parcels[w[0]].area_m2 <= park.parcels[w[1]].area_m2)
+        );
+        let by_date = ParcelQuery::default().run(&park, SortKey::SuppliedOn, true);
+        let dates: Vec<_> = by_date
+            .iter()
+            .map(|&i| park.parcels[i].supplied_on.clone())
+            .collect();
+        assert!(dates.windows(2).all(|w| w[0] >= w[1]));
+    }
+
+    #[test]
+    fn filters_combine_and_totals_add_up() {
+        let park = park();
+        let idle_in_wx = ParcelQuery {
+            district: Some("WX".into()),
+            status: Some(ParcelStatus::Idle),
+            ..ParcelQuery::default()
+        }
+        .run(&park, SortKey::ParcelNo, false);
+        let expected = park
+            .parcels
+            .iter()
+            .filter(|p| p.district.as_deref() == Some("WX") && p.status == Some(ParcelStatus::Idle))
+            .count();
+        assert!(expected > 0);
+        assert_eq!(idle_in_wx.len(), expected);
+        let big = ParcelQuery {
+            min_mu: Some(50.0),
+            ..ParcelQuery::default()
+        }
+        .run(&park, SortKey::AreaM2, true);
+        let (count, area) = totals(&park, &big);
+        assert_eq!(
+            count,
+            park.parcels
+                .iter()
+                .filter(|p| mu_from_m2(p.area_m2) >= 50.0)
+                .count()
+        );
+        assert!(mu_from_m2(area) >= 50.0 * count as f64);
+        let Some(holder) = park.parcels[0].holder.clone() else {
+            panic!("holders")
+        };
+        let by_holder = ParcelQuery {
+            text: holder.chars().take(4).collect(),
+            ..ParcelQuery::default()
+        }
+        .run(&park, SortKey::ParcelNo, false);
+        assert!(by_holder.contains(&0));
+    }
+
+    #[test]
+    fn tsv_has_a_header_and_one_line_per_row() {
+        let park = park();
+        let tsv = rows_as_tsv(&park, &[0, 1, 2]);
+        let lines: Vec<&str> = tsv.lines().collect();
+        assert_eq!(lines.len(), 4);
+        assert!(lines[0].starts_with("宗地编号\t片区"));
+        assert_eq!(lines[1].split('\t').count(), 8);
+        assert!(lines[1].starts_with(&park.parcels[0].parcel_no));
+    }
+}

@@ -1,0 +1,276 @@
+//! The attribute table of the parcel layer: typed columns (numbers sort as numbers, dates as
+//! dates), quick filters, the count and total 亩 of what matches, only visible rows laid out;
+//! selection shared with the map; copy as TSV and export as CSV.
+
+use crate::model::{Lang, ParcelStatus, Park};
+use crate::query::{ParcelQuery, SortKey, land_uses, rows_as_tsv, totals};
+use crate::ui::app::Command;
+use crate::units::mu_from_m2;
+use egui::{ComboBox, RichText, Ui};
+use egui_extras::{Column, TableBuilder};
+use serde::{Deserialize, Serialize};
+
+/// Filters and sort of the attribute table; persisted, so they survive reloads.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AttributeTableState {
+    pub query: ParcelQuery,
+    pub sort: SortKey,
+    pub descending: bool,
+    /// Only parcels on the map now.
+    pub only_visible: bool,
+    /// Only the selected parcel.
+    pub only_selected: bool,
+    #[serde(skip)]
+    min_text: String,
+    #[serde(skip)]
+    max_text: String,
+    /// The selection the table last scrolled to.
+    #[serde(skip)]
+    scrolled_to: Option<usize>,
+}
+
+/// What the table needs from the rest of the window this frame.
+pub struct TableContext<'a> {
+    pub lang: Lang,
+    pub park: &'a Park,
+    pub selection: &'a crate::query::Selection,
+    /// Parcels whose envelope meets the map view.
+    pub visible: &'a dyn Fn() -> Vec<usize>,
+}
+
+impl AttributeTableState {
+    /// The rows that pass the filters, sorted.
+    #[must_use]
+    pub fn rows(&self, ctx: &TableContext<'_>) -> Vec<usize> {
+        let mut rows = self.query.run(ctx.park, self.sort, self.descending);
+        if self.only_visible {
+            let visible: std::collections::HashSet<usize> = (ctx.visible)().into_iter().collect();
+            rows.retain(|i| visible.contains(i));
+        }
+        if self.only_selected {
+            rows.retain(|i| ctx.selection.contains(*i));
+        }
+        rows
+    }
+
+    fn filters_ui(&mut self, ui: &mut Ui, ctx: &TableContext<'_>) {
+        let lang = ctx.lang;
+        let tr = |zh: &'static str, en: &'static str| if lang == Lang::Zh { zh } else { en };
+        let all = tr("全部", "All");
+        let query = &mut self.query;
+        ui.horizontal_wrapped(|ui| {
+            let label = ui.label(tr("片区", "District"));
+            let district_text = query
+                .district
+                .as_deref()
+                .and_then(|c| ctx.park.district(c))
+                .map_or(all, |d| d.label(lang));
+            crate::ui::combo_labelled(
+                ui,
+                label.id,
+                ComboBox::from_id_salt("attr_district").selected_text(district_text),
+                |ui| {
+                    ui.selectable_value(&mut query.district, None, all);
+                    for d in &ctx.park.districts {
+                        ui.selectable_value(
+                            &mut query.district,
+                            Some(d.code.clone()),
+                            d.label(lang),
+                        );
+                    }
+                },
+            );
+            let label = ui.label(tr("用途", "Land use"));
+            crate::ui::combo_labelled(
+                ui,
+                label.id,
+                ComboBox::from_id_salt("attr_land_use")
+                    .selected_text(query.land_use.as_deref().unwrap_or(all)),
+                |ui| {
+                    ui.selectable_value(&mut query.land_use, None, all);
+                    for land_use in land_uses(ctx.park) {
+                        let text = land_use.clone();
+                        ui.selectable_value(&mut query.land_use, Some(land_use), text);
+                    }
+                },
+            );
+            let label = ui.label(tr("状态", "Status"));
+            crate::ui::combo_labelled(
+                ui,
+                label.id,
+                ComboBox::from_id_salt("attr_status")
+                    .selected_text(query.status.map_or(all, |s| s.label(lang))),
+                |ui| {
+                    ui.selectable_value(&mut query.status, None, all);
+                    for &status in ParcelStatus::ALL {
+                        ui.selectable_value(&mut query.status, Some(status), status.label(lang));
+                    }
+                },
+            );
+            let label = ui.label(tr("亩数范围", "Area range (mu)"));
+            for (text, bound, hint) in [
+                (&mut self.min_text, &mut query.min_mu, tr("最小", "min")),
+                (&mut self.max_text, &mut query.max_mu, tr("最大", "max")),
+            ] {
+                let response = ui
+                    .add(
+                        egui::TextEdit::singleline(text)
+                            .desired_width(48.0)
+                            .hint_text(hint),
+                    )
+                    .labelled_by(label.id);
+                if response.changed() {
+                    *bound = text.trim().parse::<f64>().ok().filter(|v| v.is_finite());
+                }
+            }
+            let label = ui.label(tr("搜索", "Search"));
+            ui.add(
+                egui::TextEdit::singleline(&mut query.text)
+                    .desired_width(130.0)
+                    .hint_text(tr("编号/权利人", "no./holder")),
+            )
+            .labelled_by(label.id);
+            ui.checkbox(
+                &mut self.only_visible,
+                tr("仅地图范围内", "Only on the map"),
+            );
+            ui.checkbox(&mut self.only_selected, tr("仅所选", "Only selected"));
+        });
+    }
+
+    /// Shows the filters, the counts and the table; pushes commands for clicks.
+    pub fn ui(&mut self, ui: &mut Ui, ctx: &TableContext<'_>, commands: &mut Vec<Command>) {
+        let lang = ctx.lang;
+        let tr = |zh: &'static str, en: &'static str| if lang == Lang::Zh { zh } else { en };
+        self.filters_ui(ui, ctx);
+        let rows = self.rows(ctx);
+        let (count, area_m2) = totals(ctx.park, &rows);
+        ui.horizontal(|ui| {
+            ui.label(
+                RichText::new(format!(
+                    "{} {count} / {} {}  ·  {:.2} {}",
+                    tr("符合", "Matching"),
+                    ctx.park.parcels.len(),
+                    tr("宗", "parcels"),
+                    mu_from_m2(area_m2),
+                    tr("亩", "mu"),
+                ))
+                .strong(),
+            );
+            if ui
+                .button(tr("复制所选 (TSV)", "Copy selected (TSV)"))
+                .clicked()
+            {
+                let selected: Vec<usize> = ctx.selection.iter().collect();
+                ui.ctx().copy_text(rows_as_tsv(ctx.park, &selected));
+            }
+            if ui
+                .button(tr("导出筛选结果 CSV…", "Export filtered as CSV…"))
+                .clicked()
+                && let Some(path) = rfd::FileDialog::new()
+                    .set_file_name("parcels.csv")
+                    .add_filter("CSV", &["csv"])
+                    .save_file()
+            {
+                commands.push(Command::ExportParcelsCsv(path, rows.clone()));
+            }
+        });
+
+        // Scroll to a parcel selected elsewhere (on the map).
+        let primary = ctx.selection.primary();
+        let scroll_to = primary
+            .filter(|s| self.scrolled_to != Some(*s))
+            .and_then(|s| rows.iter().position(|&r| r == s));
+        self.scrolled_to = primary;
+
+        let headers: [(&str, SortKey); 8] = [
+            (tr("宗地编号", "Parcel no."), SortKey::ParcelNo),
+            (tr("片区", "District"), SortKey::District),
+            (tr("土地使用权人", "Holder"), SortKey::Holder),
+            (tr("土地用途", "Land use"), SortKey::LandUse),
+            (tr("供地时间", "Supplied"), SortKey::SuppliedOn),
+            (tr("状态", "Status"), SortKey::Status),
+            (tr("面积(亩)", "Area (mu)"), SortKey::AreaM2),
+            (tr("面积(㎡)", "Area (m²)"), SortKey::AreaM2),
+        ];
+        let mut table = TableBuilder::new(ui)
+            .id_salt("attribute_table")
+            .striped(true)
+            .resizable(true)
+            .sense(egui::Sense::click())
+            .column(Column::initial(84.0).clip(true))
+            .column(Column::initial(84.0).clip(true))
+            .column(Column::initial(210.0).clip(true))
+            .column(Column::initial(72.0).clip(true))
+            .column(Column::initial(86.0).clip(true))
+            .column(Column::initial(60.0).clip(true))
+            .column(Column::initial(80.0).clip(true))
+            .column(Column::remainder().at_least(80.0).clip(true));
+        if let Some(row) = scroll_to {
+            table = table.scroll_to_row(row, Some(egui::Align::Center));
+        }
+        table
+            .header(22.0, |mut header| {
+                for (title, key) in headers {
+                    header.col(|ui| {
+                        let arrow = match (self.sort == key, self.descending) {
+                            (true, false) => " ▲",
+                            (true, true) => " ▼",
+                            (false, _) => "",
+                        };
+                        if ui
+                            .button(RichText::new(format!("{title}{arrow}")).strong())
+                            .clicked()
+                        {
+                            if self.sort == key {
+                                self.descending = !self.descending;
+                            } else {
+                                self.sort = key;
+                                self.descending = false;
+                            }
+                        }
+                    });
+                }
+            })
+            .body(|body| {
+                body.rows(20.0, rows.len(), |mut row| {
+                    let Some(&index) = rows.get(row.index()) else {
+                        return;
+                    };
+                    let Some(parcel) = ctx.park.parcels.get(index) else {
+                        return;
+                    };
+                    row.set_selected(ctx.selection.contains(index));
+                    let record = crate::query::parcel_record(ctx.park, parcel);
+                    let status = parcel.status.map_or("", |s| s.label(lang)).to_owned();
+                    for (col, text) in record.into_iter().enumerate() {
+                        let text = if col == 5 { status.clone() } else { text };
+                        row.col(|ui| {
+                            let layout = if col >= 6 {
+                                egui::Layout::right_to_left(egui::Align::Center)
+                            } else {
+                                egui::Layout::left_to_right(egui::Align::Center)
+                            };
+                            ui.with_layout(layout, |ui| {
+                                ui.add(egui::Label::new(text).selectable(false).truncate());
+                            });
+                        });
+                    }
+                    let response = row.response();
+                    let shift = ui_shift(&response);
+                    if response.double_clicked() {
+                        commands.push(Command::ShowParcel(parcel.parcel_no.clone()));
+                    } else if response.clicked() && shift {
+                        commands.push(Command::ToggleSelect(index));
+                    } else if response.clicked() {
+                        commands.push(Command::Select(Some(index)));
+                    }
+                });
+            });
+    }
+}
+
+fn ui_shift(response: &egui::Response) -> bool {
+    response.ctx.input(|i| i.modifiers.shift)
+}
