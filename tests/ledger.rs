@@ -135,8 +135,21 @@ fn frozen_v1_ledger_opens_with_its_data() {
     std::fs::copy(&fixture, &path).unwrap_or_else(|e| panic!("{e}"));
     let ledger = ok(Ledger::open(&path));
     assert!(!ledger.was_created());
+    // Migrated from version 1, with a backup of the version-1 file beside it.
+    let backup = dir.join("ledger_v1.v1.backup.sqlite");
+    assert!(backup.is_file(), "backup before migrating");
+    let conn = rusqlite::Connection::open(&backup).unwrap_or_else(|e| panic!("{e}"));
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(version, 1, "the backup is the file as it was");
     let entries = ok(ledger.list());
     assert_eq!(entries.len(), 14);
+    assert_eq!(
+        ok(ledger.summary()).entries,
+        14,
+        "the new index serves the summary"
+    );
     let fixture_case = entries.iter().find(|e| e.entry.parcel_no == "WX-0101");
     let Some(fixture_case) = fixture_case else {
         panic!("the fixture's own case")
@@ -317,4 +330,26 @@ fn killed_writers_never_lose_a_committed_case() {
         "the writers got work done: {}",
         confirmed.len()
     );
+}
+
+#[test]
+fn sql_summary_agrees_with_the_in_memory_one() {
+    let park = parkland::sample::sample_park().unwrap_or_else(|e| panic!("{e}"));
+    let mut ledger = ok(Ledger::open_in_memory());
+    ok(ledger.seed_sample(&park, "op"));
+    let mut extra = case("LJ-0901");
+    extra.progress = Progress::Disposing;
+    extra.methods = vec![DisposalMethod::LandSwap, DisposalMethod::LegalBuyback];
+    let id = ok(ledger.create(&extra, None, "op"));
+    let deleted = ok(ledger.create(&case("LJ-0902"), None, "op"));
+    ok(ledger.delete(deleted, 1, "op"));
+    let in_memory = parkland::stats::ledger_summary(&ok(ledger.list()));
+    let in_sql = ok(ledger.summary());
+    assert_eq!(in_sql.entries, 14);
+    assert_eq!(in_sql.by_method, in_memory.by_method);
+    assert_eq!(in_sql.by_progress, in_memory.by_progress);
+    assert!((in_sql.idle_area_m2 - in_memory.idle_area_m2).abs() < 1e-6);
+    assert!((in_sql.revitalized_land_m2 - in_memory.revitalized_land_m2).abs() < 1e-6);
+    assert!((in_sql.revitalized_building_m2 - in_memory.revitalized_building_m2).abs() < 1e-6);
+    assert!(id > 0);
 }

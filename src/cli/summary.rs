@@ -5,7 +5,7 @@ use crate::geo_io::{Import, read_geojson_file};
 use crate::model::Lang;
 use crate::model::Park;
 use crate::sample;
-use crate::stats::{ledger_summary, method_counts, park_summary, progress_counts};
+use crate::stats::{method_counts, park_summary, progress_counts};
 use crate::units::{km2_from_m2, mu_from_m2};
 use anyhow::Context as _;
 use std::io::Write;
@@ -44,7 +44,7 @@ pub fn run(args: &SummaryArgs, cli: &Cli, out: &mut dyn Write) -> anyhow::Result
     };
     let summary = park_summary(&park);
     let ledger = match super::ledger::open_ledger(cli, &park) {
-        Ok(ledger) => ledger_summary(&ledger.list()?),
+        Ok(ledger) => ledger.summary()?,
         Err(error) => {
             writeln!(out, "error: {error}")?;
             return Ok(ExitCode::from(EXIT_REJECTED));

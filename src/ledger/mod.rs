@@ -21,10 +21,13 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// The schema this program writes.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// Migration `i` takes a database from version `i` to `i + 1`.
-const MIGRATIONS: [&str; 1] = [include_str!("sql/0001_init.sql")];
+const MIGRATIONS: [&str; 2] = [
+    include_str!("sql/0001_init.sql"),
+    include_str!("sql/0002_summary_index.sql"),
+];
 
 /// Why a ledger operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -468,6 +471,56 @@ impl Ledger {
         let mut statement = self.conn.prepare_cached(sql)?;
         let rows = statement.query_map([], stored_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The ledger's figures computed in SQL, without loading the cases (what `summary` and
+    /// the dashboard need from a large ledger). Agrees with [`crate::stats::ledger_summary`].
+    pub fn summary(&self) -> Result<crate::stats::LedgerSummary, LedgerError> {
+        use crate::model::{DisposalMethod, Lang};
+        let mut statement = self.conn.prepare_cached(include_str!("sql/summary.sql"))?;
+        let mut rows = statement.query([])?;
+        let mut progress_counts = [0_usize; 16];
+        let mut method_counts = [0_usize; 32];
+        let mut summary = crate::stats::LedgerSummary {
+            entries: 0,
+            idle_area_m2: 0.0,
+            revitalized_land_m2: 0.0,
+            revitalized_building_m2: 0.0,
+            by_method: std::collections::BTreeMap::new(),
+            by_progress: std::collections::BTreeMap::new(),
+        };
+        while let Some(row) = rows.next()? {
+            summary.entries += 1;
+            summary.idle_area_m2 += row.get::<_, f64>(2)?;
+            summary.revitalized_land_m2 += row.get::<_, f64>(3)?;
+            summary.revitalized_building_m2 += row.get::<_, f64>(4)?;
+            let progress = row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+            if let Some(i) = Progress::ALL.iter().position(|p| p.code() == progress) {
+                progress_counts[i] += 1;
+            }
+            // `methods` is a JSON array of codes, e.g. ["leaseback_co_management"].
+            let methods = row.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
+            for code in methods.split('"').skip(1).step_by(2) {
+                if let Some(i) = DisposalMethod::ALL.iter().position(|m| m.code() == code) {
+                    method_counts[i] += 1;
+                }
+            }
+        }
+        for (p, &n) in Progress::ALL
+            .iter()
+            .zip(&progress_counts)
+            .filter(|(_, n)| **n > 0)
+        {
+            summary.by_progress.insert(p.label(Lang::Zh).to_owned(), n);
+        }
+        for (m, &n) in DisposalMethod::ALL
+            .iter()
+            .zip(&method_counts)
+            .filter(|(_, n)| **n > 0)
+        {
+            summary.by_method.insert(m.label(Lang::Zh).to_owned(), n);
+        }
+        Ok(summary)
     }
 
     /// Every event of the cases of a parcel, newest first.

@@ -108,12 +108,17 @@ impl Parcel {
             status
         });
         Self {
+            // `parcel_id` and `owner` are what other tools (and the benchmark generator) call
+            // the parcel number and the holder.
             parcel_no: feature
                 .property_text("parcel_no")
+                .or_else(|| feature.property_text("parcel_id"))
                 .or_else(|| feature.id.clone())
                 .unwrap_or_else(|| format!("#{}", feature.index + 1)),
             district: feature.property_text("district"),
-            holder: feature.property_text("holder"),
+            holder: feature
+                .property_text("holder")
+                .or_else(|| feature.property_text("owner")),
             land_use: feature.property_text("land_use"),
             supplied_on: feature.property_text("supplied_on"),
             status,
