@@ -376,15 +376,7 @@ impl Ledger {
         expected_version: i64,
         operator: &str,
     ) -> Result<i64, LedgerError> {
-        let current = self.get(id)?.ok_or(LedgerError::NotFound(id))?;
-        self.write(
-            id,
-            expected_version,
-            &current.entry,
-            true,
-            operator,
-            Action::Delete,
-        )
+        self.set_deleted(id, expected_version, true, operator)
     }
 
     /// Brings back a deleted case (undo of a delete).
@@ -394,14 +386,29 @@ impl Ledger {
         expected_version: i64,
         operator: &str,
     ) -> Result<i64, LedgerError> {
+        self.set_deleted(id, expected_version, false, operator)
+    }
+
+    fn set_deleted(
+        &mut self,
+        id: i64,
+        expected_version: i64,
+        deleted: bool,
+        operator: &str,
+    ) -> Result<i64, LedgerError> {
         let current = self.get(id)?.ok_or(LedgerError::NotFound(id))?;
+        let action = if deleted {
+            Action::Delete
+        } else {
+            Action::Undo
+        };
         self.write(
             id,
             expected_version,
             &current.entry,
-            false,
+            deleted,
             operator,
-            Action::Undo,
+            action,
         )
     }
 

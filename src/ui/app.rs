@@ -144,6 +144,8 @@ pub struct ParklandApp {
     sample_park: bool,
     /// Fill colours need recomputing (ledger or colour mode changed).
     colors_dirty: bool,
+    /// 预警 outlines, recomputed with the colours.
+    alerts: Vec<(usize, egui::Color32)>,
 }
 
 impl ParklandApp {
@@ -217,6 +219,7 @@ impl ParklandApp {
             ledger,
             sample_park,
             colors_dirty: true,
+            alerts: Vec::new(),
         }
     }
 
@@ -246,11 +249,12 @@ impl ParklandApp {
                 )
             }),
         }
+        self.alerts = self.compute_alerts();
         self.colors_dirty = false;
     }
 
     /// 预警 outlines: parcels whose case is overdue or idle a year or more.
-    fn alerts(&self) -> Vec<(usize, egui::Color32)> {
+    fn compute_alerts(&self) -> Vec<(usize, egui::Color32)> {
         let today = crate::ui::ledger::today();
         self.park
             .parcels
@@ -594,11 +598,10 @@ impl eframe::App for ParklandApp {
                     show_parcels: self.state.show_parcels,
                     lang,
                 };
-                let alerts = self.alerts();
                 let overlay = map::Overlay {
                     selection: &self.selection,
                     hovered: self.hovered,
-                    alerts: &alerts,
+                    alerts: &self.alerts,
                 };
                 let output = map::map_ui(ui, &self.layer, &self.park, &mut camera, style, overlay);
                 if camera != before {

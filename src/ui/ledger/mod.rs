@@ -34,6 +34,10 @@ pub struct LedgerView {
     pub table: LedgerTableState,
     undo: Vec<UndoStep>,
     redo: Vec<UndoStep>,
+    /// Parcel number → position in `entries` of its newest case.
+    by_parcel: std::collections::HashMap<String, usize>,
+    /// The history last read, by parcel number, until the next reload (not a query a frame).
+    history_cache: std::cell::RefCell<Option<(String, Vec<Event>)>>,
 }
 
 /// Where a parcel stands in the ledger, for colouring and 预警.
@@ -63,6 +67,8 @@ impl LedgerView {
             Err(e) => {
                 self.store = None;
                 self.entries.clear();
+                self.by_parcel.clear();
+                self.history_cache.replace(None);
                 self.error = Some(e.to_string());
             }
         }
@@ -76,6 +82,13 @@ impl LedgerView {
                 Err(e) => self.error = Some(e.to_string()),
             }
         }
+        self.by_parcel = self
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.entry.parcel_no.clone(), i))
+            .collect();
+        self.history_cache.replace(None);
     }
 
     /// The newest live case of a parcel.
@@ -90,10 +103,19 @@ impl LedgerView {
     /// Every event of a parcel's cases, newest first.
     #[must_use]
     pub fn history(&self, parcel_no: &str) -> Vec<Event> {
-        self.store
+        if let Some((cached_for, events)) = &*self.history_cache.borrow()
+            && cached_for == parcel_no
+        {
+            return events.clone();
+        }
+        let events = self
+            .store
             .as_ref()
             .and_then(|s| s.history(parcel_no).ok())
-            .unwrap_or_default()
+            .unwrap_or_default();
+        self.history_cache
+            .replace(Some((parcel_no.to_owned(), events.clone())));
+        events
     }
 
     /// 预警 and progress of a parcel on `today`.
