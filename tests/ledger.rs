@@ -353,3 +353,20 @@ fn sql_summary_agrees_with_the_in_memory_one() {
     assert!((in_sql.revitalized_building_m2 - in_memory.revitalized_building_m2).abs() < 1e-6);
     assert!(id > 0);
 }
+
+#[test]
+fn events_read_back_whole_although_stored_without_empty_fields() {
+    let mut ledger = ok(Ledger::open_in_memory());
+    let mut entry = case("LJ-0401");
+    entry.cause_text = String::new();
+    entry.identified_on = Some(jiff::civil::date(2024, 3, 1));
+    let id = ok(ledger.create(&entry, None, "op"));
+    let mut changed = entry.clone();
+    changed.progress = Progress::Disposing;
+    changed.methods = vec![DisposalMethod::JointDevelopment];
+    ok(ledger.update(id, 1, &changed, "op", Action::Update));
+    let history = ok(ledger.history("LJ-0401"));
+    assert_eq!(history[0].before.as_ref(), Some(&entry));
+    assert_eq!(history[0].after.as_ref(), Some(&changed));
+    assert_eq!(history[1].after.as_ref(), Some(&entry));
+}

@@ -680,7 +680,7 @@ fn record_event(
     before: Option<&LedgerEntry>,
     after: Option<&LedgerEntry>,
 ) -> Result<(), LedgerError> {
-    let json = |e: Option<&LedgerEntry>| e.and_then(|e| serde_json::to_string(e).ok());
+    let json = |e: Option<&LedgerEntry>| e.and_then(event_json);
     conn.prepare_cached(
         "INSERT INTO entry_event (entry_id, at, operator, action, step, before_json, after_json) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -695,6 +695,22 @@ fn record_event(
         json(after),
     ])?;
     Ok(())
+}
+
+/// A case as event JSON without its empty fields (null, "", 0, []): they read back as the
+/// defaults of `LedgerEntry`, and the events, most of a ledger file, stay about half as big.
+fn event_json(entry: &LedgerEntry) -> Option<String> {
+    let serde_json::Value::Object(mut fields) = serde_json::to_value(entry).ok()? else {
+        return None;
+    };
+    fields.retain(|_, v| match v {
+        serde_json::Value::Null => false,
+        serde_json::Value::String(s) => !s.is_empty(),
+        serde_json::Value::Number(n) => n.as_f64() != Some(0.0),
+        serde_json::Value::Array(a) => !a.is_empty(),
+        _ => true,
+    });
+    serde_json::to_string(&fields).ok()
 }
 
 fn select_one(conn: &Connection, id: i64) -> Result<Option<StoredEntry>, LedgerError> {
