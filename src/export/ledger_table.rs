@@ -54,10 +54,10 @@ impl LedgerTable {
         let mut rows = Vec::with_capacity(live.len() + 1);
         for (i, stored) in live.iter().enumerate() {
             let e = &stored.entry;
-            let district = e.district.as_deref().map_or_else(String::new, |code| {
-                park.district(code)
-                    .map_or_else(|| code.to_owned(), |d| d.name.clone())
-            });
+            let district = e
+                .district
+                .as_deref()
+                .map_or_else(String::new, |code| park.district_name(code));
             let kind = match e.subtype {
                 Some(subtype) => {
                     format!("{}（{}）", e.kind.label(Lang::Zh), subtype.label(Lang::Zh))

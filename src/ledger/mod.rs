@@ -315,10 +315,7 @@ impl Ledger {
         geometry: Option<&str>,
         operator: &str,
     ) -> Result<i64, LedgerError> {
-        let errors = entry.validate();
-        if !errors.is_empty() {
-            return Err(LedgerError::Invalid(errors));
-        }
+        check_valid(entry)?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -335,10 +332,7 @@ impl Ledger {
         operator: &str,
     ) -> Result<Vec<i64>, LedgerError> {
         for (entry, _) in entries {
-            let errors = entry.validate();
-            if !errors.is_empty() {
-                return Err(LedgerError::Invalid(errors));
-            }
+            check_valid(entry)?;
         }
         let tx = self
             .conn
@@ -421,10 +415,7 @@ impl Ledger {
         operator: &str,
         action: Action,
     ) -> Result<i64, LedgerError> {
-        let errors = entry.validate();
-        if !errors.is_empty() {
-            return Err(LedgerError::Invalid(errors));
-        }
+        check_valid(entry)?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -580,6 +571,16 @@ impl Ledger {
             [now()],
         )?;
         Ok(entries.len())
+    }
+}
+
+/// Refuses a case that breaks a rule; nothing is written for it.
+fn check_valid(entry: &LedgerEntry) -> Result<(), LedgerError> {
+    let errors = entry.validate();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(LedgerError::Invalid(errors))
     }
 }
 

@@ -218,6 +218,13 @@ impl Park {
         self.districts.iter().find(|d| d.code == code)
     }
 
+    /// The Chinese name of a district code, or the code itself when no district has it.
+    #[must_use]
+    pub fn district_name(&self, code: &str) -> String {
+        self.district(code)
+            .map_or_else(|| code.to_owned(), |d| d.name.clone())
+    }
+
     /// Lon/lat bounds of everything loaded.
     #[must_use]
     pub fn bounds(&self) -> Option<Rect<f64>> {

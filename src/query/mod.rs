@@ -188,10 +188,10 @@ pub const PARCEL_HEADERS: [&str; 8] = [
 /// One parcel as the exported columns.
 #[must_use]
 pub fn parcel_record(park: &Park, parcel: &Parcel) -> [String; 8] {
-    let district = parcel.district.as_deref().map_or_else(String::new, |code| {
-        park.district(code)
-            .map_or_else(|| code.to_owned(), |d| d.name.clone())
-    });
+    let district = parcel
+        .district
+        .as_deref()
+        .map_or_else(String::new, |code| park.district_name(code));
     [
         parcel.parcel_no.clone(),
         district,
