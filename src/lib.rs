@@ -14,6 +14,7 @@ pub mod query;
 pub mod sample;
 pub mod spatial;
 pub mod stats;
+pub mod style;
 pub mod units;
 
 #[cfg(feature = "gui")]

@@ -68,6 +68,8 @@ macro_rules! coded_enum {
     };
 }
 
+pub(crate) use coded_enum;
+
 mod ledger;
 mod park;
 

@@ -5,6 +5,7 @@ use crate::geo_io::{Import, ImportReport, Rejected, read_geojson_file};
 use crate::model::{Lang, Parcel, Park};
 use crate::query::Selection;
 use crate::sample;
+use crate::style::{Classification, StylePreset};
 use crate::ui::attributes::{AttributeTableState, TableContext};
 use crate::ui::ledger::{EntryForm, LedgerView};
 use crate::ui::map::{self, Camera, MapLayer, MapStyle};
@@ -23,7 +24,7 @@ pub struct PersistedState {
     pub lang: Lang,
     /// Recorded on every ledger change.
     pub operator: String,
-    pub color_by: ColorBy,
+    pub style: StylePreset,
     pub show_ledger: bool,
     /// Which table the bottom panel shows.
     pub bottom_tab: BottomTab,
@@ -38,7 +39,7 @@ impl Default for PersistedState {
             show_parcels: true,
             lang: Lang::Zh,
             operator: crate::ledger::default_operator(),
-            color_by: ColorBy::Status,
+            style: StylePreset::Status,
             show_ledger: true,
             bottom_tab: BottomTab::Ledger,
             attributes: AttributeTableState::default(),
@@ -53,15 +54,6 @@ pub enum BottomTab {
     Ledger,
     /// 属性表 of the parcels.
     Attributes,
-}
-
-/// What the parcel fills show.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ColorBy {
-    /// 宗地状态 from the parcel file.
-    Status,
-    /// 处置进度 from the ledger.
-    Progress,
 }
 
 /// Files named on the command line; the sample park stands in for any not given.
@@ -104,7 +96,7 @@ pub enum Command {
     RestoreLedger(PathBuf),
     Undo,
     Redo,
-    SetColorBy(ColorBy),
+    SetStyle(StylePreset),
     /// Write these parcels (the filtered table) as CSV.
     ExportParcelsCsv(PathBuf, Vec<usize>),
     SetLang(Lang),
@@ -144,6 +136,8 @@ pub struct ParklandApp {
     sample_park: bool,
     /// Fill colours need recomputing (ledger or colour mode changed).
     colors_dirty: bool,
+    /// Every parcel's class under the current style, and the legend.
+    pub classification: Classification,
     /// 预警 outlines, recomputed with the colours.
     alerts: Vec<(usize, egui::Color32)>,
 }
@@ -219,6 +213,12 @@ impl ParklandApp {
             ledger,
             sample_park,
             colors_dirty: true,
+            classification: Classification::compute(
+                StylePreset::Status,
+                &Park::default(),
+                &[],
+                Lang::Zh,
+            ),
             alerts: Vec::new(),
         }
     }
@@ -233,22 +233,16 @@ impl ParklandApp {
     }
 
     fn recolor(&mut self) {
-        let park = &self.park;
-        let ledger = &self.ledger;
-        match self.state.color_by {
-            ColorBy::Status => self
-                .layer
-                .parcels
-                .recolor(|i| theme::status_fill(park.parcels.get(i).and_then(|p| p.status))),
-            ColorBy::Progress => self.layer.parcels.recolor(|i| {
-                theme::progress_fill(
-                    park.parcels
-                        .get(i)
-                        .and_then(|p| ledger.case_of(&p.parcel_no))
-                        .map(|s| s.entry.progress),
-                )
-            }),
-        }
+        self.classification = Classification::compute(
+            self.state.style,
+            &self.park,
+            &self.ledger.entries,
+            self.state.lang,
+        );
+        let classification = &self.classification;
+        self.layer
+            .parcels
+            .recolor(|i| theme::rgb(classification.color_of(i)));
         self.alerts = self.compute_alerts();
         self.colors_dirty = false;
     }
@@ -390,11 +384,15 @@ impl ParklandApp {
                     });
                 }
             }
-            Command::SetColorBy(color_by) => {
-                self.state.color_by = color_by;
+            Command::SetStyle(style) => {
+                self.state.style = style;
                 self.colors_dirty = true;
             }
-            Command::SetLang(lang) => self.state.lang = lang,
+            Command::SetLang(lang) => {
+                self.state.lang = lang;
+                // Legend labels are in the interface language.
+                self.colors_dirty = true;
+            }
             Command::DismissNotice(i) => {
                 if i < self.notices.len() {
                     self.notices.remove(i);
@@ -500,6 +498,7 @@ impl eframe::App for ParklandApp {
                     &mut self.state,
                     &self.park,
                     &self.ledger,
+                    &self.classification,
                     &mut self.commands,
                 );
             });

@@ -3,7 +3,8 @@
 
 use crate::cli::group_thousands;
 use crate::model::{Lang, Parcel, ParcelStatus, Park};
-use crate::ui::app::{ColorBy, Command, LayerKind, Notice, PersistedState};
+use crate::style::{Classification, StylePreset};
+use crate::ui::app::{Command, LayerKind, Notice, PersistedState};
 use crate::ui::ledger::{LedgerView, today};
 use crate::ui::map::Camera;
 use crate::ui::theme;
@@ -198,6 +199,7 @@ pub fn layers_ui(
     state: &mut PersistedState,
     park: &Park,
     ledger: &LedgerView,
+    classification: &Classification,
     commands: &mut Vec<Command>,
 ) {
     let lang = state.lang;
@@ -225,65 +227,37 @@ pub fn layers_ui(
     ));
     ui.separator();
 
-    ui.heading(tr(lang, "着色", "Colour by"));
+    ui.heading(tr(lang, "专题", "Style"));
+    let mut style = state.style;
     ui.horizontal(|ui| {
-        for (value, label) in [
-            (ColorBy::Status, tr(lang, "宗地状态", "Parcel status")),
-            (ColorBy::Progress, tr(lang, "处置进度", "Disposal progress")),
-        ] {
-            if ui.radio(state.color_by == value, label).clicked() {
-                commands.push(Command::SetColorBy(value));
-            }
-        }
+        let label = ui.label(tr(lang, "着色", "Colour by"));
+        crate::ui::combo_labelled(
+            ui,
+            label.id,
+            egui::ComboBox::from_id_salt("style_preset").selected_text(style.label(lang)),
+            |ui| {
+                for &preset in StylePreset::ALL {
+                    ui.selectable_value(&mut style, preset, preset.label(lang));
+                }
+            },
+        );
     });
+    if style != state.style {
+        commands.push(Command::SetStyle(style));
+    }
     egui::Grid::new("legend").num_columns(3).show(ui, |ui| {
-        let row = |ui: &mut Ui, color: Color32, label: &str, count: usize, area: f64| {
+        for class in &classification.classes {
             ui.horizontal(|ui| {
-                swatch(ui, color);
-                ui.label(label);
+                swatch(ui, theme::rgb(class.color));
+                ui.label(&class.label);
             });
-            ui.label(format!("{count}"));
+            ui.label(format!("{}", class.count));
             ui.label(format!(
                 "{} {}",
-                group_thousands(mu_from_m2(area), 1),
+                group_thousands(class.area_mu(), 1),
                 tr(lang, "亩", "mu")
             ));
             ui.end_row();
-        };
-        match state.color_by {
-            ColorBy::Status => {
-                let statuses = ParcelStatus::ALL.iter().map(|&s| Some(s)).chain([None]);
-                for status in statuses {
-                    let (count, area) = park
-                        .parcels
-                        .iter()
-                        .filter(|p| p.status == status)
-                        .fold((0, 0.0), |(n, a), p| (n + 1, a + p.area_m2));
-                    if status.is_some() || count > 0 {
-                        let label =
-                            status.map_or(tr(lang, "未注明", "Not given"), |s| s.label(lang));
-                        row(ui, theme::status_fill(status), label, count, area);
-                    }
-                }
-            }
-            ColorBy::Progress => {
-                let progresses = crate::model::Progress::ALL
-                    .iter()
-                    .map(|&p| Some(p))
-                    .chain([None]);
-                for progress in progresses {
-                    let (count, area) = park
-                        .parcels
-                        .iter()
-                        .filter(|p| {
-                            ledger.case_of(&p.parcel_no).map(|s| s.entry.progress) == progress
-                        })
-                        .fold((0, 0.0), |(n, a), p| (n + 1, a + p.area_m2));
-                    let label =
-                        progress.map_or(tr(lang, "未登记", "No case"), |p| p.label(lang));
-                    row(ui, theme::progress_fill(progress), label, count, area);
-                }
-            }
         }
     });
     ui.separator();

@@ -1,6 +1,6 @@
 //! Every colour the window uses, in one place.
 
-use crate::model::{ParcelStatus, Progress};
+use crate::model::ParcelStatus;
 use egui::Color32;
 
 /// Map background, a light paper tone.
@@ -34,16 +34,16 @@ pub fn district_outline(i: usize) -> Color32 {
     DISTRICT_OUTLINES[i % DISTRICT_OUTLINES.len()]
 }
 
+/// An egui colour from a style colour.
+#[must_use]
+pub fn rgb(c: crate::style::Rgb) -> Color32 {
+    Color32::from_rgb(c[0], c[1], c[2])
+}
+
 /// Parcel fill by status; `None` is a parcel whose file records no status.
 #[must_use]
 pub fn status_fill(status: Option<ParcelStatus>) -> Color32 {
-    match status {
-        Some(ParcelStatus::InUse) => Color32::from_rgb(0x9d, 0xb4, 0xcc),
-        Some(ParcelStatus::Idle) => Color32::from_rgb(0xe0, 0x4f, 0x39),
-        Some(ParcelStatus::LowEfficiency) => Color32::from_rgb(0xf0, 0xa2, 0x02),
-        Some(ParcelStatus::Revitalized) => Color32::from_rgb(0x3f, 0xa3, 0x4d),
-        None => Color32::from_rgb(0xbd, 0xbd, 0xbd),
-    }
+    rgb(crate::style::status_color(status))
 }
 
 pub const PARCEL_OUTLINE: Color32 = Color32::from_rgb(0x4a, 0x55, 0x68);
@@ -55,21 +55,6 @@ pub const LABEL_TEXT: Color32 = Color32::from_rgb(0x1d, 0x24, 0x30);
 pub const LABEL_HALO: Color32 = Color32::from_rgba_premultiplied(0xf0, 0xf0, 0xf0, 0xc8);
 pub const SCALE_BAR: Color32 = Color32::from_rgb(0x20, 0x20, 0x20);
 pub const ERROR_TEXT: Color32 = Color32::from_rgb(0xc6, 0x28, 0x28);
-
-/// Parcel fill by ledger progress; `None` is a parcel with no case.
-#[must_use]
-pub fn progress_fill(progress: Option<Progress>) -> Color32 {
-    match progress {
-        Some(Progress::Pending) => Color32::from_rgb(0xf2, 0xd3, 0x5b),
-        Some(Progress::Identified) => Color32::from_rgb(0xf0, 0x8a, 0x24),
-        Some(Progress::Disposing) => Color32::from_rgb(0x3a, 0x7b, 0xd5),
-        Some(Progress::Disposed) => Color32::from_rgb(0x8e, 0x5c, 0xc4),
-        Some(Progress::Revitalized) => Color32::from_rgb(0x3f, 0xa3, 0x4d),
-        Some(Progress::Suspended) => Color32::from_rgb(0x9e, 0x9e, 0x9e),
-        Some(Progress::WrittenOff) => Color32::from_rgb(0x5f, 0x5f, 0x5f),
-        None => Color32::from_rgb(0xdc, 0xdf, 0xe4),
-    }
-}
 
 /// 预警 outline: overdue or idle two years and more.
 pub const ALERT_SEVERE: Color32 = Color32::from_rgb(0xd0, 0x10, 0x10);
