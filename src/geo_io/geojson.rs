@@ -8,12 +8,18 @@
 //! crate's types because the latter fail a whole collection on one bad feature, while a land
 //! officer needs every good feature loaded and every bad one named.
 
-use super::report::{FeatureRef, ImportReport};
+use super::report::{FeatureRef, ImportReport, Message};
 use crate::crs::{Crs, UnsupportedCrs};
 use crate::geometry::{geodesic_area_m2, validity_problem};
+use crate::progress::{Progress, Stage};
 use geo::{LineString, MultiPolygon, Polygon};
+use rayon::prelude::*;
+use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::path::Path;
+use std::sync::{Mutex, PoisonError};
 
 /// One polygon feature read from a file, in lon/lat degrees.
 #[derive(Debug, Clone)]
@@ -94,6 +100,8 @@ pub enum RejectReason {
     },
     #[error("no polygon to load: {0}")]
     NoPolygons(String),
+    #[error("loading was cancelled")]
+    Cancelled,
 }
 
 /// A file that could not be loaded, with what was found before giving up.
@@ -134,29 +142,68 @@ pub fn read_geojson_file(path: &Path) -> Result<Import, Box<Rejected>> {
 /// assert!(import.features[0].area_m2 > 0.0);
 /// ```
 pub fn read_geojson(bytes: &[u8], source: &str) -> Result<Import, Box<Rejected>> {
+    read_geojson_with(bytes, source, &Progress::new(), |feature, _| feature)
+        .map(|(features, report)| Import { features, report })
+}
+
+/// Reads `GeoJSON` like [`read_geojson`], turning each loaded feature into a `T` as soon as it
+/// is read, so that a million features never exist twice. A `FeatureCollection` is parsed on
+/// all cores into typed structs; a feature the fast path does not recognise (a
+/// `GeometryCollection`, an unclosed ring, Z values, ...) is read by the lenient path, so the
+/// result and the messages are the same either way.
+///
+/// `convert` may add messages about its feature; they are reported in feature order.
+/// `progress` is advanced as features are read and checked for cancellation.
+pub fn read_geojson_with<T: Send>(
+    bytes: &[u8],
+    source: &str,
+    progress: &Progress,
+    convert: impl Fn(ImportedFeature, &mut Vec<Message>) -> T + Sync,
+) -> Result<(Vec<T>, ImportReport), Box<Rejected>> {
     let mut report = ImportReport::new(source);
-    match read_into(bytes, &mut report) {
-        Ok(features) => {
-            report.features_loaded = features.len();
-            report.skipped = report.features_read.saturating_sub(features.len());
-            report.invalid_geometries = features.iter().filter(|f| !f.valid).count();
-            report.area_m2 = features.iter().map(|f| f.area_m2).sum();
-            Ok(Import { features, report })
+    match read_into(bytes, &mut report, progress, &convert) {
+        Ok((items, totals)) => {
+            report.features_loaded = totals.loaded;
+            report.skipped = report.features_read.saturating_sub(totals.loaded);
+            report.invalid_geometries = totals.invalid;
+            report.area_m2 = totals.area_m2;
+            Ok((items, report))
         }
         Err(reason) => Err(Box::new(Rejected { reason, report })),
     }
 }
 
-fn read_into(
+/// Counts over the loaded features.
+#[derive(Default)]
+struct Totals {
+    loaded: usize,
+    invalid: usize,
+    area_m2: f64,
+}
+
+/// What happened to one feature: its area and validity if it loaded.
+#[derive(Clone, Copy, Default)]
+struct FeatureFacts {
+    loaded: bool,
+    valid: bool,
+    area_m2: f64,
+}
+
+fn read_into<T: Send>(
     bytes: &[u8],
     report: &mut ImportReport,
-) -> Result<Vec<ImportedFeature>, RejectReason> {
+    progress: &Progress,
+    convert: &(impl Fn(ImportedFeature, &mut Vec<Message>) -> T + Sync),
+) -> Result<(Vec<T>, Totals), RejectReason> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(RejectReason::Empty);
     }
     if let Some(what) = sniff_non_json(bytes) {
         return Err(RejectReason::NotJson(what.to_owned()));
+    }
+    if let Some(collection) = split_collection(bytes) {
+        return read_collection(collection, report, progress, convert);
     }
     let root: Value =
         serde_json::from_slice(bytes).map_err(|e| RejectReason::NotJson(e.to_string()))?;
@@ -170,86 +217,311 @@ fn read_into(
     let crs = read_crs_member(&root, report)?;
     report.crs = crs.label();
     let raw = raw_features(&root, report)?;
+    drop(root);
     check_coordinate_range(&raw, &crs)?;
     let to_lon_lat = crs
         .to_lon_lat()
         .map_err(|e| RejectReason::NotGeoJson(format!("cannot set up {}: {e}", crs.label())))?;
 
-    let mut features = Vec::with_capacity(raw.len());
-    for mut feature in raw {
-        let feature_ref = FeatureRef {
-            index: feature.index,
-            id: feature.id.clone(),
-        };
-        if !crs.is_lon_lat()
-            && let Err(e) = reproject(&mut feature.polygons, &to_lon_lat)
-        {
-            report.error(
-                Some(feature_ref),
-                format!("cannot reproject from {}: {e}", crs.label()),
-            );
-            continue;
+    let mut items = Vec::with_capacity(raw.len());
+    let mut totals = Totals::default();
+    for feature in raw {
+        let mut local = ImportReport::default();
+        if let Some(feature) = finish_feature(feature, &crs, &to_lon_lat, &mut local) {
+            totals.loaded += 1;
+            totals.invalid += usize::from(!feature.valid);
+            totals.area_m2 += feature.area_m2;
+            items.push(convert(feature, &mut local.messages));
         }
-        let beyond_180 = feature
-            .polygons
-            .iter()
-            .flatten()
-            .flatten()
-            .map(|p| p[0].abs())
-            .fold(0.0_f64, f64::max);
-        if beyond_180 > 180.0 {
-            report.warn(
-                Some(feature_ref.clone()),
-                format!("longitudes reach beyond ±180° (up to {beyond_180}°); kept as they are so the polygon is drawn in one piece"),
-            );
-        }
-        if unwrap_antimeridian(&mut feature.polygons) {
-            report.warn(
-                Some(feature_ref.clone()),
-                "crosses the antimeridian (±180°): longitudes unwrapped so the polygon is drawn in one piece",
-            );
-        }
-        let geometry = MultiPolygon::new(
-            feature
-                .polygons
-                .into_iter()
-                .map(|rings| {
-                    let mut rings = rings.into_iter().map(|ring| {
-                        LineString::from(ring.into_iter().map(|[x, y]| (x, y)).collect::<Vec<_>>())
-                    });
-                    let exterior = rings.next().unwrap_or_else(|| LineString::new(Vec::new()));
-                    Polygon::new(exterior, rings.collect())
-                })
-                .collect(),
+        report.messages.append(&mut local.messages);
+    }
+    if items.is_empty() {
+        return Err(no_polygons(report));
+    }
+    Ok((items, totals))
+}
+
+fn no_polygons(report: &ImportReport) -> RejectReason {
+    RejectReason::NoPolygons(if report.features_read == 0 {
+        "the file holds no features".to_owned()
+    } else {
+        format!(
+            "none of its {} feature(s) is a usable Polygon or MultiPolygon",
+            report.features_read
+        )
+    })
+}
+
+/// Reprojects, unwraps, measures and checks one feature read from the file.
+fn finish_feature(
+    mut feature: RawFeature,
+    crs: &Crs,
+    to_lon_lat: &crate::crs::ToLonLat,
+    report: &mut ImportReport,
+) -> Option<ImportedFeature> {
+    let feature_ref = FeatureRef {
+        index: feature.index,
+        id: feature.id.clone(),
+    };
+    if !crs.is_lon_lat()
+        && let Err(e) = reproject(&mut feature.polygons, to_lon_lat)
+    {
+        report.error(
+            Some(feature_ref),
+            format!("cannot reproject from {}: {e}", crs.label()),
         );
-        let area_m2 = geodesic_area_m2(&geometry);
-        let problem = validity_problem(&geometry);
-        if let Some(problem) = &problem {
-            report.warn(
-                Some(feature_ref),
-                format!("invalid geometry ({problem}); loaded as it is, its area may be wrong"),
-            );
-        }
-        features.push(ImportedFeature {
-            index: feature.index,
-            id: feature.id,
-            properties: feature.properties,
-            geometry,
-            area_m2,
-            valid: problem.is_none(),
+        return None;
+    }
+    let beyond_180 = feature
+        .polygons
+        .iter()
+        .flatten()
+        .flatten()
+        .map(|p| p[0].abs())
+        .fold(0.0_f64, f64::max);
+    if beyond_180 > 180.0 {
+        report.warn(
+            Some(feature_ref.clone()),
+            format!("longitudes reach beyond ±180° (up to {beyond_180}°); kept as they are so the polygon is drawn in one piece"),
+        );
+    }
+    if unwrap_antimeridian(&mut feature.polygons) {
+        report.warn(
+            Some(feature_ref.clone()),
+            "crosses the antimeridian (±180°): longitudes unwrapped so the polygon is drawn in one piece",
+        );
+    }
+    let geometry = MultiPolygon::new(
+        feature
+            .polygons
+            .into_iter()
+            .map(|rings| {
+                let mut rings = rings.into_iter().map(|ring| {
+                    LineString::from(ring.into_iter().map(|[x, y]| (x, y)).collect::<Vec<_>>())
+                });
+                let exterior = rings.next().unwrap_or_else(|| LineString::new(Vec::new()));
+                Polygon::new(exterior, rings.collect())
+            })
+            .collect(),
+    );
+    let area_m2 = geodesic_area_m2(&geometry);
+    let problem = validity_problem(&geometry);
+    if let Some(problem) = &problem {
+        report.warn(
+            Some(feature_ref),
+            format!("invalid geometry ({problem}); loaded as it is, its area may be wrong"),
+        );
+    }
+    Some(ImportedFeature {
+        index: feature.index,
+        id: feature.id,
+        properties: feature.properties,
+        geometry,
+        area_m2,
+        valid: problem.is_none(),
+    })
+}
+
+/// A `FeatureCollection` whose features are still unparsed slices of the file.
+#[derive(Deserialize)]
+struct CollectionSlices<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: Option<Cow<'a, str>>,
+    #[serde(default)]
+    crs: Option<Value>,
+    #[serde(borrow, default)]
+    features: Option<Vec<&'a RawValue>>,
+}
+
+/// Splits a `FeatureCollection` into its features' text in one pass; `None` for anything else
+/// (including broken JSON, which the lenient path then describes).
+fn split_collection(bytes: &[u8]) -> Option<CollectionSlices<'_>> {
+    let collection: CollectionSlices<'_> = serde_json::from_slice(bytes).ok()?;
+    (collection.kind.as_deref() == Some("FeatureCollection") && collection.features.is_some())
+        .then_some(collection)
+}
+
+/// Features per progress update.
+const PROGRESS_STEP: usize = 1024;
+
+fn read_collection<T: Send>(
+    collection: CollectionSlices<'_>,
+    report: &mut ImportReport,
+    progress: &Progress,
+    convert: &(impl Fn(ImportedFeature, &mut Vec<Message>) -> T + Sync),
+) -> Result<(Vec<T>, Totals), RejectReason> {
+    let mut root = Map::new();
+    if let Some(crs) = collection.crs {
+        root.insert("crs".to_owned(), crs);
+    }
+    let crs = read_crs_member(&root, report)?;
+    report.crs = crs.label();
+    let to_lon_lat = crs
+        .to_lon_lat()
+        .map_err(|e| RejectReason::NotGeoJson(format!("cannot set up {}: {e}", crs.label())))?;
+    let features = collection.features.unwrap_or_default();
+    report.features_read = features.len();
+    progress.start(Stage::Parsing, features.len());
+
+    let messages: Mutex<Vec<(usize, Message)>> = Mutex::new(Vec::new());
+    let out_of_range: Mutex<Option<(usize, f64, f64)>> = Mutex::new(None);
+    let mut items: Vec<Option<T>> = Vec::new();
+    let mut facts: Vec<FeatureFacts> = Vec::new();
+    features
+        .par_iter()
+        .enumerate()
+        .with_min_len(64)
+        .map(|(index, text)| {
+            if index % PROGRESS_STEP == 0 {
+                progress.advance(PROGRESS_STEP.min(features.len() - index));
+            }
+            if progress.is_cancelled() {
+                return (None, FeatureFacts::default());
+            }
+            let mut local = ImportReport::default();
+            let raw = fast_feature(index, text.get()).or_else(|| {
+                match serde_json::from_str::<Value>(text.get()) {
+                    Ok(value) => read_feature(index, &value, &mut local),
+                    Err(e) => {
+                        local.error(
+                            Some(FeatureRef { index, id: None }),
+                            format!("cannot be read: {e}"),
+                        );
+                        None
+                    }
+                }
+            });
+            let mut out = (None, FeatureFacts::default());
+            if let Some(raw) = raw {
+                if crs.is_lon_lat()
+                    && let Some(&[x, y]) = raw
+                        .polygons
+                        .iter()
+                        .flatten()
+                        .flatten()
+                        .find(|[x, y]| x.abs() > 540.0 || y.abs() > 90.0)
+                {
+                    let mut first = out_of_range.lock().unwrap_or_else(PoisonError::into_inner);
+                    if first.is_none_or(|(i, _, _)| index < i) {
+                        *first = Some((index, x, y));
+                    }
+                } else if let Some(feature) = finish_feature(raw, &crs, &to_lon_lat, &mut local) {
+                    let feature_facts = FeatureFacts {
+                        loaded: true,
+                        valid: feature.valid,
+                        area_m2: feature.area_m2,
+                    };
+                    out = (Some(convert(feature, &mut local.messages)), feature_facts);
+                }
+            }
+            if !local.messages.is_empty() {
+                messages
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .extend(local.messages.into_iter().map(|m| (index, m)));
+            }
+            out
+        })
+        .unzip_into_vecs(&mut items, &mut facts);
+    if progress.is_cancelled() {
+        return Err(RejectReason::Cancelled);
+    }
+    if let Some((feature, x, y)) = out_of_range
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner)
+    {
+        return Err(match &crs {
+            Crs::LonLat { name } if name == "OGC:CRS84" => RejectReason::LooksProjected {
+                feature,
+                x,
+                y,
+                guess: Crs::guess_projected(x, y),
+            },
+            _ => RejectReason::OutOfRange {
+                crs: crs.label(),
+                feature,
+                x,
+                y,
+            },
         });
     }
-    if features.is_empty() {
-        return Err(RejectReason::NoPolygons(if report.features_read == 0 {
-            "the file holds no features".to_owned()
-        } else {
-            format!(
-                "none of its {} feature(s) is a usable Polygon or MultiPolygon",
-                report.features_read
-            )
-        }));
+    let mut messages = messages
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner);
+    messages.sort_by_key(|(index, _)| *index);
+    report
+        .messages
+        .extend(messages.into_iter().map(|(_, message)| message));
+    let mut totals = Totals::default();
+    for f in facts.iter().filter(|f| f.loaded) {
+        totals.loaded += 1;
+        totals.invalid += usize::from(!f.valid);
+        totals.area_m2 += f.area_m2;
     }
-    Ok(features)
+    drop(facts);
+    let items: Vec<T> = items.into_iter().flatten().collect();
+    if items.is_empty() {
+        return Err(no_polygons(report));
+    }
+    Ok((items, totals))
+}
+
+/// A feature as the fast path reads it: typed, with the coordinates left for a second,
+/// shape-aware pass.
+#[derive(Deserialize)]
+struct FastFeature<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: Cow<'a, str>,
+    #[serde(default)]
+    id: Option<Value>,
+    #[serde(default)]
+    properties: Option<Map<String, Value>>,
+    #[serde(borrow)]
+    geometry: Option<FastGeometry<'a>>,
+}
+
+#[derive(Deserialize)]
+struct FastGeometry<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: Cow<'a, str>,
+    #[serde(borrow)]
+    coordinates: &'a RawValue,
+}
+
+/// Reads a plain Polygon or `MultiPolygon` feature with closed 2D rings; `None` sends the
+/// feature to the lenient path, which reads everything else and says what it changed.
+fn fast_feature(index: usize, text: &str) -> Option<RawFeature> {
+    let feature: FastFeature<'_> = serde_json::from_str(text).ok()?;
+    if feature.kind != "Feature" {
+        return None;
+    }
+    let geometry = feature.geometry?;
+    let polygons: Vec<RawPolygon> = match geometry.kind.as_ref() {
+        "Polygon" => vec![serde_json::from_str(geometry.coordinates.get()).ok()?],
+        "MultiPolygon" => serde_json::from_str(geometry.coordinates.get()).ok()?,
+        _ => return None,
+    };
+    let plain = !polygons.is_empty()
+        && polygons.iter().all(|rings| {
+            !rings.is_empty()
+                && rings
+                    .iter()
+                    .all(|ring| ring.len() >= 4 && ring.first() == ring.last())
+        });
+    if !plain {
+        return None;
+    }
+    let id = match feature.id {
+        Some(Value::String(s)) => Some(s),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    Some(RawFeature {
+        index,
+        id,
+        properties: feature.properties.unwrap_or_default(),
+        polygons,
+    })
 }
 
 /// Polygons as rings of [x, y] positions, before reprojection.

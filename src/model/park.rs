@@ -3,6 +3,7 @@
 use super::Lang;
 use crate::geo_io::{Import, ImportReport, ImportedFeature};
 use geo::{BoundingRect, Contains, InteriorPoint, MultiPolygon, Rect};
+use rayon::prelude::*;
 use std::collections::HashSet;
 
 /// A district of "one park, three districts" (片区 / 工业区 / 新区).
@@ -95,11 +96,16 @@ pub struct Parcel {
 }
 
 impl Parcel {
-    fn from_feature(feature: ImportedFeature, report: &mut ImportReport) -> Self {
+    /// A parcel from an imported feature; an unknown status is left blank with a message.
+    #[must_use]
+    pub fn from_feature(
+        feature: ImportedFeature,
+        messages: &mut Vec<crate::geo_io::Message>,
+    ) -> Self {
         let status = feature.property_text("status").and_then(|text| {
             let status = ParcelStatus::parse(&text);
             if status.is_none() {
-                report.messages.push(crate::geo_io::Message {
+                messages.push(crate::geo_io::Message {
                     level: crate::geo_io::Level::Warning,
                     feature: Some(feature.feature_ref()),
                     text: format!("unknown status \"{text}\" (expected 在用, 闲置, 低效 or 已盘活); left blank"),
@@ -177,8 +183,14 @@ impl Park {
         let parcels: Vec<Parcel> = import
             .features
             .into_iter()
-            .map(|f| Parcel::from_feature(f, &mut report))
+            .map(|f| Parcel::from_feature(f, &mut report.messages))
             .collect();
+        self.set_parcel_list(parcels, report);
+    }
+
+    /// Replaces the parcels with ones already read (see [`crate::load`]); duplicate parcel
+    /// numbers are reported.
+    pub fn set_parcel_list(&mut self, parcels: Vec<Parcel>, mut report: ImportReport) {
         let mut seen = HashSet::new();
         for parcel in &parcels {
             if !seen.insert(parcel.parcel_no.as_str()) {
@@ -201,15 +213,18 @@ impl Park {
         let Self {
             districts, parcels, ..
         } = self;
-        for parcel in parcels.iter_mut().filter(|p| p.district.is_none()) {
-            let Some(point) = parcel.geometry.interior_point() else {
-                continue;
-            };
-            parcel.district = districts
-                .iter()
-                .find(|d| d.geometry.contains(&point))
-                .map(|d| d.code.clone());
-        }
+        parcels
+            .par_iter_mut()
+            .filter(|p| p.district.is_none())
+            .for_each(|parcel| {
+                let Some(point) = parcel.geometry.interior_point() else {
+                    return;
+                };
+                parcel.district = districts
+                    .iter()
+                    .find(|d| d.geometry.contains(&point))
+                    .map(|d| d.code.clone());
+            });
     }
 
     /// The district with a code.

@@ -1,22 +1,26 @@
-//! Spatial index over parcels in map (Web Mercator) metres: what lies in the view, and which
-//! parcel is under a point (envelope first, then exact containment).
+//! Spatial index over shapes' lon/lat envelopes: what lies in a view, and which shape is under
+//! a point (envelope first, then exact containment against the shape itself).
+//!
+//! The index holds only envelopes; the shapes stay where they are (in the park) and are
+//! passed in for the exact tests, so a million parcels are not stored twice.
 
 use geo::{BoundingRect, Contains, MultiPolygon, coord};
 use rstar::primitives::{GeomWithData, Rectangle};
-use rstar::{AABB, RTree};
+use rstar::{AABB, RTree, RTreeObject};
 
 type Entry = GeomWithData<Rectangle<[f64; 2]>, usize>;
 
-/// An R-tree of shape envelopes with the shapes for the exact test.
+/// An R-tree of shape envelopes (lon/lat degrees), each tagged with the shape's index.
+#[derive(Debug, Default)]
 pub struct ShapeIndex {
     tree: RTree<Entry>,
-    shapes: Vec<MultiPolygon<f64>>,
+    len: usize,
 }
 
 impl ShapeIndex {
     /// Indexes shapes by their position in `shapes` (bulk-loaded).
     #[must_use]
-    pub fn new(shapes: Vec<MultiPolygon<f64>>) -> Self {
+    pub fn from_shapes(shapes: &[&MultiPolygon<f64>]) -> Self {
         let entries = shapes
             .iter()
             .enumerate()
@@ -31,37 +35,56 @@ impl ShapeIndex {
             .collect();
         Self {
             tree: RTree::bulk_load(entries),
-            shapes,
+            len: shapes.len(),
         }
     }
 
-    /// The shapes, by index.
+    /// The shape containing a lon/lat point; when shapes overlap, the one drawn last (highest
+    /// index). `shape(i)` gives shape `i` for the exact test.
     #[must_use]
-    pub fn shapes(&self) -> &[MultiPolygon<f64>] {
-        &self.shapes
-    }
-
-    /// The shape containing a point; when shapes overlap, the one drawn last (highest index).
-    #[must_use]
-    pub fn hit(&self, point: [f64; 2]) -> Option<usize> {
+    pub fn hit<'a>(
+        &self,
+        point: [f64; 2],
+        shape: impl Fn(usize) -> Option<&'a MultiPolygon<f64>>,
+    ) -> Option<usize> {
         let p = geo::Point::from(coord! { x: point[0], y: point[1] });
         self.tree
             .locate_all_at_point(&point)
             .map(|entry| entry.data)
-            .filter(|&i| self.shapes.get(i).is_some_and(|s| s.contains(&p)))
+            .filter(|&i| shape(i).is_some_and(|s| s.contains(&p)))
             .max()
     }
 
-    /// Indices of shapes whose envelope meets a rectangle.
+    /// Indices of shapes whose envelope meets a lon/lat rectangle.
     pub fn in_rect(&self, min: [f64; 2], max: [f64; 2]) -> impl Iterator<Item = usize> + '_ {
         self.tree
             .locate_in_envelope_intersecting(&AABB::from_corners(min, max))
             .map(|entry| entry.data)
     }
 
-    /// Shapes that meet a rectangle (envelope query, then exact intersection), in index order.
+    /// Envelopes meeting a lon/lat rectangle, as (index, min, max).
+    pub fn envelopes_in_rect(
+        &self,
+        min: [f64; 2],
+        max: [f64; 2],
+    ) -> impl Iterator<Item = (usize, [f64; 2], [f64; 2])> + '_ {
+        self.tree
+            .locate_in_envelope_intersecting(&AABB::from_corners(min, max))
+            .map(|entry| {
+                let env = entry.geom().envelope();
+                (entry.data, env.lower(), env.upper())
+            })
+    }
+
+    /// Shapes that meet a lon/lat rectangle (envelope query, then exact intersection), in
+    /// index order.
     #[must_use]
-    pub fn intersecting(&self, min: [f64; 2], max: [f64; 2]) -> Vec<usize> {
+    pub fn intersecting<'a>(
+        &self,
+        min: [f64; 2],
+        max: [f64; 2],
+        shape: impl Fn(usize) -> Option<&'a MultiPolygon<f64>>,
+    ) -> Vec<usize> {
         use geo::Intersects as _;
         let rect = geo::Rect::new(
             coord! { x: min[0], y: min[1] },
@@ -69,20 +92,21 @@ impl ShapeIndex {
         );
         let mut hits: Vec<usize> = self
             .in_rect(min, max)
-            .filter(|&i| self.shapes.get(i).is_some_and(|s| s.intersects(&rect)))
+            .filter(|&i| shape(i).is_some_and(|s| s.intersects(&rect)))
             .collect();
         hits.sort_unstable();
         hits
     }
 
+    /// Number of shapes indexed (with or without an envelope).
     #[must_use]
     pub fn len(&self) -> usize {
-        self.shapes.len()
+        self.len
     }
 
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.shapes.is_empty()
+        self.len == 0
     }
 }
 
@@ -100,19 +124,22 @@ mod tests {
         ];
         let square =
             polygon![(x: 20.0, y: 0.0), (x: 30.0, y: 0.0), (x: 30.0, y: 10.0), (x: 20.0, y: 10.0)];
-        let index = ShapeIndex::new(vec![
+        let shapes = [
             MultiPolygon::new(vec![l_shape]),
             MultiPolygon::new(vec![square]),
-        ]);
-        assert_eq!(index.hit([2.0, 8.0]), Some(0));
-        assert_eq!(index.hit([8.0, 8.0]), None);
-        assert_eq!(index.hit([25.0, 5.0]), Some(1));
+        ];
+        let refs: Vec<&MultiPolygon<f64>> = shapes.iter().collect();
+        let index = ShapeIndex::from_shapes(&refs);
+        let get = |i: usize| shapes.get(i);
+        assert_eq!(index.hit([2.0, 8.0], get), Some(0));
+        assert_eq!(index.hit([8.0, 8.0], get), None);
+        assert_eq!(index.hit([25.0, 5.0], get), Some(1));
         assert_eq!(index.in_rect([9.0, 9.0], [21.0, 11.0]).count(), 2);
         // The box at (7..9, 7..9) meets the L's envelope but not the L itself.
         assert_eq!(
-            index.intersecting([7.0, 7.0], [9.0, 9.0]),
+            index.intersecting([7.0, 7.0], [9.0, 9.0], get),
             Vec::<usize>::new()
         );
-        assert_eq!(index.intersecting([4.0, 4.0], [21.0, 6.0]), vec![0, 1]);
+        assert_eq!(index.intersecting([4.0, 4.0], [21.0, 6.0], get), vec![0, 1]);
     }
 }

@@ -8,7 +8,7 @@ use crate::sample;
 use crate::style::{Classification, StylePreset};
 use crate::ui::attributes::{AttributeTableState, TableContext};
 use crate::ui::ledger::{EntryForm, LedgerView};
-use crate::ui::map::{self, Camera, MapLayer, MapStyle};
+use crate::ui::map::{self, Camera, LabelBy, MapLayer, MapStyle};
 use crate::ui::{install_fonts, panels, theme};
 use egui::{Pos2, Rect};
 use serde::{Deserialize, Serialize};
@@ -25,6 +25,8 @@ pub struct PersistedState {
     /// Recorded on every ledger change.
     pub operator: String,
     pub style: StylePreset,
+    /// What parcel labels show.
+    pub label_by: LabelBy,
     pub show_ledger: bool,
     /// Which table the bottom panel shows.
     pub bottom_tab: BottomTab,
@@ -40,6 +42,7 @@ impl Default for PersistedState {
             lang: Lang::Zh,
             operator: crate::ledger::default_operator(),
             style: StylePreset::Status,
+            label_by: LabelBy::ParcelNo,
             show_ledger: true,
             bottom_tab: BottomTab::Ledger,
             attributes: AttributeTableState::default(),
@@ -136,6 +139,8 @@ pub struct ParklandApp {
     sample_park: bool,
     /// Fill colours need recomputing (ledger or colour mode changed).
     colors_dirty: bool,
+    /// The map fills are drawn by the GPU renderer (its buffers are up to date).
+    gpu: bool,
     /// Every parcel's class under the current style, and the legend.
     pub classification: Classification,
     /// 预警 outlines, recomputed with the colours.
@@ -213,6 +218,7 @@ impl ParklandApp {
             ledger,
             sample_park,
             colors_dirty: true,
+            gpu: false,
             classification: Classification::compute(
                 StylePreset::Status,
                 &Park::default(),
@@ -241,7 +247,6 @@ impl ParklandApp {
         );
         let classification = &self.classification;
         self.layer
-            .parcels
             .recolor(|i| theme::rgb(classification.color_of(i)));
         self.alerts = self.compute_alerts();
         self.colors_dirty = false;
@@ -268,13 +273,14 @@ impl ParklandApp {
     }
 
     fn zoom_to_parcel(&mut self, index: usize) {
-        let (Some(Some((min, max))), Some(rect)) =
-            (self.layer.parcels.bounds.get(index), self.map_rect)
-        else {
+        let (Some((min, max)), Some(rect)) = (
+            self.layer.parcel_world_bounds(&self.park, index),
+            self.map_rect,
+        ) else {
             return;
         };
         // At least 400 m across, so the neighbours show too.
-        let pad = ((400.0 - (max[0] - min[0]).max(max[1] - min[1])) / 2.0).max(0.0);
+        let pad = ((400.0_f64 - (max[0] - min[0]).max(max[1] - min[1])) / 2.0).max(0.0);
         let mut camera = self.state.camera.unwrap_or_default();
         camera.fit(
             [min[0] - pad, min[1] - pad],
@@ -298,8 +304,7 @@ impl ParklandApp {
     pub fn parcel_ui_pos(&self, index: usize) -> Option<Pos2> {
         let rect = self.map_rect?;
         let camera = self.state.camera?;
-        let anchor = (*self.layer.parcels.anchors.get(index)?)?;
-        Some(map::ui_from_local(&self.layer, &camera, rect) * anchor)
+        map::parcel_anchor_ui(&self.park, index, &camera, rect)
     }
 
     /// Queues a command for the end of the frame.
@@ -472,12 +477,15 @@ impl ParklandApp {
 }
 
 impl eframe::App for ParklandApp {
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+    fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
         self.handle_input(&ctx);
         if self.colors_dirty {
             self.recolor();
         }
+        self.gpu = frame
+            .wgpu_render_state()
+            .is_some_and(|render_state| map::gpu::sync(render_state, &self.layer));
         let lang = self.state.lang;
 
         egui::Panel::top("menu").show(ui, |ui| {
@@ -563,7 +571,8 @@ impl eframe::App for ParklandApp {
                             let visible = move || match (camera, map_rect) {
                                 (Some(camera), Some(rect)) => {
                                     let (min, max) = camera.visible_world(rect);
-                                    layer.parcel_index.in_rect(min, max).collect()
+                                    let (min, max) = map::layer::lon_lat_rect(min, max);
+                                    layer.parcels.index.in_rect(min, max).collect()
                                 }
                                 _ => Vec::new(),
                             };
@@ -592,10 +601,15 @@ impl eframe::App for ParklandApp {
                     self.auto_fitted = true;
                 }
                 let before = camera;
+                if !self.gpu {
+                    self.layer.ensure_cpu_fill();
+                }
                 let style = MapStyle {
                     show_districts: self.state.show_districts,
                     show_parcels: self.state.show_parcels,
                     lang,
+                    label_by: self.state.label_by,
+                    gpu: self.gpu,
                 };
                 let overlay = map::Overlay {
                     selection: &self.selection,

@@ -7,6 +7,7 @@ use crate::style::{Classification, StylePreset};
 use crate::ui::app::{Command, LayerKind, Notice, PersistedState};
 use crate::ui::ledger::{LedgerView, today};
 use crate::ui::map::Camera;
+use crate::ui::map::LabelBy;
 use crate::ui::theme;
 use crate::units::{ha_from_m2, km2_from_m2, mu_from_m2};
 use egui::{Color32, RichText, Ui};
@@ -206,6 +207,24 @@ pub fn layers_ui(
     ui.heading(tr(lang, "图层", "Layers"));
     ui.checkbox(&mut state.show_districts, tr(lang, "片区", "Districts"));
     ui.checkbox(&mut state.show_parcels, tr(lang, "宗地", "Parcels"));
+    ui.horizontal(|ui| {
+        let label = ui.label(tr(lang, "标注", "Labels"));
+        let text = |by: LabelBy| match by {
+            LabelBy::ParcelNo => tr(lang, "宗地编号", "Parcel number"),
+            LabelBy::Holder => tr(lang, "权利人", "Holder"),
+            LabelBy::None => tr(lang, "不标注", "None"),
+        };
+        crate::ui::combo_labelled(
+            ui,
+            label.id,
+            egui::ComboBox::from_id_salt("label_by").selected_text(text(state.label_by)),
+            |ui| {
+                for by in [LabelBy::ParcelNo, LabelBy::Holder, LabelBy::None] {
+                    ui.selectable_value(&mut state.label_by, by, text(by));
+                }
+            },
+        );
+    });
     ui.separator();
 
     ui.heading(tr(lang, "片区", "Districts"));

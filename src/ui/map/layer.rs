@@ -1,228 +1,239 @@
-//! What the map draws, prepared once per load: triangulated fills in f32 metres relative to
-//! a local origin (so a pan or zoom is a transform, never a re-tessellation), outlines, label
-//! anchors, and the spatial index for hit testing in world metres.
+//! What the map draws, prepared once per load (see [`crate::prepare`]): triangulated fills in
+//! f32 metres around a local origin, rings for outlines, and lon/lat R-trees. A pan or zoom
+//! only changes the camera; a restyle only rewrites the vertex colours.
 
 use crate::crs::web_mercator;
 use crate::model::Park;
-use crate::spatial::ShapeIndex;
+use crate::prepare::{PreparedShapes, Tessellation, world_bounds};
+use crate::progress::Progress;
 use crate::ui::theme;
 use egui::{Color32, Mesh, Pos2, pos2};
-use geo::{BoundingRect, InteriorPoint, MultiPolygon, Polygon, TriangulateEarcut};
-use std::ops::Range;
+use geo::{BoundingRect, InteriorPoint, MultiPolygon};
+use rayon::prelude::*;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
-/// One triangulated, outlined shape family (districts or parcels).
-#[derive(Default)]
-pub struct ShapeLayer {
-    /// All fills in local coordinates (metres east, metres south of the origin).
-    pub fill: Arc<Mesh>,
-    /// For each shape, its range in `fill.indices`.
-    pub triangles: Vec<Range<usize>>,
-    /// For each shape, its range in `fill.vertices` (for recolouring).
-    pub vertex_ranges: Vec<Range<usize>>,
-    /// For each shape, its world bounds.
-    pub bounds: Vec<Option<([f64; 2], [f64; 2])>>,
-    /// For each shape, its rings in local coordinates.
-    pub outlines: Vec<Vec<Vec<Pos2>>>,
-    /// For each shape, where its label goes (an interior point), in local coordinates.
-    pub anchors: Vec<Option<Pos2>>,
-    /// For each shape, its width on the ground in world metres (for label decisions).
-    pub widths_m: Vec<f64>,
+/// Identifies a geometry upload, so the GPU copy is replaced only when the shapes change.
+static NEXT_GENERATION: AtomicU64 = AtomicU64::new(1);
+
+fn next_generation() -> u64 {
+    NEXT_GENERATION.fetch_add(1, Ordering::Relaxed)
 }
 
 /// The prepared map of a park.
 pub struct MapLayer {
-    /// World (Web Mercator) origin of local coordinates.
+    /// World (Web Mercator) origin of local coordinates; shared by both layers.
     pub origin: [f64; 2],
-    pub districts: ShapeLayer,
-    pub parcels: ShapeLayer,
-    /// Parcels in world metres.
-    pub parcel_index: ShapeIndex,
+    pub districts: PreparedShapes,
+    pub parcels: PreparedShapes,
     /// World bounds of everything.
     pub bounds: Option<([f64; 2], [f64; 2])>,
+    /// Where each district's name goes, in local coordinates (y north).
+    pub district_anchors: Vec<Option<[f64; 2]>>,
+    /// The widest parcel's smaller side in world metres: no parcel label fits when even this
+    /// one is too narrow on screen.
+    pub max_parcel_width_m: f64,
+    /// Changes when the shapes change.
+    pub generation: u64,
+    /// Changes when the colours change.
+    pub color_generation: u64,
+    /// Fill colour of every parcel vertex (premultiplied RGBA), for the GPU.
+    pub parcel_vertex_colors: Vec<[u8; 4]>,
+    pub district_vertex_colors: Vec<[u8; 4]>,
+    /// The fills as egui meshes (y down), built only when there is no GPU renderer.
+    pub cpu_fill: Option<(Arc<Mesh>, Arc<Mesh>)>,
 }
 
 impl MapLayer {
-    /// Projects, triangulates and indexes a park.
+    /// Projects, triangulates and indexes a park (parcels and districts).
     #[must_use]
     pub fn new(park: &Park) -> Self {
-        let district_world: Vec<MultiPolygon<f64>> = park
+        let shapes: Vec<&MultiPolygon<f64>> = park.parcels.iter().map(|p| &p.geometry).collect();
+        let origin = world_bounds(
+            park.districts
+                .iter()
+                .map(|d| &d.geometry)
+                .chain(shapes.iter().copied()),
+        )
+        .map(|(min, max)| [f64::midpoint(min[0], max[0]), f64::midpoint(min[1], max[1])]);
+        let parcels = PreparedShapes::build(&shapes, origin, &Progress::new());
+        Self::with_parcels(park, parcels)
+    }
+
+    /// A layer around parcels prepared elsewhere (on the loading thread); the districts are
+    /// triangulated here, around the parcels' origin.
+    #[must_use]
+    pub fn with_parcels(park: &Park, parcels: PreparedShapes) -> Self {
+        let origin = parcels.origin;
+        let district_shapes: Vec<&MultiPolygon<f64>> =
+            park.districts.iter().map(|d| &d.geometry).collect();
+        let origin = if park.parcels.is_empty() {
+            world_bounds(district_shapes.iter().copied()).map_or(origin, |(min, max)| {
+                [f64::midpoint(min[0], max[0]), f64::midpoint(min[1], max[1])]
+            })
+        } else {
+            origin
+        };
+        let districts = PreparedShapes::build(&district_shapes, Some(origin), &Progress::new());
+        let district_anchors = park
             .districts
             .iter()
-            .map(|d| web_mercator::project(&d.geometry))
+            .map(|d| {
+                let p = d.geometry.interior_point()?;
+                let (x, y) = web_mercator::from_lon_lat(p.x(), p.y());
+                Some([x - origin[0], y - origin[1]])
+            })
             .collect();
-        let parcel_world: Vec<MultiPolygon<f64>> = park
+        let max_parcel_width_m = park
             .parcels
-            .iter()
-            .map(|p| web_mercator::project(&p.geometry))
-            .collect();
-        let bounds = district_world
-            .iter()
-            .chain(&parcel_world)
-            .filter_map(BoundingRect::bounding_rect)
-            .map(|r| ([r.min().x, r.min().y], [r.max().x, r.max().y]))
-            .reduce(|a, b| {
-                (
-                    [a.0[0].min(b.0[0]), a.0[1].min(b.0[1])],
-                    [a.1[0].max(b.1[0]), a.1[1].max(b.1[1])],
-                )
-            });
-        let origin = bounds.map_or([0.0, 0.0], |(min, max)| {
-            [f64::midpoint(min[0], max[0]), f64::midpoint(min[1], max[1])]
+            .par_iter()
+            .filter_map(|p| p.geometry.bounding_rect())
+            .map(|r| {
+                let (x0, y0) = web_mercator::from_lon_lat(r.min().x, r.min().y);
+                let (x1, y1) = web_mercator::from_lon_lat(r.max().x, r.max().y);
+                (x1 - x0).min(y1 - y0)
+            })
+            .reduce(|| 0.0, f64::max);
+        let bounds = world_bounds(
+            park.districts
+                .iter()
+                .map(|d| &d.geometry)
+                .chain(park.parcels.iter().map(|p| &p.geometry)),
+        );
+        let district_vertex_colors = vertex_colors(&districts.tessellation, |i| {
+            theme::district_fill(i).to_array()
         });
-        let districts = ShapeLayer::new(&district_world, origin, theme::district_fill);
-        let parcels = ShapeLayer::new(&parcel_world, origin, |i| {
-            theme::status_fill(park.parcels.get(i).and_then(|p| p.status))
-        });
+        let parcel_vertex_colors = vec![[0, 0, 0, 0]; parcels.tessellation.positions.len()];
         Self {
             origin,
             districts,
             parcels,
-            parcel_index: ShapeIndex::new(parcel_world),
             bounds,
+            district_anchors,
+            max_parcel_width_m,
+            generation: next_generation(),
+            color_generation: next_generation(),
+            parcel_vertex_colors,
+            district_vertex_colors,
+            cpu_fill: None,
         }
     }
 
-    /// Local coordinates of a world position.
+    /// Gives every parcel a new fill colour without re-triangulating.
+    pub fn recolor(&mut self, color: impl Fn(usize) -> Color32 + Sync) {
+        self.parcel_vertex_colors =
+            vertex_colors(&self.parcels.tessellation, |i| color(i).to_array());
+        self.color_generation = next_generation();
+        self.cpu_fill = None;
+    }
+
+    /// Builds the egui meshes of the fills, for drawing without the GPU renderer.
+    pub fn ensure_cpu_fill(&mut self) {
+        if self.cpu_fill.is_none() {
+            self.cpu_fill = Some((
+                Arc::new(egui_mesh(
+                    &self.districts.tessellation,
+                    &self.district_vertex_colors,
+                )),
+                Arc::new(egui_mesh(
+                    &self.parcels.tessellation,
+                    &self.parcel_vertex_colors,
+                )),
+            ));
+        }
+    }
+
+    /// Local coordinates (y north) of a world position.
     #[must_use]
-    pub fn local_from_world(&self, world: [f64; 2]) -> Pos2 {
-        pos2(
-            (world[0] - self.origin[0]) as f32,
-            (self.origin[1] - world[1]) as f32,
-        )
+    pub fn local_from_world(&self, world: [f64; 2]) -> [f64; 2] {
+        [world[0] - self.origin[0], world[1] - self.origin[1]]
     }
 
-    /// World position of local coordinates.
+    /// World bounds of parcel `i`.
     #[must_use]
-    pub fn world_from_local(&self, local: Pos2) -> [f64; 2] {
-        [
-            self.origin[0] + f64::from(local.x),
-            self.origin[1] - f64::from(local.y),
-        ]
+    pub fn parcel_world_bounds(&self, park: &Park, i: usize) -> Option<([f64; 2], [f64; 2])> {
+        world_bounds([&park.parcels.get(i)?.geometry])
     }
 }
 
-impl ShapeLayer {
-    fn new(
-        shapes: &[MultiPolygon<f64>],
-        origin: [f64; 2],
-        color: impl Fn(usize) -> Color32,
-    ) -> Self {
-        let mut layer = Self::default();
-        let mut fill = Mesh::default();
-        let local = |x: f64, y: f64| pos2((x - origin[0]) as f32, (origin[1] - y) as f32);
-        for (i, shape) in shapes.iter().enumerate() {
-            let start = fill.indices.len();
-            let first_vertex = fill.vertices.len();
-            let color = color(i);
-            let mut rings = Vec::new();
-            for polygon in &shape.0 {
-                add_polygon(&mut fill, polygon, origin, color);
-                for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
-                    rings.push(ring.coords().map(|c| local(c.x, c.y)).collect());
-                }
-            }
-            layer.triangles.push(start..fill.indices.len());
-            layer.vertex_ranges.push(first_vertex..fill.vertices.len());
-            layer.bounds.push(
-                shape
-                    .bounding_rect()
-                    .map(|r| ([r.min().x, r.min().y], [r.max().x, r.max().y])),
-            );
-            layer.outlines.push(rings);
-            layer
-                .anchors
-                .push(shape.interior_point().map(|p| local(p.x(), p.y())));
-            layer.widths_m.push(
-                shape
-                    .bounding_rect()
-                    .map_or(0.0, |r| r.width().min(r.height())),
-            );
+/// Lon/lat rectangle of a world rectangle.
+#[must_use]
+pub fn lon_lat_rect(min: [f64; 2], max: [f64; 2]) -> ([f64; 2], [f64; 2]) {
+    let a = web_mercator::to_lon_lat(min[0], min[1]);
+    let b = web_mercator::to_lon_lat(max[0], max[1]);
+    ([a.0.min(b.0), a.1.min(b.1)], [a.0.max(b.0), a.1.max(b.1)])
+}
+
+/// One colour per vertex from one colour per shape.
+fn vertex_colors(t: &Tessellation, color: impl Fn(usize) -> [u8; 4] + Sync) -> Vec<[u8; 4]> {
+    let mut out = vec![[0u8; 4]; t.positions.len()];
+    // Shapes own consecutive vertex ranges, so the output splits into disjoint chunks.
+    let shapes = t.len();
+    let mut rest: &mut [[u8; 4]] = &mut out;
+    let mut consumed = 0;
+    let mut jobs = Vec::with_capacity(shapes);
+    for i in 0..shapes {
+        let range = t.vertex_range(i);
+        if range.is_empty() {
+            continue;
         }
-        layer.fill = Arc::new(fill);
-        layer
+        let (_, tail) = std::mem::take(&mut rest).split_at_mut(range.start - consumed);
+        let (mine, tail) = tail.split_at_mut(range.len());
+        consumed = range.end;
+        rest = tail;
+        jobs.push((i, mine));
     }
+    jobs.into_par_iter()
+        .with_min_len(4096)
+        .for_each(|(i, slice)| slice.fill(color(i)));
+    out
 }
 
-impl ShapeLayer {
-    /// Gives every shape a new fill colour without re-triangulating.
-    pub fn recolor(&mut self, color: impl Fn(usize) -> Color32) {
-        let fill = Arc::make_mut(&mut self.fill);
-        for (i, range) in self.vertex_ranges.iter().enumerate() {
-            let c = color(i);
-            for v in fill.vertices.get_mut(range.clone()).into_iter().flatten() {
-                v.color = c;
-            }
-        }
-    }
-}
-
-/// Triangulates a world-metre polygon into `mesh` in local coordinates.
-fn add_polygon(mesh: &mut Mesh, polygon: &Polygon<f64>, origin: [f64; 2], color: Color32) {
-    // Triangulate relative to the origin so earcut works on small numbers.
-    let relative = polygon.map_coords_relative(origin);
-    let triangulation = relative.earcut_triangles_raw();
-    let base = mesh.vertices.len() as u32;
-    for [x, y] in &triangulation.vertices {
-        mesh.colored_vertex(pos2(*x as f32, -*y as f32), color);
-    }
-    for triangle in triangulation.triangle_indices.chunks_exact(3) {
-        mesh.add_triangle(
-            base + triangle[0] as u32,
-            base + triangle[1] as u32,
-            base + triangle[2] as u32,
+/// An egui mesh (y down) of a tessellation.
+fn egui_mesh(t: &Tessellation, colors: &[[u8; 4]]) -> Mesh {
+    let mut mesh = Mesh::default();
+    mesh.vertices.reserve(t.positions.len());
+    for (p, c) in t.positions.iter().zip(colors) {
+        mesh.colored_vertex(
+            pos2(p[0], -p[1]),
+            Color32::from_rgba_premultiplied(c[0], c[1], c[2], c[3]),
         );
     }
+    mesh.indices.clone_from(&t.triangles);
+    mesh
 }
 
-trait RelativeTo {
-    fn map_coords_relative(&self, origin: [f64; 2]) -> Polygon<f64>;
-}
-
-impl RelativeTo for Polygon<f64> {
-    fn map_coords_relative(&self, origin: [f64; 2]) -> Polygon<f64> {
-        use geo::MapCoords as _;
-        self.map_coords(|c| geo::coord! { x: c.x - origin[0], y: c.y - origin[1] })
-    }
+/// Screen position of local coordinates (y north) for a camera centred at `center_local`.
+#[must_use]
+pub fn ui_from_local(
+    p: [f32; 2],
+    center_local: [f64; 2],
+    m_per_point: f64,
+    rect: egui::Rect,
+) -> Pos2 {
+    let c = rect.center();
+    pos2(
+        c.x + ((f64::from(p[0]) - center_local[0]) / m_per_point) as f32,
+        c.y - ((f64::from(p[1]) - center_local[1]) / m_per_point) as f32,
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use geo::{Area, polygon};
 
     #[test]
-    fn concave_shapes_with_holes_are_triangulated_to_their_true_area() {
-        // A U shape with a square hole in its base, in world metres.
-        let u_shape = polygon![
-            exterior: [
-                (x: 0.0, y: 0.0), (x: 30.0, y: 0.0), (x: 30.0, y: 30.0), (x: 20.0, y: 30.0),
-                (x: 20.0, y: 10.0), (x: 10.0, y: 10.0), (x: 10.0, y: 30.0), (x: 0.0, y: 30.0),
-            ],
-            interiors: [[(x: 2.0, y: 2.0), (x: 4.0, y: 2.0), (x: 4.0, y: 4.0), (x: 2.0, y: 4.0)]],
-        ];
-        let mut mesh = Mesh::default();
-        add_polygon(
-            &mut mesh,
-            &u_shape,
-            [1_000_000.0, 3_000_000.0],
-            Color32::RED,
-        );
-        let area: f32 = mesh
-            .triangles()
-            .map(|[a, b, c]| {
-                let (a, b, c) = (
-                    mesh.vertices[a as usize].pos,
-                    mesh.vertices[b as usize].pos,
-                    mesh.vertices[c as usize].pos,
-                );
-                ((b - a).x * (c - a).y - (b - a).y * (c - a).x).abs() / 2.0
-            })
-            .sum();
-        assert!(
-            (f64::from(area) - u_shape.unsigned_area()).abs() < 1e-3,
-            "{area}"
-        );
-        assert!((f64::from(area) - (700.0 - 4.0)).abs() < 1e-3);
+    fn vertex_colours_follow_each_shape() {
+        let park = crate::sample::sample_park().expect("sample");
+        let mut layer = MapLayer::new(&park);
+        layer.recolor(|i| Color32::from_gray((i % 251) as u8));
+        let t = &layer.parcels.tessellation;
+        for i in 0..park.parcels.len() {
+            let expected = Color32::from_gray((i % 251) as u8).to_array();
+            for v in t.vertex_range(i) {
+                assert_eq!(layer.parcel_vertex_colors[v], expected, "parcel {i}");
+            }
+        }
+        assert_eq!(layer.parcel_vertex_colors.len(), t.positions.len());
     }
 }

@@ -2,6 +2,7 @@
 //! into pan, zoom, hover and click.
 
 pub mod camera;
+pub mod gpu;
 pub mod layer;
 
 pub use camera::Camera;
@@ -12,6 +13,21 @@ use crate::model::{Lang, Park};
 use crate::ui::theme;
 use egui::emath::TSTransform;
 use egui::{Align2, Color32, FontId, Mesh, Pos2, Rect, Sense, Shape, Stroke, Ui, pos2, vec2};
+use geo::InteriorPoint as _;
+use layer::lon_lat_rect;
+use serde::{Deserialize, Serialize};
+
+/// What parcel labels show, as chosen in the layer list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum LabelBy {
+    /// 宗地编号
+    #[default]
+    ParcelNo,
+    /// 权利人
+    Holder,
+    /// No parcel labels.
+    None,
+}
 
 /// What the map shows, as chosen in the layer list.
 #[derive(Debug, Clone, Copy)]
@@ -19,6 +35,9 @@ pub struct MapStyle {
     pub show_districts: bool,
     pub show_parcels: bool,
     pub lang: Lang,
+    pub label_by: LabelBy,
+    /// Draw the fills with the GPU renderer (its buffers are in sync with the layer).
+    pub gpu: bool,
 }
 
 /// What is drawn over the parcels: hover, selection and 预警 outlines.
@@ -45,17 +64,66 @@ pub struct MapOutput {
     pub cursor_lon_lat: Option<(f64, f64)>,
     /// Where the map is on screen.
     pub rect: Rect,
+    /// The world point clicked (for tools such as the measure tool).
+    pub clicked_world: Option<[f64; 2]>,
 }
 
-/// Screen transform of local layer coordinates for a camera and view rectangle.
-#[must_use]
-pub fn ui_from_local(layer: &MapLayer, camera: &Camera, rect: Rect) -> TSTransform {
-    let scaling = (1.0 / camera.m_per_point) as f32;
-    let center_local = layer.local_from_world(camera.center);
-    TSTransform {
-        scaling,
-        translation: rect.center().to_vec2() - center_local.to_vec2() * scaling,
+/// Zoom (world metres per point) below which parcel outlines are drawn.
+pub const OUTLINE_ZOOM: f64 = 8.0;
+
+/// The view of a layer: the camera in local coordinates and the screen rectangle.
+#[derive(Debug, Clone, Copy)]
+pub struct View {
+    /// Camera centre in the layer's local coordinates (y north).
+    pub center_local: [f64; 2],
+    pub m_per_point: f64,
+    pub rect: Rect,
+}
+
+impl View {
+    #[must_use]
+    pub fn new(layer: &MapLayer, camera: &Camera, rect: Rect) -> Self {
+        Self {
+            center_local: layer.local_from_world(camera.center),
+            m_per_point: camera.m_per_point,
+            rect,
+        }
     }
+
+    /// Screen position of local coordinates.
+    #[must_use]
+    pub fn to_ui(&self, p: [f32; 2]) -> Pos2 {
+        layer::ui_from_local(p, self.center_local, self.m_per_point, self.rect)
+    }
+
+    /// Screen position of f64 local coordinates.
+    #[must_use]
+    pub fn to_ui64(&self, p: [f64; 2]) -> Pos2 {
+        let c = self.rect.center();
+        pos2(
+            c.x + ((p[0] - self.center_local[0]) / self.m_per_point) as f32,
+            c.y - ((p[1] - self.center_local[1]) / self.m_per_point) as f32,
+        )
+    }
+
+    /// The transform of egui meshes stored as (x, -y) local coordinates.
+    #[must_use]
+    pub fn mesh_transform(&self) -> TSTransform {
+        let scaling = (1.0 / self.m_per_point) as f32;
+        let center = vec2(self.center_local[0] as f32, -self.center_local[1] as f32);
+        TSTransform {
+            scaling,
+            translation: self.rect.center().to_vec2() - center * scaling,
+        }
+    }
+}
+
+/// Screen position of a parcel's label anchor (an interior point).
+#[must_use]
+pub fn parcel_anchor_ui(park: &Park, index: usize, camera: &Camera, rect: Rect) -> Option<Pos2> {
+    let p = park.parcels.get(index)?.geometry.interior_point()?;
+    let (x, y) = web_mercator::from_lon_lat(p.x(), p.y());
+    Some(camera.ui_from_world([x, y], rect))
 }
 
 /// Draws the map filling the available space and handles its input.
@@ -79,6 +147,7 @@ pub fn map_ui(
     };
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Canvas, true, name));
     let rect = response.rect;
+    let geometry = |i: usize| park.parcels.get(i).map(|p| &p.geometry);
 
     // Input: drag pans (Shift or Ctrl + drag draws a selection box), wheel or pinch zooms
     // about the cursor.
@@ -103,11 +172,8 @@ pub fn map_ui(
             ui.data_mut(|d| d.remove::<Pos2>(box_id));
             let a = camera.world_from_ui(start, rect);
             let b = camera.world_from_ui(end, rect);
-            let (min, max) = (
-                [a[0].min(b[0]), a[1].min(b[1])],
-                [a[0].max(b[0]), a[1].max(b[1])],
-            );
-            boxed = Some(layer.parcel_index.intersecting(min, max));
+            let (min, max) = lon_lat_rect(a, b);
+            boxed = Some(layer.parcels.index.intersecting(min, max, geometry));
         } else {
             painter_box(ui, Rect::from_two_pos(start, end));
         }
@@ -126,6 +192,11 @@ pub fn map_ui(
         }
     }
 
+    let hit_at = |pos: Pos2| {
+        let world = camera.world_from_ui(pos, rect);
+        let (lon, lat) = web_mercator::to_lon_lat(world[0], world[1]);
+        layer.parcels.index.hit([lon, lat], geometry)
+    };
     let mut output = MapOutput {
         hovered: None,
         clicked: None,
@@ -133,71 +204,93 @@ pub fn map_ui(
         add: modifiers.shift,
         cursor_lon_lat: None,
         rect,
+        clicked_world: None,
     };
     if let Some(pos) = response.hover_pos() {
         let world = camera.world_from_ui(pos, rect);
         output.cursor_lon_lat = Some(web_mercator::to_lon_lat(world[0], world[1]));
         if style.show_parcels {
-            output.hovered = layer.parcel_index.hit(world);
+            output.hovered = hit_at(pos);
         }
     }
     if response.clicked() {
-        let hit = response.interact_pointer_pos().and_then(|pos| {
-            style
-                .show_parcels
-                .then(|| layer.parcel_index.hit(camera.world_from_ui(pos, rect)))
-                .flatten()
-        });
-        output.clicked = Some(hit);
+        let pos = response.interact_pointer_pos();
+        output.clicked_world = pos.map(|p| camera.world_from_ui(p, rect));
+        output.clicked = Some(pos.and_then(|p| style.show_parcels.then(|| hit_at(p)).flatten()));
     }
 
-    // Drawing.
+    // Drawing: the fills (GPU, or egui meshes without it), then overlays and labels.
     painter.rect_filled(rect, 0.0, theme::MAP_BACKGROUND);
-    let transform = ui_from_local(layer, camera, rect);
-    let to_ui = |p: Pos2| transform * p;
-    if style.show_districts {
-        painter.add(transformed(&layer.districts.fill, transform));
-    }
-    if style.show_parcels {
-        painter.add(transformed(&layer.parcels.fill, transform));
-        // Outlines once parcels are big enough on screen to tell apart.
-        if camera.m_per_point < 8.0 {
-            let (min, max) = camera.visible_world(rect);
-            let stroke = Stroke::new(0.6, theme::PARCEL_OUTLINE);
-            for i in layer.parcel_index.in_rect(min, max) {
-                for ring in layer.parcels.outlines.get(i).into_iter().flatten() {
-                    painter.add(Shape::closed_line(
-                        ring.iter().map(|&p| to_ui(p)).collect(),
-                        stroke,
-                    ));
+    let view = View::new(layer, camera, rect);
+    let outlines = camera.m_per_point < OUTLINE_ZOOM;
+    if style.gpu {
+        let sx = (2.0 / (f64::from(rect.width()) * camera.m_per_point)) as f32;
+        let sy = (2.0 / (f64::from(rect.height()) * camera.m_per_point)) as f32;
+        let outline = Color32::from_rgba_unmultiplied(
+            theme::PARCEL_OUTLINE.r(),
+            theme::PARCEL_OUTLINE.g(),
+            theme::PARCEL_OUTLINE.b(),
+            150,
+        )
+        .to_normalized_gamma_f32();
+        painter.add(
+            gpu::MapPaint {
+                center: [view.center_local[0] as f32, view.center_local[1] as f32],
+                scale: [sx, sy],
+                outline,
+                districts: style.show_districts,
+                parcels: style.show_parcels,
+                parcel_outlines: outlines,
+            }
+            .shape(rect),
+        );
+    } else if let Some((districts, parcels)) = &layer.cpu_fill {
+        let transform = view.mesh_transform();
+        if style.show_districts {
+            painter.add(transformed(districts, transform));
+        }
+        if style.show_parcels {
+            painter.add(transformed(parcels, transform));
+            if outlines {
+                let (min, max) = camera.visible_world(rect);
+                let (min, max) = lon_lat_rect(min, max);
+                let stroke = Stroke::new(0.6, theme::PARCEL_OUTLINE);
+                for i in layer.parcels.index.in_rect(min, max) {
+                    for ring in layer.parcels.tessellation.shape_rings(i) {
+                        painter.add(Shape::closed_line(
+                            ring.iter().map(|&p| view.to_ui(p)).collect(),
+                            stroke,
+                        ));
+                    }
                 }
             }
         }
     }
     if style.show_districts {
-        for (i, rings) in layer.districts.outlines.iter().enumerate() {
+        for i in 0..layer.districts.tessellation.len() {
             let stroke = Stroke::new(2.0, theme::district_outline(i));
-            for ring in rings {
+            for ring in layer.districts.tessellation.shape_rings(i) {
                 painter.add(Shape::closed_line(
-                    ring.iter().map(|&p| to_ui(p)).collect(),
+                    ring.iter().map(|&p| view.to_ui(p)).collect(),
                     stroke,
                 ));
             }
         }
     }
-    // District names always show; parcel numbers fill the room they leave.
+    // District names always show; parcel labels fill the room they leave.
     let district_labels: Vec<(Rect, std::sync::Arc<egui::Galley>)> = if style.show_districts {
         park.districts
             .iter()
             .enumerate()
             .filter_map(|(i, district)| {
-                let anchor = (*layer.districts.anchors.get(i)?)?;
+                let anchor = (*layer.district_anchors.get(i)?)?;
                 let galley = painter.layout_no_wrap(
                     district.label(style.lang).to_owned(),
                     FontId::proportional(18.0),
                     theme::district_outline(i),
                 );
-                let label_rect = Align2::CENTER_CENTER.anchor_size(to_ui(anchor), galley.size());
+                let label_rect =
+                    Align2::CENTER_CENTER.anchor_size(view.to_ui64(anchor), galley.size());
                 Some((label_rect, galley))
             })
             .collect()
@@ -206,9 +299,9 @@ pub fn map_ui(
     };
     if style.show_parcels {
         for &(index, color) in alerts {
-            for ring in layer.parcels.outlines.get(index).into_iter().flatten() {
+            for ring in layer.parcels.tessellation.shape_rings(index) {
                 painter.add(Shape::closed_line(
-                    ring.iter().map(|&p| to_ui(p)).collect(),
+                    ring.iter().map(|&p| view.to_ui(p)).collect(),
                     Stroke::new(2.5, color),
                 ));
             }
@@ -216,9 +309,9 @@ pub fn map_ui(
         if let Some(index) = hovered {
             highlight(
                 &painter,
-                &layer.parcels,
+                &layer.parcels.tessellation,
                 index,
-                transform,
+                &view,
                 theme::HOVER_FILL,
                 theme::HOVER_OUTLINE,
             );
@@ -226,9 +319,9 @@ pub fn map_ui(
         for index in selection.iter() {
             highlight(
                 &painter,
-                &layer.parcels,
+                &layer.parcels.tessellation,
                 index,
-                transform,
+                &view,
                 theme::SELECTED_FILL,
                 theme::SELECTED_OUTLINE,
             );
@@ -237,7 +330,9 @@ pub fn map_ui(
             .iter()
             .map(|(r, _)| r.expand2(vec2(6.0, 3.0)))
             .collect();
-        parcel_labels(&painter, layer, park, camera, transform, taken);
+        if style.label_by != LabelBy::None {
+            parcel_labels(&painter, layer, park, camera, style.label_by, taken);
+        }
     }
     for (label_rect, galley) in district_labels {
         painter.rect_filled(label_rect.expand2(vec2(4.0, 1.0)), 4.0, theme::LABEL_HALO);
@@ -272,63 +367,100 @@ fn transformed(mesh: &Mesh, transform: TSTransform) -> Shape {
 
 fn highlight(
     painter: &egui::Painter,
-    shapes: &layer::ShapeLayer,
+    t: &crate::prepare::Tessellation,
     index: usize,
-    transform: TSTransform,
+    view: &View,
     fill: Color32,
     outline: Color32,
 ) {
-    let Some(range) = shapes.triangles.get(index) else {
-        return;
-    };
     let mut mesh = Mesh::default();
-    for &i in shapes.fill.indices.get(range.clone()).unwrap_or_default() {
-        if let Some(v) = shapes.fill.vertices.get(i as usize) {
+    for &i in t.shape_triangles(index) {
+        if let Some(&p) = t.positions.get(i as usize) {
             let n = mesh.vertices.len() as u32;
-            mesh.colored_vertex(transform * v.pos, fill);
+            mesh.colored_vertex(view.to_ui(p), fill);
             mesh.indices.push(n);
         }
     }
     painter.add(Shape::mesh(mesh));
-    for ring in shapes.outlines.get(index).into_iter().flatten() {
+    for ring in t.shape_rings(index) {
         painter.add(Shape::closed_line(
-            ring.iter().map(|&p| transform * p).collect(),
+            ring.iter().map(|&p| view.to_ui(p)).collect(),
             Stroke::new(2.5, outline),
         ));
     }
 }
 
-/// Parcel numbers where a parcel is wide enough on screen, skipping labels that would overlap.
+/// Smallest on-screen width (points) of a parcel that gets a label.
+const LABEL_MIN_WIDTH: f64 = 48.0;
+/// Most parcel labels examined per frame, so that a frame's cost stays bounded.
+const LABEL_CANDIDATES: usize = 4000;
+
+/// Greedy label placement: keeps each candidate rectangle (in order) that lies inside
+/// `bounds` and overlaps neither a rectangle in `taken` nor one kept before it. Returns the
+/// indices of the kept candidates.
+#[must_use]
+pub fn place_labels(candidates: &[Rect], mut taken: Vec<Rect>, bounds: Rect) -> Vec<usize> {
+    let mut kept = Vec::new();
+    for (i, r) in candidates.iter().enumerate() {
+        if !bounds.contains_rect(*r) || taken.iter().any(|t| t.intersects(*r)) {
+            continue;
+        }
+        taken.push(r.expand(2.0));
+        kept.push(i);
+    }
+    kept
+}
+
+/// Parcel labels where a parcel is wide enough on screen, skipping labels that would overlap.
 fn parcel_labels(
     painter: &egui::Painter,
     layer: &MapLayer,
     park: &Park,
     camera: &Camera,
-    transform: TSTransform,
-    mut placed: Vec<Rect>,
+    label_by: LabelBy,
+    taken: Vec<Rect>,
 ) {
+    if layer.max_parcel_width_m / camera.m_per_point < LABEL_MIN_WIDTH {
+        return;
+    }
     let rect = painter.clip_rect();
     let (min, max) = camera.visible_world(rect);
+    let (min, max) = lon_lat_rect(min, max);
     let font = FontId::proportional(11.0);
-    for i in layer.parcel_index.in_rect(min, max) {
-        let (Some(parcel), Some(Some(anchor)), Some(width_m)) = (
-            park.parcels.get(i),
-            layer.parcels.anchors.get(i),
-            layer.parcels.widths_m.get(i),
-        ) else {
+    let mut galleys = Vec::new();
+    let mut rects = Vec::new();
+    for (i, lo, hi) in layer
+        .parcels
+        .index
+        .envelopes_in_rect(min, max)
+        .take(LABEL_CANDIDATES)
+    {
+        let a = web_mercator::from_lon_lat(lo[0], lo[1]);
+        let b = web_mercator::from_lon_lat(hi[0], hi[1]);
+        if (b.0 - a.0).min(b.1 - a.1) / camera.m_per_point < LABEL_MIN_WIDTH {
+            continue;
+        }
+        let Some(parcel) = park.parcels.get(i) else {
             continue;
         };
-        if width_m / camera.m_per_point < 48.0 {
+        let text = match label_by {
+            LabelBy::ParcelNo => parcel.parcel_no.clone(),
+            LabelBy::Holder => match &parcel.holder {
+                Some(holder) => holder.clone(),
+                None => continue,
+            },
+            LabelBy::None => return,
+        };
+        let Some(anchor) = parcel_anchor_ui(park, i, camera, rect) else {
             continue;
-        }
-        let galley =
-            painter.layout_no_wrap(parcel.parcel_no.clone(), font.clone(), theme::LABEL_TEXT);
-        let label_rect = Align2::CENTER_CENTER.anchor_size(transform * *anchor, galley.size());
-        if !rect.contains_rect(label_rect) || placed.iter().any(|r| r.intersects(label_rect)) {
-            continue;
-        }
-        placed.push(label_rect.expand(2.0));
-        painter.galley(label_rect.min, galley, theme::LABEL_TEXT);
+        };
+        let galley = painter.layout_no_wrap(text, font.clone(), theme::LABEL_TEXT);
+        rects.push(Align2::CENTER_CENTER.anchor_size(anchor, galley.size()));
+        galleys.push(galley);
+    }
+    for k in place_labels(&rects, taken, rect) {
+        painter.rect_filled(rects[k].expand(1.0), 2.0, theme::LABEL_HALO);
+        painter.galley(rects[k].min, galleys[k].clone(), theme::LABEL_TEXT);
     }
 }
 
@@ -394,7 +526,37 @@ fn north_arrow(painter: &egui::Painter, rect: Rect) {
 
 #[cfg(test)]
 mod tests {
-    use super::nice_scale_length;
+    use super::{nice_scale_length, place_labels};
+    use egui::{Rect, pos2, vec2};
+
+    #[test]
+    fn placed_labels_never_overlap_and_stay_inside() {
+        let bounds = Rect::from_min_size(pos2(0.0, 0.0), vec2(400.0, 300.0));
+        // A grid of candidates 40 × 14 points every 25 × 10 points: many collide.
+        let mut candidates = Vec::new();
+        for row in 0..40 {
+            for col in 0..20 {
+                candidates.push(Rect::from_min_size(
+                    pos2(col as f32 * 25.0 - 10.0, row as f32 * 10.0 - 5.0),
+                    vec2(40.0, 14.0),
+                ));
+            }
+        }
+        let district = Rect::from_min_size(pos2(150.0, 100.0), vec2(100.0, 30.0));
+        let kept = place_labels(&candidates, vec![district], bounds);
+        assert!(kept.len() > 20, "{}", kept.len());
+        for (n, &a) in kept.iter().enumerate() {
+            let ra = candidates[a];
+            assert!(bounds.contains_rect(ra));
+            assert!(!ra.intersects(district));
+            for &b in &kept[n + 1..] {
+                assert!(!ra.intersects(candidates[b]), "{a} and {b} overlap");
+            }
+        }
+        // Greedy in order: the first candidate inside the bounds is always kept.
+        let first_inside = candidates.iter().position(|r| bounds.contains_rect(*r));
+        assert_eq!(kept.first().copied(), first_inside);
+    }
 
     #[test]
     fn scale_bar_lengths_are_round() {

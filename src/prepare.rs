@@ -1,0 +1,332 @@
+//! What the map needs, prepared once per load and never per frame: every shape projected to
+//! Web Mercator and triangulated into f32 metres around a local origin (so pan and zoom are a
+//! transform of the camera, never a re-tessellation), the rings for outlines, and an R-tree
+//! of the shapes' lon/lat envelopes for hit testing and culling.
+//!
+//! Nothing here knows about a screen: the window uploads the buffers to the GPU once, and the
+//! benchmarks time the same code.
+
+use crate::crs::web_mercator;
+use crate::progress::{Progress, Stage};
+use crate::spatial::ShapeIndex;
+use geo::{BoundingRect, MultiPolygon};
+use rayon::prelude::*;
+
+/// Triangulated shapes in local coordinates: x east and y north, in metres from `origin`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Tessellation {
+    /// Vertex positions; each ring's vertices in order, without the closing repeat.
+    pub positions: Vec<[f32; 2]>,
+    /// Triangle list indices into `positions`.
+    pub triangles: Vec<u32>,
+    /// Each ring as (first vertex, vertex count).
+    pub rings: Vec<[u32; 2]>,
+    /// Shape `i` owns `triangles[tri_starts[i]..tri_starts[i + 1]]`.
+    pub tri_starts: Vec<u32>,
+    /// Shape `i` owns `rings[ring_starts[i]..ring_starts[i + 1]]`.
+    pub ring_starts: Vec<u32>,
+}
+
+impl Tessellation {
+    /// Number of shapes.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.tri_starts.len().saturating_sub(1)
+    }
+
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The triangle indices of shape `i`.
+    #[must_use]
+    pub fn shape_triangles(&self, i: usize) -> &[u32] {
+        match (self.tri_starts.get(i), self.tri_starts.get(i + 1)) {
+            (Some(&a), Some(&b)) => &self.triangles[a as usize..b as usize],
+            _ => &[],
+        }
+    }
+
+    /// The rings of shape `i`, each as its vertex positions.
+    pub fn shape_rings(&self, i: usize) -> impl Iterator<Item = &[[f32; 2]]> + '_ {
+        let range = match (self.ring_starts.get(i), self.ring_starts.get(i + 1)) {
+            (Some(&a), Some(&b)) => a as usize..b as usize,
+            _ => 0..0,
+        };
+        self.rings[range]
+            .iter()
+            .map(|&[start, len]| &self.positions[start as usize..(start + len) as usize])
+    }
+
+    /// The index of shape `i`'s first vertex and one past its last.
+    #[must_use]
+    pub fn vertex_range(&self, i: usize) -> std::ops::Range<usize> {
+        let range = match (self.ring_starts.get(i), self.ring_starts.get(i + 1)) {
+            (Some(&a), Some(&b)) if b > a => a as usize..b as usize,
+            _ => return 0..0,
+        };
+        let first = self.rings[range.start][0] as usize;
+        let [start, len] = self.rings[range.end - 1];
+        first..(start + len) as usize
+    }
+
+    /// Triangulates lon/lat shapes, projected to Web Mercator around `origin` (world metres),
+    /// on all cores.
+    #[must_use]
+    pub fn build(shapes: &[&MultiPolygon<f64>], origin: [f64; 2], progress: &Progress) -> Self {
+        Self::build_in_chunks(shapes, origin, progress, 2048)
+    }
+
+    fn build_in_chunks(
+        shapes: &[&MultiPolygon<f64>],
+        origin: [f64; 2],
+        progress: &Progress,
+        chunk: usize,
+    ) -> Self {
+        let parts: Vec<Self> = shapes
+            .par_chunks(chunk.max(1))
+            .map(|chunk| {
+                let mut part = Self::default();
+                let mut earcut = earcut::Earcut::new();
+                let mut scratch = Scratch::default();
+                for shape in chunk {
+                    part.push_shape(shape, origin, &mut earcut, &mut scratch);
+                }
+                part.tri_starts.push(part.triangles.len() as u32);
+                part.ring_starts.push(part.rings.len() as u32);
+                progress.advance(chunk.len());
+                part
+            })
+            .collect();
+        Self::concat(parts)
+    }
+
+    fn push_shape(
+        &mut self,
+        shape: &MultiPolygon<f64>,
+        origin: [f64; 2],
+        earcut: &mut earcut::Earcut<f64>,
+        scratch: &mut Scratch,
+    ) {
+        self.tri_starts.push(self.triangles.len() as u32);
+        self.ring_starts.push(self.rings.len() as u32);
+        for polygon in &shape.0 {
+            scratch.points.clear();
+            scratch.holes.clear();
+            let base = self.positions.len() as u32;
+            for (r, ring) in std::iter::once(polygon.exterior())
+                .chain(polygon.interiors())
+                .enumerate()
+            {
+                let coords = ring.0.as_slice();
+                // Drop the closing repeat of the first position.
+                let coords = match coords {
+                    [first, .., last] if first == last => &coords[..coords.len() - 1],
+                    _ => coords,
+                };
+                if coords.len() < 3 {
+                    continue;
+                }
+                if r > 0 {
+                    scratch.holes.push(scratch.points.len() as u32);
+                }
+                let start = base + scratch.points.len() as u32;
+                for c in coords {
+                    let (x, y) = web_mercator::from_lon_lat(c.x, c.y);
+                    scratch.points.push([x - origin[0], y - origin[1]]);
+                }
+                self.rings.push([start, coords.len() as u32]);
+            }
+            if scratch.points.is_empty() {
+                continue;
+            }
+            earcut.earcut(
+                scratch.points.iter().copied(),
+                &scratch.holes,
+                &mut scratch.triangles,
+            );
+            self.positions
+                .extend(scratch.points.iter().map(|&[x, y]| [x as f32, y as f32]));
+            self.triangles
+                .extend(scratch.triangles.iter().map(|&t| base + t));
+        }
+    }
+
+    /// Joins chunks, each closed by its end offsets, into one.
+    fn concat(parts: Vec<Self>) -> Self {
+        let mut out = Self {
+            positions: Vec::with_capacity(parts.iter().map(|p| p.positions.len()).sum()),
+            triangles: Vec::with_capacity(parts.iter().map(|p| p.triangles.len()).sum()),
+            rings: Vec::with_capacity(parts.iter().map(|p| p.rings.len()).sum()),
+            tri_starts: Vec::with_capacity(parts.iter().map(|p| p.tri_starts.len()).sum()),
+            ring_starts: Vec::with_capacity(parts.iter().map(|p| p.ring_starts.len()).sum()),
+        };
+        for part in parts {
+            let (v, t, r) = (
+                out.positions.len() as u32,
+                out.triangles.len() as u32,
+                out.rings.len() as u32,
+            );
+            out.positions.extend_from_slice(&part.positions);
+            out.triangles.extend(part.triangles.iter().map(|&i| i + v));
+            out.rings
+                .extend(part.rings.iter().map(|&[start, len]| [start + v, len]));
+            // Each part ends with its closing offsets; keep all but those.
+            let shapes = part.tri_starts.len() - 1;
+            out.tri_starts
+                .extend(part.tri_starts[..shapes].iter().map(|&s| s + t));
+            out.ring_starts
+                .extend(part.ring_starts[..shapes].iter().map(|&s| s + r));
+        }
+        out.tri_starts.push(out.triangles.len() as u32);
+        out.ring_starts.push(out.rings.len() as u32);
+        out
+    }
+}
+
+#[derive(Default)]
+struct Scratch {
+    points: Vec<[f64; 2]>,
+    holes: Vec<u32>,
+    triangles: Vec<u32>,
+}
+
+/// Web Mercator bounds of lon/lat shapes, as (min, max).
+#[must_use]
+pub fn world_bounds<'a>(
+    shapes: impl IntoIterator<Item = &'a MultiPolygon<f64>>,
+) -> Option<([f64; 2], [f64; 2])> {
+    shapes
+        .into_iter()
+        .filter_map(BoundingRect::bounding_rect)
+        .map(|r| {
+            let (x0, y0) = web_mercator::from_lon_lat(r.min().x, r.min().y);
+            let (x1, y1) = web_mercator::from_lon_lat(r.max().x, r.max().y);
+            ([x0, y0], [x1, y1])
+        })
+        .reduce(|a, b| {
+            (
+                [a.0[0].min(b.0[0]), a.0[1].min(b.0[1])],
+                [a.1[0].max(b.1[0]), a.1[1].max(b.1[1])],
+            )
+        })
+}
+
+/// Parcels ready to draw and to hit-test.
+#[derive(Debug, Default)]
+pub struct PreparedShapes {
+    /// World (Web Mercator) origin of the tessellation's local coordinates.
+    pub origin: [f64; 2],
+    pub tessellation: Tessellation,
+    /// Lon/lat envelopes of the shapes.
+    pub index: ShapeIndex,
+}
+
+impl PreparedShapes {
+    /// Triangulates and indexes shapes around the centre of their bounds (or `origin`, when
+    /// given, so that several layers share one origin). The index is built on one core while
+    /// the other triangulates.
+    #[must_use]
+    pub fn build(
+        shapes: &[&MultiPolygon<f64>],
+        origin: Option<[f64; 2]>,
+        progress: &Progress,
+    ) -> Self {
+        let origin = origin.unwrap_or_else(|| {
+            world_bounds(shapes.iter().copied()).map_or([0.0, 0.0], |(min, max)| {
+                [f64::midpoint(min[0], max[0]), f64::midpoint(min[1], max[1])]
+            })
+        });
+        progress.start(Stage::Tessellating, shapes.len());
+        let (tessellation, index) = rayon::join(
+            || Tessellation::build(shapes, origin, progress),
+            || ShapeIndex::from_shapes(shapes),
+        );
+        progress.start(Stage::Done, 0);
+        Self {
+            origin,
+            tessellation,
+            index,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{Area, MapCoords, polygon};
+
+    fn tri_area(t: &Tessellation, tris: &[u32]) -> f64 {
+        tris.chunks_exact(3)
+            .map(|c| {
+                let [a, b, c] = [c[0], c[1], c[2]].map(|i| t.positions[i as usize]);
+                let (ax, ay) = (f64::from(a[0]), f64::from(a[1]));
+                let (bx, by) = (f64::from(b[0]), f64::from(b[1]));
+                let (cx, cy) = (f64::from(c[0]), f64::from(c[1]));
+                ((bx - ax) * (cy - ay) - (by - ay) * (cx - ax)).abs() / 2.0
+            })
+            .sum()
+    }
+
+    #[test]
+    fn concave_shapes_with_holes_are_triangulated_to_their_projected_area() {
+        // A U shape with a square hole in its base, about 30 m across, near the park.
+        let deg = |m: f64| m / 111_320.0;
+        let u_shape = polygon![
+            exterior: [
+                (x: 0.0, y: 0.0), (x: 30.0, y: 0.0), (x: 30.0, y: 30.0), (x: 20.0, y: 30.0),
+                (x: 20.0, y: 10.0), (x: 10.0, y: 10.0), (x: 10.0, y: 30.0), (x: 0.0, y: 30.0),
+            ],
+            interiors: [[(x: 2.0, y: 2.0), (x: 4.0, y: 2.0), (x: 4.0, y: 4.0), (x: 2.0, y: 4.0)]],
+        ]
+        .map_coords(|c| geo::coord! { x: 107.0 + deg(c.x), y: 33.0 + deg(c.y) });
+        let square = polygon![(x: 107.01, y: 33.0), (x: 107.011, y: 33.0), (x: 107.011, y: 33.001), (x: 107.01, y: 33.001)];
+        let shapes = [
+            MultiPolygon::new(vec![u_shape.clone()]),
+            MultiPolygon::new(vec![square.clone()]),
+        ];
+        let refs: Vec<&MultiPolygon<f64>> = shapes.iter().collect();
+        let prepared = PreparedShapes::build(&refs, None, &Progress::new());
+        let t = &prepared.tessellation;
+        assert_eq!(t.len(), 2);
+        for (i, shape) in shapes.iter().enumerate() {
+            let projected = web_mercator::project(shape);
+            let area = tri_area(t, t.shape_triangles(i));
+            assert!(
+                (area - projected.unsigned_area()).abs() < 1e-3 * projected.unsigned_area(),
+                "shape {i}: {area} vs {}",
+                projected.unsigned_area()
+            );
+        }
+        // The U has its exterior and its hole; the square one ring of four corners.
+        assert_eq!(t.shape_rings(0).map(<[_]>::len).collect::<Vec<_>>(), [8, 4]);
+        assert_eq!(t.shape_rings(1).map(<[_]>::len).collect::<Vec<_>>(), [4]);
+        assert_eq!(t.vertex_range(1), 12..16);
+        // Local coordinates are small numbers around the origin.
+        assert!(
+            t.positions
+                .iter()
+                .all(|p| p[0].abs() < 2e3 && p[1].abs() < 2e3)
+        );
+        assert_eq!(prepared.index.len(), 2);
+    }
+
+    #[test]
+    fn chunks_join_into_the_same_tessellation_as_one_pass() {
+        let park = crate::sample::sample_park().expect("sample");
+        let shapes: Vec<&MultiPolygon<f64>> = park.parcels.iter().map(|p| &p.geometry).collect();
+        let origin = [1.19e7, 3.9e6];
+        let whole = Tessellation::build_in_chunks(&shapes, origin, &Progress::new(), 50);
+        let mut one = Tessellation::default();
+        let mut earcut = earcut::Earcut::new();
+        let mut scratch = Scratch::default();
+        for s in &shapes {
+            one.push_shape(s, origin, &mut earcut, &mut scratch);
+        }
+        one.tri_starts.push(one.triangles.len() as u32);
+        one.ring_starts.push(one.rings.len() as u32);
+        assert!(shapes.len() > 300);
+        assert_eq!(whole, one);
+    }
+}
