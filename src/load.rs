@@ -76,3 +76,90 @@ pub fn load_parcels(
         prepared,
     })
 }
+
+/// Which layer a file replaces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LayerKind {
+    Districts,
+    Parcels,
+}
+
+/// A layer read from a file.
+#[derive(Debug)]
+pub enum LoadedLayer {
+    Districts(crate::geo_io::Import),
+    Parcels(Box<LoadedParcels>),
+}
+
+/// Files up to this size are read whole first when their kind must be guessed.
+const GUESS_WHOLE_FILE_BYTES: u64 = 4 << 20;
+
+/// Reads a district or parcel file; with `kind` `None` the kind is guessed from the file name
+/// and, for small files, from the features' properties (see [`guess_layer_kind`]).
+pub fn load_layer(
+    path: &Path,
+    kind: Option<LayerKind>,
+    progress: &Progress,
+) -> Result<LoadedLayer, Box<Rejected>> {
+    let by_name = kind.or_else(|| layer_kind_from_name(path));
+    let small = std::fs::metadata(path).is_ok_and(|m| m.len() <= GUESS_WHOLE_FILE_BYTES);
+    match by_name {
+        Some(LayerKind::Districts) => {
+            crate::geo_io::read_geojson_file(path).map(LoadedLayer::Districts)
+        }
+        Some(LayerKind::Parcels) => {
+            load_parcels_file(path, None, progress).map(|l| LoadedLayer::Parcels(Box::new(l)))
+        }
+        None if small => {
+            let import = crate::geo_io::read_geojson_file(path)?;
+            if guess_layer_kind(&import) == LayerKind::Districts {
+                return Ok(LoadedLayer::Districts(import));
+            }
+            let mut report = import.report;
+            let parcels: Vec<Parcel> = import
+                .features
+                .into_iter()
+                .map(|f| Parcel::from_feature(f, &mut report.messages))
+                .collect();
+            let shapes: Vec<&MultiPolygon<f64>> = parcels.iter().map(|p| &p.geometry).collect();
+            let prepared = PreparedShapes::build(&shapes, None, progress);
+            drop(shapes);
+            Ok(LoadedLayer::Parcels(Box::new(LoadedParcels {
+                parcels,
+                report,
+                prepared,
+            })))
+        }
+        None => load_parcels_file(path, None, progress).map(|l| LoadedLayer::Parcels(Box::new(l))),
+    }
+}
+
+/// Districts when the file name says so (district, zone, 片区, 园区).
+#[must_use]
+pub fn layer_kind_from_name(path: &Path) -> Option<LayerKind> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    ["district", "zone", "片区", "园区"]
+        .iter()
+        .any(|w| name.contains(w))
+        .then_some(LayerKind::Districts)
+}
+
+/// Districts when the features look like districts (a `code`, no `parcel_no`, at most 50 of
+/// them), else parcels.
+#[must_use]
+pub fn guess_layer_kind(import: &crate::geo_io::Import) -> LayerKind {
+    let has = |key: &str| {
+        import
+            .features
+            .iter()
+            .any(|f| f.properties.contains_key(key))
+    };
+    if !has("parcel_no") && has("code") && import.features.len() <= 50 {
+        LayerKind::Districts
+    } else {
+        LayerKind::Parcels
+    }
+}

@@ -28,6 +28,21 @@ fn harness() -> Harness<'static, ParklandApp> {
     harness
 }
 
+/// Runs frames until the background load has finished and its result is applied.
+fn wait_loaded(harness: &mut Harness<'_, ParklandApp>) {
+    let start = std::time::Instant::now();
+    harness.run_steps(1);
+    while harness.state().is_loading() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(60),
+            "the load never finished"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        harness.run_steps(1);
+    }
+    harness.run_steps(2);
+}
+
 fn click_at(harness: &mut Harness<'_, ParklandApp>, pos: egui::Pos2) {
     harness.hover_at(pos);
     for pressed in [true, false] {
@@ -115,7 +130,7 @@ fn a_rejected_file_is_reported_and_the_map_keeps_its_parcels() {
     harness
         .state_mut()
         .send(Command::Open(LayerKind::Parcels, path.clone()));
-    harness.run_steps(3);
+    wait_loaded(&mut harness);
     assert_eq!(harness.state().park.parcels.len(), before);
     assert_eq!(harness.state().notices.len(), 1);
     harness.get_by_label_contains("Git LFS pointer");
@@ -187,7 +202,7 @@ fn dropped_files_replace_the_right_layer() {
         .input_mut()
         .dropped_files
         .push(std::sync::Arc::new(Dropped(parcels)));
-    harness.run_steps(3);
+    wait_loaded(&mut harness);
     let park = &harness.state().park;
     assert_eq!(park.parcels.len(), 2, "the parcel layer was replaced");
     assert_eq!(park.districts.len(), 3, "the districts were kept");
@@ -199,7 +214,7 @@ fn dropped_files_replace_the_right_layer() {
         .input_mut()
         .dropped_files
         .push(std::sync::Arc::new(Dropped(districts)));
-    harness.run_steps(3);
+    wait_loaded(&mut harness);
     let park = &harness.state().park;
     assert_eq!((park.districts.len(), park.parcels.len()), (3, 2));
     assert_eq!(park.parcels[0].parcel_no, "T-1");
@@ -487,4 +502,57 @@ fn shift_click_adds_and_a_shift_drag_box_selects() {
     for expected in [0, 1, park_len - 2, park_len - 1] {
         assert!(selection.contains(&expected), "{expected} in {selection:?}");
     }
+}
+
+/// A parcel file of `n` square parcels in a grid, as `GeoJSON` text.
+fn grid_parcels(n: usize) -> String {
+    let mut text = String::from(r#"{"type":"FeatureCollection","features":["#);
+    for i in 0..n {
+        let (x, y) = (106.95 + (i % 200) as f64 * 0.0005, 33.0 + (i / 200) as f64 * 0.0005);
+        let (x1, y1) = (x + 0.0004, y + 0.0004);
+        if i > 0 {
+            text.push(',');
+        }
+        text.push_str(&format!(
+            r#"{{"type":"Feature","properties":{{"parcel_no":"G-{i}","status":"在用"}},"geometry":{{"type":"Polygon","coordinates":[[[{x},{y}],[{x1},{y}],[{x1},{y1}],[{x},{y1}],[{x},{y}]]]}}}}"#
+        ));
+    }
+    text.push_str("]}");
+    text
+}
+
+#[test]
+fn a_big_file_loads_in_the_background_and_can_be_cancelled() {
+    let mut harness = harness();
+    let before = harness.state().park.parcels.len();
+    let path = std::env::temp_dir().join(format!("parkland-ui-{}-grid.geojson", std::process::id()));
+    std::fs::write(&path, grid_parcels(20_000)).unwrap_or_else(|e| panic!("{e}"));
+
+    // Open, then cancel in the same frame: the map keeps what it had and says so.
+    harness
+        .state_mut()
+        .send(Command::Open(LayerKind::Parcels, path.clone()));
+    harness.state_mut().send(Command::CancelLoad);
+    wait_loaded(&mut harness);
+    assert_eq!(harness.state().park.parcels.len(), before);
+    harness.get_by_label_contains("已取消加载");
+
+    // Open again and let it finish: the frames keep coming while it loads, with a progress
+    // window, and the new parcels replace the old ones.
+    harness
+        .state_mut()
+        .send(Command::Open(LayerKind::Parcels, path.clone()));
+    harness.run_steps(2);
+    let mut saw_progress = false;
+    let start = std::time::Instant::now();
+    while harness.state().is_loading() && start.elapsed() < std::time::Duration::from_secs(60) {
+        saw_progress |= harness.query_by_label("正在加载").is_some();
+        harness.run_steps(1);
+    }
+    wait_loaded(&mut harness);
+    assert!(saw_progress, "a progress window showed while loading");
+    let park = &harness.state().park;
+    assert_eq!(park.parcels.len(), 20_000);
+    assert_eq!(park.parcels[19_999].parcel_no, "G-19999");
+    assert_eq!(park.districts.len(), 3, "the districts were kept");
 }

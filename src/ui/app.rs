@@ -1,8 +1,10 @@
 //! The app shell: persisted state, runtime state, the frame's layout, and the commands that
 //! change the world at the end of the frame.
 
-use crate::geo_io::{Import, ImportReport, Rejected, read_geojson_file};
+use crate::geo_io::{Import, ImportReport, RejectReason, Rejected, read_geojson_file};
+use crate::load::LoadedLayer;
 use crate::model::{Lang, Parcel, Park};
+use crate::progress::Progress;
 use crate::query::Selection;
 use crate::sample;
 use crate::style::{Classification, StylePreset};
@@ -13,6 +15,7 @@ use crate::ui::{install_fonts, panels, theme};
 use egui::{Pos2, Rect};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
+use std::sync::{Arc, mpsc};
 
 /// What is remembered between runs (window size and position are eframe's).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -68,16 +71,20 @@ pub struct Startup {
     pub ledger: Option<PathBuf>,
 }
 
-/// Which layer a file replaces.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LayerKind {
-    Districts,
-    Parcels,
+pub use crate::load::LayerKind;
+
+/// A file being read on the loading thread.
+pub struct PendingLoad {
+    pub path: PathBuf,
+    pub progress: Arc<Progress>,
+    receiver: mpsc::Receiver<Result<LoadedLayer, Box<Rejected>>>,
 }
 
 /// Everything the user can ask for; applied after the frame is laid out.
 #[derive(Debug, Clone)]
 pub enum Command {
+    /// Stop the load running in the background.
+    CancelLoad,
     Open(LayerKind, PathBuf),
     /// A dropped file: districts or parcels decided from its name and contents.
     OpenDropped(PathBuf),
@@ -131,6 +138,10 @@ pub struct ParklandApp {
     /// The view was fitted automatically and not moved since: refit when the map resizes.
     auto_fitted: bool,
     pub notices: Vec<Notice>,
+    /// A file being read on the loading thread.
+    pending: Option<PendingLoad>,
+    /// A parcel file named on the command line, loaded in the background on the first frame.
+    startup_parcels: Option<PathBuf>,
     cursor_lon_lat: Option<(f64, f64)>,
     map_rect: Option<Rect>,
     commands: Vec<Command>,
@@ -183,7 +194,14 @@ impl ParklandApp {
         };
         let sample_park = startup.parcels.is_none();
         let districts = load(startup.districts, sample::sample_districts);
-        let parcels = load(startup.parcels, sample::sample_parcels);
+        // The sample park is small and loads at once; a parcel file may be large, so it is
+        // read in the background from the first frame on while the map shows the districts.
+        let startup_parcels = startup.parcels;
+        let parcels = if sample_park {
+            load(None, sample::sample_parcels)
+        } else {
+            None
+        };
         let park = Park::from_imports(districts, parcels);
         let layer = MapLayer::new(&park);
         let fit_pending = state.camera.is_none_or(|c| !camera_shows(&layer, &c));
@@ -212,6 +230,8 @@ impl ParklandApp {
             fit_pending,
             auto_fitted: false,
             notices,
+            pending: None,
+            startup_parcels,
             cursor_lon_lat: None,
             map_rect: None,
             commands: Vec::new(),
@@ -314,16 +334,13 @@ impl ParklandApp {
 
     fn apply(&mut self, ctx: &egui::Context, command: Command) {
         match command {
-            Command::Open(kind, path) => self.open(kind, &path),
-            Command::OpenDropped(path) => match read_geojson_file(&path) {
-                Ok(import) => {
-                    let kind = guess_layer_kind(&path, &import);
-                    self.replace(kind, import);
+            Command::Open(kind, path) => self.start_load(ctx, Some(kind), path),
+            Command::OpenDropped(path) => self.start_load(ctx, None, path),
+            Command::CancelLoad => {
+                if let Some(pending) = &self.pending {
+                    pending.progress.cancel();
                 }
-                Err(rejected) => self
-                    .notices
-                    .push(rejected_notice(&rejected, self.state.lang)),
-            },
+            }
             Command::FitPark => self.fit_pending = true,
             Command::Select(index) => self.selection.set(index),
             Command::ToggleSelect(index) => self.selection.toggle(index),
@@ -407,29 +424,114 @@ impl ParklandApp {
         }
     }
 
-    fn open(&mut self, kind: LayerKind, path: &std::path::Path) {
-        match read_geojson_file(path) {
-            Ok(import) => self.replace(kind, import),
-            Err(rejected) => self
-                .notices
-                .push(rejected_notice(&rejected, self.state.lang)),
+    /// Starts reading a file on the loading thread; a load already running is cancelled.
+    fn start_load(&mut self, ctx: &egui::Context, kind: Option<LayerKind>, path: PathBuf) {
+        if let Some(pending) = self.pending.take() {
+            pending.progress.cancel();
+        }
+        let progress = Arc::new(Progress::new());
+        let (sender, receiver) = mpsc::channel();
+        let spawned = {
+            let (progress, path, ctx) = (Arc::clone(&progress), path.clone(), ctx.clone());
+            std::thread::Builder::new()
+                .name("parkland-loader".to_owned())
+                .spawn(move || {
+                    let result = crate::load::load_layer(&path, kind, &progress);
+                    // The window may have closed meanwhile; then nobody needs the result.
+                    let _ = sender.send(result);
+                    ctx.request_repaint();
+                })
+        };
+        match spawned {
+            Ok(_) => {
+                self.pending = Some(PendingLoad {
+                    path,
+                    progress,
+                    receiver,
+                });
+            }
+            Err(e) => self.notices.push(Notice {
+                title: path.display().to_string(),
+                rejected: true,
+                lines: vec![format!("cannot start the loading thread: {e}")],
+            }),
+        }
+    }
+
+    /// True while a file is being read in the background.
+    #[must_use]
+    pub fn is_loading(&self) -> bool {
+        self.pending.is_some() || self.startup_parcels.is_some()
+    }
+
+    /// Takes the result of the loading thread when it is ready.
+    fn poll_load(&mut self, ctx: &egui::Context) {
+        if let Some(path) = self.startup_parcels.take() {
+            self.start_load(ctx, Some(LayerKind::Parcels), path);
+        }
+        let Some(pending) = &self.pending else {
+            return;
+        };
+        match pending.receiver.try_recv() {
+            Ok(result) => {
+                self.pending = None;
+                self.finish_load(result);
+            }
+            Err(mpsc::TryRecvError::Empty) => {
+                ctx.request_repaint_after(std::time::Duration::from_millis(100));
+            }
+            Err(mpsc::TryRecvError::Disconnected) => {
+                let path = pending.path.display().to_string();
+                self.pending = None;
+                self.notices.push(Notice {
+                    title: path,
+                    rejected: true,
+                    lines: vec!["the loading thread stopped without a result".to_owned()],
+                });
+            }
         }
     }
 
     /// Replaces a layer with a loaded file; a rejected file never gets here, so the map keeps
     /// what it had.
-    fn replace(&mut self, kind: LayerKind, import: Import) {
-        self.notices
-            .extend(warning_notice(&import.report, self.state.lang));
-        match kind {
-            LayerKind::Districts => self.park.set_districts(import),
-            LayerKind::Parcels => {
-                self.park.set_parcels(import);
+    fn finish_load(&mut self, result: Result<LoadedLayer, Box<Rejected>>) {
+        let lang = self.state.lang;
+        match result {
+            Ok(LoadedLayer::Districts(import)) => {
+                self.notices.extend(warning_notice(&import.report, lang));
+                self.park.set_districts(import);
+                let parcels = std::mem::take(&mut self.layer.parcels);
+                self.layer = MapLayer::with_parcels(&self.park, parcels);
+            }
+            Ok(LoadedLayer::Parcels(loaded)) => {
+                let loaded = *loaded;
+                self.park.set_parcel_list(loaded.parcels, loaded.report);
+                if let Some(report) = &self.park.parcel_report {
+                    self.notices.extend(warning_notice(report, lang));
+                }
                 self.selection.set(None);
                 self.hovered = None;
+                self.layer = MapLayer::with_parcels(&self.park, loaded.prepared);
+            }
+            Err(rejected) if rejected.reason == RejectReason::Cancelled => {
+                self.notices.push(Notice {
+                    title: rejected.report.source.clone(),
+                    rejected: false,
+                    lines: vec![
+                        match lang {
+                            Lang::Zh => "已取消加载，地图保持原样。",
+                            Lang::En => "Loading was cancelled; the map is unchanged.",
+                        }
+                        .to_owned(),
+                    ],
+                });
+                return;
+            }
+            Err(rejected) => {
+                self.notices.push(rejected_notice(&rejected, lang));
+                return;
             }
         }
-        self.layer = MapLayer::new(&self.park);
         self.fit_pending = true;
         self.colors_dirty = true;
     }
@@ -479,6 +581,7 @@ impl ParklandApp {
 impl eframe::App for ParklandApp {
     fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
+        self.poll_load(&ctx);
         self.handle_input(&ctx);
         if self.colors_dirty {
             self.recolor();
@@ -669,6 +772,11 @@ impl eframe::App for ParklandApp {
             }
         }
 
+        if let Some(pending) = &self.pending
+            && panels::loading_ui(&ctx, lang, &pending.path, &pending.progress)
+        {
+            self.commands.push(Command::CancelLoad);
+        }
         let mut dismissed = Vec::new();
         for (i, notice) in self.notices.iter().enumerate() {
             if panels::notice_ui(&ctx, lang, i, notice) {
@@ -696,28 +804,6 @@ fn camera_shows(layer: &MapLayer, camera: &Camera) -> bool {
             && (min[1] - margin..=max[1] + margin).contains(&camera.center[1])
             && camera.m_per_point < margin
     })
-}
-
-/// Districts if the file name says so or its features look like districts, else parcels.
-fn guess_layer_kind(path: &std::path::Path, import: &Import) -> LayerKind {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_lowercase())
-        .unwrap_or_default();
-    if name.contains("district") || name.contains("片区") || name.contains("zone") {
-        return LayerKind::Districts;
-    }
-    let has = |key: &str| {
-        import
-            .features
-            .iter()
-            .any(|f| f.properties.contains_key(key))
-    };
-    if !has("parcel_no") && has("code") && import.features.len() <= 50 {
-        LayerKind::Districts
-    } else {
-        LayerKind::Parcels
-    }
 }
 
 fn rejected_notice(rejected: &Rejected, lang: Lang) -> Notice {

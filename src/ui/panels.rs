@@ -394,6 +394,43 @@ pub fn parcel_ui(ui: &mut Ui, lang: Lang, park: &Park, parcel: Option<&Parcel>) 
     }
 }
 
+/// The progress of a background load, with a cancel button; returns true when it is clicked.
+pub fn loading_ui(
+    ctx: &egui::Context,
+    lang: Lang,
+    path: &std::path::Path,
+    progress: &crate::progress::Progress,
+) -> bool {
+    let mut cancel = false;
+    egui::Window::new(tr(lang, "正在加载", "Loading"))
+        .id(egui::Id::unique("parkland_loading"))
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 48.0))
+        .show(ctx, |ui| {
+            let name = path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            ui.label(name);
+            ui.label(progress.stage().label(lang));
+            ui.add(
+                egui::ProgressBar::new(progress.fraction())
+                    .show_percentage()
+                    .desired_width(320.0),
+            );
+            ui.label(tr(
+                lang,
+                "加载完成前，地图显示原有图层。",
+                "Until it is done, the map shows what it had.",
+            ));
+            if ui.button(tr(lang, "取消", "Cancel")).clicked() {
+                cancel = true;
+            }
+        });
+    cancel
+}
+
 /// Shows one notice window; returns true when the user closes it.
 pub fn notice_ui(ctx: &egui::Context, lang: Lang, index: usize, notice: &Notice) -> bool {
     let mut close = false;
