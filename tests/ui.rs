@@ -506,6 +506,7 @@ fn shift_click_adds_and_a_shift_drag_box_selects() {
 
 /// A parcel file of `n` square parcels in a grid, as `GeoJSON` text.
 fn grid_parcels(n: usize) -> String {
+    use std::fmt::Write as _;
     let mut text = String::from(r#"{"type":"FeatureCollection","features":["#);
     for i in 0..n {
         let (x, y) = (106.95 + (i % 200) as f64 * 0.0005, 33.0 + (i / 200) as f64 * 0.0005);
@@ -513,9 +514,10 @@ fn grid_parcels(n: usize) -> String {
         if i > 0 {
             text.push(',');
         }
-        text.push_str(&format!(
+        let _ = write!(
+            text,
             r#"{{"type":"Feature","properties":{{"parcel_no":"G-{i}","status":"在用"}},"geometry":{{"type":"Polygon","coordinates":[[[{x},{y}],[{x1},{y}],[{x1},{y1}],[{x},{y1}],[{x},{y}]]]}}}}"#
-        ));
+        );
     }
     text.push_str("]}");
     text
