@@ -509,7 +509,10 @@ fn grid_parcels(n: usize) -> String {
     use std::fmt::Write as _;
     let mut text = String::from(r#"{"type":"FeatureCollection","features":["#);
     for i in 0..n {
-        let (x, y) = (106.95 + (i % 200) as f64 * 0.0005, 33.0 + (i / 200) as f64 * 0.0005);
+        let (x, y) = (
+            106.95 + (i % 200) as f64 * 0.0005,
+            33.0 + (i / 200) as f64 * 0.0005,
+        );
         let (x1, y1) = (x + 0.0004, y + 0.0004);
         if i > 0 {
             text.push(',');
@@ -527,7 +530,8 @@ fn grid_parcels(n: usize) -> String {
 fn a_big_file_loads_in_the_background_and_can_be_cancelled() {
     let mut harness = harness();
     let before = harness.state().park.parcels.len();
-    let path = std::env::temp_dir().join(format!("parkland-ui-{}-grid.geojson", std::process::id()));
+    let path =
+        std::env::temp_dir().join(format!("parkland-ui-{}-grid.geojson", std::process::id()));
     std::fs::write(&path, grid_parcels(20_000)).unwrap_or_else(|e| panic!("{e}"));
 
     // Open, then cancel in the same frame: the map keeps what it had and says so.
@@ -557,4 +561,74 @@ fn a_big_file_loads_in_the_background_and_can_be_cancelled() {
     assert_eq!(park.parcels.len(), 20_000);
     assert_eq!(park.parcels[19_999].parcel_no, "G-19999");
     assert_eq!(park.districts.len(), 3, "the districts were kept");
+}
+
+#[test]
+fn the_measure_tool_gives_geodesic_distance_and_area_without_selecting() {
+    use parkland::geometry::{geodesic_length_m, geodesic_polygon_area_m2};
+    use parkland::ui::map::measure::MeasureMode;
+    let mut harness = harness();
+    harness.get_by_label("测距").click();
+    harness.run_steps(2);
+    let Some(a) = harness.state().parcel_ui_pos(0) else {
+        panic!("laid out")
+    };
+    let b = a + egui::vec2(120.0, 0.0);
+    let c = a + egui::vec2(120.0, 80.0);
+    click_at(&mut harness, a);
+    click_at(&mut harness, b);
+    let Some(measure) = harness.state().measure.clone() else {
+        panic!("the tool is on")
+    };
+    assert_eq!(measure.mode, MeasureMode::Distance);
+    assert_eq!(measure.points.len(), 2);
+    assert_eq!(
+        harness.state().selection.primary(),
+        None,
+        "measuring selects nothing"
+    );
+    let metres = geodesic_length_m(&measure.points);
+    // 120 points at the fitted zoom are a few hundred metres on the ground.
+    assert!((50.0..5000.0).contains(&metres), "{metres}");
+    assert!((measure.length_m() - metres).abs() < 1e-9);
+    let shown = measure.text(parkland::model::Lang::Zh);
+    let expected = if metres >= 1000.0 {
+        format!("距离 {:.3} km", metres / 1000.0)
+    } else {
+        format!("距离 {metres:.1} m")
+    };
+    assert!(shown.starts_with(&expected), "{shown} / {expected}");
+
+    // Esc clears the points; the area tool closes its polygon.
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().measure.as_ref().map(|m| m.points.len()),
+        Some(0)
+    );
+    harness.get_by_label("测面").click();
+    harness.run_steps(2);
+    for p in [a, b, c] {
+        click_at(&mut harness, p);
+    }
+    let Some(measure) = harness.state().measure.clone() else {
+        panic!("the tool is on")
+    };
+    assert_eq!(measure.mode, MeasureMode::Area);
+    let area = geodesic_polygon_area_m2(&measure.points);
+    assert!(
+        (measure.area_m2() - area).abs() < 1e-6 && area > 1000.0,
+        "{area}"
+    );
+    let shown = measure.text(parkland::model::Lang::Zh);
+    assert!(
+        shown.contains(&format!("{:.2} 亩", area / (10_000.0 / 15.0))),
+        "{shown}"
+    );
+    harness.get_by_label("测面").click();
+    harness.run_steps(2);
+    assert!(
+        harness.state().measure.is_none(),
+        "clicking the tool again turns it off"
+    );
 }

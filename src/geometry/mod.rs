@@ -32,6 +32,34 @@ pub fn ring_area_m2(ring: &LineString<f64>) -> f64 {
     signed.abs()
 }
 
+/// Geodesic length in metres of a path of lon/lat points on WGS84 (Karney), segment by segment.
+#[must_use]
+pub fn geodesic_length_m(points: &[[f64; 2]]) -> f64 {
+    use geographiclib_rs::InverseGeodesic as _;
+    points
+        .windows(2)
+        .map(|w| {
+            let s12: f64 = WGS84.inverse(w[0][1], w[0][0], w[1][1], w[1][0]);
+            s12
+        })
+        .sum()
+}
+
+/// Geodesic area in m² of the polygon whose corners are `points` (lon/lat, closed
+/// implicitly), whatever its winding; 0 for fewer than three points.
+#[must_use]
+pub fn geodesic_polygon_area_m2(points: &[[f64; 2]]) -> f64 {
+    if points.len() < 3 {
+        return 0.0;
+    }
+    let mut area = PolygonArea::new(&WGS84, Winding::CounterClockwise);
+    for p in points {
+        area.add_point(p[1], p[0]);
+    }
+    let (_perimeter, signed, _count) = area.compute(true);
+    signed.abs()
+}
+
 /// Geodesic area in m²: for each polygon |exterior| minus its holes, parts added up.
 ///
 /// Winding is ignored (an area is never negative and a hole is always subtracted). Invalid
@@ -51,6 +79,27 @@ pub fn geodesic_area_m2(geometry: &MultiPolygon<f64>) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn measured_lengths_and_areas_match_the_ellipsoid() {
+        // One degree of longitude along the equator: a · π / 180.
+        let equator = geodesic_length_m(&[[0.0, 0.0], [1.0, 0.0]]);
+        assert!((equator - 111_319.490_793).abs() < 1e-3, "{equator}");
+        // A path is the sum of its segments.
+        let path = [[107.0, 33.0], [107.01, 33.0], [107.01, 33.01]];
+        let parts = geodesic_length_m(&path[..2]) + geodesic_length_m(&path[1..]);
+        assert!((geodesic_length_m(&path) - parts).abs() < 1e-9);
+        // The measured polygon equals the parcel-area routine on the same ring.
+        let square = [
+            [107.0, 33.0],
+            [107.01, 33.0],
+            [107.01, 33.01],
+            [107.0, 33.01],
+        ];
+        let ring = LineString::from(square.iter().map(|p| (p[0], p[1])).collect::<Vec<_>>());
+        assert!((geodesic_polygon_area_m2(&square) - ring_area_m2(&ring)).abs() < 1e-6);
+        assert!(geodesic_polygon_area_m2(&square[..2]).abs() < f64::EPSILON);
+    }
     use geo::{Polygon, polygon};
 
     fn multi(p: Polygon<f64>) -> MultiPolygon<f64> {

@@ -10,6 +10,7 @@ use crate::sample;
 use crate::style::{Classification, StylePreset};
 use crate::ui::attributes::{AttributeTableState, TableContext};
 use crate::ui::ledger::{EntryForm, LedgerView};
+use crate::ui::map::measure::{Measure, MeasureMode};
 use crate::ui::map::{self, Camera, LabelBy, MapLayer, MapStyle};
 use crate::ui::{install_fonts, panels, theme};
 use egui::{Pos2, Rect};
@@ -85,6 +86,8 @@ pub struct PendingLoad {
 pub enum Command {
     /// Stop the load running in the background.
     CancelLoad,
+    /// Turn the measure tool on in a mode, or off.
+    Measure(Option<MeasureMode>),
     Open(LayerKind, PathBuf),
     /// A dropped file: districts or parcels decided from its name and contents.
     OpenDropped(PathBuf),
@@ -140,6 +143,8 @@ pub struct ParklandApp {
     pub notices: Vec<Notice>,
     /// A file being read on the loading thread.
     pending: Option<PendingLoad>,
+    /// The measure tool, when it is on.
+    pub measure: Option<Measure>,
     /// A parcel file named on the command line, loaded in the background on the first frame.
     startup_parcels: Option<PathBuf>,
     cursor_lon_lat: Option<(f64, f64)>,
@@ -231,6 +236,7 @@ impl ParklandApp {
             auto_fitted: false,
             notices,
             pending: None,
+            measure: None,
             startup_parcels,
             cursor_lon_lat: None,
             map_rect: None,
@@ -336,6 +342,7 @@ impl ParklandApp {
         match command {
             Command::Open(kind, path) => self.start_load(ctx, Some(kind), path),
             Command::OpenDropped(path) => self.start_load(ctx, None, path),
+            Command::Measure(mode) => self.measure = mode.map(Measure::new),
             Command::CancelLoad => {
                 if let Some(pending) = &self.pending {
                     pending.progress.cancel();
@@ -570,7 +577,11 @@ impl ParklandApp {
             self.send(Command::FitPark);
         }
         if escape {
-            self.send(Command::Select(None));
+            match &mut self.measure {
+                Some(measure) if !measure.points.is_empty() => measure.points.clear(),
+                Some(_) => self.measure = None,
+                None => self.send(Command::Select(None)),
+            }
         }
         for path in dropped {
             self.send(Command::OpenDropped(path));
@@ -592,7 +603,13 @@ impl eframe::App for ParklandApp {
         let lang = self.state.lang;
 
         egui::Panel::top("menu").show(ui, |ui| {
-            panels::menu_bar_ui(ui, &mut self.state, &self.ledger, &mut self.commands);
+            panels::menu_bar_ui(
+                ui,
+                &mut self.state,
+                &self.ledger,
+                self.measure.as_ref().map(|m| m.mode),
+                &mut self.commands,
+            );
         });
         egui::Panel::bottom("status").show(ui, |ui| {
             let scale = self.state.camera.zip(self.cursor_lon_lat.or_else(|| {
@@ -718,6 +735,7 @@ impl eframe::App for ParklandApp {
                     selection: &self.selection,
                     hovered: self.hovered,
                     alerts: &self.alerts,
+                    measure: self.measure.as_ref(),
                 };
                 let output = map::map_ui(ui, &self.layer, &self.park, &mut camera, style, overlay);
                 if camera != before {
@@ -727,6 +745,11 @@ impl eframe::App for ParklandApp {
                 self.map_rect = Some(output.rect);
                 self.hovered = output.hovered;
                 self.cursor_lon_lat = output.cursor_lon_lat;
+                if let (Some(measure), Some(world)) = (&mut self.measure, output.clicked_world) {
+                    // While measuring, a click adds a point and selects nothing.
+                    measure.add_world(world);
+                    return;
+                }
                 match (output.clicked, output.add) {
                     (Some(Some(hit)), true) => self.commands.push(Command::ToggleSelect(hit)),
                     (Some(hit), false) => self.commands.push(Command::Select(hit)),

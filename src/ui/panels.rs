@@ -8,6 +8,7 @@ use crate::ui::app::{Command, LayerKind, Notice, PersistedState};
 use crate::ui::ledger::{LedgerView, today};
 use crate::ui::map::Camera;
 use crate::ui::map::LabelBy;
+use crate::ui::map::measure::MeasureMode;
 use crate::ui::theme;
 use crate::units::{ha_from_m2, km2_from_m2, mu_from_m2};
 use egui::{Color32, RichText, Ui};
@@ -31,6 +32,7 @@ pub fn menu_bar_ui(
     ui: &mut Ui,
     state: &mut PersistedState,
     ledger: &LedgerView,
+    measuring: Option<MeasureMode>,
     commands: &mut Vec<Command>,
 ) {
     let lang = state.lang;
@@ -140,6 +142,32 @@ pub fn menu_bar_ui(
                 }
             }
         });
+        ui.separator();
+        for (mode, label, hint) in [
+            (
+                MeasureMode::Distance,
+                tr(lang, "测距", "Measure distance"),
+                tr(
+                    lang,
+                    "单击地图量测大地线距离",
+                    "Click on the map to measure geodesic distance",
+                ),
+            ),
+            (
+                MeasureMode::Area,
+                tr(lang, "测面", "Measure area"),
+                tr(
+                    lang,
+                    "单击地图量测面积（平方米、亩）",
+                    "Click on the map to measure area (m², mu)",
+                ),
+            ),
+        ] {
+            let on = measuring == Some(mode);
+            if ui.selectable_label(on, label).on_hover_text(hint).clicked() {
+                commands.push(Command::Measure((!on).then_some(mode)));
+            }
+        }
         ui.separator();
         if ui
             .button(tr(lang, "全图", "Whole park"))

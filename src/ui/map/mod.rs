@@ -4,6 +4,7 @@
 pub mod camera;
 pub mod gpu;
 pub mod layer;
+pub mod measure;
 
 pub use camera::Camera;
 pub use layer::MapLayer;
@@ -47,6 +48,8 @@ pub struct Overlay<'a> {
     pub hovered: Option<usize>,
     /// Parcels to outline as 预警, with their colour.
     pub alerts: &'a [(usize, Color32)],
+    /// The measure tool, when it is on.
+    pub measure: Option<&'a measure::Measure>,
 }
 
 /// What happened on the map this frame.
@@ -139,6 +142,7 @@ pub fn map_ui(
         selection,
         hovered,
         alerts,
+        measure,
     } = overlay;
     let (response, painter) = ui.allocate_painter(ui.available_size(), Sense::click_and_drag());
     let name = match style.lang {
@@ -337,6 +341,9 @@ pub fn map_ui(
     for (label_rect, galley) in district_labels {
         painter.rect_filled(label_rect.expand2(vec2(4.0, 1.0)), 4.0, theme::LABEL_HALO);
         painter.galley(label_rect.min, galley, theme::LABEL_TEXT);
+    }
+    if let Some(measure) = measure {
+        measure.draw(&painter, camera, rect, style.lang);
     }
     let center_lat = web_mercator::to_lon_lat(camera.center[0], camera.center[1]).1;
     scale_bar(&painter, rect, camera, center_lat);
