@@ -16,6 +16,10 @@ pub struct CheckArgs {
     /// One JSON object per file per line.
     #[arg(long)]
     pub json: bool,
+    /// Also prepare each file as parcels for the map, as the window does (triangulated and
+    /// indexed on all cores), and report the triangles.
+    #[arg(long)]
+    pub map: bool,
 }
 
 /// The verdict on one file.
@@ -38,19 +42,33 @@ struct FileReport<'a> {
     crs: Option<&'a str>,
     area_m2: f64,
     messages: &'a [Message],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    triangles: Option<usize>,
 }
 
 pub fn run(args: &CheckArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     let mut any_rejected = false;
     for path in &args.files {
-        let (status, report) = match read_geojson_file(path) {
-            Ok(import) => {
-                let status = if import.report.is_clean() {
+        let read = if args.map {
+            crate::load::load_parcels_file(path, None, &crate::progress::Progress::new()).map(
+                |loaded| {
+                    (
+                        loaded.report,
+                        Some(loaded.prepared.tessellation.triangles.len() / 3),
+                    )
+                },
+            )
+        } else {
+            read_geojson_file(path).map(|import| (import.report, None))
+        };
+        let (status, report, triangles) = match read {
+            Ok((report, triangles)) => {
+                let status = if report.is_clean() {
                     Status::Ok
                 } else {
                     Status::Warnings
                 };
-                (status, import.report)
+                (status, report, triangles)
             }
             Err(rejected) => {
                 any_rejected = true;
@@ -60,13 +78,20 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
                     feature: None,
                     text: rejected.reason.to_string(),
                 });
-                (Status::Rejected, report)
+                (Status::Rejected, report, None)
             }
         };
         if args.json {
-            write_json(out, status, &report)?;
+            write_json(out, status, &report, triangles)?;
         } else {
             write_text(out, status, &report)?;
+            if let Some(triangles) = triangles {
+                writeln!(
+                    out,
+                    "  map: {} triangles, indexed",
+                    group_thousands(triangles as f64, 0)
+                )?;
+            }
         }
     }
     Ok(if any_rejected {
@@ -76,7 +101,12 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn write_json(out: &mut dyn Write, status: Status, report: &ImportReport) -> anyhow::Result<()> {
+fn write_json(
+    out: &mut dyn Write,
+    status: Status,
+    report: &ImportReport,
+    triangles: Option<usize>,
+) -> anyhow::Result<()> {
     let line = FileReport {
         file: &report.source,
         status,
@@ -87,6 +117,7 @@ fn write_json(out: &mut dyn Write, status: Status, report: &ImportReport) -> any
         crs: Some(report.crs.as_str()).filter(|c| !c.is_empty()),
         area_m2: (report.area_m2 * 100.0).round() / 100.0,
         messages: &report.messages,
+        triangles,
     };
     serde_json::to_writer(&mut *out, &line)?;
     writeln!(out)?;
