@@ -68,9 +68,11 @@ macro_rules! coded_enum {
     };
 }
 
+mod enterprise;
 mod ledger;
 mod park;
 
+pub use enterprise::EnterpriseFigures;
 pub use ledger::{
     AREA_TOLERANCE, CauseClass, DisposalMethod, Field, FieldError, IdleKind, IdleSubtype,
     LedgerEntry, Progress,
