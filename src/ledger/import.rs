@@ -12,7 +12,9 @@
 //! The table is lossy (areas in 亩 to two decimals; dates of identification, idle since and
 //! so on are not in it), so a row of an existing case only changes the cells whose text
 //! differs from what the export would write for the stored case; everything else keeps its
-//! stored value. An exported ledger read back is therefore "unchanged" on every row.
+//! stored value. An exported ledger read back is therefore "unchanged" on every row. A
+//! blank 片区, 土地使用权人 or 面积(亩) means "as recorded" (for a new case: the parcel's);
+//! blank 盘活 areas are 0; a blank text column clears the text.
 
 use super::sheet::{Problem, Sheet, SheetCell, SheetError, SheetRow, header_matches, read_sheets};
 use super::{ImportUpdate, Ledger, LedgerError, StoredEntry};
@@ -543,23 +545,30 @@ impl RowContext<'_> {
                 // An existing case keeps what the file does not change.
                 (None, Some(_)) => continue,
                 (Some(file), Some(before)) if same(before, file) => continue,
-                (Some(file), Some(before)) => result.changes.push(CellChange {
-                    column,
-                    before: before.text(),
-                    after: file.text(),
-                }),
                 _ => {}
             }
             let blank = SheetCell::Empty;
             let file = file.unwrap_or(&blank);
             self.apply_cell(&mut reader, &mut entry, stored, parcel, column, file);
         }
-        if let Some(stored) = stored
-            && reader.problems.is_empty()
-            && entry == stored.entry
-        {
-            // Cells written differently that mean the same (a district by its code).
-            result.changes.clear();
+        if let (Some(stored), Some(before)) = (stored, &rendered) {
+            // The changes as the table would show them before and after, so that cells
+            // written differently with the same meaning (a district by its code, ASCII
+            // brackets) are no change.
+            let after = entry_row(0, &entry, self.park);
+            for ((column, old), new) in Column::ALL.iter().zip(before).zip(&after).skip(2) {
+                let (old, new) = (old.text(), new.text());
+                if old != new {
+                    result.changes.push(CellChange {
+                        column: *column,
+                        before: old,
+                        after: new,
+                    });
+                }
+            }
+            if result.changes.is_empty() {
+                entry.clone_from(&stored.entry);
+            }
         }
         if reader.problems.is_empty() && (stored.is_none() || !result.changes.is_empty()) {
             for error in entry.validate() {
@@ -593,14 +602,11 @@ impl RowContext<'_> {
         file: &SheetCell,
     ) {
         let text = file.text();
-        let is_new = stored.is_none();
         match column {
             Column::Serial | Column::ParcelNo => {}
             Column::District => {
+                // Blank: the parcel's district (new case) or the one recorded (update).
                 if text.is_empty() {
-                    if !is_new {
-                        entry.district = None;
-                    }
                     return;
                 }
                 let Some(district) = self
@@ -632,18 +638,17 @@ impl RowContext<'_> {
                 entry.district = Some(district.code.clone());
             }
             Column::Holder => {
-                if !(text.is_empty() && is_new) {
-                    entry.holder = (!text.is_empty()).then_some(text);
+                // Blank: the parcel's holder (new case) or the one recorded (update).
+                if !text.is_empty() {
+                    entry.holder = Some(text);
                 }
             }
-            Column::IdleLand => match number(reader, column, file) {
-                Ok(Some(mu)) => entry.idle_land_m2 = m2_from_mu(mu),
-                Ok(None) if is_new => {
-                    entry.idle_land_m2 = parcel.map_or(0.0, |p| p.area_m2);
+            Column::IdleLand => {
+                // Blank: the parcel's area (new case) or the area recorded (update).
+                if let Ok(Some(mu)) = number(reader, column, file) {
+                    entry.idle_land_m2 = m2_from_mu(mu);
                 }
-                Ok(None) => entry.idle_land_m2 = 0.0,
-                Err(()) => {}
-            },
+            }
             Column::RevitalizedLand => {
                 if let Ok(mu) = number(reader, column, file) {
                     entry.revitalized_land_m2 = m2_from_mu(mu.unwrap_or(0.0));
