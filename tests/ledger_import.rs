@@ -475,6 +475,25 @@ fn a_file_that_is_not_the_ledger_table_is_refused_by_name() {
         .map(|e| e.to_string())
         .unwrap_or_default();
     assert!(message.contains("missing.xlsx"), "{message}");
+    // The parcel attribute table also has 宗地编号, but no 处置进度.
+    let parcels = dir.join("parcels.csv");
+    ok(std::fs::write(
+        &parcels,
+        "宗地编号,片区,土地使用权人,土地用途\nLCX-0101,梁产城新区,梁川永鑫汽车零部件有限公司,工业用地\n",
+    ));
+    let preview = ok(preview(&parcels, &park, &ledger));
+    assert_eq!(
+        preview.problems.first().and_then(|p| p.column.as_deref()),
+        Some("处置进度"),
+        "{:?}",
+        preview.problems
+    );
+    assert!(
+        preview
+            .notes
+            .iter()
+            .any(|n| n.column.as_deref() == Some("土地用途"))
+    );
 }
 
 fn parkland(args: &[&str], home: &Path) -> Output {

@@ -294,6 +294,15 @@ pub fn preview(
         notes: Vec::new(),
     };
     let columns = map_columns(header, preview.header_row, &mut preview);
+    if !columns.contains_key(&Column::Progress) {
+        // The parcel attribute table has 宗地编号 too; a ledger table always has 处置进度.
+        preview.problems.push(Problem::new(
+            Some(preview.header_row),
+            Some(Column::Progress.header()),
+            "缺少“处置进度”列：这不像县台账（请用“导出台账”的表格）",
+            "the column 处置进度 is missing: this does not look like the county ledger table (use the table `parkland ledger export` writes)",
+        ));
+    }
 
     let parcels: HashMap<&str, &Parcel> = park
         .parcels
