@@ -166,6 +166,48 @@ fn frozen_v1_ledger_opens_with_its_data() {
 }
 
 #[test]
+fn frozen_v2_ledger_is_backed_up_and_gains_the_enterprise_figures() {
+    let dir = scratch_dir("frozen-v2");
+    let path = dir.join("ledger_v2.sqlite");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ledger_v2.sqlite");
+    std::fs::copy(&fixture, &path).unwrap_or_else(|e| panic!("{e}"));
+    let mut ledger = ok(Ledger::open(&path));
+    assert!(!ledger.was_created());
+    let backup = dir.join("ledger_v2.v2.backup.sqlite");
+    let conn = rusqlite::Connection::open(&backup).unwrap_or_else(|e| panic!("{e}"));
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(version, 2, "the backup is the file as it was");
+    let entries = ok(ledger.list());
+    assert_eq!(entries.len(), 14, "13 sample cases and the fixture's own");
+    let Some(own) = entries.iter().find(|e| e.entry.parcel_no == "LJ-2304") else {
+        panic!("the fixture's own case")
+    };
+    assert_eq!(
+        own.entry.methods,
+        vec![DisposalMethod::LeaseForConversion, DisposalMethod::Other]
+    );
+    assert_eq!(own.entry.method_other, "厂房分割出租");
+    assert_eq!(own.created_by, "李四");
+    assert_eq!(ok(ledger.event_count()), 14);
+    // Version 3 adds the enterprise figures, empty at first.
+    assert!(ok(ledger.enterprise_years()).is_empty());
+    let figures = parkland::model::EnterpriseFigures {
+        enterprise: "汉梁示例机械有限公司".into(),
+        year: 2024,
+        output_10k_yuan: 1_000.0,
+        tax_10k_yuan: 40.0,
+        investment_10k_yuan: 0.0,
+    };
+    ok(ledger.replace_enterprise_figures(std::slice::from_ref(&figures), "f.xlsx", "op"));
+    drop(ledger);
+    let reopened = ok(Ledger::open(&path));
+    assert_eq!(ok(reopened.enterprise_figures(Some(2024))), vec![figures]);
+    assert_eq!(ok(reopened.integrity_check()), "ok");
+}
+
+#[test]
 fn a_ledger_from_a_newer_program_is_refused() {
     let dir = scratch_dir("newer");
     let path = dir.join("ledger.sqlite");

@@ -2,8 +2,10 @@
 
 mod cli;
 mod corpus;
+mod enterprise;
 mod import;
 mod ledger;
+mod ledger_import;
 mod sample;
 #[cfg(feature = "gui")]
 mod ui;

@@ -1,4 +1,5 @@
-//! `parkland ledger list|add|history|backup|export`: the disposal ledger from the command line.
+//! `parkland ledger list|add|history|backup|export|import`: the disposal ledger from the command
+//! line.
 
 use super::{Cli, EXIT_REJECTED, group_thousands};
 use crate::export::{LedgerTable, write_ledger_csv, write_ledger_xlsx};
@@ -41,6 +42,19 @@ pub enum LedgerCommand {
         xlsx: Option<PathBuf>,
         #[arg(long, value_name = "FILE")]
         csv: Option<PathBuf>,
+    },
+    /// Read the county table back (xlsx or CSV, the columns `export` writes): every row is a
+    /// new case, an update or unchanged, matched by 宗地编号. Prints every problem with its
+    /// row and column; writes nothing (exit 2) if there is any, else writes all rows in one
+    /// transaction.
+    Import {
+        file: PathBuf,
+        /// Show what the import would do; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Who is making the change (default: the OS user).
+        #[arg(long)]
+        operator: Option<String>,
     },
     /// Writes cases in a loop, printing each id once committed (crash tests).
     #[command(hide = true)]
@@ -210,6 +224,11 @@ pub fn run(args: &LedgerArgs, cli: &Cli, out: &mut dyn Write) -> anyhow::Result<
             }
             Ok(ExitCode::SUCCESS)
         }
+        LedgerCommand::Import {
+            file,
+            dry_run,
+            operator,
+        } => import(&mut ledger, &park, file, *dry_run, operator.as_deref(), out),
         LedgerCommand::Stress { count } => stress(&mut ledger, &park, *count, out),
     }
 }
@@ -354,6 +373,99 @@ fn history(
         )?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn import(
+    ledger: &mut Ledger,
+    park: &Park,
+    file: &std::path::Path,
+    dry_run: bool,
+    operator: Option<&str>,
+    out: &mut dyn Write,
+) -> anyhow::Result<ExitCode> {
+    use crate::ledger::import::{ImportError, RowAction, preview};
+    let preview = match preview(file, park, ledger) {
+        Ok(preview) => preview,
+        Err(error @ (ImportError::Sheet(_) | ImportError::NoHeader { .. })) => {
+            writeln!(out, "error: {error}")?;
+            writeln!(out, "nothing was written")?;
+            return Ok(ExitCode::from(EXIT_REJECTED));
+        }
+        Err(other) => return Err(other.into()),
+    };
+    let counts = preview.counts();
+    writeln!(
+        out,
+        "{} (sheet {}, headers in row {}): {} rows: {} new, {} to update, {} unchanged; {} problem(s)",
+        preview.file,
+        preview.sheet,
+        preview.header_row,
+        counts.rows,
+        counts.created,
+        counts.updated,
+        counts.unchanged,
+        counts.problems
+    )?;
+    for row in &preview.rows {
+        match row.action {
+            RowAction::Unchanged { .. } => {}
+            RowAction::Create => {
+                writeln!(out, "  row {:<4} {:<10} new case", row.row, row.parcel_no)?;
+            }
+            RowAction::Update { id, .. } => {
+                let changes: Vec<String> = row
+                    .changes
+                    .iter()
+                    .map(|c| format!("{}: {} → {}", c.column.header(), c.before, c.after))
+                    .collect();
+                writeln!(
+                    out,
+                    "  row {:<4} {:<10} update case {id}: {}",
+                    row.row,
+                    row.parcel_no,
+                    changes.join("; ")
+                )?;
+            }
+        }
+    }
+    for note in &preview.notes {
+        writeln!(out, "note: {}: {note}", preview.file)?;
+    }
+    for problem in preview.all_problems() {
+        writeln!(out, "error: {}: {problem}", preview.file)?;
+    }
+    if counts.problems > 0 {
+        writeln!(
+            out,
+            "nothing was written: fix the {} problem(s) and import again",
+            counts.problems
+        )?;
+        return Ok(ExitCode::from(EXIT_REJECTED));
+    }
+    if dry_run {
+        writeln!(out, "dry run: nothing was written")?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let operator = operator.map_or_else(default_operator, str::to_owned);
+    match preview.apply(ledger, &operator) {
+        Ok(written) => {
+            writeln!(
+                out,
+                "imported: {} new case(s), {} updated, {} unchanged",
+                written.created, written.updated, written.unchanged
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(ImportError::Ledger {
+            source: source @ (LedgerError::Stale { .. } | LedgerError::Transition { .. }),
+            ..
+        }) => {
+            writeln!(out, "error: {}: {source}", preview.file)?;
+            writeln!(out, "nothing was written")?;
+            Ok(ExitCode::from(EXIT_REJECTED))
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 fn stress(

@@ -2,6 +2,7 @@
 //! can capture the output, and all using the same core as the window.
 
 mod check;
+pub mod enterprise;
 pub mod ledger;
 pub mod summary;
 
@@ -37,6 +38,8 @@ pub enum Command {
     Summary(summary::SummaryArgs),
     /// The idle and low-efficiency land ledger (台账).
     Ledger(ledger::LedgerArgs),
+    /// Enterprise figures (企业指标): output, tax, investment; 亩均税收 and 亩均产值.
+    Enterprise(enterprise::EnterpriseArgs),
 }
 
 /// Runs a subcommand, writing its report to `out`. Returns the process exit code.
@@ -45,6 +48,7 @@ pub fn run(command: &Command, cli: &Cli, out: &mut dyn Write) -> anyhow::Result<
         Command::Check(args) => check::run(args, out),
         Command::Summary(args) => summary::run(args, cli, out),
         Command::Ledger(args) => ledger::run(args, cli, out),
+        Command::Enterprise(args) => enterprise::run(args, cli, out),
     }
 }
 

@@ -2,7 +2,7 @@
 //! two decimals and a totals row.
 
 use crate::ledger::StoredEntry;
-use crate::model::{Lang, Park};
+use crate::model::{Lang, LedgerEntry, Park};
 use crate::units::mu_from_m2;
 use std::path::Path;
 
@@ -33,7 +33,9 @@ pub enum Cell {
 }
 
 impl Cell {
-    fn text(&self) -> String {
+    /// The cell as the CSV writes it.
+    #[must_use]
+    pub fn text(&self) -> String {
         match self {
             Self::Text(t) => t.clone(),
             Self::Number(v, decimals) => format!("{v:.decimals$}"),
@@ -53,40 +55,7 @@ impl LedgerTable {
         let live: Vec<&StoredEntry> = entries.iter().filter(|e| !e.deleted).collect();
         let mut rows = Vec::with_capacity(live.len() + 1);
         for (i, stored) in live.iter().enumerate() {
-            let e = &stored.entry;
-            let district = e
-                .district
-                .as_deref()
-                .map_or_else(String::new, |code| park.district_name(code));
-            let kind = match e.subtype {
-                Some(subtype) => {
-                    format!("{}（{}）", e.kind.label(Lang::Zh), subtype.label(Lang::Zh))
-                }
-                None => e.kind.label(Lang::Zh).to_owned(),
-            };
-            let cause = if e.cause_text.is_empty() {
-                e.cause.label(Lang::Zh).to_owned()
-            } else {
-                format!("{}：{}", e.cause.label(Lang::Zh), e.cause_text)
-            };
-            let methods = e.methods_label(Lang::Zh);
-            rows.push(vec![
-                Cell::Number((i + 1) as f64, 0),
-                Cell::Text(e.parcel_no.clone()),
-                Cell::Text(district),
-                Cell::Text(e.holder.clone().unwrap_or_default()),
-                Cell::Number(mu_from_m2(e.idle_land_m2), 2),
-                Cell::Text(kind),
-                Cell::Text(cause),
-                Cell::Text(methods),
-                Cell::Text(e.progress.label(Lang::Zh).to_owned()),
-                Cell::Number(mu_from_m2(e.revitalized_land_m2), 2),
-                Cell::Number(e.revitalized_building_m2, 0),
-                Cell::Text(e.new_project.clone()),
-                Cell::Text(e.responsible_unit.clone()),
-                Cell::Text(e.deadline.map(|d| d.to_string()).unwrap_or_default()),
-                Cell::Text(e.notes.clone()),
-            ]);
+            rows.push(entry_row(i + 1, &stored.entry, park));
         }
         let sum = |f: fn(&StoredEntry) -> f64| live.iter().map(|e| f(e)).sum::<f64>();
         let blank = || Cell::Text(String::new());
@@ -109,6 +78,44 @@ impl LedgerTable {
         ]);
         Self { rows }
     }
+}
+
+/// One case as a row of the table; `serial` is its 序号. The ledger import compares what a
+/// file holds with this rendering to tell changed cells from unchanged ones.
+#[must_use]
+pub fn entry_row(serial: usize, e: &LedgerEntry, park: &Park) -> Vec<Cell> {
+    let district = e
+        .district
+        .as_deref()
+        .map_or_else(String::new, |code| park.district_name(code));
+    let kind = match e.subtype {
+        Some(subtype) => {
+            format!("{}（{}）", e.kind.label(Lang::Zh), subtype.label(Lang::Zh))
+        }
+        None => e.kind.label(Lang::Zh).to_owned(),
+    };
+    let cause = if e.cause_text.is_empty() {
+        e.cause.label(Lang::Zh).to_owned()
+    } else {
+        format!("{}：{}", e.cause.label(Lang::Zh), e.cause_text)
+    };
+    vec![
+        Cell::Number(serial as f64, 0),
+        Cell::Text(e.parcel_no.clone()),
+        Cell::Text(district),
+        Cell::Text(e.holder.clone().unwrap_or_default()),
+        Cell::Number(mu_from_m2(e.idle_land_m2), 2),
+        Cell::Text(kind),
+        Cell::Text(cause),
+        Cell::Text(e.methods_label(Lang::Zh)),
+        Cell::Text(e.progress.label(Lang::Zh).to_owned()),
+        Cell::Number(mu_from_m2(e.revitalized_land_m2), 2),
+        Cell::Number(e.revitalized_building_m2, 0),
+        Cell::Text(e.new_project.clone()),
+        Cell::Text(e.responsible_unit.clone()),
+        Cell::Text(e.deadline.map(|d| d.to_string()).unwrap_or_default()),
+        Cell::Text(e.notes.clone()),
+    ]
 }
 
 /// Writes the table as CSV, UTF-8 with a byte-order mark so that Excel reads the Chinese.

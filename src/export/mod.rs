@@ -2,4 +2,6 @@
 
 mod ledger_table;
 
-pub use ledger_table::{LEDGER_HEADERS, LedgerTable, write_ledger_csv, write_ledger_xlsx};
+pub use ledger_table::{
+    Cell, LEDGER_HEADERS, LedgerTable, entry_row, write_ledger_csv, write_ledger_xlsx,
+};

@@ -11,7 +11,10 @@
 //!
 //! SQL lives in `sql/*.sql` beside this file.
 
+pub mod enterprise;
+pub mod import;
 mod sample;
+pub mod sheet;
 
 pub use sample::{SAMPLE_REVITALIZED_BUILDING_M2, SAMPLE_REVITALIZED_LAND_MU, sample_entries};
 
@@ -21,12 +24,13 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// The schema this program writes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// Migration `i` takes a database from version `i` to `i + 1`.
-const MIGRATIONS: [&str; 2] = [
+const MIGRATIONS: [&str; 3] = [
     include_str!("sql/0001_init.sql"),
     include_str!("sql/0002_summary_index.sql"),
+    include_str!("sql/0003_enterprise.sql"),
 ];
 
 /// Why a ledger operation failed.
@@ -419,40 +423,65 @@ impl Ledger {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let current = select_one(&tx, id)?.ok_or(LedgerError::NotFound(id))?;
-        if current.version != expected_version {
-            return Err(LedgerError::Stale {
+        let version = update_row(
+            &tx,
+            &RowUpdate {
                 id,
-                by: current.updated_by.clone(),
-                at: current.updated_at.clone(),
-                current: Box::new(current),
-            });
-        }
-        if action == Action::Update && !current.entry.progress.can_move_to(entry.progress) {
-            return Err(LedgerError::Transition {
-                from: current.entry.progress,
-                to: entry.progress,
-            });
-        }
-        let at = now();
-        let columns = EntryColumns::new(entry);
-        let mut params = entry_params(&columns);
-        params.extend([
-            (":id", &id as &dyn ToSql),
-            (":version", &expected_version),
-            (":deleted", &deleted),
-            (":at", &at),
-            (":operator", &operator),
-        ]);
-        let changed = tx
-            .prepare_cached(include_str!("sql/update_entry.sql"))?
-            .execute(params.as_slice())?;
-        if changed != 1 {
-            return Err(LedgerError::Data(format!("entry {id} was not updated")));
-        }
-        record_event(&tx, id, operator, action, Some(&current.entry), Some(entry))?;
+                expected_version,
+                entry,
+                deleted,
+            },
+            operator,
+            action,
+            &now(),
+        )?;
         tx.commit()?;
-        Ok(expected_version + 1)
+        Ok(version)
+    }
+
+    /// Writes an import in one transaction: the new cases, then the changed ones, each with
+    /// its `import` event. Every case is validated first; a stale version or a progress step
+    /// that is not allowed refuses the whole import and nothing is written.
+    /// Returns the ids of the new cases.
+    pub fn import_rows(
+        &mut self,
+        creates: &[(LedgerEntry, Option<String>)],
+        updates: &[ImportUpdate],
+        operator: &str,
+    ) -> Result<Vec<i64>, LedgerError> {
+        for entry in creates
+            .iter()
+            .map(|(e, _)| e)
+            .chain(updates.iter().map(|u| &u.entry))
+        {
+            check_valid(entry)?;
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let at = now();
+        let mut ids = Vec::with_capacity(creates.len());
+        for (entry, geometry) in creates {
+            let id = insert(&tx, entry, geometry.as_deref(), operator, &at)?;
+            record_event(&tx, id, operator, Action::Import, None, Some(entry))?;
+            ids.push(id);
+        }
+        for update in updates {
+            update_row(
+                &tx,
+                &RowUpdate {
+                    id: update.id,
+                    expected_version: update.expected_version,
+                    entry: &update.entry,
+                    deleted: false,
+                },
+                operator,
+                Action::Import,
+                &at,
+            )?;
+        }
+        tx.commit()?;
+        Ok(ids)
     }
 
     /// One case by id (deleted ones too).
@@ -572,6 +601,81 @@ impl Ledger {
         )?;
         Ok(entries.len())
     }
+}
+
+/// A changed case in an import: its id, the version it was read at, and its new values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportUpdate {
+    pub id: i64,
+    pub expected_version: i64,
+    pub entry: LedgerEntry,
+}
+
+/// One row update, as `update_row` takes it.
+struct RowUpdate<'a> {
+    id: i64,
+    expected_version: i64,
+    entry: &'a LedgerEntry,
+    deleted: bool,
+}
+
+/// Updates a row inside the caller's transaction with its event; returns the new version.
+/// A stale version and (for updates and imports) a progress step that is not allowed are
+/// refused.
+fn update_row(
+    conn: &Connection,
+    row: &RowUpdate<'_>,
+    operator: &str,
+    action: Action,
+    at: &str,
+) -> Result<i64, LedgerError> {
+    let RowUpdate {
+        id,
+        expected_version,
+        entry,
+        deleted,
+    } = *row;
+    let current = select_one(conn, id)?.ok_or(LedgerError::NotFound(id))?;
+    if current.version != expected_version {
+        return Err(LedgerError::Stale {
+            id,
+            by: current.updated_by.clone(),
+            at: current.updated_at.clone(),
+            current: Box::new(current),
+        });
+    }
+    if matches!(action, Action::Update | Action::Import)
+        && !current.entry.progress.can_move_to(entry.progress)
+    {
+        return Err(LedgerError::Transition {
+            from: current.entry.progress,
+            to: entry.progress,
+        });
+    }
+    let columns = EntryColumns::new(entry);
+    let mut params = entry_params(&columns);
+    params.extend([
+        (":id", &id as &dyn ToSql),
+        (":version", &expected_version),
+        (":deleted", &deleted),
+        (":at", &at),
+        (":operator", &operator),
+    ]);
+    let changed = conn
+        .prepare_cached(include_str!("sql/update_entry.sql"))?
+        .execute(params.as_slice())?;
+    if changed != 1 {
+        return Err(LedgerError::Data(format!("entry {id} was not updated")));
+    }
+    record_event(
+        conn,
+        id,
+        operator,
+        action,
+        Some(&current.entry),
+        Some(entry),
+    )?;
+    Ok(expected_version + 1)
 }
 
 /// Refuses a case that breaks a rule; nothing is written for it.

@@ -70,9 +70,11 @@ macro_rules! coded_enum {
 
 pub(crate) use coded_enum;
 
+mod enterprise;
 mod ledger;
 mod park;
 
+pub use enterprise::EnterpriseFigures;
 pub use ledger::{
     AREA_TOLERANCE, CauseClass, DisposalMethod, Field, FieldError, IdleKind, IdleSubtype,
     LedgerEntry, Progress,

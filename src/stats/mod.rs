@@ -1,6 +1,10 @@
 //! Pure aggregations over the park, returning plain rows shared by the CLI, the window and
 //! (later) the exports, so that every screen shows the same figures.
 
+mod enterprise;
+
+pub use enterprise::{DistrictYield, EnterpriseYields, ParcelYield, enterprise_yields};
+
 use crate::ledger::StoredEntry;
 use crate::model::{DisposalMethod, Lang, Park, Progress};
 use serde::Serialize;

@@ -1,0 +1,407 @@
+//! Reading a table the office edited in Excel: the cells of an xlsx (or xls, xlsb, ods)
+//! workbook through calamine, or a CSV file (UTF-8 with or without a byte-order mark, or
+//! GB18030 as Chinese Excel saves "CSV"), with the spreadsheet row numbers a user sees.
+//!
+//! The importers on top (`ledger::import`, `ledger::enterprise`) find their header row by its
+//! text and report every problem as a [`Problem`] naming the row and the column.
+
+use crate::model::Lang;
+use std::path::Path;
+
+/// One cell as read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SheetCell {
+    Empty,
+    Text(String),
+    Number(f64),
+    Date(jiff::civil::Date),
+    /// A cell that Excel shows as an error (`#VALUE!`, `#REF!`, …) or cannot be read.
+    Error(String),
+}
+
+impl SheetCell {
+    /// Empty, or text of only whitespace.
+    #[must_use]
+    pub fn is_blank(&self) -> bool {
+        match self {
+            Self::Empty => true,
+            Self::Text(text) => text.trim().is_empty(),
+            _ => false,
+        }
+    }
+
+    /// The cell as text, trimmed: numbers in their shortest form (`12.5`, `3000`), dates as
+    /// `YYYY-MM-DD`.
+    #[must_use]
+    pub fn text(&self) -> String {
+        match self {
+            Self::Empty => String::new(),
+            Self::Text(text) => text.trim().to_owned(),
+            Self::Number(value) => format!("{value}"),
+            Self::Date(date) => date.to_string(),
+            Self::Error(error) => error.clone(),
+        }
+    }
+
+    /// A number: a numeric cell, or text such as `1,234.5` (blank is `None`).
+    pub fn number(&self) -> Result<Option<f64>, String> {
+        match self {
+            Self::Number(value) if value.is_finite() => Ok(Some(*value)),
+            Self::Number(value) => Err(format!("{value}")),
+            Self::Text(text) => {
+                let cleaned: String = text
+                    .trim()
+                    .chars()
+                    .filter(|c| !matches!(c, ',' | '，' | ' ' | '\u{a0}'))
+                    .collect();
+                if cleaned.is_empty() {
+                    return Ok(None);
+                }
+                match cleaned.parse::<f64>() {
+                    Ok(value) if value.is_finite() => Ok(Some(value)),
+                    _ => Err(text.trim().to_owned()),
+                }
+            }
+            Self::Empty => Ok(None),
+            Self::Date(date) => Err(date.to_string()),
+            Self::Error(error) => Err(error.clone()),
+        }
+    }
+
+    /// A civil date: a date cell, or text `2025-12-31`, `2025/12/31`, `2025.12.31` or
+    /// `2025年12月31日` (a time of day after it is ignored). Blank is `None`.
+    pub fn date(&self) -> Result<Option<jiff::civil::Date>, String> {
+        match self {
+            Self::Date(date) => Ok(Some(*date)),
+            Self::Empty => Ok(None),
+            Self::Text(text) if text.trim().is_empty() => Ok(None),
+            Self::Text(text) => parse_date(text)
+                .map(Some)
+                .ok_or_else(|| text.trim().to_owned()),
+            other => Err(other.text()),
+        }
+    }
+}
+
+/// Reads the date forms an office types; `None` when the text is not one of them.
+fn parse_date(text: &str) -> Option<jiff::civil::Date> {
+    let text = text.trim();
+    // The date part: up to a space or 'T' that starts a time of day.
+    let date_part = text.split([' ', 'T']).next().unwrap_or(text);
+    let groups: Vec<&str> = date_part
+        .split(['-', '/', '.', '年', '月', '日'])
+        .filter(|g| !g.is_empty())
+        .collect();
+    let [year, month, day] = groups.as_slice() else {
+        return None;
+    };
+    if year.len() != 4 {
+        return None;
+    }
+    jiff::civil::Date::new(year.parse().ok()?, month.parse().ok()?, day.parse().ok()?).ok()
+}
+
+/// One row with its number as the spreadsheet shows it (the first row is 1).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SheetRow {
+    pub number: usize,
+    pub cells: Vec<SheetCell>,
+}
+
+impl SheetRow {
+    /// The cell in column `index` (empty beyond the row's end).
+    #[must_use]
+    pub fn cell(&self, index: usize) -> &SheetCell {
+        self.cells.get(index).unwrap_or(&SheetCell::Empty)
+    }
+
+    /// Every cell blank.
+    #[must_use]
+    pub fn is_blank(&self) -> bool {
+        self.cells.iter().all(SheetCell::is_blank)
+    }
+}
+
+/// One worksheet (a CSV file is one sheet named after the file).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sheet {
+    pub name: String,
+    pub rows: Vec<SheetRow>,
+}
+
+/// Why a file could not be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum SheetError {
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path} is not a workbook Parkland can read ({detail}); save it as .xlsx or .csv")]
+    Workbook { path: String, detail: String },
+    #[error("{path}, row {row}: {detail}")]
+    Csv {
+        path: String,
+        row: usize,
+        detail: String,
+    },
+}
+
+/// Reads every worksheet of an xlsx/xls/xlsb/ods workbook, or a `.csv` file as one sheet.
+pub fn read_sheets(path: &Path) -> Result<Vec<Sheet>, SheetError> {
+    let is_csv = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv") || e.eq_ignore_ascii_case("txt"));
+    if is_csv {
+        read_csv(path).map(|sheet| vec![sheet])
+    } else {
+        read_workbook(path)
+    }
+}
+
+fn read_workbook(path: &Path) -> Result<Vec<Sheet>, SheetError> {
+    use calamine::{Data, Reader as _};
+    let shown = path.display().to_string();
+    if let Err(source) = std::fs::metadata(path) {
+        return Err(SheetError::Io {
+            path: shown,
+            source,
+        });
+    }
+    let mut workbook = calamine::open_workbook_auto(path).map_err(|e| SheetError::Workbook {
+        path: shown.clone(),
+        detail: e.to_string(),
+    })?;
+    let mut sheets = Vec::new();
+    for name in workbook.sheet_names() {
+        let range = workbook
+            .worksheet_range(&name)
+            .map_err(|e| SheetError::Workbook {
+                path: shown.clone(),
+                detail: format!("sheet {name}: {e}"),
+            })?;
+        let (first_row, first_col) = range.start().unwrap_or((0, 0));
+        let rows = range
+            .rows()
+            .enumerate()
+            .map(|(i, cells)| SheetRow {
+                number: first_row as usize + i + 1,
+                cells: std::iter::repeat_n(SheetCell::Empty, first_col as usize)
+                    .chain(cells.iter().map(|cell| {
+                        match cell {
+                            Data::Empty => SheetCell::Empty,
+                            Data::String(text) | Data::DurationIso(text) => {
+                                SheetCell::Text(text.clone())
+                            }
+                            Data::Float(value) => SheetCell::Number(*value),
+                            Data::Int(value) => SheetCell::Number(*value as f64),
+                            Data::Bool(value) => SheetCell::Text(value.to_string()),
+                            Data::DateTime(datetime) => {
+                                let (y, m, d, ..) = datetime.to_ymd_hms_milli();
+                                i16::try_from(y)
+                                    .ok()
+                                    .and_then(|y| {
+                                        jiff::civil::Date::new(
+                                            y,
+                                            i8::try_from(m).ok()?,
+                                            i8::try_from(d).ok()?,
+                                        )
+                                        .ok()
+                                    })
+                                    .map_or_else(
+                                        || SheetCell::Error(format!("date {}", datetime.as_f64())),
+                                        SheetCell::Date,
+                                    )
+                            }
+                            Data::DateTimeIso(text) => parse_date(text)
+                                .map_or_else(|| SheetCell::Text(text.clone()), SheetCell::Date),
+                            Data::Error(error) => SheetCell::Error(error.to_string()),
+                        }
+                    }))
+                    .collect(),
+            })
+            .collect();
+        sheets.push(Sheet { name, rows });
+    }
+    Ok(sheets)
+}
+
+fn read_csv(path: &Path) -> Result<Sheet, SheetError> {
+    let shown = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|source| SheetError::Io {
+        path: shown.clone(),
+        source,
+    })?;
+    let text = decode(&bytes);
+    let first_line = text.lines().next().unwrap_or_default();
+    let delimiter = if !first_line.contains(',') && first_line.contains('\t') {
+        b'\t'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| SheetError::Csv {
+            path: shown.clone(),
+            row: i + 1,
+            detail: e.to_string(),
+        })?;
+        rows.push(SheetRow {
+            number: i + 1,
+            cells: record
+                .iter()
+                .map(|field| {
+                    if field.trim().is_empty() {
+                        SheetCell::Empty
+                    } else {
+                        SheetCell::Text(field.to_owned())
+                    }
+                })
+                .collect(),
+        });
+    }
+    let name = path
+        .file_stem()
+        .map_or_else(|| shown.clone(), |s| s.to_string_lossy().into_owned());
+    Ok(Sheet { name, rows })
+}
+
+/// UTF-8 (a byte-order mark dropped), else GB18030, the encoding of Chinese Excel's "CSV".
+fn decode(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_owned(),
+        Err(_) => encoding_rs::GB18030.decode(bytes).0.into_owned(),
+    }
+}
+
+/// A header's text reduced for matching: no whitespace, ASCII parentheses, lower case.
+#[must_use]
+pub fn normalize_header(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '（' => '(',
+            '）' => ')',
+            other => other,
+        })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Whether a header cell names `known` (e.g. `面积(亩)`): the same text after
+/// [`normalize_header`], or the name without its unit (`面积`). A different unit
+/// (`面积(平方米)`) does not match.
+#[must_use]
+pub fn header_matches(cell: &str, known: &str) -> bool {
+    let (cell, known) = (normalize_header(cell), normalize_header(known));
+    if cell.is_empty() {
+        return false;
+    }
+    cell == known || known.split('(').next().is_some_and(|base| base == cell)
+}
+
+/// A problem with the file, a row or a cell, with its place and a message in both languages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// The spreadsheet row (1 = first row); `None` for the file as a whole.
+    pub row: Option<usize>,
+    /// The column's header, as the file or the county table names it.
+    pub column: Option<String>,
+    pub zh: String,
+    pub en: String,
+}
+
+impl Problem {
+    #[must_use]
+    pub fn new(
+        row: Option<usize>,
+        column: Option<&str>,
+        zh: impl Into<String>,
+        en: impl Into<String>,
+    ) -> Self {
+        Self {
+            row,
+            column: column.map(str::to_owned),
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+
+    #[must_use]
+    pub fn message(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.zh,
+            Lang::En => &self.en,
+        }
+    }
+
+    /// Where the problem is: `row 7, column 处置方式`.
+    #[must_use]
+    pub fn place(&self) -> String {
+        match (self.row, &self.column) {
+            (Some(row), Some(column)) => format!("row {row}, column {column}"),
+            (Some(row), None) => format!("row {row}"),
+            (None, Some(column)) => format!("column {column}"),
+            (None, None) => String::new(),
+        }
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let place = self.place();
+        if place.is_empty() {
+            write!(f, "{} ({})", self.en, self.zh)
+        } else {
+            write!(f, "{place}: {} ({})", self.en, self.zh)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn numbers_and_dates_are_read_the_way_offices_type_them() {
+        let text = |t: &str| SheetCell::Text(t.to_owned());
+        assert_eq!(text(" 1,234.5 ").number(), Ok(Some(1234.5)));
+        assert_eq!(text("").number(), Ok(None));
+        assert_eq!(text("12亩").number(), Err("12亩".to_owned()));
+        assert_eq!(SheetCell::Number(f64::NAN).number().ok(), None);
+        for typed in ["2025-12-31", "2025/12/31", "2025.12.31", "2025年12月31日"] {
+            assert_eq!(text(typed).date(), Ok(Some(date(2025, 12, 31))), "{typed}");
+        }
+        assert_eq!(
+            text("2025-12-31 00:00:00").date(),
+            Ok(Some(date(2025, 12, 31)))
+        );
+        assert!(text("2025-02-30").date().is_err());
+        assert!(text("31/12/25").date().is_err());
+        assert_eq!(SheetCell::Empty.date(), Ok(None));
+    }
+
+    #[test]
+    fn headers_match_with_full_width_brackets_or_without_their_unit() {
+        assert!(header_matches("面积（亩）", "面积(亩)"));
+        assert!(header_matches(" 面积 ", "面积(亩)"));
+        assert!(header_matches("Tax", "tax"));
+        assert!(!header_matches("面积(平方米)", "面积(亩)"));
+        assert!(!header_matches("", "面积(亩)"));
+    }
+
+    #[test]
+    fn gb18030_csv_is_decoded() {
+        let (bytes, _, _) = encoding_rs::GB18030.encode("宗地编号,片区\n");
+        assert_eq!(decode(&bytes), "宗地编号,片区\n");
+        assert_eq!(decode(b"\xEF\xBB\xBFa,b"), "a,b");
+    }
+}
