@@ -3,7 +3,7 @@
 //! background thread with a progress bar and a cancel button; the CLI and the benchmarks call
 //! it directly.
 
-use crate::geo_io::{ImportReport, RejectReason, Rejected, read_geojson_with};
+use crate::geo_io::{ImportReport, RejectReason, Rejected, read_geojson_keeping};
 use crate::model::Parcel;
 use crate::prepare::PreparedShapes;
 use crate::progress::{Progress, Stage};
@@ -18,13 +18,19 @@ pub struct LoadedParcels {
     pub prepared: PreparedShapes,
 }
 
-/// Reads parcels from `GeoJSON` bytes on all cores (see [`read_geojson_with`]).
+/// Reads parcels from `GeoJSON` bytes on all cores (see [`read_geojson_keeping`]).
 pub fn read_parcels(
     bytes: &[u8],
     source: &str,
     progress: &Progress,
 ) -> Result<(Vec<Parcel>, ImportReport), Box<Rejected>> {
-    read_geojson_with(bytes, source, progress, Parcel::from_feature)
+    read_geojson_keeping(
+        bytes,
+        source,
+        progress,
+        Some(crate::model::PARCEL_PROPERTIES),
+        Parcel::from_feature,
+    )
 }
 
 /// Reads a parcel file and prepares it for the map, around `origin` when given.
@@ -44,7 +50,10 @@ pub fn load_parcels_file(
             },
         })
     })?;
-    load_parcels(&bytes, &source, origin, progress)
+    let (parcels, report) = read_parcels(&bytes, &source, progress)?;
+    // The file text is not needed any more: free it before the meshes are built.
+    drop(bytes);
+    prepare_parcels(parcels, report, origin, progress)
 }
 
 /// Reads parcels from bytes and prepares them for the map.
@@ -55,6 +64,16 @@ pub fn load_parcels(
     progress: &Progress,
 ) -> Result<LoadedParcels, Box<Rejected>> {
     let (parcels, report) = read_parcels(bytes, source, progress)?;
+    prepare_parcels(parcels, report, origin, progress)
+}
+
+/// Triangulates and indexes parcels already read.
+pub fn prepare_parcels(
+    parcels: Vec<Parcel>,
+    report: ImportReport,
+    origin: Option<[f64; 2]>,
+    progress: &Progress,
+) -> Result<LoadedParcels, Box<Rejected>> {
     let cancelled = || {
         Box::new(Rejected {
             reason: RejectReason::Cancelled,
@@ -161,5 +180,58 @@ pub fn guess_layer_kind(import: &crate::geo_io::Import) -> LayerKind {
         LayerKind::Districts
     } else {
         LayerKind::Parcels
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fast_parcel_path_reads_what_the_park_reads() {
+        let park = crate::sample::sample_park().expect("sample");
+        let loaded = load_parcels(
+            crate::sample::PARCELS_GEOJSON,
+            "sample",
+            None,
+            &Progress::new(),
+        )
+        .expect("loads");
+        assert_eq!(loaded.parcels.len(), park.parcels.len());
+        for (a, b) in loaded.parcels.iter().zip(&park.parcels) {
+            assert_eq!(
+                (
+                    &a.parcel_no,
+                    &a.district,
+                    &a.holder,
+                    &a.land_use,
+                    &a.supplied_on,
+                    a.status
+                ),
+                (
+                    &b.parcel_no,
+                    &b.district,
+                    &b.holder,
+                    &b.land_use,
+                    &b.supplied_on,
+                    b.status
+                )
+            );
+            assert!((a.area_m2 - b.area_m2).abs() < 1e-9);
+            assert_eq!(a.geometry, b.geometry);
+        }
+        assert_eq!(loaded.prepared.tessellation.len(), park.parcels.len());
+        assert_eq!(loaded.prepared.index.len(), park.parcels.len());
+    }
+
+    #[test]
+    fn a_cancelled_load_says_so() {
+        let progress = Progress::new();
+        progress.cancel();
+        let Err(rejected) = load_parcels(crate::sample::PARCELS_GEOJSON, "sample", None, &progress)
+        else {
+            panic!("a cancelled load returns no parcels")
+        };
+        assert_eq!(rejected.reason, RejectReason::Cancelled);
     }
 }

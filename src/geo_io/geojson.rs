@@ -39,6 +39,16 @@ pub struct ImportedFeature {
 }
 
 impl ImportedFeature {
+    /// Takes a property out as text (see [`Self::property_text`]) without copying a string.
+    pub fn take_text(&mut self, key: &str) -> Option<String> {
+        match self.properties.remove(key)? {
+            Value::Null => None,
+            Value::String(s) if s.trim().len() == s.len() => Some(s).filter(|s| !s.is_empty()),
+            Value::String(s) => Some(s.trim().to_owned()).filter(|s| !s.is_empty()),
+            other => Some(other.to_string()),
+        }
+    }
+
     /// A property as text (strings as they are, numbers printed), if present and not null.
     #[must_use]
     pub fn property_text(&self, key: &str) -> Option<String> {
@@ -160,8 +170,20 @@ pub fn read_geojson_with<T: Send>(
     progress: &Progress,
     convert: impl Fn(ImportedFeature, &mut Vec<Message>) -> T + Sync,
 ) -> Result<(Vec<T>, ImportReport), Box<Rejected>> {
+    read_geojson_keeping(bytes, source, progress, None, convert)
+}
+
+/// [`read_geojson_with`], keeping only the properties named in `keep` (when given) on the
+/// fast path, so that a million features do not allocate properties nobody reads.
+pub fn read_geojson_keeping<T: Send>(
+    bytes: &[u8],
+    source: &str,
+    progress: &Progress,
+    keep: Option<&'static [&'static str]>,
+    convert: impl Fn(ImportedFeature, &mut Vec<Message>) -> T + Sync,
+) -> Result<(Vec<T>, ImportReport), Box<Rejected>> {
     let mut report = ImportReport::new(source);
-    match read_into(bytes, &mut report, progress, &convert) {
+    match read_into(bytes, &mut report, progress, keep, &convert) {
         Ok((items, totals)) => {
             report.features_loaded = totals.loaded;
             report.skipped = report.features_read.saturating_sub(totals.loaded);
@@ -193,6 +215,7 @@ fn read_into<T: Send>(
     bytes: &[u8],
     report: &mut ImportReport,
     progress: &Progress,
+    keep: Option<&'static [&'static str]>,
     convert: &(impl Fn(ImportedFeature, &mut Vec<Message>) -> T + Sync),
 ) -> Result<(Vec<T>, Totals), RejectReason> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
@@ -203,7 +226,7 @@ fn read_into<T: Send>(
         return Err(RejectReason::NotJson(what.to_owned()));
     }
     if let Some(collection) = split_collection(bytes) {
-        return read_collection(collection, report, progress, convert);
+        return read_collection(collection, report, progress, keep, convert);
     }
     let root: Value =
         serde_json::from_slice(bytes).map_err(|e| RejectReason::NotJson(e.to_string()))?;
@@ -348,6 +371,7 @@ fn read_collection<T: Send>(
     collection: CollectionSlices<'_>,
     report: &mut ImportReport,
     progress: &Progress,
+    keep: Option<&'static [&'static str]>,
     convert: &(impl Fn(ImportedFeature, &mut Vec<Message>) -> T + Sync),
 ) -> Result<(Vec<T>, Totals), RejectReason> {
     let mut root = Map::new();
@@ -379,18 +403,19 @@ fn read_collection<T: Send>(
                 return (None, FeatureFacts::default());
             }
             let mut local = ImportReport::default();
-            let raw = fast_feature(index, text.get()).or_else(|| {
-                match serde_json::from_str::<Value>(text.get()) {
-                    Ok(value) => read_feature(index, &value, &mut local),
-                    Err(e) => {
-                        local.error(
-                            Some(FeatureRef { index, id: None }),
-                            format!("cannot be read: {e}"),
-                        );
-                        None
+            let raw =
+                fast_feature(index, text.get(), keep).or_else(|| {
+                    match serde_json::from_str::<Value>(text.get()) {
+                        Ok(value) => read_feature(index, &value, &mut local),
+                        Err(e) => {
+                            local.error(
+                                Some(FeatureRef { index, id: None }),
+                                format!("cannot be read: {e}"),
+                            );
+                            None
+                        }
                     }
-                }
-            });
+                });
             let mut out = (None, FeatureFacts::default());
             if let Some(raw) = raw {
                 if crs.is_lon_lat()
@@ -466,6 +491,70 @@ fn read_collection<T: Send>(
     Ok((items, totals))
 }
 
+/// Deserialises a properties object keeping only some keys; the others are skipped without
+/// allocating.
+struct KeptProperties(&'static [&'static str]);
+
+impl<'de> serde::de::DeserializeSeed<'de> for KeptProperties {
+    type Value = Map<String, Value>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for KeptProperties {
+    type Value = Map<String, Value>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a properties object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out = Map::new();
+        while let Some(key) = map.next_key_seed(KeyIn(self.0))? {
+            match key {
+                Some(key) => {
+                    out.insert(key.to_owned(), map.next_value::<Value>()?);
+                }
+                None => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// A map key, matched against the kept keys without allocating.
+struct KeyIn(&'static [&'static str]);
+
+impl<'de> serde::de::DeserializeSeed<'de> for KeyIn {
+    type Value = Option<&'static str>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl serde::de::Visitor<'_> for KeyIn {
+    type Value = Option<&'static str>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a property name")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(self.0.iter().copied().find(|k| *k == v))
+    }
+}
+
 /// A feature as the fast path reads it: typed, with the coordinates left for a second,
 /// shape-aware pass.
 #[derive(Deserialize)]
@@ -474,8 +563,8 @@ struct FastFeature<'a> {
     kind: Cow<'a, str>,
     #[serde(default)]
     id: Option<Value>,
-    #[serde(default)]
-    properties: Option<Map<String, Value>>,
+    #[serde(borrow, default)]
+    properties: Option<&'a RawValue>,
     #[serde(borrow)]
     geometry: Option<FastGeometry<'a>>,
 }
@@ -490,7 +579,11 @@ struct FastGeometry<'a> {
 
 /// Reads a plain Polygon or `MultiPolygon` feature with closed 2D rings; `None` sends the
 /// feature to the lenient path, which reads everything else and says what it changed.
-fn fast_feature(index: usize, text: &str) -> Option<RawFeature> {
+fn fast_feature(
+    index: usize,
+    text: &str,
+    keep: Option<&'static [&'static str]>,
+) -> Option<RawFeature> {
     let feature: FastFeature<'_> = serde_json::from_str(text).ok()?;
     if feature.kind != "Feature" {
         return None;
@@ -519,7 +612,14 @@ fn fast_feature(index: usize, text: &str) -> Option<RawFeature> {
     Some(RawFeature {
         index,
         id,
-        properties: feature.properties.unwrap_or_default(),
+        properties: match (feature.properties, keep) {
+            (None, _) => Map::new(),
+            (Some(raw), None) => serde_json::from_str(raw.get()).ok()?,
+            (Some(raw), Some(keys)) => {
+                let mut de = serde_json::Deserializer::from_str(raw.get());
+                serde::de::DeserializeSeed::deserialize(KeptProperties(keys), &mut de).ok()?
+            }
+        },
         polygons,
     })
 }

@@ -8,6 +8,6 @@ mod report;
 
 pub use geojson::{
     Import, ImportedFeature, RejectReason, Rejected, read_geojson, read_geojson_file,
-    read_geojson_with,
+    read_geojson_keeping, read_geojson_with,
 };
 pub use report::{FeatureRef, ImportReport, Level, Message};

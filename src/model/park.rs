@@ -75,6 +75,18 @@ impl ParcelStatus {
     }
 }
 
+/// The properties a parcel is read from; a parcel file's other properties are not kept.
+pub const PARCEL_PROPERTIES: &[&str] = &[
+    "parcel_no",
+    "parcel_id",
+    "district",
+    "holder",
+    "owner",
+    "land_use",
+    "supplied_on",
+    "status",
+];
+
 /// A parcel (宗地) with its attributes and true area.
 #[derive(Debug, Clone)]
 pub struct Parcel {
@@ -99,10 +111,10 @@ impl Parcel {
     /// A parcel from an imported feature; an unknown status is left blank with a message.
     #[must_use]
     pub fn from_feature(
-        feature: ImportedFeature,
+        mut feature: ImportedFeature,
         messages: &mut Vec<crate::geo_io::Message>,
     ) -> Self {
-        let status = feature.property_text("status").and_then(|text| {
+        let status = feature.take_text("status").and_then(|text| {
             let status = ParcelStatus::parse(&text);
             if status.is_none() {
                 messages.push(crate::geo_io::Message {
@@ -117,16 +129,16 @@ impl Parcel {
             // `parcel_id` and `owner` are what other tools (and the benchmark generator) call
             // the parcel number and the holder.
             parcel_no: feature
-                .property_text("parcel_no")
-                .or_else(|| feature.property_text("parcel_id"))
+                .take_text("parcel_no")
+                .or_else(|| feature.take_text("parcel_id"))
                 .or_else(|| feature.id.clone())
                 .unwrap_or_else(|| format!("#{}", feature.index + 1)),
-            district: feature.property_text("district"),
+            district: feature.take_text("district"),
             holder: feature
-                .property_text("holder")
-                .or_else(|| feature.property_text("owner")),
-            land_use: feature.property_text("land_use"),
-            supplied_on: feature.property_text("supplied_on"),
+                .take_text("holder")
+                .or_else(|| feature.take_text("owner")),
+            land_use: feature.take_text("land_use"),
+            supplied_on: feature.take_text("supplied_on"),
             status,
             area_m2: feature.area_m2,
             valid: feature.valid,
