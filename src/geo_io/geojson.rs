@@ -225,8 +225,17 @@ fn read_into<T: Send>(
     if let Some(what) = sniff_non_json(bytes) {
         return Err(RejectReason::NotJson(what.to_owned()));
     }
+    if let Some(split) = super::split::split_collection_parallel(bytes) {
+        return read_collection(split.crs, &split.features, report, progress, keep, convert);
+    }
     if let Some(collection) = split_collection(bytes) {
-        return read_collection(collection, report, progress, keep, convert);
+        let features: Vec<&[u8]> = collection
+            .features
+            .unwrap_or_default()
+            .into_iter()
+            .map(|raw| raw.get().as_bytes())
+            .collect();
+        return read_collection(collection.crs, &features, report, progress, keep, convert);
     }
     let root: Value =
         serde_json::from_slice(bytes).map_err(|e| RejectReason::NotJson(e.to_string()))?;
@@ -368,14 +377,15 @@ fn split_collection(bytes: &[u8]) -> Option<CollectionSlices<'_>> {
 const PROGRESS_STEP: usize = 1024;
 
 fn read_collection<T: Send>(
-    collection: CollectionSlices<'_>,
+    crs: Option<Value>,
+    features: &[&[u8]],
     report: &mut ImportReport,
     progress: &Progress,
     keep: Option<&'static [&'static str]>,
     convert: &(impl Fn(ImportedFeature, &mut Vec<Message>) -> T + Sync),
 ) -> Result<(Vec<T>, Totals), RejectReason> {
     let mut root = Map::new();
-    if let Some(crs) = collection.crs {
+    if let Some(crs) = crs {
         root.insert("crs".to_owned(), crs);
     }
     let crs = read_crs_member(&root, report)?;
@@ -383,7 +393,6 @@ fn read_collection<T: Send>(
     let to_lon_lat = crs
         .to_lon_lat()
         .map_err(|e| RejectReason::NotGeoJson(format!("cannot set up {}: {e}", crs.label())))?;
-    let features = collection.features.unwrap_or_default();
     report.features_read = features.len();
     progress.start(Stage::Parsing, features.len());
 
@@ -403,19 +412,18 @@ fn read_collection<T: Send>(
                 return (None, FeatureFacts::default());
             }
             let mut local = ImportReport::default();
-            let raw =
-                fast_feature(index, text.get(), keep).or_else(|| {
-                    match serde_json::from_str::<Value>(text.get()) {
-                        Ok(value) => read_feature(index, &value, &mut local),
-                        Err(e) => {
-                            local.error(
-                                Some(FeatureRef { index, id: None }),
-                                format!("cannot be read: {e}"),
-                            );
-                            None
-                        }
+            let raw = fast_feature(index, text, keep).or_else(|| {
+                match serde_json::from_slice::<Value>(text) {
+                    Ok(value) => read_feature(index, &value, &mut local),
+                    Err(e) => {
+                        local.error(
+                            Some(FeatureRef { index, id: None }),
+                            format!("cannot be read: {e}"),
+                        );
+                        None
                     }
-                });
+                }
+            });
             let mut out = (None, FeatureFacts::default());
             if let Some(raw) = raw {
                 if crs.is_lon_lat()
@@ -581,10 +589,10 @@ struct FastGeometry<'a> {
 /// feature to the lenient path, which reads everything else and says what it changed.
 fn fast_feature(
     index: usize,
-    text: &str,
+    text: &[u8],
     keep: Option<&'static [&'static str]>,
 ) -> Option<RawFeature> {
-    let feature: FastFeature<'_> = serde_json::from_str(text).ok()?;
+    let feature: FastFeature<'_> = serde_json::from_slice(text).ok()?;
     if feature.kind != "Feature" {
         return None;
     }

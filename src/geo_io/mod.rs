@@ -5,6 +5,7 @@
 
 mod geojson;
 mod report;
+mod split;
 
 pub use geojson::{
     Import, ImportedFeature, RejectReason, Rejected, read_geojson, read_geojson_file,
