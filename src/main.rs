@@ -5,6 +5,7 @@ use parkland::cli::{Cli, run};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    let started = std::time::Instant::now();
     let cli = Cli::parse();
     match &cli.command {
         Some(command) => {
@@ -18,16 +19,17 @@ fn main() -> ExitCode {
                 }
             }
         }
-        None => open_window(&cli),
+        None => open_window(&cli, started),
     }
 }
 
 #[cfg(feature = "gui")]
-fn open_window(cli: &Cli) -> ExitCode {
+fn open_window(cli: &Cli, started: std::time::Instant) -> ExitCode {
     match parkland::ui::run(parkland::ui::app::Startup {
         districts: cli.districts.clone(),
         parcels: cli.parcels.clone(),
         ledger: cli.ledger.clone(),
+        started: Some(started),
     }) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -38,7 +40,7 @@ fn open_window(cli: &Cli) -> ExitCode {
 }
 
 #[cfg(not(feature = "gui"))]
-fn open_window(_cli: &Cli) -> ExitCode {
+fn open_window(_cli: &Cli, _started: std::time::Instant) -> ExitCode {
     eprintln!(
         "error: this parkland was built without the window (feature `gui`); use a subcommand, see --help"
     );

@@ -70,6 +70,8 @@ pub struct Startup {
     pub parcels: Option<PathBuf>,
     /// The ledger file; the platform data folder's `ledger.sqlite` when `None`.
     pub ledger: Option<PathBuf>,
+    /// When the process started, for the first-frame timing (`PARKLAND_FIRST_FRAME`).
+    pub started: Option<std::time::Instant>,
 }
 
 pub use crate::load::LayerKind;
@@ -145,6 +147,8 @@ pub struct ParklandApp {
     pending: Option<PendingLoad>,
     /// The measure tool, when it is on.
     pub measure: Option<Measure>,
+    /// Process start, until the first frame has been timed.
+    started: Option<std::time::Instant>,
     /// A parcel file named on the command line, loaded in the background on the first frame.
     startup_parcels: Option<PathBuf>,
     cursor_lon_lat: Option<(f64, f64)>,
@@ -237,6 +241,7 @@ impl ParklandApp {
             notices,
             pending: None,
             measure: None,
+            started: startup.started,
             startup_parcels,
             cursor_lon_lat: None,
             map_rect: None,
@@ -592,6 +597,9 @@ impl ParklandApp {
 impl eframe::App for ParklandApp {
     fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
+        if let Some(started) = self.started.take() {
+            report_first_frame(&ctx, started);
+        }
         self.poll_load(&ctx);
         self.handle_input(&ctx);
         if self.colors_dirty {
@@ -827,6 +835,22 @@ fn camera_shows(layer: &MapLayer, camera: &Camera) -> bool {
             && (min[1] - margin..=max[1] + margin).contains(&camera.center[1])
             && camera.m_per_point < margin
     })
+}
+
+/// With `PARKLAND_FIRST_FRAME` set, prints how long after process start the first frame was
+/// laid out (its pixels follow at once); with the value `exit`, also closes the window, so
+/// that the start-up time can be measured with hyperfine.
+fn report_first_frame(ctx: &egui::Context, started: std::time::Instant) {
+    let Some(mode) = std::env::var_os("PARKLAND_FIRST_FRAME") else {
+        return;
+    };
+    eprintln!(
+        "first frame {:.1} ms after start",
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    if mode == "exit" {
+        ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+    }
 }
 
 fn rejected_notice(rejected: &Rejected, lang: Lang) -> Notice {

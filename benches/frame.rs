@@ -1,0 +1,115 @@
+//! Frame benchmarks (issue 4): the CPU time to prepare one map frame with 1,000,000 parcels
+//! loaded — input, hit test under the pointer, GPU callback, overlays, labels, scale bar,
+//! and egui's tessellation of everything drawn on the CPU — at three zoom levels, while
+//! panning. The GPU draw itself is not CPU time here: the meshes are already on the GPU.
+//!
+//! Data: `parcels_1m.geojson` and `districts_1m.geojson` in `$PARKLAND_BENCH_DATA`
+//! (default `/work/bench-data`), made by `gen_parcels.py --n 1000000 --seed 1 [--districts]`.
+//!
+//! Run: `cargo bench --bench frame`.
+
+use divan::Bencher;
+use parkland::load::load_parcels_file;
+use parkland::model::{Lang, Park};
+use parkland::progress::Progress;
+use parkland::query::Selection;
+use parkland::ui::map::{Camera, LabelBy, MapLayer, MapStyle, Overlay, map_ui};
+use std::path::PathBuf;
+use std::sync::LazyLock;
+
+fn main() {
+    divan::main();
+}
+
+struct Loaded {
+    park: Park,
+    layer: MapLayer,
+}
+
+static LOADED: LazyLock<Loaded> = LazyLock::new(|| {
+    let dir = std::env::var_os("PARKLAND_BENCH_DATA")
+        .map_or_else(|| PathBuf::from("/work/bench-data"), PathBuf::from);
+    let loaded = load_parcels_file(&dir.join("parcels_1m.geojson"), None, &Progress::new())
+        .expect("parcels_1m.geojson loads");
+    let districts = parkland::geo_io::read_geojson_file(&dir.join("districts_1m.geojson")).ok();
+    let mut park = Park::from_imports(districts, None);
+    park.set_parcel_list(loaded.parcels, loaded.report);
+    let mut layer = MapLayer::with_parcels(&park, loaded.prepared);
+    layer.recolor(|i| {
+        if i % 7 == 0 {
+            egui::Color32::RED
+        } else {
+            egui::Color32::LIGHT_BLUE
+        }
+    });
+    Loaded { park, layer }
+});
+
+const SIZE: egui::Vec2 = egui::vec2(1280.0, 800.0);
+
+/// One frame at a zoom (world metres per point), the pointer over the map and the view
+/// panned a little each frame, as while dragging.
+fn frame(bencher: Bencher, m_per_point: Option<f64>) {
+    let Loaded { park, layer } = &*LOADED;
+    let ctx = egui::Context::default();
+    parkland::ui::install_fonts(&ctx);
+    let rect = egui::Rect::from_min_size(egui::Pos2::ZERO, SIZE);
+    let mut camera = Camera::default();
+    let (min, max) = layer.bounds.expect("bounds");
+    camera.fit(min, max, rect);
+    if let Some(m) = m_per_point {
+        camera.m_per_point = m;
+    }
+    let selection = Selection::default();
+    let style = MapStyle {
+        show_districts: true,
+        show_parcels: true,
+        lang: Lang::Zh,
+        label_by: LabelBy::ParcelNo,
+        gpu: true,
+    };
+    let mut step = 0_u32;
+    let mut run = |camera: &mut Camera| {
+        step += 1;
+        let pointer = egui::pos2(400.0 + (step % 300) as f32, 300.0);
+        let input = egui::RawInput {
+            screen_rect: Some(rect),
+            events: vec![egui::Event::PointerMoved(pointer)],
+            ..egui::RawInput::default()
+        };
+        camera.center[0] += camera.m_per_point;
+        let output = ctx.run_ui(input, |ui| {
+            let overlay = Overlay {
+                selection: &selection,
+                hovered: None,
+                alerts: &[],
+                measure: None,
+            };
+            map_ui(ui, layer, park, camera, style, overlay);
+        });
+        ctx.tessellate(output.shapes, output.pixels_per_point)
+    };
+    // Warm up egui's font atlas and caches.
+    for _ in 0..3 {
+        run(&mut camera);
+    }
+    bencher.bench_local(|| run(&mut camera));
+}
+
+/// The whole park in view.
+#[divan::bench(sample_count = 30, sample_size = 1)]
+fn frame_1m_full_extent(bencher: Bencher) {
+    frame(bencher, None);
+}
+
+/// A district-scale view (parcel outlines on).
+#[divan::bench(sample_count = 30, sample_size = 1)]
+fn frame_1m_district_zoom(bencher: Bencher) {
+    frame(bencher, Some(4.0));
+}
+
+/// A street-scale view (parcel labels on).
+#[divan::bench(sample_count = 30, sample_size = 1)]
+fn frame_1m_parcel_zoom(bencher: Bencher) {
+    frame(bencher, Some(0.5));
+}
