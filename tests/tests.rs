@@ -2,6 +2,7 @@
 
 mod cli;
 mod corpus;
+mod dashboard;
 mod import;
 mod ledger;
 mod sample;

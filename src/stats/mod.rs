@@ -1,6 +1,13 @@
 //! Pure aggregations over the park, returning plain rows shared by the CLI, the window and
 //! (later) the exports, so that every screen shows the same figures.
 
+mod dashboard;
+
+pub use dashboard::{
+    AlertCounts, AlertRow, Dashboard, DistrictLedger, KindFigures, MonthRevitalized,
+    UndatedRevitalized, alert_rows, dashboard, district_ledgers, method_rows, revitalized_by_month,
+};
+
 use crate::ledger::StoredEntry;
 use crate::model::{DisposalMethod, Lang, Park, Progress};
 use serde::Serialize;
