@@ -36,10 +36,13 @@ pub struct DistrictLedger {
     /// Cases (not deleted).
     pub entries: usize,
     pub idle_land_m2: f64,
+    pub idle_building_m2: f64,
     /// Idle land by kind, one row per [`IdleKind::ALL`], zeros included.
     pub by_kind: Vec<KindFigures>,
     pub revitalized_land_m2: f64,
     pub revitalized_building_m2: f64,
+    /// Cases under 预警 on the dashboard's day (see [`alert_rows`]).
+    pub alerts: usize,
 }
 
 impl DistrictLedger {
@@ -49,6 +52,7 @@ impl DistrictLedger {
             name,
             entries: 0,
             idle_land_m2: 0.0,
+            idle_building_m2: 0.0,
             by_kind: IdleKind::ALL
                 .iter()
                 .map(|&kind| KindFigures {
@@ -59,12 +63,17 @@ impl DistrictLedger {
                 .collect(),
             revitalized_land_m2: 0.0,
             revitalized_building_m2: 0.0,
+            alerts: 0,
         }
     }
 
-    fn add(&mut self, entry: &LedgerEntry) {
+    fn add(&mut self, entry: &LedgerEntry, today: Date) {
         self.entries += 1;
         self.idle_land_m2 += entry.idle_land_m2;
+        self.idle_building_m2 += entry.idle_building_m2;
+        if is_alert(entry, today) {
+            self.alerts += 1;
+        }
         self.revitalized_land_m2 += entry.revitalized_land_m2;
         self.revitalized_building_m2 += entry.revitalized_building_m2;
         if let Some(row) = self.by_kind.iter_mut().find(|k| k.kind == entry.kind) {
@@ -184,6 +193,10 @@ pub struct Dashboard {
     pub by_month: Vec<MonthRevitalized>,
     /// Revitalized cases without a completion date.
     pub undated: UndatedRevitalized,
+    /// Cases with revitalized land or floor (dated or not).
+    pub revitalized_entries: usize,
+    /// Idle factory floor in the cases.
+    pub idle_building_m2: f64,
     /// Cases under 预警, severe first, then longest idle, then by parcel number.
     pub alerts: Vec<AlertRow>,
     pub alert_counts: AlertCounts,
@@ -209,14 +222,17 @@ pub fn dashboard(park: &Park, entries: &[StoredEntry], today: Date) -> Dashboard
         over_two_years: alerts.iter().filter(|a| a.over_two_years).count(),
     };
     let (by_month, undated) = revitalized_by_month(&live);
+    let revitalized_entries = by_month.iter().map(|m| m.entries).sum::<usize>() + undated.entries;
     Dashboard {
         today,
         park: park_summary(park),
         by_method: method_rows(&ledger),
         ledger,
-        districts: district_ledgers(park, &live),
+        districts: district_ledgers(park, &live, today),
         by_month,
         undated,
+        revitalized_entries,
+        idle_building_m2: live.iter().map(|e| e.idle_building_m2).sum(),
         alerts,
         alert_counts,
     }
@@ -224,7 +240,7 @@ pub fn dashboard(park: &Park, entries: &[StoredEntry], today: Date) -> Dashboard
 
 /// Ledger figures per district of the park, plus an unassigned row when needed.
 #[must_use]
-pub fn district_ledgers(park: &Park, entries: &[&LedgerEntry]) -> Vec<DistrictLedger> {
+pub fn district_ledgers(park: &Park, entries: &[&LedgerEntry], today: Date) -> Vec<DistrictLedger> {
     let mut rows: Vec<DistrictLedger> = park
         .districts
         .iter()
@@ -237,8 +253,8 @@ pub fn district_ledgers(park: &Park, entries: &[&LedgerEntry]) -> Vec<DistrictLe
             .as_deref()
             .and_then(|code| rows.iter_mut().find(|r| r.code.as_deref() == Some(code)));
         match row {
-            Some(row) => row.add(entry),
-            None => unassigned.add(entry),
+            Some(row) => row.add(entry, today),
+            None => unassigned.add(entry, today),
         }
     }
     if unassigned.entries > 0 {
@@ -276,13 +292,12 @@ pub fn revitalized_by_month(
     let mut undated = UndatedRevitalized::default();
     let mut dated: Vec<(i32, &LedgerEntry)> = Vec::new();
     for entry in revitalized {
-        match entry.completed_on {
-            Some(day) => dated.push((month_number(day), entry)),
-            None => {
-                undated.entries += 1;
-                undated.land_m2 += entry.revitalized_land_m2;
-                undated.building_m2 += entry.revitalized_building_m2;
-            }
+        if let Some(day) = entry.completed_on {
+            dated.push((month_number(day), entry));
+        } else {
+            undated.entries += 1;
+            undated.land_m2 += entry.revitalized_land_m2;
+            undated.building_m2 += entry.revitalized_building_m2;
         }
     }
     let (Some(first), Some(last)) = (
@@ -318,12 +333,17 @@ fn month_number(day: Date) -> i32 {
     i32::from(day.year()) * 12 + i32::from(day.month()) - 1
 }
 
+/// Under 预警: overdue or idle a year and more (and not closed), as the map outlines it.
+fn is_alert(entry: &LedgerEntry, today: Date) -> bool {
+    entry.is_overdue(today) || entry.idle_over_one_year(today)
+}
+
 /// The cases under 预警 on `today`, severe first, then longest idle, then by parcel number.
 #[must_use]
 pub fn alert_rows(entries: &[&LedgerEntry], today: Date) -> Vec<AlertRow> {
     let mut rows: Vec<AlertRow> = entries
         .iter()
-        .filter(|e| e.is_overdue(today) || e.idle_over_one_year(today))
+        .filter(|e| is_alert(e, today))
         .map(|e| AlertRow {
             parcel_no: e.parcel_no.clone(),
             district: e.district.clone(),
@@ -463,6 +483,9 @@ mod tests {
         assert!(close(mu(a.revitalized_land_m2), 36.0));
         assert!(close(a.revitalized_building_m2, 2_500.0));
         assert!(close(b.revitalized_building_m2, 1_000.0));
+        assert!(close(b.idle_building_m2, 4_000.0));
+        // On 2025-06-30 A-3 is idle two years and X-1 overdue; B-1 is not a year idle.
+        assert_eq!((a.alerts, b.alerts, none.alerts), (1, 0, 1));
         assert_eq!(
             b.by_kind.iter().map(|k| k.entries).collect::<Vec<_>>(),
             [0, 0, 1]
@@ -529,6 +552,8 @@ mod tests {
         assert!(close(months[1].2, 0.0) && close(months[3].3, 2_500.0));
         // B-1 has revitalized floor but no completion date.
         assert_eq!(d.undated.entries, 1);
+        assert_eq!(d.revitalized_entries, 3);
+        assert!(close(d.idle_building_m2, 4_000.0));
         assert!(close(d.undated.building_m2, 1_000.0));
     }
 
