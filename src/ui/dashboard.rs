@@ -261,9 +261,10 @@ fn card_contents_ui(ui: &mut Ui, card: &Card, visuals: &egui::Visuals) {
             ..TextFormat::default()
         },
     );
+    // A real space, so that the label reads "536.00 亩" to a screen reader too.
     value.append(
-        card.unit,
-        4.0,
+        &format!(" {}", card.unit),
+        0.0,
         TextFormat {
             font_id: FontId::proportional(14.0),
             color: visuals.text_color(),
