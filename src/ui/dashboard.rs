@@ -279,6 +279,20 @@ fn card_contents_ui(ui: &mut Ui, card: &Card, visuals: &egui::Visuals) {
     );
 }
 
+/// The width a column needs for the longest of some texts (in the body font), at least `min`.
+fn text_column_width<'a>(ui: &Ui, texts: impl Iterator<Item = &'a str>, min: f32) -> f32 {
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    texts
+        .map(|t| {
+            ui.painter()
+                .layout_no_wrap(t.to_owned(), font.clone(), Color32::PLACEHOLDER)
+                .size()
+                .x
+                + 12.0
+        })
+        .fold(min, f32::max)
+}
+
 /// A right-aligned number cell.
 fn number_cell(ui: &mut Ui, text: impl Into<egui::WidgetText>) {
     ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
@@ -344,46 +358,50 @@ fn districts_ui(ui: &mut Ui, lang: Lang, park: &Park, f: &Dashboard) {
         ],
     ));
     let total_row = rows.len() - 1;
-    ui.push_id("dashboard_districts", |ui| {
-        TableBuilder::new(ui)
-            .id_salt("dashboard_districts")
-            .striped(true)
-            .vscroll(false)
-            .cell_layout(Layout::left_to_right(Align::Center))
-            .column(Column::initial(130.0).at_least(90.0).clip(true))
-            .columns(Column::initial(98.0).at_least(70.0).clip(true), 9)
-            .header(24.0, |mut header| {
-                for (i, title) in headers.iter().enumerate() {
-                    header.col(|ui| {
-                        let text = RichText::new(title.as_str()).strong();
-                        if i == 0 {
-                            ui.add(egui::Label::new(text).selectable(false));
-                        } else {
-                            number_cell(ui, text);
+    let name_width = text_column_width(ui, rows.iter().map(|(name, _)| name.as_str()), 90.0);
+    // Its own horizontal scroll, so that a narrow window does not widen the charts below.
+    egui::ScrollArea::horizontal()
+        .id_salt("dashboard_districts")
+        .show(ui, |ui| {
+            TableBuilder::new(ui)
+                .id_salt("dashboard_districts")
+                .striped(true)
+                .vscroll(false)
+                .cell_layout(Layout::left_to_right(Align::Center))
+                .column(Column::initial(name_width).at_least(90.0).clip(true))
+                .columns(Column::initial(98.0).at_least(70.0).clip(true), 9)
+                .header(24.0, |mut header| {
+                    for (i, title) in headers.iter().enumerate() {
+                        header.col(|ui| {
+                            let text = RichText::new(title.as_str()).strong();
+                            if i == 0 {
+                                ui.add(egui::Label::new(text).selectable(false));
+                            } else {
+                                number_cell(ui, text);
+                            }
+                        });
+                    }
+                })
+                .body(|body| {
+                    body.rows(22.0, rows.len(), |mut row| {
+                        let index = row.index();
+                        let Some((name, cells)) = rows.get(index) else {
+                            return;
+                        };
+                        let strong = index == total_row;
+                        let text = |t: &str| {
+                            let text = RichText::new(t);
+                            if strong { text.strong() } else { text }
+                        };
+                        row.col(|ui| {
+                            ui.add(egui::Label::new(text(name)).selectable(false).truncate());
+                        });
+                        for cell in cells {
+                            row.col(|ui| number_cell(ui, text(cell)));
                         }
                     });
-                }
-            })
-            .body(|body| {
-                body.rows(22.0, rows.len(), |mut row| {
-                    let index = row.index();
-                    let Some((name, cells)) = rows.get(index) else {
-                        return;
-                    };
-                    let strong = index == total_row;
-                    let text = |t: &str| {
-                        let text = RichText::new(t);
-                        if strong { text.strong() } else { text }
-                    };
-                    row.col(|ui| {
-                        ui.add(egui::Label::new(text(name)).selectable(false).truncate());
-                    });
-                    for cell in cells {
-                        row.col(|ui| number_cell(ui, text(cell)));
-                    }
                 });
-            });
-    });
+        });
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -578,6 +596,24 @@ fn kinds_chart_ui(ui: &mut Ui, lang: Lang, park: &Park, f: &Dashboard) {
             lines.join("\n")
         })
         .collect();
+    // Long names (English) give way to the district codes on the axis; the tooltip has both.
+    let room = (ui.available_width() - 60.0) / names.len().max(1) as f32;
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let axis_names: Vec<String> = names
+        .iter()
+        .zip(&f.districts)
+        .map(|(name, d)| {
+            let width = ui
+                .painter()
+                .layout_no_wrap(name.clone(), font.clone(), Color32::PLACEHOLDER)
+                .size()
+                .x;
+            match &d.code {
+                Some(code) if width > room * 0.9 => code.clone(),
+                _ => name.clone(),
+            }
+        })
+        .collect();
     let count = names.len();
     let plot = static_plot("dashboard_kinds")
         .legend(Legend::default().position(Corner::RightTop))
@@ -587,7 +623,7 @@ fn kinds_chart_ui(ui: &mut Ui, lang: Lang, park: &Park, f: &Dashboard) {
         .y_grid_spacer(|input| round_marks(&input, 40.0, false))
         .custom_x_axes(vec![
             AxisHints::new_x()
-                .formatter(move |mark, _| category_name(&names, mark.value))
+                .formatter(move |mark, _| category_name(&axis_names, mark.value))
                 .label_spacing(20.0..=30.0),
         ])
         .y_axis_label(tr(lang, "亩", "mu"))
@@ -765,90 +801,95 @@ fn alerts_ui(ui: &mut Ui, lang: Lang, park: &Park, f: &Dashboard, commands: &mut
         tr(lang, "闲置天数", "Days idle"),
         tr(lang, "完成时限", "Deadline"),
     ];
-    ui.push_id("dashboard_alerts", |ui| {
-        TableBuilder::new(ui)
-            .id_salt("dashboard_alerts")
-            .striped(true)
-            .vscroll(false)
-            .cell_layout(Layout::left_to_right(Align::Center))
-            .sense(egui::Sense::click())
-            .column(Column::initial(110.0).at_least(80.0).clip(true))
-            .column(Column::initial(120.0).clip(true))
-            .column(Column::initial(260.0).clip(true))
-            .column(Column::initial(200.0).clip(true))
-            .column(Column::initial(90.0).clip(true))
-            .column(Column::remainder().at_least(90.0).clip(true))
-            .header(24.0, |mut header| {
-                for (i, title) in headers.iter().enumerate() {
-                    header.col(|ui| {
-                        let text = RichText::new(*title).strong();
-                        if i == 4 {
-                            number_cell(ui, text);
-                        } else {
-                            ui.add(egui::Label::new(text).selectable(false));
+    let district_width = text_column_width(ui, park.districts.iter().map(|d| d.label(lang)), 90.0);
+    // Its own horizontal scroll, so that a narrow window does not widen the charts below.
+    egui::ScrollArea::horizontal()
+        .id_salt("dashboard_alerts")
+        .show(ui, |ui| {
+            TableBuilder::new(ui)
+                .id_salt("dashboard_alerts")
+                .striped(true)
+                .vscroll(false)
+                .cell_layout(Layout::left_to_right(Align::Center))
+                .sense(egui::Sense::click())
+                .column(Column::initial(110.0).at_least(80.0).clip(true))
+                .column(Column::initial(district_width).clip(true))
+                .column(Column::initial(260.0).clip(true))
+                .column(Column::initial(200.0).clip(true))
+                .column(Column::initial(90.0).clip(true))
+                .column(Column::remainder().at_least(90.0).clip(true))
+                .header(24.0, |mut header| {
+                    for (i, title) in headers.iter().enumerate() {
+                        header.col(|ui| {
+                            let text = RichText::new(*title).strong();
+                            if i == 4 {
+                                number_cell(ui, text);
+                            } else {
+                                ui.add(egui::Label::new(text).selectable(false));
+                            }
+                        });
+                    }
+                })
+                .body(|body| {
+                    body.rows(22.0, f.alerts.len(), |mut row| {
+                        let Some(alert) = f.alerts.get(row.index()) else {
+                            return;
+                        };
+                        let district = alert.district.as_deref().map_or_else(
+                            || "—".to_owned(),
+                            |code| {
+                                park.district(code)
+                                    .map_or(code, |d| d.label(lang))
+                                    .to_owned()
+                            },
+                        );
+                        // Not selectable, so that a click on the text is a click on the row.
+                        let plain = |ui: &mut Ui, text: String| {
+                            ui.add(egui::Label::new(text).selectable(false).truncate());
+                        };
+                        row.col(|ui| plain(ui, alert.parcel_no.clone()));
+                        row.col(|ui| plain(ui, district));
+                        row.col(|ui| plain(ui, alert.holder.clone().unwrap_or_default()));
+                        row.col(|ui| {
+                            let color = if alert.is_severe() {
+                                theme::ALERT_SEVERE
+                            } else {
+                                theme::ALERT_WARNING
+                            };
+                            let (rect, _) = ui
+                                .allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
+                            ui.painter().rect_filled(rect, 2.0, color);
+                            ui.add(
+                                egui::Label::new(RichText::new(alert.reasons(lang)).color(color))
+                                    .selectable(false)
+                                    .truncate(),
+                            );
+                        });
+                        row.col(|ui| {
+                            number_cell(
+                                ui,
+                                alert.idle_days.map_or_else(
+                                    || "—".to_owned(),
+                                    |d| group_thousands(d as f64, 0),
+                                ),
+                            );
+                        });
+                        row.col(|ui| {
+                            plain(
+                                ui,
+                                alert
+                                    .deadline
+                                    .map_or_else(|| "—".to_owned(), |d| d.to_string()),
+                            );
+                        });
+                        let response = row
+                            .response()
+                            .on_hover_cursor(egui::CursorIcon::PointingHand);
+                        if response.clicked() {
+                            commands.push(Command::SetView(MainView::Map));
+                            commands.push(Command::ShowParcel(alert.parcel_no.clone()));
                         }
                     });
-                }
-            })
-            .body(|body| {
-                body.rows(22.0, f.alerts.len(), |mut row| {
-                    let Some(alert) = f.alerts.get(row.index()) else {
-                        return;
-                    };
-                    let district = alert.district.as_deref().map_or_else(
-                        || "—".to_owned(),
-                        |code| {
-                            park.district(code)
-                                .map_or(code, |d| d.label(lang))
-                                .to_owned()
-                        },
-                    );
-                    // Not selectable, so that a click on the text is a click on the row.
-                    let plain = |ui: &mut Ui, text: String| {
-                        ui.add(egui::Label::new(text).selectable(false).truncate());
-                    };
-                    row.col(|ui| plain(ui, alert.parcel_no.clone()));
-                    row.col(|ui| plain(ui, district));
-                    row.col(|ui| plain(ui, alert.holder.clone().unwrap_or_default()));
-                    row.col(|ui| {
-                        let color = if alert.is_severe() {
-                            theme::ALERT_SEVERE
-                        } else {
-                            theme::ALERT_WARNING
-                        };
-                        let (rect, _) =
-                            ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
-                        ui.painter().rect_filled(rect, 2.0, color);
-                        ui.add(
-                            egui::Label::new(RichText::new(alert.reasons(lang)).color(color))
-                                .selectable(false)
-                                .truncate(),
-                        );
-                    });
-                    row.col(|ui| {
-                        number_cell(
-                            ui,
-                            alert
-                                .idle_days
-                                .map_or_else(|| "—".to_owned(), |d| group_thousands(d as f64, 0)),
-                        );
-                    });
-                    row.col(|ui| {
-                        plain(
-                            ui,
-                            alert
-                                .deadline
-                                .map_or_else(|| "—".to_owned(), |d| d.to_string()),
-                        );
-                    });
-                    let response = row
-                        .response()
-                        .on_hover_cursor(egui::CursorIcon::PointingHand);
-                    if response.clicked() {
-                        commands.push(Command::SetView(MainView::Map));
-                        commands.push(Command::ShowParcel(alert.parcel_no.clone()));
-                    }
                 });
-            });
-    });
+        });
 }
