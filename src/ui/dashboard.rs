@@ -188,11 +188,11 @@ fn cards_ui(ui: &mut Ui, lang: Lang, f: &Dashboard) {
             unit: tr(lang, "宗", "cases"),
             detail: match lang {
                 Lang::Zh => format!(
-                    "逾期 {} · 闲置满一年 {}（满两年 {}）",
+                    "逾期 {} · 满一年 {} · 满两年 {}",
                     alerts.overdue, alerts.over_one_year, alerts.over_two_years
                 ),
                 Lang::En => format!(
-                    "overdue {} · idle 1y+ {} (2y+ {})",
+                    "overdue {} · 1y+ {} · 2y+ {}",
                     alerts.overdue, alerts.over_one_year, alerts.over_two_years
                 ),
             },
