@@ -97,8 +97,12 @@ mod window {
 
     /// The window on the sample park with a fresh ledger file of its own.
     fn harness(name: &str) -> Harness<'static, ParklandApp> {
+        harness_with_ledger(super::scratch_dir(name).join("ledger.sqlite"))
+    }
+
+    fn harness_with_ledger(ledger: std::path::PathBuf) -> Harness<'static, ParklandApp> {
         let startup = Startup {
-            ledger: Some(super::scratch_dir(name).join("ledger.sqlite")),
+            ledger: Some(ledger),
             ..Startup::default()
         };
         let mut harness = Harness::builder()
@@ -209,5 +213,44 @@ mod window {
         harness.get_by_label("Idle & low-efficiency land (mu)");
         harness.get_by_label("Park total");
         assert!(harness.query_by_label("园区合计").is_none());
+    }
+
+    #[test]
+    fn the_figures_follow_the_ledger() {
+        let path = super::scratch_dir("follow").join("ledger.sqlite");
+        let mut harness = harness_with_ledger(path.clone());
+        open_statistics(&mut harness, "统计视图");
+        harness.get_by_label("台账 13 宗");
+        harness.get_by_label("536.00 亩");
+
+        // Another user registers a 10 亩 case; the window reopens the ledger.
+        let Some(parcel) = harness
+            .state()
+            .park
+            .parcels
+            .iter()
+            .find(|p| !p.is_idle_or_low())
+            .cloned()
+        else {
+            panic!("an in-use parcel");
+        };
+        let entry = parkland::model::LedgerEntry {
+            parcel_no: parcel.parcel_no.clone(),
+            district: parcel.district.clone(),
+            idle_land_m2: parkland::units::m2_from_mu(10.0),
+            ..parkland::model::LedgerEntry::default()
+        };
+        let mut other = parkland::ledger::Ledger::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        other
+            .create(&entry, None, "another user")
+            .unwrap_or_else(|e| panic!("{e}"));
+        drop(other);
+        harness
+            .state_mut()
+            .send(parkland::ui::app::Command::OpenLedger(path));
+        harness.run_steps(3);
+        assert_eq!(harness.state().view, MainView::Stats);
+        harness.get_by_label("台账 14 宗");
+        harness.get_by_label("546.00 亩");
     }
 }
