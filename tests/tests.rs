@@ -2,6 +2,7 @@
 
 mod cli;
 mod corpus;
+mod dashboard;
 mod enterprise;
 mod import;
 mod ledger;

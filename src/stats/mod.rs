@@ -1,9 +1,15 @@
 //! Pure aggregations over the park, returning plain rows shared by the CLI, the window and
 //! (later) the exports, so that every screen shows the same figures.
 
+mod dashboard;
 mod enterprise;
 
 pub use enterprise::{DistrictYield, EnterpriseYields, ParcelYield, enterprise_yields};
+
+pub use dashboard::{
+    AlertCounts, AlertRow, Dashboard, DistrictLedger, KindFigures, MonthRevitalized,
+    UndatedRevitalized, alert_rows, dashboard, district_ledgers, method_rows, revitalized_by_month,
+};
 
 use crate::ledger::StoredEntry;
 use crate::model::{DisposalMethod, Lang, Park, Progress};

@@ -9,6 +9,7 @@ use crate::query::Selection;
 use crate::sample;
 use crate::style::{Classification, StylePreset};
 use crate::ui::attributes::{AttributeTableState, TableContext};
+use crate::ui::dashboard::{self, DashboardView, MainView};
 use crate::ui::ledger::{EntryForm, LedgerView};
 use crate::ui::map::measure::{Measure, MeasureMode};
 use crate::ui::map::{self, Camera, LabelBy, MapLayer, MapStyle};
@@ -115,6 +116,8 @@ pub enum Command {
     /// Write these parcels (the filtered table) as CSV.
     ExportParcelsCsv(PathBuf, Vec<usize>),
     SetLang(Lang),
+    /// Show the map or the 统计 dashboard in the central area.
+    SetView(MainView),
     DismissNotice(usize),
     Quit,
 }
@@ -165,6 +168,9 @@ pub struct ParklandApp {
     pub classification: Classification,
     /// 预警 outlines, recomputed with the colours.
     alerts: Vec<(usize, egui::Color32)>,
+    /// The map or the 统计 dashboard; the window always opens on the map.
+    pub view: MainView,
+    dashboard: DashboardView,
 }
 
 impl ParklandApp {
@@ -257,6 +263,8 @@ impl ParklandApp {
                 Lang::Zh,
             ),
             alerts: Vec::new(),
+            view: MainView::Map,
+            dashboard: DashboardView::default(),
         }
     }
 
@@ -280,6 +288,8 @@ impl ParklandApp {
         self.layer
             .recolor(|i| theme::rgb(classification.color_of(i)));
         self.alerts = self.compute_alerts();
+        // Whatever changed the colours (ledger, park, language) changes the figures too.
+        self.dashboard.invalidate();
         self.colors_dirty = false;
     }
 
@@ -427,6 +437,7 @@ impl ParklandApp {
                 // Legend labels are in the interface language.
                 self.colors_dirty = true;
             }
+            Command::SetView(view) => self.view = view,
             Command::DismissNotice(i) => {
                 if i < self.notices.len() {
                     self.notices.remove(i);
@@ -628,7 +639,8 @@ impl eframe::App for ParklandApp {
         });
         egui::Panel::left("layers")
             .default_size(230.0)
-            .show(ui, |ui| {
+            .drag_to_open(false)
+            .show_collapsible(ui, &mut (self.view == MainView::Map), |ui| {
                 panels::layers_ui(
                     ui,
                     &mut self.state,
@@ -640,7 +652,8 @@ impl eframe::App for ParklandApp {
             });
         egui::Panel::right("parcel")
             .default_size(300.0)
-            .show(ui, |ui| {
+            .drag_to_open(false)
+            .show_collapsible(ui, &mut (self.view == MainView::Map), |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| {
                     let selected = self
                         .selection
@@ -659,7 +672,7 @@ impl eframe::App for ParklandApp {
                     }
                 });
             });
-        if self.state.show_ledger {
+        if self.state.show_ledger && self.view == MainView::Map {
             egui::Panel::bottom("ledger")
                 .resizable(true)
                 .default_size(220.0)
@@ -715,9 +728,18 @@ impl eframe::App for ParklandApp {
                     }
                 });
         }
+        egui::Panel::top("view_tabs").show(ui, |ui| {
+            dashboard::view_tabs_ui(ui, lang, self.view, &mut self.commands);
+        });
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
             .show(ui, |ui| {
+                if self.view == MainView::Stats {
+                    let entries = &self.ledger.entries;
+                    self.dashboard
+                        .ui(ui, lang, &self.park, entries, &mut self.commands);
+                    return;
+                }
                 let rect = ui.available_rect_before_wrap();
                 let mut camera = self.state.camera.unwrap_or_default();
                 let resized = self.map_rect.is_some_and(|r| r.size() != rect.size());

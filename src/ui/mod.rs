@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod attributes;
+pub mod dashboard;
 pub mod ledger;
 pub mod map;
 mod panels;

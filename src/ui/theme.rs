@@ -63,3 +63,10 @@ pub const ALERT_WARNING: Color32 = Color32::from_rgb(0xff, 0x8c, 0x00);
 
 /// Fill of the selection box while dragging.
 pub const SELECTION_BOX_FILL: Color32 = Color32::from_rgba_premultiplied(0x40, 0x35, 0x00, 0x30);
+
+/// 统计 dashboard: bars of cases by disposal method.
+pub const CHART_METHODS: Color32 = Color32::from_rgb(0x3a, 0x7b, 0xd5);
+/// 统计 dashboard: bars of revitalized land (the 已盘活 green of the map).
+pub const CHART_REVITALIZED: Color32 = Color32::from_rgb(0x3f, 0xa3, 0x4d);
+/// 统计 dashboard: the accent strip of the park and parcel cards.
+pub const CARD_PARK: Color32 = Color32::from_rgb(0x2b, 0x6c, 0xb0);
