@@ -20,16 +20,77 @@ use std::sync::LazyLock;
 static WGS84: LazyLock<Geodesic> = LazyLock::new(Geodesic::wgs84);
 
 /// Geodesic area of one ring on the WGS84 ellipsoid (Karney), whatever its winding.
+///
+/// This is geographiclib's `PolygonArea` without the perimeter: each edge's `S12` comes from
+/// the same exact inverse problem, asked for the area only (the distance is most of the
+/// remaining cost), and prime-meridian crossings are counted as `PolygonArea` counts them.
 #[must_use]
 pub fn ring_area_m2(ring: &LineString<f64>) -> f64 {
-    let mut area = PolygonArea::new(&WGS84, Winding::CounterClockwise);
-    // The closing position repeats the first; PolygonArea closes the ring itself.
+    use geographiclib_rs::capability::{AREA, LATITUDE, LONGITUDE};
+    // The closing position repeats the first; the ring is closed here.
     let n = ring.0.len().saturating_sub(usize::from(ring.is_closed()));
-    for c in ring.0.iter().take(n) {
-        area.add_point(c.y, c.x);
+    let points = &ring.0[..n];
+    if points.len() < 3 {
+        return 0.0;
     }
-    let (_perimeter, signed, _count) = area.compute(true);
-    signed.abs()
+    let mut sum = 0.0;
+    let mut crossings = 0_i64;
+    for (i, a) in points.iter().enumerate() {
+        let b = points[(i + 1) % points.len()];
+        let out = WGS84._gen_inverse(a.y, a.x, b.y, b.x, LATITUDE | LONGITUDE | AREA);
+        sum += out.9;
+        crossings += transit(a.x, b.x);
+    }
+    let whole = WGS84.area();
+    let mut area = sum % whole;
+    if crossings % 2 != 0 {
+        area += if area < 0.0 {
+            whole / 2.0
+        } else {
+            -whole / 2.0
+        };
+    }
+    if area > whole / 2.0 {
+        area -= whole;
+    } else if area <= -whole / 2.0 {
+        area += whole;
+    }
+    area.abs()
+}
+
+/// A longitude in [-180°, 180°] (180° rather than -180°), as geographiclib's `AngNormalize`.
+#[expect(
+    clippy::float_cmp,
+    reason = "exactly -180° is the one value mapped to 180°"
+)]
+fn normalize_lon(x: f64) -> f64 {
+    let y = x - 360.0 * (x / 360.0).round();
+    let y = if y < -180.0 {
+        y + 360.0
+    } else if y > 180.0 {
+        y - 360.0
+    } else {
+        y
+    };
+    if y == -180.0 { 180.0 } else { y }
+}
+
+/// 1 or -1 when the edge crosses the prime meridian eastward or westward, as
+/// geographiclib's `PolygonArea::transit`.
+#[expect(
+    clippy::float_cmp,
+    reason = "a longitude of exactly 0° is on the meridian"
+)]
+fn transit(lon1: f64, lon2: f64) -> i64 {
+    let delta = normalize_lon(lon2 - lon1);
+    let (lon1, lon2) = (normalize_lon(lon1), normalize_lon(lon2));
+    if delta > 0.0 && ((lon1 < 0.0 && lon2 >= 0.0) || (lon1 > 0.0 && lon2 == 0.0)) {
+        1
+    } else if delta < 0.0 && lon1 >= 0.0 && lon2 < 0.0 {
+        -1
+    } else {
+        0
+    }
 }
 
 /// Geodesic length in metres of a path of lon/lat points on WGS84 (Karney), segment by segment.
@@ -79,6 +140,55 @@ pub fn geodesic_area_m2(geometry: &MultiPolygon<f64>) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// geographiclib's own `PolygonArea`, the reference for [`ring_area_m2`].
+    fn reference_area(ring: &LineString<f64>) -> f64 {
+        let mut area = PolygonArea::new(&WGS84, Winding::CounterClockwise);
+        let n = ring.0.len().saturating_sub(usize::from(ring.is_closed()));
+        for c in ring.0.iter().take(n) {
+            area.add_point(c.y, c.x);
+        }
+        area.compute(true).1.abs()
+    }
+
+    #[test]
+    fn ring_area_agrees_with_geographiclib_polygon_area() {
+        // Parcels near the park, rings across the prime meridian and the antimeridian, big
+        // rings, both windings (a fixed LCG, so every run checks the same rings).
+        let mut state: u64 = 42;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for case in 0..3000 {
+            let (lon0, lat0, size) = match case % 4 {
+                0 => (107.0 + next(), 33.0 + next(), 0.003),
+                1 => (next() * 0.02 - 0.01, 51.5, 0.02),
+                2 => (179.99 + next() * 0.02, -17.0, 0.02),
+                _ => (next() * 300.0 - 150.0, next() * 120.0 - 60.0, 5.0),
+            };
+            let n = 3 + (next() * 10.0) as usize;
+            let mut coords: Vec<(f64, f64)> = (0..n)
+                .map(|k| {
+                    let angle = k as f64 / n as f64 * std::f64::consts::TAU;
+                    let r = size * (0.5 + next());
+                    (lon0 + r * angle.cos(), lat0 + r * angle.sin())
+                })
+                .collect();
+            if next() < 0.5 {
+                coords.reverse();
+            }
+            coords.push(coords[0]);
+            let ring = LineString::from(coords);
+            let (ours, reference) = (ring_area_m2(&ring), reference_area(&ring));
+            assert!(
+                (ours - reference).abs() <= 1e-9 * reference.max(1.0),
+                "case {case}: {ours} vs {reference}"
+            );
+        }
+    }
 
     #[test]
     fn measured_lengths_and_areas_match_the_ellipsoid() {
