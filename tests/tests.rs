@@ -5,6 +5,8 @@ mod corpus;
 mod dashboard;
 mod enterprise;
 mod import;
+#[cfg(feature = "gui")]
+mod import_ui;
 mod ledger;
 mod ledger_import;
 mod sample;

@@ -10,6 +10,7 @@ use crate::sample;
 use crate::style::{Classification, StylePreset};
 use crate::ui::attributes::{AttributeTableState, TableContext};
 use crate::ui::dashboard::{self, DashboardView, MainView};
+use crate::ui::import_dialog::{DialogAction, ImportDialog, ImportKind};
 use crate::ui::ledger::{EntryForm, LedgerView};
 use crate::ui::map::measure::{Measure, MeasureMode};
 use crate::ui::map::{self, Camera, LabelBy, MapLayer, MapStyle};
@@ -110,6 +111,12 @@ pub enum Command {
     OpenLedger(PathBuf),
     BackupLedger(PathBuf),
     RestoreLedger(PathBuf),
+    /// Read a ledger table (xlsx/CSV) and show what importing it would do.
+    PreviewLedgerImport(PathBuf),
+    /// Read enterprise figures (xlsx/CSV) and show what importing them would do.
+    PreviewEnterpriseImport(PathBuf),
+    /// The import window's 导入 (`true`) or 取消 (`false`).
+    FinishImport(bool),
     Undo,
     Redo,
     SetStyle(StylePreset),
@@ -171,6 +178,8 @@ pub struct ParklandApp {
     /// The map or the 统计 dashboard; the window always opens on the map.
     pub view: MainView,
     dashboard: DashboardView,
+    /// An import previewed and waiting for 导入 or 取消.
+    pub import: Option<ImportDialog>,
 }
 
 impl ParklandApp {
@@ -265,6 +274,7 @@ impl ParklandApp {
             alerts: Vec::new(),
             view: MainView::Map,
             dashboard: DashboardView::default(),
+            import: None,
         }
     }
 
@@ -411,6 +421,11 @@ impl ParklandApp {
                 self.ledger.reload();
                 self.colors_dirty = true;
             }
+            Command::PreviewLedgerImport(path) => self.preview_import(ImportKind::Ledger, &path),
+            Command::PreviewEnterpriseImport(path) => {
+                self.preview_import(ImportKind::Enterprise, &path);
+            }
+            Command::FinishImport(apply) => self.finish_import(apply),
             Command::Undo => {
                 self.ledger.undo(&self.state.operator);
                 self.colors_dirty = true;
@@ -445,6 +460,42 @@ impl ParklandApp {
             }
             Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
         }
+    }
+
+    /// Reads a table to import and opens the import window, or reports why it cannot.
+    fn preview_import(&mut self, kind: ImportKind, path: &std::path::Path) {
+        let lang = self.state.lang;
+        match crate::ui::import_dialog::preview(
+            kind,
+            path,
+            &self.park,
+            self.ledger.store.as_ref(),
+            lang,
+        ) {
+            Ok(dialog) => self.import = Some(dialog),
+            Err(notice) => self.notices.push(notice),
+        }
+    }
+
+    /// Writes the previewed import (one transaction) or drops it.
+    fn finish_import(&mut self, apply: bool) {
+        if !apply {
+            self.import = None;
+            return;
+        }
+        let (Some(dialog), Some(store)) = (&self.import, &mut self.ledger.store) else {
+            return;
+        };
+        let Some(notice) = dialog.apply(store, &self.state.operator, self.state.lang) else {
+            // Problems block the import; the window stays open.
+            return;
+        };
+        self.notices.push(notice);
+        self.import = None;
+        self.ledger.reload();
+        // New progress colours the map; new figures change the 统计 view.
+        self.colors_dirty = true;
+        self.dashboard.invalidate();
     }
 
     /// Starts reading a file on the loading thread; a load already running is cancelled.
@@ -736,8 +787,9 @@ impl eframe::App for ParklandApp {
             .show(ui, |ui| {
                 if self.view == MainView::Stats {
                     let entries = &self.ledger.entries;
+                    let store = self.ledger.store.as_ref();
                     self.dashboard
-                        .ui(ui, lang, &self.park, entries, &mut self.commands);
+                        .ui(ui, lang, &self.park, entries, store, &mut self.commands);
                     return;
                 }
                 let rect = ui.available_rect_before_wrap();
@@ -822,6 +874,14 @@ impl eframe::App for ParklandApp {
                     self.commands.push(Command::CancelForm);
                 }
                 crate::ui::ledger::FormAction::None => {}
+            }
+        }
+
+        if let Some(dialog) = &self.import {
+            match dialog.window_ui(&ctx, lang) {
+                DialogAction::Import => self.commands.push(Command::FinishImport(true)),
+                DialogAction::Cancel => self.commands.push(Command::FinishImport(false)),
+                DialogAction::None => {}
             }
         }
 

@@ -2,9 +2,9 @@
 //! list. Every figure comes from [`crate::stats::dashboard`]; this file only lays them out.
 
 use crate::cli::group_thousands;
-use crate::ledger::StoredEntry;
+use crate::ledger::{Ledger, StoredEntry};
 use crate::model::{IdleKind, Lang, ParcelStatus, Park};
-use crate::stats::{self, Dashboard, DistrictLedger};
+use crate::stats::{self, Dashboard, DistrictLedger, DistrictYield, EnterpriseYields};
 use crate::ui::app::Command;
 use crate::ui::panels::tr;
 use crate::ui::theme;
@@ -43,12 +43,41 @@ pub fn view_tabs_ui(ui: &mut Ui, lang: Lang, view: MainView, commands: &mut Vec<
 #[derive(Default)]
 pub struct DashboardView {
     figures: Option<Dashboard>,
+    /// Enterprise figures (企业指标) read from the ledger, until the next change.
+    enterprise: Option<EnterpriseFigures>,
+    /// The year chosen for 亩均 figures; the latest year when `None`.
+    enterprise_year: Option<i16>,
+}
+
+/// The years with enterprise figures, and the 亩均税收 / 亩均产值 of the year shown.
+struct EnterpriseFigures {
+    years: Vec<i16>,
+    yields: Option<EnterpriseYields>,
+}
+
+impl EnterpriseFigures {
+    /// Reads the chosen year's figures (the latest year when not chosen or not there), as
+    /// `parkland enterprise summary` does.
+    fn read(park: &Park, store: Option<&Ledger>, chosen: Option<i16>) -> Self {
+        let years = store
+            .and_then(|s| s.enterprise_years().ok())
+            .unwrap_or_default();
+        let year = chosen
+            .filter(|y| years.contains(y))
+            .or_else(|| years.last().copied());
+        let yields = year.and_then(|year| {
+            let figures = store?.enterprise_figures(Some(year)).ok()?;
+            Some(stats::enterprise_yields(park, &figures, year))
+        });
+        Self { years, yields }
+    }
 }
 
 impl DashboardView {
     /// Forgets the figures (the park, the ledger or the language changed).
     pub fn invalidate(&mut self) {
         self.figures = None;
+        self.enterprise = None;
     }
 
     /// The figures on `today`, computed again only when needed.
@@ -67,9 +96,18 @@ impl DashboardView {
         lang: Lang,
         park: &Park,
         entries: &[StoredEntry],
+        store: Option<&Ledger>,
         commands: &mut Vec<Command>,
     ) {
-        let figures = self.figures(park, entries, crate::ui::ledger::today());
+        self.figures(park, entries, crate::ui::ledger::today());
+        let chosen = self.enterprise_year;
+        let enterprise = self
+            .enterprise
+            .get_or_insert_with(|| EnterpriseFigures::read(park, store, chosen));
+        let Some(figures) = self.figures.as_ref() else {
+            return;
+        };
+        let mut new_year = None;
         egui::Frame::central_panel(ui.style()).show(ui, |ui| {
             egui::ScrollArea::vertical()
                 .auto_shrink(false)
@@ -88,13 +126,17 @@ impl DashboardView {
                     ui.add_space(6.0);
                     cards_ui(ui, lang, figures);
                     ui.add_space(14.0);
-                    districts_ui(ui, lang, park, figures);
+                    districts_ui(ui, lang, park, figures, enterprise, &mut new_year);
                     ui.add_space(14.0);
                     charts_ui(ui, lang, park, figures);
                     ui.add_space(14.0);
                     alerts_ui(ui, lang, park, figures, commands);
                 });
         });
+        if let Some(year) = new_year {
+            self.enterprise_year = Some(year);
+            self.enterprise = None;
+        }
     }
 }
 
@@ -300,10 +342,90 @@ fn number_cell(ui: &mut Ui, text: impl Into<egui::WidgetText>) {
     });
 }
 
-fn districts_ui(ui: &mut Ui, lang: Lang, park: &Park, f: &Dashboard) {
+/// What the 亩均 columns are: the year (a selector when there are several) and its coverage.
+fn enterprise_heading_ui(
+    ui: &mut Ui,
+    lang: Lang,
+    enterprise: &EnterpriseFigures,
+    new_year: &mut Option<i16>,
+) {
+    let Some(yields) = &enterprise.yields else {
+        return;
+    };
+    ui.horizontal_wrapped(|ui| {
+        let label = ui.label(tr(lang, "企业指标年度", "Enterprise figures of"));
+        if enterprise.years.len() > 1 {
+            crate::ui::combo_labelled(
+                ui,
+                label.id,
+                egui::ComboBox::from_id_salt("dashboard_enterprise_year")
+                    .selected_text(yields.year.to_string()),
+                |ui| {
+                    for &year in enterprise.years.iter().rev() {
+                        if ui
+                            .selectable_label(year == yields.year, year.to_string())
+                            .clicked()
+                        {
+                            *new_year = Some(year);
+                        }
+                    }
+                },
+            );
+        } else {
+            ui.label(RichText::new(yields.year.to_string()).strong());
+        }
+        let total = &yields.total;
+        ui.label(
+            RichText::new(match lang {
+                Lang::Zh => format!(
+                    "亩均税收、亩均产值单位 万元/亩：{} 家企业，{} 宗宗地 {} 亩有指标",
+                    total.enterprises,
+                    total.parcels,
+                    group_thousands(mu_from_m2(total.area_m2), 2)
+                ),
+                Lang::En => format!(
+                    "tax and output per mu in 10k yuan/mu: {} enterprise(s) on {} parcel(s), {} mu with figures",
+                    total.enterprises,
+                    total.parcels,
+                    group_thousands(mu_from_m2(total.area_m2), 2)
+                ),
+            })
+            .weak(),
+        );
+        if !yields.unlinked.is_empty() {
+            ui.label(
+                RichText::new(match lang {
+                    Lang::Zh => format!("{} 家企业无宗地，未计入", yields.unlinked.len()),
+                    Lang::En => format!("{} enterprise(s) hold no parcel", yields.unlinked.len()),
+                })
+                .color(theme::ALERT_WARNING),
+            );
+        }
+    });
+}
+
+/// 亩均税收 and 亩均产值 (万元/亩) as `parkland enterprise summary` prints them.
+fn per_mu_cells(row: Option<&DistrictYield>) -> [String; 2] {
+    let text = |v: Option<f64>| v.map_or_else(|| "—".to_owned(), |v| format!("{v:.2}"));
+    [
+        text(row.and_then(|r| r.tax_per_mu)),
+        text(row.and_then(|r| r.output_per_mu)),
+    ]
+}
+
+fn districts_ui(
+    ui: &mut Ui,
+    lang: Lang,
+    park: &Park,
+    f: &Dashboard,
+    enterprise: &EnterpriseFigures,
+    new_year: &mut Option<i16>,
+) {
     ui.heading(tr(lang, "分片区统计", "By district"));
+    enterprise_heading_ui(ui, lang, enterprise, new_year);
+    let yields = enterprise.yields.as_ref();
     let mu = tr(lang, "亩", "mu");
-    let headers: [String; 10] = [
+    let mut headers: Vec<String> = vec![
         tr(lang, "片区", "District").to_owned(),
         tr(lang, "面积(km²)", "Area (km²)").to_owned(),
         format!("{}({mu})", tr(lang, "面积", "Area ")),
@@ -314,11 +436,18 @@ fn districts_ui(ui: &mut Ui, lang: Lang, park: &Park, f: &Dashboard) {
         format!("{}({mu})", tr(lang, "盘活土地", "Revit. land ")),
         tr(lang, "盘活厂房(m²)", "Revit. floor (m²)").to_owned(),
         tr(lang, "预警(宗)", "Alerts").to_owned(),
-        // ENTERPRISE FIGURES: 亩均税收 / 亩均产值 (万元/亩) columns go here, from
-        // `stats::enterprise`, once that module exists in this tree.
     ];
+    // ENTERPRISE FIGURES: 亩均税收 / 亩均产值 (万元/亩) of the year shown, from
+    // `stats::enterprise_yields`, when the ledger has enterprise figures.
+    if yields.is_some() {
+        headers.push(tr(lang, "亩均税收", "Tax/mu").to_owned());
+        headers.push(tr(lang, "亩均产值", "Output/mu").to_owned());
+    }
+    let per_mu = |code: Option<&str>| {
+        yields.map(|y| per_mu_cells(code.and_then(|c| y.districts.iter().find(|d| d.code == c))))
+    };
     let dash = || "—".to_owned();
-    let mut rows: Vec<(String, [String; 9])> = f
+    let mut rows: Vec<(String, Vec<String>)> = f
         .districts
         .iter()
         .map(|d| {
@@ -326,37 +455,40 @@ fn districts_ui(ui: &mut Ui, lang: Lang, park: &Park, f: &Dashboard) {
                 .code
                 .as_deref()
                 .and_then(|code| f.park.districts.iter().find(|p| p.code == code));
-            (
-                district_label(lang, park, d),
-                [
-                    area.map_or_else(dash, |a| format!("{:.2}", km2_from_m2(a.area_m2))),
-                    area.map_or_else(dash, |a| group_thousands(mu_from_m2(a.area_m2), 0)),
-                    area.map_or_else(dash, |a| group_thousands(a.parcels as f64, 0)),
-                    d.entries.to_string(),
-                    group_thousands(mu_from_m2(d.idle_land_m2), 2),
-                    group_thousands(d.idle_building_m2, 0),
-                    group_thousands(mu_from_m2(d.revitalized_land_m2), 2),
-                    group_thousands(d.revitalized_building_m2, 0),
-                    d.alerts.to_string(),
-                ],
-            )
+            let mut cells = vec![
+                area.map_or_else(dash, |a| format!("{:.2}", km2_from_m2(a.area_m2))),
+                area.map_or_else(dash, |a| group_thousands(mu_from_m2(a.area_m2), 0)),
+                area.map_or_else(dash, |a| group_thousands(a.parcels as f64, 0)),
+                d.entries.to_string(),
+                group_thousands(mu_from_m2(d.idle_land_m2), 2),
+                group_thousands(d.idle_building_m2, 0),
+                group_thousands(mu_from_m2(d.revitalized_land_m2), 2),
+                group_thousands(d.revitalized_building_m2, 0),
+                d.alerts.to_string(),
+            ];
+            cells.extend(per_mu(d.code.as_deref()).into_iter().flatten());
+            (district_label(lang, park, d), cells)
         })
         .collect();
     let total = &f.park.total;
-    rows.push((
-        tr(lang, "园区合计", "Park total").to_owned(),
-        [
-            format!("{:.2}", km2_from_m2(total.area_m2)),
-            group_thousands(mu_from_m2(total.area_m2), 0),
-            group_thousands(total.parcels as f64, 0),
-            f.ledger.entries.to_string(),
-            group_thousands(mu_from_m2(f.ledger.idle_area_m2), 2),
-            group_thousands(f.idle_building_m2, 0),
-            group_thousands(mu_from_m2(f.ledger.revitalized_land_m2), 2),
-            group_thousands(f.ledger.revitalized_building_m2, 0),
-            f.alert_counts.entries.to_string(),
-        ],
-    ));
+    let mut total_cells = vec![
+        format!("{:.2}", km2_from_m2(total.area_m2)),
+        group_thousands(mu_from_m2(total.area_m2), 0),
+        group_thousands(total.parcels as f64, 0),
+        f.ledger.entries.to_string(),
+        group_thousands(mu_from_m2(f.ledger.idle_area_m2), 2),
+        group_thousands(f.idle_building_m2, 0),
+        group_thousands(mu_from_m2(f.ledger.revitalized_land_m2), 2),
+        group_thousands(f.ledger.revitalized_building_m2, 0),
+        f.alert_counts.entries.to_string(),
+    ];
+    total_cells.extend(
+        yields
+            .map(|y| per_mu_cells(Some(&y.total)))
+            .into_iter()
+            .flatten(),
+    );
+    rows.push((tr(lang, "园区合计", "Park total").to_owned(), total_cells));
     let total_row = rows.len() - 1;
     let name_width = text_column_width(ui, rows.iter().map(|(name, _)| name.as_str()), 90.0);
     // Its own horizontal scroll, so that a narrow window does not widen the charts below.
@@ -369,7 +501,10 @@ fn districts_ui(ui: &mut Ui, lang: Lang, park: &Park, f: &Dashboard) {
                 .vscroll(false)
                 .cell_layout(Layout::left_to_right(Align::Center))
                 .column(Column::initial(name_width).at_least(90.0).clip(true))
-                .columns(Column::initial(98.0).at_least(70.0).clip(true), 9)
+                .columns(
+                    Column::initial(98.0).at_least(70.0).clip(true),
+                    headers.len() - 1,
+                )
                 .header(24.0, |mut header| {
                     for (i, title) in headers.iter().enumerate() {
                         header.col(|ui| {

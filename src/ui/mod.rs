@@ -5,6 +5,7 @@
 pub mod app;
 pub mod attributes;
 pub mod dashboard;
+pub mod import_dialog;
 pub mod ledger;
 pub mod map;
 mod panels;

@@ -93,6 +93,7 @@ pub fn menu_bar_ui(
                     commands.push(Command::OpenLedger(path));
                 }
             }
+            crate::ui::import_dialog::import_menu_ui(ui, lang, commands);
             ui.separator();
             if ui
                 .add_enabled(
