@@ -77,10 +77,6 @@ fn normalize_lon(x: f64) -> f64 {
 
 /// 1 or -1 when the edge crosses the prime meridian eastward or westward, as
 /// geographiclib's `PolygonArea::transit`.
-#[expect(
-    clippy::float_cmp,
-    reason = "a longitude of exactly 0° is on the meridian"
-)]
 fn transit(lon1: f64, lon2: f64) -> i64 {
     let delta = normalize_lon(lon2 - lon1);
     let (lon1, lon2) = (normalize_lon(lon1), normalize_lon(lon2));
