@@ -330,3 +330,54 @@ mod tests {
         assert_eq!(whole, one);
     }
 }
+
+#[cfg(test)]
+mod hit_tests {
+    use super::*;
+    use geo::{BoundingRect as _, Contains as _};
+
+    #[test]
+    fn hit_test_agrees_with_exact_contains_on_random_points() {
+        let park = crate::sample::sample_park().expect("sample");
+        let shapes: Vec<&MultiPolygon<f64>> = park.parcels.iter().map(|p| &p.geometry).collect();
+        let prepared = PreparedShapes::build(&shapes, None, &Progress::new());
+        let bounds = shapes
+            .iter()
+            .filter_map(|s| s.bounding_rect())
+            .reduce(|a, b| {
+                geo::Rect::new(
+                    geo::coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
+                    geo::coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
+                )
+            })
+            .expect("bounds");
+        let mut state: u64 = 7;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut hits = 0;
+        for _ in 0..20_000 {
+            let point = [
+                bounds.min().x + next() * bounds.width(),
+                bounds.min().y + next() * bounds.height(),
+            ];
+            let p = geo::Point::new(point[0], point[1]);
+            let exact = shapes
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.contains(&p))
+                .map(|(i, _)| i)
+                .max();
+            let found = prepared
+                .index
+                .hit(point, |i| park.parcels.get(i).map(|p| &p.geometry));
+            assert_eq!(found, exact, "at {point:?}");
+            hits += usize::from(found.is_some());
+        }
+        // The points fall on parcels and on the ground between them.
+        assert!(hits > 2_000 && hits < 18_000, "{hits}");
+    }
+}
