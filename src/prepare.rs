@@ -334,7 +334,7 @@ mod tests {
 #[cfg(test)]
 mod hit_tests {
     use super::*;
-    use geo::{BoundingRect as _, Contains as _};
+    use geo::Contains as _;
 
     #[test]
     fn hit_test_agrees_with_exact_contains_on_random_points() {
