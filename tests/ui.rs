@@ -632,3 +632,17 @@ fn the_measure_tool_gives_geodesic_distance_and_area_without_selecting() {
         "clicking the tool again turns it off"
     );
 }
+
+#[test]
+fn the_district_table_shows_the_summary_figures() {
+    let mut harness = harness();
+    harness.get_by_label("片区属性表").click();
+    harness.run_steps(3);
+    harness.get_by_label("园区合计");
+    for name in ["梁产城新区", "两江工业区", "吴溪工业区"] {
+        assert!(harness.query_all_by_label(name).count() >= 1, "{name}");
+    }
+    // The park's idle and low-efficiency land, as `parkland summary` prints it.
+    harness.get_by_label("536.00");
+    harness.get_by_label("11.23");
+}

@@ -63,6 +63,8 @@ pub enum BottomTab {
     Ledger,
     /// 属性表 of the parcels.
     Attributes,
+    /// 属性表 of the districts.
+    Districts,
 }
 
 /// Files named on the command line; the sample park stands in for any not given.
@@ -740,6 +742,11 @@ impl eframe::App for ParklandApp {
                             BottomTab::Attributes,
                             panels::tr(lang, "宗地属性表", "Parcel attributes"),
                         );
+                        ui.selectable_value(
+                            tab,
+                            BottomTab::Districts,
+                            panels::tr(lang, "片区属性表", "District attributes"),
+                        );
                     });
                     ui.separator();
                     match self.state.bottom_tab {
@@ -775,6 +782,9 @@ impl eframe::App for ParklandApp {
                                 visible: &visible,
                             };
                             self.state.attributes.ui(ui, &context, &mut self.commands);
+                        }
+                        BottomTab::Districts => {
+                            crate::ui::attributes::district_table_ui(ui, lang, &self.park);
                         }
                     }
                 });

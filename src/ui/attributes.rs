@@ -274,3 +274,74 @@ impl AttributeTableState {
 fn ui_shift(response: &egui::Response) -> bool {
     response.ctx.input(|i| i.modifiers.shift)
 }
+
+/// The districts' attribute table: code, name, area, parcels and idle or low-efficiency land,
+/// with the park total — the figures of `stats::park_summary`, as `parkland summary` prints.
+pub fn district_table_ui(ui: &mut Ui, lang: Lang, park: &Park) {
+    use crate::cli::group_thousands;
+    use crate::units::km2_from_m2;
+    let tr = |zh: &'static str, en: &'static str| crate::ui::panels::tr(lang, zh, en);
+    let summary = crate::stats::park_summary(park);
+    let headers = [
+        tr("代码", "Code"),
+        tr("片区", "District"),
+        tr("面积(km²)", "Area (km²)"),
+        tr("面积(亩)", "Area (mu)"),
+        tr("宗地数", "Parcels"),
+        tr("宗地面积(亩)", "Parcel area (mu)"),
+        tr("闲置低效宗数", "Idle/low parcels"),
+        tr("闲置低效(亩)", "Idle/low (mu)"),
+    ];
+    let mut table = TableBuilder::new(ui)
+        .id_salt("district_table")
+        .striped(true)
+        .resizable(true);
+    for _ in headers {
+        table = table.column(Column::auto().at_least(70.0));
+    }
+    table
+        .header(22.0, |mut header| {
+            for h in headers {
+                header.col(|ui| {
+                    ui.strong(h);
+                });
+            }
+        })
+        .body(|mut body| {
+            let mut row = |cells: [String; 8]| {
+                body.row(20.0, |mut row| {
+                    for cell in cells {
+                        row.col(|ui| {
+                            ui.add(egui::Label::new(cell).selectable(false));
+                        });
+                    }
+                });
+            };
+            for d in &summary.districts {
+                let name = park
+                    .district(&d.code)
+                    .map_or_else(|| d.name.clone(), |x| x.label(lang).to_owned());
+                row([
+                    d.code.clone(),
+                    name,
+                    format!("{:.2}", km2_from_m2(d.area_m2)),
+                    group_thousands(mu_from_m2(d.area_m2), 2),
+                    d.parcels.to_string(),
+                    group_thousands(mu_from_m2(d.parcel_area_m2), 2),
+                    d.idle_parcels.to_string(),
+                    group_thousands(mu_from_m2(d.idle_area_m2), 2),
+                ]);
+            }
+            let t = &summary.total;
+            row([
+                String::new(),
+                tr("园区合计", "Park total").to_owned(),
+                format!("{:.2}", km2_from_m2(t.area_m2)),
+                group_thousands(mu_from_m2(t.area_m2), 2),
+                t.parcels.to_string(),
+                group_thousands(mu_from_m2(t.parcel_area_m2), 2),
+                t.idle_parcels.to_string(),
+                group_thousands(mu_from_m2(t.idle_area_m2), 2),
+            ]);
+        });
+}
