@@ -94,6 +94,8 @@ pub enum RejectReason {
     },
     #[error("no polygon to load: {0}")]
     NoPolygons(String),
+    #[error("not a usable GeoPackage: {0}")]
+    NotGeoPackage(String),
 }
 
 /// A file that could not be loaded, with what was found before giving up.
