@@ -2,6 +2,7 @@
 //! can capture the output, and all using the same core as the window.
 
 mod check;
+pub mod export;
 pub mod ledger;
 pub mod summary;
 
@@ -18,10 +19,10 @@ use std::process::ExitCode;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
-    /// District polygons (`GeoJSON`) to open in the window instead of the sample park.
+    /// District polygons (`GeoJSON` or GeoPackage) to use instead of the sample park.
     #[arg(long, global = true, value_name = "FILE")]
     pub districts: Option<PathBuf>,
-    /// Parcel polygons (`GeoJSON`) to open in the window instead of the sample park.
+    /// Parcel polygons (`GeoJSON` or GeoPackage) to use instead of the sample park.
     #[arg(long, global = true, value_name = "FILE")]
     pub parcels: Option<PathBuf>,
     /// The ledger file (SQLite); default: ledger.sqlite in the platform data folder.
@@ -37,6 +38,8 @@ pub enum Command {
     Summary(summary::SummaryArgs),
     /// The idle and low-efficiency land ledger (台账).
     Ledger(ledger::LedgerArgs),
+    /// The park and its ledger as a GeoPackage and/or GeoJSON, for QGIS, GDAL and the county.
+    Export(export::ExportArgs),
 }
 
 /// Runs a subcommand, writing its report to `out`. Returns the process exit code.
@@ -45,6 +48,7 @@ pub fn run(command: &Command, cli: &Cli, out: &mut dyn Write) -> anyhow::Result<
         Command::Check(args) => check::run(args, out),
         Command::Summary(args) => summary::run(args, cli, out),
         Command::Ledger(args) => ledger::run(args, cli, out),
+        Command::Export(args) => export::run(args, cli, out),
     }
 }
 

@@ -1,7 +1,7 @@
 //! The app shell: persisted state, runtime state, the frame's layout, and the commands that
 //! change the world at the end of the frame.
 
-use crate::geo_io::{Import, ImportReport, Rejected, read_geojson_file};
+use crate::geo_io::{Import, ImportReport, Rejected, read_file, read_file_layer};
 use crate::model::{Lang, Parcel, Park};
 use crate::query::Selection;
 use crate::sample;
@@ -168,7 +168,7 @@ impl ParklandApp {
         let mut notices = Vec::new();
         let mut load = |path: Option<PathBuf>, embedded: fn() -> Result<Import, Box<Rejected>>| {
             let result = match path {
-                Some(path) => read_geojson_file(&path),
+                Some(path) => read_file(&path),
                 None => embedded(),
             };
             match result {
@@ -316,7 +316,7 @@ impl ParklandApp {
     fn apply(&mut self, ctx: &egui::Context, command: Command) {
         match command {
             Command::Open(kind, path) => self.open(kind, &path),
-            Command::OpenDropped(path) => match read_geojson_file(&path) {
+            Command::OpenDropped(path) => match read_file(&path) {
                 Ok(import) => {
                     let kind = guess_layer_kind(&path, &import);
                     self.replace(kind, import);
@@ -405,7 +405,11 @@ impl ParklandApp {
     }
 
     fn open(&mut self, kind: LayerKind, path: &std::path::Path) {
-        match read_geojson_file(path) {
+        let layer = match kind {
+            LayerKind::Districts => "districts",
+            LayerKind::Parcels => "parcels",
+        };
+        match read_file_layer(path, crate::exchange::LayerChoice::Prefer(layer)) {
             Ok(import) => self.replace(kind, import),
             Err(rejected) => self
                 .notices
