@@ -2,6 +2,7 @@
 
 mod cli;
 mod corpus;
+mod exchange;
 mod import;
 mod ledger;
 mod sample;
