@@ -530,7 +530,12 @@ fn export_subcommand_writes_files_that_load_again() {
         ],
         &dir,
     );
-    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
     let summary: serde_json::Value =
         serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(summary["districts"].as_array().map(Vec::len), Some(3));

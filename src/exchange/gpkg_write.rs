@@ -318,10 +318,23 @@ impl<'tx> FeatureTable<'tx> {
         let Self {
             name,
             insert,
-            envelopes,
+            mut envelopes,
             ..
         } = self;
         drop(insert);
+        let extent = envelopes.iter().map(|(_, e)| *e).reduce(|a, b| {
+            [
+                a[0].min(b[0]),
+                a[1].max(b[1]),
+                a[2].min(b[2]),
+                a[3].max(b[3]),
+            ]
+        });
+        // Inserting boxes in Hilbert order of their centres keeps the R-tree's working set
+        // small, and gives a tighter tree than file order.
+        if let Some(extent) = extent {
+            envelopes.sort_by_cached_key(|(_, e)| hilbert_key(e, &extent));
+        }
         let rtree = quote(&format!("rtree_{name}_geom"));
         tx.execute_batch(&format!(
             "CREATE VIRTUAL TABLE {rtree} USING rtree(id, minx, maxx, miny, maxy)"
@@ -333,14 +346,6 @@ impl<'tx> FeatureTable<'tx> {
                 insert.execute(params![fid, min_x, max_x, min_y, max_y])?;
             }
         }
-        let extent = envelopes.iter().map(|(_, e)| *e).reduce(|a, b| {
-            [
-                a[0].min(b[0]),
-                a[1].max(b[1]),
-                a[2].min(b[2]),
-                a[3].max(b[3]),
-            ]
-        });
         if let Some([min_x, max_x, min_y, max_y]) = extent {
             tx.execute(
                 "UPDATE gpkg_contents SET min_x = ?2, min_y = ?3, max_x = ?4, max_y = ?5
@@ -355,6 +360,47 @@ impl<'tx> FeatureTable<'tx> {
         )?;
         tx.execute_batch(&rtree_triggers(name))
     }
+}
+
+/// The position of a box's centre along a Hilbert curve of 2^16 × 2^16 cells over `extent`
+/// (`[minx, maxx, miny, maxy]`).
+fn hilbert_key(envelope: &[f64; 4], extent: &[f64; 4]) -> u64 {
+    const SIDE: u32 = 1 << 16;
+    let cell = |v: f64, min: f64, max: f64| {
+        let t = if max > min {
+            (v - min) / (max - min)
+        } else {
+            0.0
+        };
+        ((t * f64::from(SIDE - 1)).round() as u32).min(SIDE - 1)
+    };
+    let mut x = cell(
+        f64::midpoint(envelope[0], envelope[1]),
+        extent[0],
+        extent[1],
+    );
+    let mut y = cell(
+        f64::midpoint(envelope[2], envelope[3]),
+        extent[2],
+        extent[3],
+    );
+    let mut key = 0_u64;
+    let mut s = SIDE / 2;
+    while s > 0 {
+        let rx = u32::from(x & s > 0);
+        let ry = u32::from(y & s > 0);
+        key += u64::from(s) * u64::from(s) * u64::from((3 * rx) ^ ry);
+        // Rotate the quadrant so that the curve stays continuous.
+        if ry == 0 {
+            if rx == 1 {
+                x = SIDE - 1 - x;
+                y = SIDE - 1 - y;
+            }
+            std::mem::swap(&mut x, &mut y);
+        }
+        s /= 2;
+    }
+    key
 }
 
 /// The R-tree triggers of GeoPackage 1.2/1.3 (Annex F.3), as GDAL writes them. They call
