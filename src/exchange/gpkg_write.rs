@@ -165,9 +165,9 @@ fn write_all(
     drop(srs);
 
     // Districts.
-    let district_schema: Vec<(&str, ColumnType)> =
+    let district_schema: Vec<(&'static str, ColumnType)> =
         DISTRICT_COLUMNS.iter().map(|c| (c.name, c.kind)).collect();
-    let mut table = FeatureTable::create(tx, "districts", "片区 districts", &district_schema)?;
+    let mut table = FeatureTable::create(tx, "districts", "片区 districts", district_schema)?;
     for district in &park.districts {
         table.insert(&district.geometry, |cells| {
             cells.extend(DISTRICT_COLUMNS.iter().map(|c| (c.value)(district)));
@@ -177,7 +177,7 @@ fn write_all(
 
     // Parcels with their current case.
     let by_parcel = cases_by_parcel(cases);
-    let mut table = FeatureTable::create(tx, "parcels", "宗地 parcels", &parcel_schema())?;
+    let mut table = FeatureTable::create(tx, "parcels", "宗地 parcels", parcel_schema())?;
     for parcel in &park.parcels {
         let case = by_parcel.get(parcel.parcel_no.as_str()).copied();
         summary.parcels_with_case += usize::from(case.is_some());
@@ -195,7 +195,7 @@ fn write_all(
          VALUES ('ledger', 'attributes', 'ledger', ?1)",
         ["低效闲置工业用地台账 idle and low-efficiency industrial land ledger"],
     )?;
-    let mut insert = tx.prepare(&insert_sql("ledger", None, &schema))?;
+    let mut insert = tx.prepare(&insert_sql("ledger", None, &schema, 1))?;
     let mut cells: Vec<Cell<'_>> = Vec::with_capacity(schema.len());
     for stored in cases.iter().filter(|c| !c.deleted) {
         cells.clear();
@@ -239,37 +239,54 @@ fn create_table(
     tx.execute_batch(&sql)
 }
 
-fn insert_sql(name: &str, geometry: Option<&str>, schema: &[(&str, ColumnType)]) -> String {
+/// `INSERT INTO name (fid[, geom], columns...) VALUES (?, ...)`, repeated for `rows` rows.
+fn insert_sql(
+    name: &str,
+    geometry: Option<&str>,
+    schema: &[(&str, ColumnType)],
+    rows: usize,
+) -> String {
     let mut columns = vec!["fid".to_owned()];
     columns.extend(geometry.map(|_| "geom".to_owned()));
     columns.extend(schema.iter().map(|(c, _)| quote(c)));
-    let marks: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
+    let row = format!("({})", vec!["?"; columns.len()].join(", "));
     format!(
-        "INSERT INTO {} ({}) VALUES ({})",
+        "INSERT INTO {} ({}) VALUES {}",
         quote(name),
         columns.join(", "),
-        marks.join(", ")
+        vec![row; rows].join(", ")
     )
 }
 
-/// A feature table being filled: rows first, then its R-tree, extent and triggers.
-struct FeatureTable<'tx> {
+/// Rows per INSERT statement: one statement (and one `sqlite_sequence` update) per hundred
+/// features instead of one per feature.
+const BATCH_ROWS: usize = 100;
+
+/// A feature table being filled: rows first (in batches), then its R-tree, extent and
+/// triggers.
+struct FeatureTable<'tx, 'a> {
     name: &'static str,
+    schema: Vec<(&'static str, ColumnType)>,
+    /// The statement for a full batch.
     insert: Statement<'tx>,
-    blob: Vec<u8>,
+    /// Rows waiting for the next batch: fids, geometry blobs end to end, cells row by row.
+    fids: Vec<i64>,
+    blobs: Vec<u8>,
+    blob_ends: Vec<usize>,
+    cells: Vec<Cell<'a>>,
     /// `(fid, [minx, maxx, miny, maxy])` of each non-empty geometry, for the R-tree.
     envelopes: Vec<(i64, [f64; 4])>,
     next_fid: i64,
 }
 
-impl<'tx> FeatureTable<'tx> {
+impl<'tx, 'a> FeatureTable<'tx, 'a> {
     fn create(
         tx: &'tx Transaction<'_>,
         name: &'static str,
         description: &str,
-        schema: &[(&str, ColumnType)],
+        schema: Vec<(&'static str, ColumnType)>,
     ) -> rusqlite::Result<Self> {
-        create_table(tx, name, Some("MULTIPOLYGON"), schema)?;
+        create_table(tx, name, Some("MULTIPOLYGON"), &schema)?;
         tx.execute(
             "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id)
              VALUES (?1, 'features', ?1, ?2, ?3)",
@@ -281,40 +298,94 @@ impl<'tx> FeatureTable<'tx> {
              VALUES (?1, 'geom', 'MULTIPOLYGON', ?2, 0, 0)",
             params![name, SRS_ID],
         )?;
-        let insert = tx.prepare(&insert_sql(name, Some("geom"), schema))?;
+        let insert = tx.prepare(&insert_sql(name, Some("geom"), &schema, BATCH_ROWS))?;
         Ok(Self {
             name,
+            cells: Vec::with_capacity(BATCH_ROWS * schema.len()),
+            schema,
             insert,
-            blob: Vec::with_capacity(1024),
+            fids: Vec::with_capacity(BATCH_ROWS),
+            blobs: Vec::with_capacity(BATCH_ROWS * 512),
+            blob_ends: Vec::with_capacity(BATCH_ROWS),
             envelopes: Vec::new(),
             next_fid: 1,
         })
     }
 
-    fn insert<'a>(
+    /// Adds a feature; `cells` pushes one cell per column of the schema.
+    fn insert(
         &mut self,
         geometry: &geo::MultiPolygon<f64>,
         cells: impl FnOnce(&mut Vec<Cell<'a>>),
     ) -> rusqlite::Result<()> {
         let fid = self.next_fid;
         self.next_fid += 1;
-        self.blob.clear();
-        if let Some(envelope) = encode_gp_multipolygon(geometry, SRS_ID, &mut self.blob) {
+        if let Some(envelope) = encode_gp_multipolygon(geometry, SRS_ID, &mut self.blobs) {
             self.envelopes.push((fid, envelope));
         }
-        let mut values = Vec::with_capacity(48);
-        cells(&mut values);
-        self.insert.raw_bind_parameter(1, fid)?;
-        self.insert.raw_bind_parameter(2, self.blob.as_slice())?;
-        for (i, cell) in values.iter().enumerate() {
-            self.insert.raw_bind_parameter(i + 3, cell)?;
+        self.fids.push(fid);
+        self.blob_ends.push(self.blobs.len());
+        let before = self.cells.len();
+        cells(&mut self.cells);
+        debug_assert_eq!(self.cells.len() - before, self.schema.len());
+        if self.fids.len() == BATCH_ROWS {
+            Self::flush(
+                &mut self.insert,
+                &self.fids,
+                &self.blobs,
+                &self.blob_ends,
+                &self.cells,
+            )?;
+            self.fids.clear();
+            self.blobs.clear();
+            self.blob_ends.clear();
+            self.cells.clear();
         }
-        self.insert.raw_execute()?;
+        Ok(())
+    }
+
+    /// Binds the waiting rows to a statement made for that many rows, and runs it.
+    fn flush(
+        statement: &mut Statement<'_>,
+        fids: &[i64],
+        blobs: &[u8],
+        blob_ends: &[usize],
+        cells: &[Cell<'_>],
+    ) -> rusqlite::Result<()> {
+        let width = cells.len() / fids.len().max(1);
+        let mut parameter = 1;
+        let mut start = 0;
+        for (row, (fid, &end)) in fids.iter().zip(blob_ends).enumerate() {
+            statement.raw_bind_parameter(parameter, fid)?;
+            statement.raw_bind_parameter(parameter + 1, &blobs[start..end])?;
+            parameter += 2;
+            start = end;
+            for cell in &cells[row * width..(row + 1) * width] {
+                statement.raw_bind_parameter(parameter, cell)?;
+                parameter += 1;
+            }
+        }
+        statement.raw_execute()?;
         Ok(())
     }
 
     /// Fills the R-tree, records the extent and the index extension, creates the triggers.
     fn finish(self, tx: &Transaction<'_>) -> rusqlite::Result<()> {
+        if !self.fids.is_empty() {
+            let mut rest = tx.prepare(&insert_sql(
+                self.name,
+                Some("geom"),
+                &self.schema,
+                self.fids.len(),
+            ))?;
+            Self::flush(
+                &mut rest,
+                &self.fids,
+                &self.blobs,
+                &self.blob_ends,
+                &self.cells,
+            )?;
+        }
         let Self {
             name,
             insert,
