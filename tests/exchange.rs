@@ -59,9 +59,7 @@ fn gdal(program: &str, args: &[&str]) -> Option<Output> {
     match Command::new(program).args(args).output() {
         Ok(output) => Some(output),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            crate::skip_or_fail(&format!(
-                "skipped: {program} not found (apt-get install gdal-bin)"
-            ));
+            crate::skip_or_fail(&format!("{program} not found (apt-get install gdal-bin)"));
             None
         }
         Err(e) => panic!("cannot run {program}: {e}"),
