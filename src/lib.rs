@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod crs;
+pub mod exchange;
 pub mod export;
 pub mod geo_io;
 pub mod geometry;

@@ -41,6 +41,11 @@ pub fn load_parcels_file(
 ) -> Result<LoadedParcels, Box<Rejected>> {
     let source = path.display().to_string();
     progress.start(Stage::Reading, 1);
+    if crate::geo_io::is_geopackage(path) {
+        let import =
+            crate::geo_io::read_file_layer(path, crate::exchange::LayerChoice::Prefer("parcels"))?;
+        return parcels_from_import(import, origin, progress);
+    }
     let bytes = std::fs::read(path).map_err(|e| {
         Box::new(Rejected {
             reason: RejectReason::Io(e.to_string()),
@@ -64,6 +69,22 @@ pub fn load_parcels(
     progress: &Progress,
 ) -> Result<LoadedParcels, Box<Rejected>> {
     let (parcels, report) = read_parcels(bytes, source, progress)?;
+    prepare_parcels(parcels, report, origin, progress)
+}
+
+/// Parcels from a whole-file import (a GeoPackage, or a small file read to guess its kind),
+/// triangulated and indexed.
+fn parcels_from_import(
+    import: crate::geo_io::Import,
+    origin: Option<[f64; 2]>,
+    progress: &Progress,
+) -> Result<LoadedParcels, Box<Rejected>> {
+    let mut report = import.report;
+    let parcels: Vec<Parcel> = import
+        .features
+        .into_iter()
+        .map(|f| Parcel::from_feature(f, &mut report.messages))
+        .collect();
     prepare_parcels(parcels, report, origin, progress)
 }
 
@@ -124,30 +145,18 @@ pub fn load_layer(
     let small = std::fs::metadata(path).is_ok_and(|m| m.len() <= GUESS_WHOLE_FILE_BYTES);
     match by_name {
         Some(LayerKind::Districts) => {
-            crate::geo_io::read_geojson_file(path).map(LoadedLayer::Districts)
+            crate::geo_io::read_file_layer(path, crate::exchange::LayerChoice::Prefer("districts"))
+                .map(LoadedLayer::Districts)
         }
         Some(LayerKind::Parcels) => {
             load_parcels_file(path, None, progress).map(|l| LoadedLayer::Parcels(Box::new(l)))
         }
-        None if small => {
-            let import = crate::geo_io::read_geojson_file(path)?;
+        None if small || crate::geo_io::is_geopackage(path) => {
+            let import = crate::geo_io::read_file(path)?;
             if guess_layer_kind(&import) == LayerKind::Districts {
                 return Ok(LoadedLayer::Districts(import));
             }
-            let mut report = import.report;
-            let parcels: Vec<Parcel> = import
-                .features
-                .into_iter()
-                .map(|f| Parcel::from_feature(f, &mut report.messages))
-                .collect();
-            let shapes: Vec<&MultiPolygon<f64>> = parcels.iter().map(|p| &p.geometry).collect();
-            let prepared = PreparedShapes::build(&shapes, None, progress);
-            drop(shapes);
-            Ok(LoadedLayer::Parcels(Box::new(LoadedParcels {
-                parcels,
-                report,
-                prepared,
-            })))
+            parcels_from_import(import, None, progress).map(|l| LoadedLayer::Parcels(Box::new(l)))
         }
         None => load_parcels_file(path, None, progress).map(|l| LoadedLayer::Parcels(Box::new(l))),
     }

@@ -4,6 +4,7 @@ mod cli;
 mod corpus;
 mod dashboard;
 mod enterprise;
+mod exchange;
 mod import;
 #[cfg(feature = "gui")]
 mod import_ui;

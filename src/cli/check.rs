@@ -1,7 +1,7 @@
 //! `parkland check FILE... [--json]`
 
 use super::{EXIT_REJECTED, group_thousands};
-use crate::geo_io::{ImportReport, Level, Message, read_geojson_file};
+use crate::geo_io::{ImportReport, Level, Message, read_file};
 use crate::units::{ha_from_m2, mu_from_m2};
 use serde::Serialize;
 use std::io::Write;
@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// `GeoJSON` files to check.
+    /// `GeoJSON` or GeoPackage files to check.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// One JSON object per file per line.
@@ -59,7 +59,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
                 },
             )
         } else {
-            read_geojson_file(path).map(|import| (import.report, None))
+            read_file(path).map(|import| (import.report, None))
         };
         let (status, report, triangles) = match read {
             Ok((report, triangles)) => {

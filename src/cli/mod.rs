@@ -3,6 +3,7 @@
 
 mod check;
 pub mod enterprise;
+pub mod export;
 pub mod ledger;
 pub mod summary;
 
@@ -19,10 +20,10 @@ use std::process::ExitCode;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
-    /// District polygons (`GeoJSON`) to open in the window instead of the sample park.
+    /// District polygons (`GeoJSON` or GeoPackage) to use instead of the sample park.
     #[arg(long, global = true, value_name = "FILE")]
     pub districts: Option<PathBuf>,
-    /// Parcel polygons (`GeoJSON`) to open in the window instead of the sample park.
+    /// Parcel polygons (`GeoJSON` or GeoPackage) to use instead of the sample park.
     #[arg(long, global = true, value_name = "FILE")]
     pub parcels: Option<PathBuf>,
     /// The ledger file (SQLite); default: ledger.sqlite in the platform data folder.
@@ -40,6 +41,8 @@ pub enum Command {
     Ledger(ledger::LedgerArgs),
     /// Enterprise figures (企业指标): output, tax, investment; 亩均税收 and 亩均产值.
     Enterprise(enterprise::EnterpriseArgs),
+    /// The park and its ledger as a GeoPackage and/or GeoJSON, for QGIS, GDAL and the county.
+    Export(export::ExportArgs),
 }
 
 /// Runs a subcommand, writing its report to `out`. Returns the process exit code.
@@ -49,6 +52,7 @@ pub fn run(command: &Command, cli: &Cli, out: &mut dyn Write) -> anyhow::Result<
         Command::Summary(args) => summary::run(args, cli, out),
         Command::Ledger(args) => ledger::run(args, cli, out),
         Command::Enterprise(args) => enterprise::run(args, cli, out),
+        Command::Export(args) => export::run(args, cli, out),
     }
 }
 

@@ -1,7 +1,8 @@
 //! `parkland summary [--districts FILE] [--parcels FILE] [--json]`
 
 use super::{Cli, EXIT_REJECTED, group_thousands};
-use crate::geo_io::{Import, read_geojson_file};
+use crate::exchange::LayerChoice;
+use crate::geo_io::{Import, read_file_layer};
 use crate::model::Lang;
 use crate::model::Park;
 use crate::sample;
@@ -18,14 +19,15 @@ pub struct SummaryArgs {
     pub json: bool,
 }
 
-/// Loads the park named on the command line, with the sample for whatever is not given.
+/// Loads the park named on the command line, with the sample for whatever is not given. A
+/// GeoPackage holding both is read by its `districts` and `parcels` layers.
 pub fn load_park(cli: &Cli) -> Result<Park, Box<crate::geo_io::Rejected>> {
     let districts: Import = match &cli.districts {
-        Some(path) => read_geojson_file(path)?,
+        Some(path) => read_file_layer(path, LayerChoice::Prefer("districts"))?,
         None => sample::sample_districts()?,
     };
     let parcels: Import = match &cli.parcels {
-        Some(path) => read_geojson_file(path)?,
+        Some(path) => read_file_layer(path, LayerChoice::Prefer("parcels"))?,
         None => sample::sample_parcels()?,
     };
     Ok(Park::from_imports(Some(districts), Some(parcels)))

@@ -144,6 +144,36 @@ impl Crs {
         })
     }
 
+    /// The CGCS2000 3° Gauss-Krüger zone (with the zone number in the easting,
+    /// EPSG:4513–4533) whose central meridian is nearest to `lon`, if China has one there.
+    ///
+    /// ```
+    /// use parkland::crs::Crs;
+    /// assert_eq!(Crs::gauss_kruger_3deg_zone(107.02).map(|c| c.label()), Some("EPSG:4524".to_owned()));
+    /// assert!(Crs::gauss_kruger_3deg_zone(2.35).is_none());
+    /// ```
+    #[must_use]
+    pub fn gauss_kruger_3deg_zone(lon: f64) -> Option<Self> {
+        let zone = (lon / 3.0).round();
+        if !(25.0..=45.0).contains(&zone) {
+            return None;
+        }
+        Self::from_epsg(4488 + zone as u32)
+    }
+
+    /// A transform from lon/lat degrees to this CRS.
+    pub fn from_lon_lat(&self) -> Result<FromLonLat, String> {
+        let Some(target) = self.proj_string() else {
+            return Ok(FromLonLat { projs: None });
+        };
+        let from = Proj::from_proj_string("+proj=longlat +ellps=GRS80 +no_defs")
+            .map_err(|e| e.to_string())?;
+        let to = Proj::from_proj_string(&target).map_err(|e| format!("{target}: {e}"))?;
+        Ok(FromLonLat {
+            projs: Some((from, to)),
+        })
+    }
+
     /// For coordinates that are clearly not lon/lat, the CRS they probably are in.
     #[must_use]
     pub fn guess_projected(x: f64, y: f64) -> &'static str {
@@ -171,6 +201,23 @@ impl ToLonLat {
         let mut point = (x, y, 0.0);
         proj4rs::transform::transform(from, to, &mut point).map_err(|e| e.to_string())?;
         Ok((point.0.to_degrees(), point.1.to_degrees()))
+    }
+}
+
+/// A ready transform from lon/lat degrees to a CRS.
+pub struct FromLonLat {
+    projs: Option<(Proj, Proj)>,
+}
+
+impl FromLonLat {
+    /// The position in the target CRS of lon/lat degrees.
+    pub fn apply(&self, lon: f64, lat: f64) -> Result<(f64, f64), String> {
+        let Some((from, to)) = &self.projs else {
+            return Ok((lon, lat));
+        };
+        let mut point = (lon.to_radians(), lat.to_radians(), 0.0);
+        proj4rs::transform::transform(from, to, &mut point).map_err(|e| e.to_string())?;
+        Ok((point.0, point.1))
     }
 }
 
@@ -220,6 +267,34 @@ mod tests {
         };
         assert_eq!((central_meridian_deg, false_easting_m), (108.0, 500_000.0));
         assert!(Crs::from_epsg(4555).is_none());
+    }
+
+    #[test]
+    fn lon_lat_to_gauss_kruger_and_back() {
+        let Some(crs) = Crs::gauss_kruger_3deg_zone(107.02) else {
+            panic!("zone 36 exists");
+        };
+        let (Ok(forward), Ok(inverse)) = (crs.from_lon_lat(), crs.to_lon_lat()) else {
+            panic!("proj strings parse");
+        };
+        // The inverse of the PROJ reference in the test below.
+        let Ok((x, y)) = forward.apply(108.0, 32.994_202_727) else {
+            panic!("forward");
+        };
+        assert!(
+            (x - 36_500_000.0).abs() < 1e-3 && (y - 3_652_105.1).abs() < 2e-3,
+            "{x} {y}"
+        );
+        let Ok((x, y)) = forward.apply(107.021_736_3, 33.000_507_3) else {
+            panic!("forward");
+        };
+        let Ok((lon, lat)) = inverse.apply(x, y) else {
+            panic!("inverse");
+        };
+        assert!(
+            (lon - 107.021_736_3).abs() < 1e-10 && (lat - 33.000_507_3).abs() < 1e-10,
+            "{lon} {lat}"
+        );
     }
 
     #[test]

@@ -112,6 +112,8 @@ pub enum RejectReason {
     NoPolygons(String),
     #[error("loading was cancelled")]
     Cancelled,
+    #[error("not a usable GeoPackage: {0}")]
+    NotGeoPackage(String),
 }
 
 /// A file that could not be loaded, with what was found before giving up.

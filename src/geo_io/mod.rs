@@ -1,11 +1,15 @@
-//! Reading (and later writing) geographic files: `GeoJSON` today.
+//! Reading geographic files: `GeoJSON`, and GeoPackage through [`read_file`] (the GeoPackage
+//! codec and the writers are in [`crate::exchange`]).
 //!
 //! Every reader returns the data plus an [`ImportReport`]: partial success is a report, and a
 //! whole-file failure is a [`Rejected`] carrying the reason and what was found before it.
 
+mod file;
 mod geojson;
 mod report;
 mod split;
+
+pub use file::{is_geopackage, read_file, read_file_layer};
 
 pub use geojson::{
     Import, ImportedFeature, RejectReason, Rejected, read_geojson, read_geojson_file,

@@ -1,7 +1,7 @@
 //! The app shell: persisted state, runtime state, the frame's layout, and the commands that
 //! change the world at the end of the frame.
 
-use crate::geo_io::{Import, ImportReport, RejectReason, Rejected, read_geojson_file};
+use crate::geo_io::{Import, ImportReport, RejectReason, Rejected, read_file};
 use crate::load::LoadedLayer;
 use crate::model::{Lang, Parcel, Park};
 use crate::progress::Progress;
@@ -204,7 +204,7 @@ impl ParklandApp {
         let mut notices = Vec::new();
         let mut load = |path: Option<PathBuf>, embedded: fn() -> Result<Import, Box<Rejected>>| {
             let result = match path {
-                Some(path) => read_geojson_file(&path),
+                Some(path) => read_file(&path),
                 None => embedded(),
             };
             match result {

@@ -49,7 +49,7 @@ pub fn menu_bar_ui(
                     ui.close();
                     if let Some(path) = rfd::FileDialog::new()
                         .set_title(label)
-                        .add_filter("GeoJSON", &["geojson", "json"])
+                        .add_filter("GeoJSON / GeoPackage", &["geojson", "json", "gpkg"])
                         .pick_file()
                     {
                         commands.push(Command::Open(kind, path));
