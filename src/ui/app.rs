@@ -112,6 +112,10 @@ pub enum Command {
     CancelForm,
     OpenLedger(PathBuf),
     BackupLedger(PathBuf),
+    /// Write the park and its ledger as a GeoPackage.
+    ExportGpkg(PathBuf),
+    /// Write the parcels and their cases as `GeoJSON` (lon/lat, or Gauss-Krüger when true).
+    ExportGeoJson(PathBuf, bool),
     RestoreLedger(PathBuf),
     /// Read a ledger table (xlsx/CSV) and show what importing it would do.
     PreviewLedgerImport(PathBuf),
@@ -413,6 +417,41 @@ impl ParklandApp {
                     self.ledger.error = Some(e.to_string());
                 }
             }
+            Command::ExportGpkg(path) => {
+                let result = crate::exchange::write_gpkg(&self.park, &self.ledger.entries, &path)
+                    .map(|s| {
+                        format!(
+                            "{} {}, {} {}, {} {}",
+                            s.districts,
+                            panels::tr(self.state.lang, "个片区", "districts"),
+                            s.parcels,
+                            panels::tr(self.state.lang, "宗地", "parcels"),
+                            s.cases,
+                            panels::tr(self.state.lang, "件台账", "ledger cases"),
+                        )
+                    });
+                self.export_notice(&path, result.map_err(|e| e.to_string()));
+            }
+            Command::ExportGeoJson(path, gauss_kruger) => {
+                let crs = if gauss_kruger {
+                    crate::exchange::GeoJsonCrs::GaussKruger
+                } else {
+                    crate::exchange::GeoJsonCrs::LonLat
+                };
+                let result =
+                    crate::exchange::write_geojson(&self.park, &self.ledger.entries, &path, crs)
+                        .map(|s| {
+                            format!(
+                                "{} {}, {} {}, {}",
+                                s.parcels,
+                                panels::tr(self.state.lang, "宗地", "parcels"),
+                                s.parcels_with_case,
+                                panels::tr(self.state.lang, "宗有台账", "with a ledger case"),
+                                s.crs
+                            )
+                        });
+                self.export_notice(&path, result.map_err(|e| e.to_string()));
+            }
             Command::RestoreLedger(path) => {
                 if let Some(store) = &mut self.ledger.store {
                     match store.restore_from(&path) {
@@ -498,6 +537,25 @@ impl ParklandApp {
         // New progress colours the map; new figures change the 统计 view.
         self.colors_dirty = true;
         self.dashboard.invalidate();
+    }
+
+    /// Says where an export went, or why it failed.
+    fn export_notice(&mut self, path: &std::path::Path, result: Result<String, String>) {
+        let lang = self.state.lang;
+        let (rejected, line) = match result {
+            Ok(summary) => (false, summary),
+            Err(e) => (true, e),
+        };
+        self.notices.push(Notice {
+            title: match (lang, rejected) {
+                (Lang::Zh, false) => format!("已导出 {}", path.display()),
+                (Lang::En, false) => format!("Exported {}", path.display()),
+                (Lang::Zh, true) => format!("无法导出 {}", path.display()),
+                (Lang::En, true) => format!("Cannot export {}", path.display()),
+            },
+            rejected,
+            lines: vec![line],
+        });
     }
 
     /// Starts reading a file on the loading thread; a load already running is cancelled.

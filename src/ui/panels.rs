@@ -58,6 +58,45 @@ pub fn menu_bar_ui(
             }
             ui.separator();
             if ui
+                .button(tr(lang, "导出 GeoPackage…", "Export GeoPackage…"))
+                .on_hover_text(tr(
+                    lang,
+                    "片区、宗地（含台账字段）和台账表，QGIS 与 GDAL 可直接打开",
+                    "Districts, parcels with their ledger fields, and the ledger, for QGIS and GDAL",
+                ))
+                .clicked()
+            {
+                ui.close();
+                if let Some(path) = rfd::FileDialog::new()
+                    .set_title("GeoPackage")
+                    .set_file_name("parkland.gpkg")
+                    .add_filter("GeoPackage", &["gpkg"])
+                    .save_file()
+                {
+                    commands.push(Command::ExportGpkg(path));
+                }
+            }
+            for (gauss_kruger, label) in [
+                (false, tr(lang, "导出 GeoJSON（经纬度）…", "Export GeoJSON (lon/lat)…")),
+                (
+                    true,
+                    tr(lang, "导出 GeoJSON（高斯-克吕格）…", "Export GeoJSON (Gauss-Krüger)…"),
+                ),
+            ] {
+                if ui.button(label).clicked() {
+                    ui.close();
+                    if let Some(path) = rfd::FileDialog::new()
+                        .set_title(label)
+                        .set_file_name("parcels.geojson")
+                        .add_filter("GeoJSON", &["geojson", "json"])
+                        .save_file()
+                    {
+                        commands.push(Command::ExportGeoJson(path, gauss_kruger));
+                    }
+                }
+            }
+            ui.separator();
+            if ui
                 .button(tr(lang, "备份台账…", "Back up ledger…"))
                 .clicked()
             {
