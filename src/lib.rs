@@ -6,11 +6,13 @@
 pub mod cli;
 pub mod crs;
 pub mod export;
+pub mod fonts;
 pub mod geo_io;
 pub mod geometry;
 pub mod ledger;
 pub mod model;
 pub mod query;
+pub mod render;
 pub mod sample;
 pub mod spatial;
 pub mod stats;

@@ -3,6 +3,7 @@
 
 mod check;
 pub mod ledger;
+pub mod render;
 pub mod summary;
 
 use clap::{Parser, Subcommand};
@@ -37,6 +38,8 @@ pub enum Command {
     Summary(summary::SummaryArgs),
     /// The idle and low-efficiency land ledger (台账).
     Ledger(ledger::LedgerArgs),
+    /// The park as a PNG map: title, parcels coloured by a style, legend, scale bar, north arrow.
+    Render(render::RenderArgs),
 }
 
 /// Runs a subcommand, writing its report to `out`. Returns the process exit code.
@@ -45,6 +48,7 @@ pub fn run(command: &Command, cli: &Cli, out: &mut dyn Write) -> anyhow::Result<
         Command::Check(args) => check::run(args, out),
         Command::Summary(args) => summary::run(args, cli, out),
         Command::Ledger(args) => ledger::run(args, cli, out),
+        Command::Render(args) => render::run(args, cli, out),
     }
 }
 
