@@ -4,6 +4,7 @@ mod cli;
 mod corpus;
 mod import;
 mod ledger;
+mod render;
 mod sample;
 #[cfg(feature = "gui")]
 mod ui;

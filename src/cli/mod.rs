@@ -4,6 +4,7 @@
 mod check;
 pub mod ledger;
 pub mod render;
+pub mod report;
 pub mod summary;
 
 use clap::{Parser, Subcommand};
@@ -40,6 +41,9 @@ pub enum Command {
     Ledger(ledger::LedgerArgs),
     /// The park as a PNG map: title, parcels coloured by a style, legend, scale bar, north arrow.
     Render(render::RenderArgs),
+    /// The park report: figures, per-district and per-method tables, ledger and map, as
+    /// xlsx or A4 PDF.
+    Report(report::ReportArgs),
 }
 
 /// Runs a subcommand, writing its report to `out`. Returns the process exit code.
@@ -49,6 +53,7 @@ pub fn run(command: &Command, cli: &Cli, out: &mut dyn Write) -> anyhow::Result<
         Command::Summary(args) => summary::run(args, cli, out),
         Command::Ledger(args) => ledger::run(args, cli, out),
         Command::Render(args) => render::run(args, cli, out),
+        Command::Report(args) => report::run(args, cli, out),
     }
 }
 

@@ -28,7 +28,7 @@
 //! path per class; see `shapes` and `BENCHMARKS.md` (1,000,000 parcels at 1920×1080).
 
 mod furniture;
-mod palette;
+pub mod palette;
 mod shapes;
 mod text;
 
