@@ -86,7 +86,7 @@ pub fn legend_blocks(park: &Park, classification: &Classification, lang: Lang) -
         )),
         Row::Columns(
             tr(lang, "类别", "Class"),
-            tr(lang, "宗数", "Parcels"),
+            tr(lang, "宗数", "Count"),
             tr(lang, "面积（亩）", "Area (mu)"),
         ),
     ];
@@ -179,8 +179,23 @@ pub fn draw_block(
     let swatch_w = 24.0 * s;
     let label_x = x + swatch_w + 8.0 * s;
     let area_right = x + width;
-    let count_right = x + width - 92.0 * s;
-    let label_max = count_right - 44.0 * s - label_x;
+    // Number columns as wide as their widest entry, so labels get the rest.
+    let (mut count_w, mut area_w) = (0.0f32, 0.0f32);
+    for row in &block.rows {
+        match row {
+            Row::Columns(_, count, area) => {
+                count_w = count_w.max(face.width(count, small));
+                area_w = area_w.max(face.width(area, small));
+            }
+            Row::Class { count, area_mu, .. } | Row::Total { count, area_mu, .. } => {
+                count_w = count_w.max(face.width(&count.to_string(), body));
+                area_w = area_w.max(face.width(&group_thousands(*area_mu, 2), body));
+            }
+            _ => {}
+        }
+    }
+    let count_right = area_right - area_w - 14.0 * s;
+    let label_max = count_right - count_w - 10.0 * s - label_x;
     let mut top = y;
     for row in &block.rows {
         let h = row.height() * s;

@@ -305,7 +305,12 @@ pub fn layout(req: &RenderRequest<'_>) -> Result<MapLayout, RenderError> {
             };
             (frame, Some(title), Some(legend))
         } else {
-            let legend_w = (0.22 * w).clamp(260.0 * s, 330.0 * s).min(0.45 * w);
+            // English class names are longer than Chinese ones.
+            let legend_w = match req.lang {
+                Lang::Zh => (0.22 * w).clamp(260.0 * s, 330.0 * s),
+                Lang::En => (0.28 * w).clamp(320.0 * s, 420.0 * s),
+            }
+            .min(0.45 * w);
             let legend = PxRect {
                 x0: w - margin - legend_w,
                 y0: title_h + margin,
@@ -547,9 +552,9 @@ fn draw_legend(
     let ks = s * k;
     if below {
         let columns = blocks.len().max(1) as f32;
-        let column_w = (inner_w - pad * (columns - 1.0)) / columns;
+        let column_w = ((inner_w - 2.0 * pad * (columns - 1.0)) / columns).min(380.0 * ks);
         for (i, block) in blocks.iter().enumerate() {
-            let x = panel.x0 + pad + i as f32 * (column_w + pad);
+            let x = panel.x0 + pad + i as f32 * (column_w + 2.0 * pad);
             furniture::draw_block(image, face, block, x, panel.y0 + pad, column_w, ks);
         }
     } else {

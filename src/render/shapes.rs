@@ -281,6 +281,13 @@ pub fn draw_district_names(
         )
         .bold()
         .halo(palette::white(0.92), 5.0 * frame.scale);
+        // Kept inside the frame when the district is near its edge.
+        let half = f64::from(face.width(district.label(lang), style.size)) / 2.0 + 6.0;
+        let x = if 2.0 * half < w {
+            x.clamp(half, w - half)
+        } else {
+            w / 2.0
+        };
         draw_text(
             map,
             face,
