@@ -110,7 +110,7 @@ pub fn legend_blocks(park: &Park, classification: &Classification, lang: Lang) -
             fill: palette::district_fill(i),
             outline: palette::district_outline(i),
             label: district.label(lang).to_owned(),
-            area: format!("{:.2} km²", km2_from_m2(district.area_m2)),
+            area: format!("{} km²", group_thousands(km2_from_m2(district.area_m2), 2)),
         });
     }
     districts.push(Row::Gap);
@@ -188,7 +188,7 @@ pub fn draw_block(
                 area_w = area_w.max(face.width(area, small));
             }
             Row::Class { count, area_mu, .. } | Row::Total { count, area_mu, .. } => {
-                count_w = count_w.max(face.width(&count.to_string(), body));
+                count_w = count_w.max(face.width(&group_thousands(*count as f64, 0), body));
                 area_w = area_w.max(face.width(&group_thousands(*area_mu, 2), body));
             }
             _ => {}
@@ -263,7 +263,7 @@ pub fn draw_block(
                 draw_text(
                     pixmap,
                     face,
-                    &count.to_string(),
+                    &group_thousands(*count as f64, 0),
                     count_right,
                     mid,
                     Align::Right,
@@ -292,7 +292,7 @@ pub fn draw_block(
                 draw_text(
                     pixmap,
                     face,
-                    &count.to_string(),
+                    &group_thousands(*count as f64, 0),
                     count_right,
                     mid,
                     Align::Right,

@@ -372,7 +372,7 @@ pub fn layout(req: &RenderRequest<'_>) -> Result<MapLayout, RenderError> {
 fn view_rect(req: &RenderRequest<'_>) -> Result<([f64; 2], [f64; 2]), RenderError> {
     let (min, max) = match req.view {
         View::Full => {
-            let bounds = req.park.bounds().ok_or(RenderError::EmptyPark)?;
+            let bounds = park_bounds(req.park).ok_or(RenderError::EmptyPark)?;
             let (x0, y0) = web_mercator::from_lon_lat(bounds.min().x, bounds.min().y);
             let (x1, y1) = web_mercator::from_lon_lat(bounds.max().x, bounds.max().y);
             let pad = ((x1 - x0).max(y1 - y0) * 0.03).max(50.0);
@@ -417,6 +417,29 @@ fn view_rect(req: &RenderRequest<'_>) -> Result<([f64; 2], [f64; 2]), RenderErro
         )));
     }
     Ok((min, max))
+}
+
+/// Lon/lat bounds of everything loaded, as [`Park::bounds`], with the parcels read on every
+/// core (a million parcels' coordinates take a while to walk).
+fn park_bounds(park: &Park) -> Option<geo::Rect<f64>> {
+    use geo::BoundingRect as _;
+    use rayon::prelude::*;
+    let union = |a: geo::Rect<f64>, b: geo::Rect<f64>| {
+        geo::Rect::new(
+            geo::coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
+            geo::coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
+        )
+    };
+    let parcels = park
+        .parcels
+        .par_iter()
+        .filter_map(|p| p.geometry.bounding_rect())
+        .reduce_with(union);
+    park.districts
+        .iter()
+        .filter_map(|d| d.geometry.bounding_rect())
+        .chain(parcels)
+        .reduce(union)
 }
 
 /// Draws the map.

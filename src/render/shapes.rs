@@ -319,6 +319,19 @@ pub struct ParcelCounts {
     pub outlined: usize,
 }
 
+/// What the first pass decided for a run of parcels.
+#[derive(Default)]
+struct Sorted {
+    /// Parcels to splat, with their class.
+    splats: Vec<(u16, Splat)>,
+    /// Parcels to draw as shapes: index, class, with an outline.
+    shapes: Vec<(usize, u16, bool)>,
+    culled: usize,
+}
+
+/// Parcels per task of the first pass.
+const CHUNK: usize = 8192;
+
 /// Parcel fills by class and outlines.
 pub fn draw_parcels(
     map: &mut Pixmap,
@@ -326,58 +339,94 @@ pub fn draw_parcels(
     classification: &Classification,
     frame: &Frame,
 ) -> ParcelCounts {
+    use rayon::prelude::*;
     let n_classes = classification.classes.len();
-    let mut fills: Vec<PathBuilder> = (0..n_classes).map(|_| PathBuilder::new()).collect();
-    let mut splats: Vec<Vec<Splat>> = vec![Vec::new(); n_classes];
-    let mut outlines = PathBuilder::new();
-    let mut counts = ParcelCounts::default();
     // Ground metres per pixel at the frame's centre latitude.
     let center_lat = web_mercator::to_lon_lat(frame.center[0], frame.center[1]).1;
     let ground_per_px = frame.m_per_px * web_mercator::ground_per_projected(center_lat);
     let px2_per_m2 = 1.0 / (ground_per_px * ground_per_px);
-    let mut rings = Rings::default();
-    for (parcel, &class) in park.parcels.iter().zip(&classification.class_of) {
-        let class = usize::from(class);
-        let (Some(fill), Some(bb)) = (fills.get_mut(class), parcel.geometry.bounding_rect()) else {
-            counts.culled += 1;
-            continue;
-        };
-        // Lon grows east and lat north, so the box's corners project to the box's corners.
-        let (x0, y1) = frame.px(bb.min().x, bb.min().y);
-        let (x1, y0) = frame.px(bb.max().x, bb.max().y);
-        if !frame.contains_box(x0, y0, x1, y1) {
-            counts.culled += 1;
-            continue;
-        }
-        let (bw, bh) = (x1 - x0, y1 - y0);
-        if bw.max(bh) < SPLAT_MAX_PX {
-            let box_px = bw * bh;
-            let area_px = parcel.area_m2 * px2_per_m2;
-            let area_px = if area_px.is_finite() && area_px > 0.0 {
-                area_px.min(box_px)
-            } else {
-                0.6 * box_px
-            };
-            if let Some(list) = splats.get_mut(class) {
-                list.push(Splat {
-                    x0: x0 as f32,
-                    y0: y0 as f32,
-                    x1: x1 as f32,
-                    y1: y1 as f32,
-                    area_px: area_px as f32,
-                });
+
+    // First pass, in parallel: each parcel's box on the image decides how it is drawn. This
+    // pass reads every parcel's coordinates once and is bound by memory latency, which the
+    // second core halves.
+    let sorted: Vec<Sorted> = park
+        .parcels
+        .par_chunks(CHUNK)
+        .zip(classification.class_of.par_chunks(CHUNK))
+        .enumerate()
+        .map(|(chunk, (parcels, classes))| {
+            let mut out = Sorted::default();
+            for (k, (parcel, &class)) in parcels.iter().zip(classes).enumerate() {
+                let bb = parcel.geometry.bounding_rect();
+                let Some(bb) = bb.filter(|_| usize::from(class) < n_classes) else {
+                    out.culled += 1;
+                    continue;
+                };
+                // Lon grows east and lat north, so the box's corners project to the box's
+                // corners.
+                let (x0, y1) = frame.px(bb.min().x, bb.min().y);
+                let (x1, y0) = frame.px(bb.max().x, bb.max().y);
+                if !frame.contains_box(x0, y0, x1, y1) {
+                    out.culled += 1;
+                    continue;
+                }
+                let (bw, bh) = (x1 - x0, y1 - y0);
+                if bw.max(bh) < SPLAT_MAX_PX {
+                    let box_px = bw * bh;
+                    let area_px = parcel.area_m2 * px2_per_m2;
+                    let area_px = if area_px.is_finite() && area_px > 0.0 {
+                        area_px.min(box_px)
+                    } else {
+                        0.6 * box_px
+                    };
+                    out.splats.push((
+                        class,
+                        Splat {
+                            x0: x0 as f32,
+                            y0: y0 as f32,
+                            x1: x1 as f32,
+                            y1: y1 as f32,
+                            area_px: area_px as f32,
+                        },
+                    ));
+                } else {
+                    out.shapes
+                        .push((chunk * CHUNK + k, class, bw.min(bh) >= OUTLINE_MIN_PX));
+                }
             }
-            counts.splatted += 1;
-            continue;
+            out
+        })
+        .collect();
+
+    let mut counts = ParcelCounts::default();
+    let mut splats: Vec<Vec<Splat>> = vec![Vec::new(); n_classes];
+    let mut fills: Vec<PathBuilder> = (0..n_classes).map(|_| PathBuilder::new()).collect();
+    let mut outlines = PathBuilder::new();
+    let mut rings = Rings::default();
+    for part in &sorted {
+        counts.culled += part.culled;
+        counts.splatted += part.splats.len();
+        for &(class, splat) in &part.splats {
+            if let Some(list) = splats.get_mut(usize::from(class)) {
+                list.push(splat);
+            }
         }
-        rings.project(&parcel.geometry, frame);
-        rings.add_to(fill);
-        counts.filled += 1;
-        if bw.min(bh) >= OUTLINE_MIN_PX {
-            rings.add_to(&mut outlines);
-            counts.outlined += 1;
+        for &(index, class, outline) in &part.shapes {
+            let (Some(parcel), Some(fill)) =
+                (park.parcels.get(index), fills.get_mut(usize::from(class)))
+            else {
+                continue;
+            };
+            rings.project(&parcel.geometry, frame);
+            rings.add_to(fill);
+            counts.filled += 1;
+            if outline {
+                rings.add_to(&mut outlines);
+                counts.outlined += 1;
+            }
         }
     }
+    drop(sorted);
     if counts.splatted > 0 {
         let colors: Vec<_> = classification.classes.iter().map(|c| c.color).collect();
         resolve_splats(map, &splats, &colors);
