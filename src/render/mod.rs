@@ -433,7 +433,10 @@ fn park_bounds(park: &Park) -> Option<geo::Rect<f64>> {
     let parcels = park
         .parcels
         .par_iter()
-        .filter_map(|p| p.geometry.bounding_rect())
+        .filter_map(|p| shapes::exterior_box(&p.geometry))
+        .map(|[x0, y0, x1, y1]| {
+            geo::Rect::new(geo::coord! { x: x0, y: y0 }, geo::coord! { x: x1, y: y1 })
+        })
         .reduce_with(union);
     park.districts
         .iter()

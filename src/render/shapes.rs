@@ -18,7 +18,7 @@ use super::text::{Align, TextStyle, Typeface, draw_text};
 use crate::crs::web_mercator;
 use crate::model::Park;
 use crate::style::Classification;
-use geo::{BoundingRect, InteriorPoint, LineString, MultiPolygon};
+use geo::{InteriorPoint, LineString, MultiPolygon};
 use tiny_skia::{FillRule, LineJoin, Paint, PathBuilder, Pixmap, Stroke, Transform};
 
 /// Parcels smaller than this (longer side of their box, px) are splatted, not filled as paths.
@@ -65,6 +65,29 @@ impl Frame {
             && x0 <= f64::from(self.width) + 1.0
             && y0 <= f64::from(self.height) + 1.0
     }
+}
+
+/// Lon/lat box `[west, south, east, north]` of a shape, from its exterior rings only (holes
+/// lie inside them). A plain loop over each ring's coordinates: this is the hot loop of a
+/// million-parcel map, about twice as fast as the generic `BoundingRect`.
+#[inline]
+#[must_use]
+pub fn exterior_box(shape: &MultiPolygon<f64>) -> Option<[f64; 4]> {
+    let mut b = [
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    ];
+    for polygon in &shape.0 {
+        for c in &polygon.exterior().0 {
+            b[0] = b[0].min(c.x);
+            b[1] = b[1].min(c.y);
+            b[2] = b[2].max(c.x);
+            b[3] = b[3].max(c.y);
+        }
+    }
+    (b[0] <= b[2] && b[1] <= b[3]).then_some(b)
 }
 
 /// Rings in frame pixels, oriented and clipped, reused between shapes.
@@ -357,15 +380,17 @@ pub fn draw_parcels(
         .map(|(chunk, (parcels, classes))| {
             let mut out = Sorted::default();
             for (k, (parcel, &class)) in parcels.iter().zip(classes).enumerate() {
-                let bb = parcel.geometry.bounding_rect();
-                let Some(bb) = bb.filter(|_| usize::from(class) < n_classes) else {
+                let bb = exterior_box(&parcel.geometry);
+                let Some([west, south, east, north]) =
+                    bb.filter(|_| usize::from(class) < n_classes)
+                else {
                     out.culled += 1;
                     continue;
                 };
                 // Lon grows east and lat north, so the box's corners project to the box's
                 // corners.
-                let (x0, y1) = frame.px(bb.min().x, bb.min().y);
-                let (x1, y0) = frame.px(bb.max().x, bb.max().y);
+                let (x0, y1) = frame.px(west, south);
+                let (x1, y0) = frame.px(east, north);
                 if !frame.contains_box(x0, y0, x1, y1) {
                     out.culled += 1;
                     continue;
@@ -627,6 +652,19 @@ mod tests {
         let p = map.pixel(0, 0).expect("pixel");
         assert!(p.blue() > 240 && p.red() < 30 && p.green() < 30, "{p:?}");
         assert!(p.red() > 15, "10 % of the white shows through: {p:?}");
+    }
+
+    #[test]
+    fn the_exterior_box_is_the_bounding_box() {
+        use geo::BoundingRect as _;
+        let park = crate::sample::sample_park().expect("sample");
+        for parcel in &park.parcels {
+            let r = parcel.geometry.bounding_rect().expect("box");
+            let b = exterior_box(&parcel.geometry).expect("box");
+            let want = [r.min().x, r.min().y, r.max().x, r.max().y];
+            assert!(b.iter().zip(want).all(|(a, w)| a.to_bits() == w.to_bits()));
+        }
+        assert_eq!(exterior_box(&MultiPolygon::<f64>(vec![])), None);
     }
 
     #[test]
