@@ -262,6 +262,14 @@ fn legend_below(width: u32, height: u32) -> bool {
 
 /// Computes where the title, map frame and legend go, and the map's transform.
 pub fn layout(req: &RenderRequest<'_>) -> Result<MapLayout, RenderError> {
+    layout_with(req, &|| park_bounds(req.park, None))
+}
+
+/// [`layout`] with the park's bounds computed by `bounds` (when the view needs them).
+fn layout_with(
+    req: &RenderRequest<'_>,
+    bounds: &dyn Fn() -> Option<geo::Rect<f64>>,
+) -> Result<MapLayout, RenderError> {
     let (width, height) = (req.width, req.height);
     if !(16..=MAX_SIDE).contains(&width)
         || !(16..=MAX_SIDE).contains(&height)
@@ -346,7 +354,7 @@ pub fn layout(req: &RenderRequest<'_>) -> Result<MapLayout, RenderError> {
     if frame.width() < 16.0 || frame.height() < 16.0 {
         return Err(RenderError::NoRoomForMap { width, height });
     }
-    let (min, max) = view_rect(req)?;
+    let (min, max) = view_rect(req, bounds)?;
     let m_per_px = ((max[0] - min[0]) / f64::from(frame.width()))
         .max((max[1] - min[1]) / f64::from(frame.height()));
     let transform = MapTransform {
@@ -369,10 +377,13 @@ pub fn layout(req: &RenderRequest<'_>) -> Result<MapLayout, RenderError> {
 }
 
 /// The requested view in Web Mercator metres, with some size.
-fn view_rect(req: &RenderRequest<'_>) -> Result<([f64; 2], [f64; 2]), RenderError> {
+fn view_rect(
+    req: &RenderRequest<'_>,
+    bounds: &dyn Fn() -> Option<geo::Rect<f64>>,
+) -> Result<([f64; 2], [f64; 2]), RenderError> {
     let (min, max) = match req.view {
         View::Full => {
-            let bounds = park_bounds(req.park).ok_or(RenderError::EmptyPark)?;
+            let bounds = bounds().ok_or(RenderError::EmptyPark)?;
             let (x0, y0) = web_mercator::from_lon_lat(bounds.min().x, bounds.min().y);
             let (x1, y1) = web_mercator::from_lon_lat(bounds.max().x, bounds.max().y);
             let pad = ((x1 - x0).max(y1 - y0) * 0.03).max(50.0);
@@ -419,30 +430,36 @@ fn view_rect(req: &RenderRequest<'_>) -> Result<([f64; 2], [f64; 2]), RenderErro
     Ok((min, max))
 }
 
-/// Lon/lat bounds of everything loaded, as [`Park::bounds`], with the parcels read on every
-/// core (a million parcels' coordinates take a while to walk).
-fn park_bounds(park: &Park) -> Option<geo::Rect<f64>> {
+/// Lon/lat bounds of everything loaded, as [`Park::bounds`]; the parcels' from `boxes` when
+/// they were computed already, else read on every core.
+fn park_bounds(park: &Park, boxes: Option<&[Option<[f64; 4]>]>) -> Option<geo::Rect<f64>> {
     use geo::BoundingRect as _;
     use rayon::prelude::*;
-    let union = |a: geo::Rect<f64>, b: geo::Rect<f64>| {
-        geo::Rect::new(
-            geo::coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
-            geo::coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
-        )
+    let union = |a: [f64; 4], b: [f64; 4]| {
+        [
+            a[0].min(b[0]),
+            a[1].min(b[1]),
+            a[2].max(b[2]),
+            a[3].max(b[3]),
+        ]
     };
-    let parcels = park
-        .parcels
-        .par_iter()
-        .filter_map(|p| shapes::exterior_box(&p.geometry))
-        .map(|[x0, y0, x1, y1]| {
-            geo::Rect::new(geo::coord! { x: x0, y: y0 }, geo::coord! { x: x1, y: y1 })
-        })
-        .reduce_with(union);
+    let parcels = match boxes {
+        Some(boxes) => boxes.iter().flatten().copied().reduce(union),
+        None => park
+            .parcels
+            .par_iter()
+            .filter_map(|p| shapes::exterior_box(&p.geometry))
+            .reduce_with(union),
+    };
     park.districts
         .iter()
         .filter_map(|d| d.geometry.bounding_rect())
+        .map(|r| [r.min().x, r.min().y, r.max().x, r.max().y])
         .chain(parcels)
         .reduce(union)
+        .map(|[x0, y0, x1, y1]| {
+            geo::Rect::new(geo::coord! { x: x0, y: y0 }, geo::coord! { x: x1, y: y1 })
+        })
 }
 
 /// Draws the map.
@@ -459,7 +476,10 @@ pub fn render(req: &RenderRequest<'_>) -> Result<RenderedMap, RenderError> {
             parcels: req.park.parcels.len(),
         });
     }
-    let layout = layout(req)?;
+    // Every parcel's box, read once on every core: it gives the park's extent and decides how
+    // each parcel is drawn, without walking a million parcels' coordinates twice.
+    let boxes = req.show_parcels.then(|| shapes::parcel_boxes(req.park));
+    let layout = layout_with(req, &|| park_bounds(req.park, boxes.as_deref()))?;
     let s = layout.scale;
     let mut face = Typeface::cjk().map_err(|e| RenderError::Font(e.to_string()))?;
     let mut image = Pixmap::new(layout.width, layout.height).ok_or(RenderError::BadSize {
@@ -486,10 +506,9 @@ pub fn render(req: &RenderRequest<'_>) -> Result<RenderedMap, RenderError> {
     if req.show_districts {
         shapes::draw_district_fills(&mut map, req.park, &frame);
     }
-    let parcels = if req.show_parcels {
-        shapes::draw_parcels(&mut map, req.park, req.classification, &frame)
-    } else {
-        ParcelCounts::default()
+    let parcels = match &boxes {
+        Some(boxes) => shapes::draw_parcels(&mut map, req.park, boxes, req.classification, &frame),
+        None => ParcelCounts::default(),
     };
     if req.show_districts {
         shapes::draw_district_outlines(&mut map, req.park, &frame);

@@ -90,6 +90,16 @@ pub fn exterior_box(shape: &MultiPolygon<f64>) -> Option<[f64; 4]> {
     (b[0] <= b[2] && b[1] <= b[3]).then_some(b)
 }
 
+/// Every parcel's [`exterior_box`], computed on every core.
+#[must_use]
+pub fn parcel_boxes(park: &Park) -> Vec<Option<[f64; 4]>> {
+    use rayon::prelude::*;
+    park.parcels
+        .par_iter()
+        .map(|p| exterior_box(&p.geometry))
+        .collect()
+}
+
 /// Rings in frame pixels, oriented and clipped, reused between shapes.
 #[derive(Default)]
 struct Rings {
@@ -359,6 +369,7 @@ const CHUNK: usize = 8192;
 pub fn draw_parcels(
     map: &mut Pixmap,
     park: &Park,
+    boxes: &[Option<[f64; 4]>],
     classification: &Classification,
     frame: &Frame,
 ) -> ParcelCounts {
@@ -369,18 +380,18 @@ pub fn draw_parcels(
     let ground_per_px = frame.m_per_px * web_mercator::ground_per_projected(center_lat);
     let px2_per_m2 = 1.0 / (ground_per_px * ground_per_px);
 
-    // First pass, in parallel: each parcel's box on the image decides how it is drawn. This
-    // pass reads every parcel's coordinates once and is bound by memory latency, which the
-    // second core halves.
+    // First pass, in parallel: each parcel's box on the image decides how it is drawn. The
+    // boxes were computed once (the walk over every coordinate is the costly, memory-bound
+    // part); here they and the areas are read in order.
     let sorted: Vec<Sorted> = park
         .parcels
         .par_chunks(CHUNK)
+        .zip(boxes.par_chunks(CHUNK))
         .zip(classification.class_of.par_chunks(CHUNK))
         .enumerate()
-        .map(|(chunk, (parcels, classes))| {
+        .map(|(chunk, ((parcels, boxes), classes))| {
             let mut out = Sorted::default();
-            for (k, (parcel, &class)) in parcels.iter().zip(classes).enumerate() {
-                let bb = exterior_box(&parcel.geometry);
+            for (k, ((parcel, bb), &class)) in parcels.iter().zip(boxes).zip(classes).enumerate() {
                 let Some([west, south, east, north]) =
                     bb.filter(|_| usize::from(class) < n_classes)
                 else {
