@@ -516,6 +516,17 @@ pub fn draw_north_arrow(pixmap: &mut Pixmap, face: &mut Typeface, frame: PxRect,
     let tip_y = frame.y0 + 18.0 * s;
     let (half_w, height, notch) = (10.0 * s, 32.0 * s, 24.0 * s);
     let ink = palette::color(palette::INK);
+    // A light backing, so the arrow reads over a dense map.
+    fill_rect(
+        pixmap,
+        PxRect {
+            x0: tip_x - 18.0 * s,
+            y0: tip_y - 8.0 * s,
+            x1: tip_x + 18.0 * s,
+            y1: tip_y + height + 24.0 * s,
+        },
+        palette::white(0.8),
+    );
     let triangle = |points: [(f32, f32); 3]| {
         let mut pb = PathBuilder::new();
         pb.move_to(points[0].0, points[0].1);
