@@ -10,6 +10,7 @@ mod import;
 mod import_ui;
 mod ledger;
 mod ledger_import;
+mod render;
 mod sample;
 #[cfg(feature = "gui")]
 mod ui;

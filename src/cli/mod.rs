@@ -5,6 +5,8 @@ mod check;
 pub mod enterprise;
 pub mod export;
 pub mod ledger;
+pub mod render;
+pub mod report;
 pub mod summary;
 
 use clap::{Parser, Subcommand};
@@ -43,6 +45,11 @@ pub enum Command {
     Enterprise(enterprise::EnterpriseArgs),
     /// The park and its ledger as a GeoPackage and/or GeoJSON, for QGIS, GDAL and the county.
     Export(export::ExportArgs),
+    /// The park as a PNG map: title, parcels coloured by a style, legend, scale bar, north arrow.
+    Render(render::RenderArgs),
+    /// The park report: figures, per-district and per-method tables, ledger and map, as
+    /// xlsx or A4 PDF.
+    Report(report::ReportArgs),
 }
 
 /// Runs a subcommand, writing its report to `out`. Returns the process exit code.
@@ -53,6 +60,8 @@ pub fn run(command: &Command, cli: &Cli, out: &mut dyn Write) -> anyhow::Result<
         Command::Ledger(args) => ledger::run(args, cli, out),
         Command::Enterprise(args) => enterprise::run(args, cli, out),
         Command::Export(args) => export::run(args, cli, out),
+        Command::Render(args) => render::run(args, cli, out),
+        Command::Report(args) => report::run(args, cli, out),
     }
 }
 

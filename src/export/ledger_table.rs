@@ -136,9 +136,20 @@ pub fn write_ledger_csv(table: &LedgerTable, path: &Path) -> anyhow::Result<()> 
 /// Writes the table as an Excel workbook with one sheet, 台账.
 pub fn write_ledger_xlsx(table: &LedgerTable, path: &Path) -> anyhow::Result<()> {
     use anyhow::Context as _;
-    use rust_xlsxwriter::{Format, Workbook};
-    let mut workbook = Workbook::new();
-    let sheet = workbook.add_worksheet();
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    write_ledger_sheet(table, workbook.add_worksheet())?;
+    workbook
+        .save(path)
+        .with_context(|| format!("writing {}", path.display()))
+}
+
+/// Writes the table into a worksheet named 台账: bold headers, 亩 to two decimals, frozen
+/// header row (also the ledger sheet of the report workbook).
+pub fn write_ledger_sheet(
+    table: &LedgerTable,
+    sheet: &mut rust_xlsxwriter::Worksheet,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::Format;
     sheet.set_name("台账")?;
     let header = Format::new().set_bold().set_background_color("#DDEBF7");
     let two = Format::new().set_num_format("0.00");
@@ -167,7 +178,5 @@ pub fn write_ledger_xlsx(table: &LedgerTable, path: &Path) -> anyhow::Result<()>
     sheet.set_column_width(6, 30)?;
     sheet.set_column_width(7, 16)?;
     sheet.set_freeze_panes(1, 0)?;
-    workbook
-        .save(path)
-        .with_context(|| format!("writing {}", path.display()))
+    Ok(())
 }

@@ -27,11 +27,14 @@ impl District {
             .property_text("code")
             .or_else(|| feature.id.clone())
             .unwrap_or_else(|| format!("#{}", feature.index + 1));
+        // `district` and `district_en` are what the benchmark generator calls the names.
         let name = feature
             .property_text("name")
+            .or_else(|| feature.property_text("district"))
             .unwrap_or_else(|| code.clone());
         let name_en = feature
             .property_text("name_en")
+            .or_else(|| feature.property_text("district_en"))
             .unwrap_or_else(|| name.clone());
         Self {
             code,

@@ -169,3 +169,94 @@ pub fn progress_counts(summary: &LedgerSummary, lang: Lang) -> Vec<(&'static str
         })
         .collect()
 }
+
+/// Ledger cases and their areas under one method or one progress value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CaseGroup {
+    pub label: &'static str,
+    pub cases: usize,
+    pub idle_area_m2: f64,
+    pub revitalized_land_m2: f64,
+    pub revitalized_building_m2: f64,
+}
+
+impl CaseGroup {
+    fn new(label: &'static str) -> Self {
+        Self {
+            label,
+            cases: 0,
+            idle_area_m2: 0.0,
+            revitalized_land_m2: 0.0,
+            revitalized_building_m2: 0.0,
+        }
+    }
+
+    fn add(&mut self, entry: &crate::model::LedgerEntry) {
+        self.cases += 1;
+        self.idle_area_m2 += entry.idle_land_m2;
+        self.revitalized_land_m2 += entry.revitalized_land_m2;
+        self.revitalized_building_m2 += entry.revitalized_building_m2;
+    }
+}
+
+/// Live cases per disposal method, every method in display order (zeros included). A case
+/// with several methods counts under each, as in [`LedgerSummary::by_method`].
+#[must_use]
+pub fn cases_by_method(entries: &[StoredEntry], lang: Lang) -> Vec<CaseGroup> {
+    let mut groups: Vec<CaseGroup> = DisposalMethod::ALL
+        .iter()
+        .map(|m| CaseGroup::new(m.label(lang)))
+        .collect();
+    for entry in entries.iter().filter(|e| !e.deleted).map(|e| &e.entry) {
+        for method in &entry.methods {
+            if let Some(i) = DisposalMethod::ALL.iter().position(|m| m == method)
+                && let Some(group) = groups.get_mut(i)
+            {
+                group.add(entry);
+            }
+        }
+    }
+    groups
+}
+
+/// Live cases per progress value, in display order (zeros included).
+#[must_use]
+pub fn cases_by_progress(entries: &[StoredEntry], lang: Lang) -> Vec<CaseGroup> {
+    let mut groups: Vec<CaseGroup> = Progress::ALL
+        .iter()
+        .map(|p| CaseGroup::new(p.label(lang)))
+        .collect();
+    for entry in entries.iter().filter(|e| !e.deleted).map(|e| &e.entry) {
+        if let Some(i) = Progress::ALL.iter().position(|p| *p == entry.progress)
+            && let Some(group) = groups.get_mut(i)
+        {
+            group.add(entry);
+        }
+    }
+    groups
+}
+
+#[cfg(test)]
+mod case_group_tests {
+    use super::*;
+
+    #[test]
+    fn case_groups_agree_with_the_ledger_summary() {
+        let park = crate::sample::sample_park().expect("sample park");
+        let mut ledger = crate::ledger::Ledger::open_in_memory().expect("ledger");
+        ledger.seed_sample(&park, "test").expect("seed");
+        let cases = ledger.list().expect("list");
+        let summary = ledger_summary(&cases);
+        let by_method = cases_by_method(&cases, Lang::Zh);
+        for (group, (label, count)) in by_method.iter().zip(method_counts(&summary, Lang::Zh)) {
+            assert_eq!((group.label, group.cases), (label, count));
+        }
+        let by_progress = cases_by_progress(&cases, Lang::Zh);
+        assert_eq!(
+            by_progress.iter().map(|g| g.cases).sum::<usize>(),
+            summary.entries
+        );
+        let land: f64 = by_progress.iter().map(|g| g.revitalized_land_m2).sum();
+        assert!((land - summary.revitalized_land_m2).abs() < 1e-6);
+    }
+}

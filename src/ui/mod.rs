@@ -13,8 +13,7 @@ pub mod theme;
 
 pub use app::ParklandApp;
 
-/// The embedded CJK font (Noto Sans CJK SC subset, SIL OFL 1.1; see `assets/OFL.txt`).
-pub const CJK_FONT: &[u8] = include_bytes!("../../assets/NotoSansSC-Subset.otf");
+pub use crate::fonts::CJK_FONT;
 
 /// Registers the CJK font as a fallback of both families; call once per context.
 pub fn install_fonts(ctx: &egui::Context) {
