@@ -673,3 +673,26 @@ fn the_file_menu_exports_a_geopackage_and_geojson_that_read_back() {
     let total: f64 = park.parcels.iter().map(|p| p.area_m2).sum();
     assert!((back.report.area_m2 - total).abs() < 1e-6 * total);
 }
+
+#[test]
+fn the_file_menu_exports_the_map_as_a_png() {
+    let mut harness = harness();
+    let dir = std::env::temp_dir().join(format!("parkland-ui-{}-png", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let (view, whole) = (dir.join("view.png"), dir.join("whole.png"));
+    harness
+        .state_mut()
+        .send(Command::ExportMapImage(view.clone(), true));
+    harness
+        .state_mut()
+        .send(Command::ExportMapImage(whole.clone(), false));
+    harness.run_steps(3);
+    assert!(harness.state().notices.iter().all(|n| !n.rejected));
+    for path in [view, whole] {
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{e}"));
+        let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+        let reader = decoder.read_info().unwrap_or_else(|e| panic!("{e}"));
+        let info = reader.info();
+        assert_eq!((info.width, info.height), (1920, 1080), "{}", path.display());
+    }
+}

@@ -112,6 +112,8 @@ pub enum Command {
     CancelForm,
     OpenLedger(PathBuf),
     BackupLedger(PathBuf),
+    /// Write the current map view (or the whole park when `false`) as a PNG map image.
+    ExportMapImage(PathBuf, bool),
     /// Write the park and its ledger as a GeoPackage.
     ExportGpkg(PathBuf),
     /// Write the parcels and their cases as `GeoJSON` (lon/lat, or Gauss-Krüger when true).
@@ -417,6 +419,10 @@ impl ParklandApp {
                     self.ledger.error = Some(e.to_string());
                 }
             }
+            Command::ExportMapImage(path, current_view) => {
+                let result = self.export_map_image(&path, current_view);
+                self.export_notice(&path, result);
+            }
             Command::ExportGpkg(path) => {
                 let result = crate::exchange::write_gpkg(&self.park, &self.ledger.entries, &path)
                     .map(|s| {
@@ -537,6 +543,26 @@ impl ParklandApp {
         // New progress colours the map; new figures change the 统计 view.
         self.colors_dirty = true;
         self.dashboard.invalidate();
+    }
+
+    /// Renders the map in software as the window shows it (style, layers, language; the current
+    /// view or the whole park), 1920×1080 with title, legend, scale bar and north arrow.
+    fn export_map_image(
+        &self,
+        path: &std::path::Path,
+        current_view: bool,
+    ) -> Result<String, String> {
+        let mut request = crate::render::RenderRequest::new(&self.park, &self.classification);
+        request.lang = self.state.lang;
+        request.show_districts = self.state.show_districts;
+        request.show_parcels = self.state.show_parcels;
+        if current_view && let (Some(camera), Some(rect)) = (self.state.camera, self.map_rect) {
+            let (min, max) = camera.visible_world(rect);
+            request.view = crate::render::View::Mercator { min, max };
+        }
+        let image = crate::render::render_map(&request).map_err(|e| e.to_string())?;
+        crate::render::write_png(&image, path).map_err(|e| e.to_string())?;
+        Ok(format!("{} × {} PNG", image.width(), image.height()))
     }
 
     /// Says where an export went, or why it failed.

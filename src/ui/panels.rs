@@ -57,6 +57,22 @@ pub fn menu_bar_ui(
                 }
             }
             ui.separator();
+            for (current_view, label) in [
+                (true, tr(lang, "导出地图图片（当前视图）…", "Export map image (this view)…")),
+                (false, tr(lang, "导出地图图片（全园区）…", "Export map image (whole park)…")),
+            ] {
+                if ui.button(label).clicked() {
+                    ui.close();
+                    if let Some(path) = rfd::FileDialog::new()
+                        .set_title(label)
+                        .set_file_name("map.png")
+                        .add_filter("PNG", &["png"])
+                        .save_file()
+                    {
+                        commands.push(Command::ExportMapImage(path, current_view));
+                    }
+                }
+            }
             if ui
                 .button(tr(lang, "导出 GeoPackage…", "Export GeoPackage…"))
                 .on_hover_text(tr(
