@@ -693,6 +693,11 @@ fn the_file_menu_exports_the_map_as_a_png() {
         let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
         let reader = decoder.read_info().unwrap_or_else(|e| panic!("{e}"));
         let info = reader.info();
-        assert_eq!((info.width, info.height), (1920, 1080), "{}", path.display());
+        assert_eq!(
+            (info.width, info.height),
+            (1920, 1080),
+            "{}",
+            path.display()
+        );
     }
 }
