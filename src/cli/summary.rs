@@ -26,11 +26,30 @@ pub fn load_park(cli: &Cli) -> Result<Park, Box<crate::geo_io::Rejected>> {
         Some(path) => read_file_layer(path, LayerChoice::Prefer("districts"))?,
         None => sample::sample_districts()?,
     };
-    let parcels: Import = match &cli.parcels {
-        Some(path) => read_file_layer(path, LayerChoice::Prefer("parcels"))?,
-        None => sample::sample_parcels()?,
-    };
-    Ok(Park::from_imports(Some(districts), Some(parcels)))
+    let mut park = Park::from_imports(Some(districts), None);
+    match &cli.parcels {
+        // A GeoJSON parcel file goes the fast way (both cores, only the parcel properties).
+        Some(path) if !crate::geo_io::is_geopackage(path) => {
+            let bytes = std::fs::read(path).map_err(|e| {
+                Box::new(crate::geo_io::Rejected {
+                    reason: crate::geo_io::RejectReason::Io(e.to_string()),
+                    report: crate::geo_io::ImportReport {
+                        source: path.display().to_string(),
+                        ..crate::geo_io::ImportReport::default()
+                    },
+                })
+            })?;
+            let (parcels, report) = crate::load::read_parcels(
+                &bytes,
+                &path.display().to_string(),
+                &crate::progress::Progress::new(),
+            )?;
+            park.set_parcel_list(parcels, report);
+        }
+        Some(path) => park.set_parcels(read_file_layer(path, LayerChoice::Prefer("parcels"))?),
+        None => park.set_parcels(sample::sample_parcels()?),
+    }
+    Ok(park)
 }
 
 pub fn run(args: &SummaryArgs, cli: &Cli, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
