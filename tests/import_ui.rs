@@ -332,3 +332,32 @@ fn imported_enterprise_figures_show_in_the_statistics_as_the_cli_prints_them() {
     }
     assert_eq!(shown, 3, "two districts with figures and the park");
 }
+
+#[test]
+fn opening_another_ledger_drops_a_preview_made_against_this_one() {
+    let dir = scratch_dir("switch");
+    let mut harness = harness(&dir);
+    let exported = dir.join("exported.xlsx");
+    {
+        let app = harness.state();
+        ok(write_ledger_xlsx(
+            &LedgerTable::new(&app.ledger.entries, &app.park),
+            &exported,
+        ));
+    }
+    send(&mut harness, Command::PreviewLedgerImport(exported));
+    harness.get_by_label("无变化 13");
+    // Another ledger: the preview's case ids and versions belong to the first one.
+    send(&mut harness, Command::OpenLedger(dir.join("other.sqlite")));
+    assert!(
+        harness.query_by_label("无变化 13").is_none(),
+        "the preview is gone"
+    );
+    let before = ledger_counts(&harness);
+    send(&mut harness, Command::FinishImport(true));
+    assert_eq!(
+        ledger_counts(&harness),
+        before,
+        "nothing written to the other ledger"
+    );
+}

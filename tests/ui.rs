@@ -514,12 +514,14 @@ fn grid_parcels(n: usize) -> String {
             33.0 + (i / 200) as f64 * 0.0005,
         );
         let (x1, y1) = (x + 0.0004, y + 0.0004);
+        // A few idle plots, which a sample ledger would wrongly take up.
+        let status = if i % 100 == 0 { "闲置" } else { "在用" };
         if i > 0 {
             text.push(',');
         }
         let _ = write!(
             text,
-            r#"{{"type":"Feature","properties":{{"parcel_no":"G-{i}","status":"在用"}},"geometry":{{"type":"Polygon","coordinates":[[[{x},{y}],[{x1},{y}],[{x1},{y1}],[{x},{y1}],[{x},{y}]]]}}}}"#
+            r#"{{"type":"Feature","properties":{{"parcel_no":"G-{i}","status":"{status}"}},"geometry":{{"type":"Polygon","coordinates":[[[{x},{y}],[{x1},{y}],[{x1},{y1}],[{x},{y1}],[{x},{y}]]]}}}}"#
         );
     }
     text.push_str("]}");
@@ -561,6 +563,15 @@ fn a_big_file_loads_in_the_background_and_can_be_cancelled() {
     assert_eq!(park.parcels.len(), 20_000);
     assert_eq!(park.parcels[19_999].parcel_no, "G-19999");
     assert_eq!(park.districts.len(), 3, "the districts were kept");
+
+    // These are the user's own parcels now: a new ledger gets no sample cases.
+    let fresh = scratch_ledger();
+    harness.state_mut().send(Command::OpenLedger(fresh));
+    harness.run_steps(3);
+    assert!(
+        harness.state().ledger.entries.is_empty(),
+        "no sample cases seeded"
+    );
 }
 
 #[test]

@@ -205,9 +205,21 @@ impl Park {
 
     /// Replaces the parcels with ones already read (see [`crate::load`]); duplicate parcel
     /// numbers are reported.
-    pub fn set_parcel_list(&mut self, parcels: Vec<Parcel>, mut report: ImportReport) {
+    pub fn set_parcel_list(&mut self, mut parcels: Vec<Parcel>, mut report: ImportReport) {
+        Self::check_parcels(&self.districts, &mut parcels, &mut report);
+        self.set_checked_parcels(parcels, report);
+    }
+
+    /// What a parcel list needs before it joins a park with `districts`: duplicate parcel
+    /// numbers reported, and parcels without a district given the one containing them. The
+    /// window runs this on its loading thread.
+    pub fn check_parcels(
+        districts: &[District],
+        parcels: &mut [Parcel],
+        report: &mut ImportReport,
+    ) {
         let mut seen = HashSet::new();
-        for parcel in &parcels {
+        for parcel in parcels.iter() {
             if !seen.insert(parcel.parcel_no.as_str()) {
                 report.messages.push(crate::geo_io::Message {
                     level: crate::geo_io::Level::Warning,
@@ -219,27 +231,17 @@ impl Park {
                 });
             }
         }
+        assign_districts(districts, parcels);
+    }
+
+    /// Replaces the parcels with ones already passed through [`Self::check_parcels`].
+    pub fn set_checked_parcels(&mut self, parcels: Vec<Parcel>, report: ImportReport) {
         self.parcels = parcels;
         self.parcel_report = Some(report);
-        self.assign_missing_districts();
     }
 
     fn assign_missing_districts(&mut self) {
-        let Self {
-            districts, parcels, ..
-        } = self;
-        parcels
-            .par_iter_mut()
-            .filter(|p| p.district.is_none())
-            .for_each(|parcel| {
-                let Some(point) = parcel.geometry.interior_point() else {
-                    return;
-                };
-                parcel.district = districts
-                    .iter()
-                    .find(|d| d.geometry.contains(&point))
-                    .map(|d| d.code.clone());
-            });
+        assign_districts(&self.districts, &mut self.parcels);
     }
 
     /// The district with a code.
@@ -270,4 +272,20 @@ impl Park {
                 )
             })
     }
+}
+
+/// Gives each parcel without a district the district containing its interior point.
+fn assign_districts(districts: &[District], parcels: &mut [Parcel]) {
+    parcels
+        .par_iter_mut()
+        .filter(|p| p.district.is_none())
+        .for_each(|parcel| {
+            let Some(point) = parcel.geometry.interior_point() else {
+                return;
+            };
+            parcel.district = districts
+                .iter()
+                .find(|d| d.geometry.contains(&point))
+                .map(|d| d.code.clone());
+        });
 }

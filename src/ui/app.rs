@@ -181,6 +181,8 @@ pub struct ParklandApp {
     gpu: bool,
     /// Every parcel's class under the current style, and the legend.
     pub classification: Classification,
+    /// The districts' figures for the 片区属性表, recomputed with the colours.
+    park_summary: crate::stats::ParkSummary,
     /// 预警 outlines, recomputed with the colours.
     alerts: Vec<(usize, egui::Color32)>,
     /// The map or the 统计 dashboard; the window always opens on the map.
@@ -273,6 +275,7 @@ impl ParklandApp {
             sample_park,
             colors_dirty: true,
             gpu: false,
+            park_summary: crate::stats::park_summary(&Park::default()),
             classification: Classification::compute(
                 StylePreset::Status,
                 &Park::default(),
@@ -306,6 +309,7 @@ impl ParklandApp {
         self.layer
             .recolor(|i| theme::rgb(classification.color_of(i)));
         self.alerts = self.compute_alerts();
+        self.park_summary = crate::stats::park_summary(&self.park);
         // Whatever changed the colours (ledger, park, language) changes the figures too.
         self.dashboard.invalidate();
         self.colors_dirty = false;
@@ -408,6 +412,8 @@ impl ParklandApp {
             }
             Command::CancelForm => self.ledger.form = None,
             Command::OpenLedger(path) => {
+                // A preview made against the other ledger must not be applied to this one.
+                self.import = None;
                 self.ledger
                     .open(&path, &self.park, self.sample_park, &self.state.operator);
                 self.colors_dirty = true;
@@ -459,6 +465,7 @@ impl ParklandApp {
                 self.export_notice(&path, result.map_err(|e| e.to_string()));
             }
             Command::RestoreLedger(path) => {
+                self.import = None;
                 if let Some(store) = &mut self.ledger.store {
                     match store.restore_from(&path) {
                         Ok(()) => self.ledger.error = None,
@@ -593,10 +600,16 @@ impl ParklandApp {
         let (sender, receiver) = mpsc::channel();
         let spawned = {
             let (progress, path, ctx) = (Arc::clone(&progress), path.clone(), ctx.clone());
+            // The parcels are checked against the districts here too, off the UI thread.
+            let districts = self.park.districts.clone();
             std::thread::Builder::new()
                 .name("parkland-loader".to_owned())
                 .spawn(move || {
-                    let result = crate::load::load_layer(&path, kind, &progress);
+                    let mut result = crate::load::load_layer(&path, kind, &progress);
+                    if let Ok(LoadedLayer::Parcels(loaded)) = &mut result {
+                        let loaded = &mut **loaded;
+                        Park::check_parcels(&districts, &mut loaded.parcels, &mut loaded.report);
+                    }
                     // The window may have closed meanwhile; then nobody needs the result.
                     let _ = sender.send(result);
                     ctx.request_repaint();
@@ -634,6 +647,18 @@ impl ParklandApp {
         };
         match pending.receiver.try_recv() {
             Ok(result) => {
+                // Cancelled after the worker finished: the user still gets what they asked.
+                let result = if pending.progress.is_cancelled() {
+                    Err(Box::new(Rejected {
+                        reason: RejectReason::Cancelled,
+                        report: ImportReport {
+                            source: pending.path.display().to_string(),
+                            ..ImportReport::default()
+                        },
+                    }))
+                } else {
+                    result
+                };
                 self.pending = None;
                 self.finish_load(result);
             }
@@ -665,7 +690,12 @@ impl ParklandApp {
             }
             Ok(LoadedLayer::Parcels(loaded)) => {
                 let loaded = *loaded;
-                self.park.set_parcel_list(loaded.parcels, loaded.report);
+                self.park.set_checked_parcels(loaded.parcels, loaded.report);
+                // The user's own parcels: a new ledger must not be seeded with sample cases.
+                self.sample_park = false;
+                // A preview made against the old parcels no longer applies.
+                self.import = None;
+                self.measure = self.measure.as_ref().map(|m| Measure::new(m.mode));
                 if let Some(report) = &self.park.parcel_report {
                     self.notices.extend(warning_notice(report, lang));
                 }
@@ -868,7 +898,12 @@ impl eframe::App for ParklandApp {
                             self.state.attributes.ui(ui, &context, &mut self.commands);
                         }
                         BottomTab::Districts => {
-                            crate::ui::attributes::district_table_ui(ui, lang, &self.park);
+                            crate::ui::attributes::district_table_ui(
+                                ui,
+                                lang,
+                                &self.park,
+                                &self.park_summary,
+                            );
                         }
                     }
                 });

@@ -277,11 +277,15 @@ fn ui_shift(response: &egui::Response) -> bool {
 
 /// The districts' attribute table: code, name, area, parcels and idle or low-efficiency land,
 /// with the park total — the figures of `stats::park_summary`, as `parkland summary` prints.
-pub fn district_table_ui(ui: &mut Ui, lang: Lang, park: &Park) {
+pub fn district_table_ui(
+    ui: &mut Ui,
+    lang: Lang,
+    park: &Park,
+    summary: &crate::stats::ParkSummary,
+) {
     use crate::cli::group_thousands;
     use crate::units::km2_from_m2;
     let tr = |zh: &'static str, en: &'static str| crate::ui::panels::tr(lang, zh, en);
-    let summary = crate::stats::park_summary(park);
     let headers = [
         tr("代码", "Code"),
         tr("片区", "District"),

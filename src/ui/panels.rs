@@ -515,6 +515,9 @@ pub fn loading_ui(
     cancel
 }
 
+/// Lines of a notice shown (the rest are counted).
+const NOTICE_LINES: usize = 500;
+
 /// Shows one notice window; returns true when the user closes it.
 pub fn notice_ui(ctx: &egui::Context, lang: Lang, index: usize, notice: &Notice) -> bool {
     let mut close = false;
@@ -536,8 +539,18 @@ pub fn notice_ui(ctx: &egui::Context, lang: Lang, index: usize, notice: &Notice)
             egui::ScrollArea::vertical()
                 .max_height(300.0)
                 .show(ui, |ui| {
-                    for line in &notice.lines {
+                    // A million-feature file can have a million messages: show the first ones.
+                    for line in notice.lines.iter().take(NOTICE_LINES) {
                         ui.label(line);
+                    }
+                    if notice.lines.len() > NOTICE_LINES {
+                        ui.label(
+                            format!(
+                                "{} {}",
+                                tr(lang, "……另有", "… and"),
+                                notice.lines.len() - NOTICE_LINES
+                            ) + tr(lang, " 条", " more"),
+                        );
                     }
                 });
             if ui.button(tr(lang, "关闭", "Close")).clicked() {

@@ -57,11 +57,11 @@ impl LedgerView {
         self.redo.clear();
         match Ledger::open(path) {
             Ok(mut ledger) => {
+                self.error = None;
                 if sample_park && let Err(e) = ledger.seed_sample(park, operator) {
                     self.error = Some(e.to_string());
                 }
                 self.store = Some(ledger);
-                self.error = None;
                 self.reload();
             }
             Err(e) => {

@@ -82,6 +82,16 @@ pub fn sync(render_state: &RenderState, layer: &MapLayer) -> bool {
         return false;
     };
     if map.generation != layer.generation {
+        // Buffers over the device's limit (256 MiB by default) would fail validation: then
+        // the window draws with egui's meshes instead.
+        let limit = device.limits().max_buffer_size;
+        if !fits(&layer.districts.tessellation, limit) || !fits(&layer.parcels.tessellation, limit)
+        {
+            map.districts = None;
+            map.parcels = None;
+            map.generation = 0;
+            return false;
+        }
         map.districts = upload(
             device,
             &layer.districts.tessellation,
@@ -206,6 +216,20 @@ fn create(device: &wgpu::Device, format: wgpu::TextureFormat) -> GpuMap {
         generation: 0,
         color_generation: 0,
     }
+}
+
+/// Whether every buffer of a tessellation fits the device's buffer size limit.
+fn fits(t: &Tessellation, limit: u64) -> bool {
+    let largest = [
+        t.positions.len() * 8,
+        t.triangles.len() * 4,
+        // Outline indices: two per ring vertex.
+        t.positions.len() * 2 * 4,
+    ]
+    .into_iter()
+    .max()
+    .unwrap_or(0);
+    largest as u64 <= limit
 }
 
 fn upload(
