@@ -565,13 +565,16 @@ fn a_big_file_loads_in_the_background_and_can_be_cancelled() {
     assert_eq!(park.districts.len(), 3, "the districts were kept");
 
     // These are the user's own parcels now: a new ledger gets no sample cases.
+    assert_eq!(
+        park.parcels.iter().filter(|p| p.is_idle_or_low()).count(),
+        200
+    );
     let fresh = scratch_ledger();
     harness.state_mut().send(Command::OpenLedger(fresh));
     harness.run_steps(3);
-    assert!(
-        harness.state().ledger.entries.is_empty(),
-        "no sample cases seeded"
-    );
+    let ledger = &harness.state().ledger;
+    assert_eq!(ledger.error, None);
+    assert!(ledger.entries.is_empty(), "no sample cases seeded");
 }
 
 #[test]
