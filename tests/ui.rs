@@ -545,6 +545,11 @@ fn a_big_file_loads_in_the_background_and_can_be_cancelled() {
     assert_eq!(harness.state().park.parcels.len(), before);
     harness.get_by_label_contains("已取消加载");
 
+    // The parcel table counts the sample park's parcels...
+    harness.get_by_label("宗地属性表").click();
+    harness.run_steps(2);
+    harness.get_by_label_contains(&format!("符合 {before} / {before}"));
+
     // Open again and let it finish: the frames keep coming while it loads, with a progress
     // window, and the new parcels replace the old ones.
     harness
@@ -563,6 +568,8 @@ fn a_big_file_loads_in_the_background_and_can_be_cancelled() {
     assert_eq!(park.parcels.len(), 20_000);
     assert_eq!(park.parcels[19_999].parcel_no, "G-19999");
     assert_eq!(park.districts.len(), 3, "the districts were kept");
+    // ...and the new ones once they are loaded (its cached rows follow the park).
+    harness.get_by_label_contains("符合 20000 / 20000");
 
     // These are the user's own parcels now: a new ledger gets no sample cases.
     assert_eq!(

@@ -889,11 +889,29 @@ impl eframe::App for ParklandApp {
                                 }
                                 _ => Vec::new(),
                             };
+                            let view = {
+                                use std::hash::{Hash as _, Hasher as _};
+                                let mut hasher = std::collections::hash_map::DefaultHasher::new();
+                                if let Some(camera) = self.state.camera {
+                                    camera.center[0].to_bits().hash(&mut hasher);
+                                    camera.center[1].to_bits().hash(&mut hasher);
+                                    camera.m_per_point.to_bits().hash(&mut hasher);
+                                }
+                                if let Some(rect) = self.map_rect {
+                                    rect.min.x.to_bits().hash(&mut hasher);
+                                    rect.max.x.to_bits().hash(&mut hasher);
+                                    rect.min.y.to_bits().hash(&mut hasher);
+                                    rect.max.y.to_bits().hash(&mut hasher);
+                                }
+                                hasher.finish()
+                            };
                             let context = TableContext {
                                 lang,
                                 park: &self.park,
                                 selection: &self.selection,
                                 visible: &visible,
+                                generation: self.layer.generation,
+                                view,
                             };
                             self.state.attributes.ui(ui, &context, &mut self.commands);
                         }

@@ -28,6 +28,31 @@ pub struct AttributeTableState {
     /// The selection the table last scrolled to.
     #[serde(skip)]
     scrolled_to: Option<usize>,
+    /// The matching rows as last computed, and for what: filtering and sorting a million
+    /// parcels takes far longer than a frame, so it is done only when something changed.
+    #[serde(skip)]
+    cache: Option<RowsCache>,
+}
+
+/// What the rows depend on.
+#[derive(Debug, Clone, PartialEq)]
+struct RowsKey {
+    query: ParcelQuery,
+    sort: SortKey,
+    descending: bool,
+    generation: u64,
+    /// The map view, when only visible rows are shown.
+    view: Option<u64>,
+    /// The selection, when only selected rows are shown.
+    selection: Option<crate::query::Selection>,
+}
+
+#[derive(Debug, Clone)]
+struct RowsCache {
+    key: RowsKey,
+    rows: std::sync::Arc<Vec<usize>>,
+    count: usize,
+    area_m2: f64,
 }
 
 /// What the table needs from the rest of the window this frame.
@@ -37,6 +62,10 @@ pub struct TableContext<'a> {
     pub selection: &'a crate::query::Selection,
     /// Parcels whose envelope meets the map view.
     pub visible: &'a dyn Fn() -> Vec<usize>,
+    /// Changes when the park's parcels change.
+    pub generation: u64,
+    /// Changes when the map view changes.
+    pub view: u64,
 }
 
 impl AttributeTableState {
@@ -52,6 +81,39 @@ impl AttributeTableState {
             rows.retain(|i| ctx.selection.contains(*i));
         }
         rows
+    }
+
+    /// The rows that pass the filters, sorted, with their count and area; recomputed only
+    /// when the filters, the sort, the parcels (or the view or selection they depend on)
+    /// changed.
+    fn cached_rows(&mut self, ctx: &TableContext<'_>) -> (std::sync::Arc<Vec<usize>>, usize, f64) {
+        let key = RowsKey {
+            query: self.query.clone(),
+            sort: self.sort,
+            descending: self.descending,
+            generation: ctx.generation,
+            view: self.only_visible.then_some(ctx.view),
+            selection: self.only_selected.then(|| ctx.selection.clone()),
+        };
+        if let Some(cache) = &self.cache
+            && cache.key == key
+        {
+            return (
+                std::sync::Arc::clone(&cache.rows),
+                cache.count,
+                cache.area_m2,
+            );
+        }
+        let rows = self.rows(ctx);
+        let (count, area_m2) = totals(ctx.park, &rows);
+        let rows = std::sync::Arc::new(rows);
+        self.cache = Some(RowsCache {
+            key,
+            rows: std::sync::Arc::clone(&rows),
+            count,
+            area_m2,
+        });
+        (rows, count, area_m2)
     }
 
     fn filters_ui(&mut self, ui: &mut Ui, ctx: &TableContext<'_>) {
@@ -144,8 +206,7 @@ impl AttributeTableState {
         let lang = ctx.lang;
         let tr = |zh: &'static str, en: &'static str| if lang == Lang::Zh { zh } else { en };
         self.filters_ui(ui, ctx);
-        let rows = self.rows(ctx);
-        let (count, area_m2) = totals(ctx.park, &rows);
+        let (rows, count, area_m2) = self.cached_rows(ctx);
         ui.horizontal(|ui| {
             ui.label(
                 RichText::new(format!(
@@ -173,7 +234,7 @@ impl AttributeTableState {
                     .add_filter("CSV", &["csv"])
                     .save_file()
             {
-                commands.push(Command::ExportParcelsCsv(path, rows.clone()));
+                commands.push(Command::ExportParcelsCsv(path, rows.to_vec()));
             }
         });
 
