@@ -529,20 +529,7 @@ fn close_rings(polygons: Vec<RawPolygon>) -> Result<(Vec<RawPolygon>, Vec<String
             } else {
                 format!("{where_part}hole {r}")
             };
-            if ring.first() != ring.last()
-                && let Some(&first) = ring.first()
-            {
-                ring.push(first);
-                warnings.push(format!(
-                    "{name} is not closed (first position ≠ last); closed it"
-                ));
-            }
-            if ring.len() < 4 {
-                return Err(format!(
-                    "{name} has {} positions; a linear ring needs at least 4 (3 corners and the closing position)",
-                    ring.len()
-                ));
-            }
+            crate::geo_io::close_ring(&name, ring, &mut warnings)?;
         }
         out.push(rings);
     }

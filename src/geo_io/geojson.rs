@@ -634,6 +634,30 @@ fn fast_feature(
     })
 }
 
+/// The ring rules every reader applies: a ring that is not closed is closed (with a warning),
+/// and a ring of fewer than four positions after that fails its feature.
+pub(crate) fn close_ring(
+    name: &str,
+    ring: &mut Vec<[f64; 2]>,
+    warnings: &mut Vec<String>,
+) -> Result<(), String> {
+    if ring.first() != ring.last()
+        && let Some(&first) = ring.first()
+    {
+        ring.push(first);
+        warnings.push(format!(
+            "{name} is not closed (first position ≠ last); closed it"
+        ));
+    }
+    if ring.len() < 4 {
+        return Err(format!(
+            "{name} has {} positions; a linear ring needs at least 4 (3 corners and the closing position)",
+            ring.len()
+        ));
+    }
+    Ok(())
+}
+
 /// Polygons as rings of [x, y] positions, before reprojection.
 type RawPolygon = Vec<Vec<[f64; 2]>>;
 
@@ -1031,20 +1055,7 @@ fn read_polygon(
             warnings.push(format!("{name} is empty; ignored"));
             continue;
         }
-        if points.first() != points.last() {
-            if let Some(&first) = points.first() {
-                points.push(first);
-            }
-            warnings.push(format!(
-                "{name} is not closed (first position ≠ last); closed it"
-            ));
-        }
-        if points.len() < 4 {
-            return Err(format!(
-                "{name} has {} positions; a linear ring needs at least 4 (3 corners and the closing position)",
-                points.len()
-            ));
-        }
+        close_ring(&name, &mut points, warnings)?;
         out.push(points);
     }
     Ok(out)

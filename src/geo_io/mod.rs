@@ -16,3 +16,5 @@ pub use geojson::{
     read_geojson_keeping, read_geojson_with,
 };
 pub use report::{FeatureRef, ImportReport, Level, Message};
+
+pub(crate) use geojson::close_ring;
