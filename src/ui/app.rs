@@ -922,6 +922,8 @@ impl eframe::App for ParklandApp {
                                 &self.park,
                                 &self.park_summary,
                             );
+                            // Keep the panel's height, so the map does not jump between tabs.
+                            ui.allocate_space(ui.available_size());
                         }
                     }
                 });
