@@ -221,6 +221,11 @@ pub struct PreparedShapes {
     pub tessellation: Tessellation,
     /// Lon/lat envelopes of the shapes.
     pub index: ShapeIndex,
+    /// World (Web Mercator) bounds of all the shapes.
+    pub bounds: Option<([f64; 2], [f64; 2])>,
+    /// The widest shape's smaller side, in world metres (no label fits where even this one
+    /// is too narrow on screen).
+    pub max_width_m: f64,
 }
 
 impl PreparedShapes {
@@ -233,8 +238,27 @@ impl PreparedShapes {
         origin: Option<[f64; 2]>,
         progress: &Progress,
     ) -> Self {
+        // Each shape's world box once, on all cores: the bounds, the origin and the widest
+        // shape all come from it.
+        let (bounds, max_width_m) = shapes
+            .par_iter()
+            .filter_map(|shape| world_bounds([*shape]))
+            .map(|(min, max)| (Some((min, max)), (max[0] - min[0]).min(max[1] - min[1])))
+            .reduce(
+                || (None, 0.0),
+                |(a, wa), (b, wb)| {
+                    let joined = match (a, b) {
+                        (Some(a), Some(b)) => Some((
+                            [a.0[0].min(b.0[0]), a.0[1].min(b.0[1])],
+                            [a.1[0].max(b.1[0]), a.1[1].max(b.1[1])],
+                        )),
+                        (a, b) => a.or(b),
+                    };
+                    (joined, wa.max(wb))
+                },
+            );
         let origin = origin.unwrap_or_else(|| {
-            world_bounds(shapes.iter().copied()).map_or([0.0, 0.0], |(min, max)| {
+            bounds.map_or([0.0, 0.0], |(min, max)| {
                 [f64::midpoint(min[0], max[0]), f64::midpoint(min[1], max[1])]
             })
         });
@@ -248,6 +272,8 @@ impl PreparedShapes {
             origin,
             tessellation,
             index,
+            bounds,
+            max_width_m,
         }
     }
 }
@@ -310,6 +336,15 @@ mod tests {
                 .all(|p| p[0].abs() < 2e3 && p[1].abs() < 2e3)
         );
         assert_eq!(prepared.index.len(), 2);
+        // Bounds and the widest shape, from the boxes found in parallel.
+        assert_eq!(prepared.bounds, world_bounds(shapes.iter()));
+        let widths: Vec<f64> = shapes
+            .iter()
+            .filter_map(|s| world_bounds([s]))
+            .map(|(min, max)| (max[0] - min[0]).min(max[1] - min[1]))
+            .collect();
+        assert!((prepared.max_width_m - widths.iter().copied().fold(0.0, f64::max)).abs() < 1e-9);
+        assert!(prepared.max_width_m > 100.0, "{}", prepared.max_width_m);
     }
 
     #[test]

@@ -94,19 +94,14 @@ pub fn run(args: &EnterpriseArgs, cli: &Cli, out: &mut dyn Write) -> anyhow::Res
                 counts.unknown,
                 counts.problems
             )?;
-            for note in &preview.notes {
-                writeln!(out, "note: {}: {note}", preview.file)?;
-            }
-            for problem in preview.all_problems() {
-                writeln!(out, "error: {}: {problem}", preview.file)?;
-            }
-            if counts.problems > 0 {
-                writeln!(
-                    out,
-                    "nothing was written: fix the {} problem(s) and import again",
-                    counts.problems
-                )?;
-                return Ok(ExitCode::from(EXIT_REJECTED));
+            if let Some(code) = super::write_import_problems(
+                out,
+                &preview.file,
+                &preview.notes,
+                preview.all_problems(),
+                counts.problems,
+            )? {
+                return Ok(code);
             }
             if *dry_run {
                 writeln!(

@@ -68,6 +68,31 @@ pub fn run(command: &Command, cli: &Cli, out: &mut dyn Write) -> anyhow::Result<
 /// Exit code when an input was rejected.
 pub const EXIT_REJECTED: u8 = 2;
 
+/// Prints an import preview's notes and problems. With any problem, says that nothing was
+/// written and returns the exit code to stop with.
+pub(crate) fn write_import_problems<'a>(
+    out: &mut dyn Write,
+    file: &str,
+    notes: &[crate::ledger::sheet::Problem],
+    problems: impl Iterator<Item = &'a crate::ledger::sheet::Problem>,
+    count: usize,
+) -> std::io::Result<Option<ExitCode>> {
+    for note in notes {
+        writeln!(out, "note: {file}: {note}")?;
+    }
+    for problem in problems {
+        writeln!(out, "error: {file}: {problem}")?;
+    }
+    if count == 0 {
+        return Ok(None);
+    }
+    writeln!(
+        out,
+        "nothing was written: fix the {count} problem(s) and import again"
+    )?;
+    Ok(Some(ExitCode::from(EXIT_REJECTED)))
+}
+
 /// Thousands separators for reports: 1234567.891 → "1,234,567.89".
 #[must_use]
 pub fn group_thousands(value: f64, decimals: usize) -> String {

@@ -547,13 +547,7 @@ fn check_coordinate_range(
         return Ok(());
     }
     for feature in features {
-        let out = feature
-            .polygons
-            .iter()
-            .flatten()
-            .flatten()
-            .find(|[x, y]| x.abs() > 540.0 || y.abs() > 90.0);
-        if let Some(&[x, y]) = out {
+        if let Some([x, y]) = crate::geo_io::first_out_of_range(&feature.polygons) {
             return Err(if srs_id == 0 {
                 RejectReason::LooksProjected {
                     feature: feature.feature_ref.index,

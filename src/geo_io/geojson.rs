@@ -429,12 +429,7 @@ fn read_collection<T: Send>(
             let mut out = (None, FeatureFacts::default());
             if let Some(raw) = raw {
                 if crs.is_lon_lat()
-                    && let Some(&[x, y]) = raw
-                        .polygons
-                        .iter()
-                        .flatten()
-                        .flatten()
-                        .find(|[x, y]| x.abs() > 540.0 || y.abs() > 90.0)
+                    && let Some([x, y]) = first_out_of_range(&raw.polygons)
                 {
                     let mut first = out_of_range.lock().unwrap_or_else(PoisonError::into_inner);
                     if first.is_none_or(|(i, _, _)| index < i) {
@@ -465,20 +460,7 @@ fn read_collection<T: Send>(
         .into_inner()
         .unwrap_or_else(PoisonError::into_inner)
     {
-        return Err(match &crs {
-            Crs::LonLat { name } if name == "OGC:CRS84" => RejectReason::LooksProjected {
-                feature,
-                x,
-                y,
-                guess: Crs::guess_projected(x, y),
-            },
-            _ => RejectReason::OutOfRange {
-                crs: crs.label(),
-                feature,
-                x,
-                y,
-            },
-        });
+        return Err(out_of_range_reason(&crs, feature, x, y));
     }
     let mut messages = messages
         .into_inner()
@@ -1083,30 +1065,41 @@ fn check_coordinate_range(features: &[RawFeature], crs: &Crs) -> Result<(), Reje
         return Ok(());
     }
     for feature in features {
-        let out = feature
-            .polygons
-            .iter()
-            .flatten()
-            .flatten()
-            .find(|[x, y]| x.abs() > 540.0 || y.abs() > 90.0);
-        if let Some(&[x, y]) = out {
-            return Err(match crs {
-                Crs::LonLat { name } if name == "OGC:CRS84" => RejectReason::LooksProjected {
-                    feature: feature.index,
-                    x,
-                    y,
-                    guess: Crs::guess_projected(x, y),
-                },
-                _ => RejectReason::OutOfRange {
-                    crs: crs.label(),
-                    feature: feature.index,
-                    x,
-                    y,
-                },
-            });
+        if let Some([x, y]) = first_out_of_range(&feature.polygons) {
+            return Err(out_of_range_reason(crs, feature.index, x, y));
         }
     }
     Ok(())
+}
+
+/// The first position that cannot be lon/lat degrees (|lon| > 540°, allowing unwrapped rings,
+/// or |lat| > 90°).
+pub(crate) fn first_out_of_range(polygons: &[RawPolygon]) -> Option<[f64; 2]> {
+    polygons
+        .iter()
+        .flatten()
+        .flatten()
+        .find(|[x, y]| x.abs() > 540.0 || y.abs() > 90.0)
+        .copied()
+}
+
+/// Why a lon/lat file with a position out of range is refused: with no CRS declared (CRS84),
+/// its coordinates look projected; with one declared, they are out of its range.
+fn out_of_range_reason(crs: &Crs, feature: usize, x: f64, y: f64) -> RejectReason {
+    match crs {
+        Crs::LonLat { name } if name == "OGC:CRS84" => RejectReason::LooksProjected {
+            feature,
+            x,
+            y,
+            guess: Crs::guess_projected(x, y),
+        },
+        _ => RejectReason::OutOfRange {
+            crs: crs.label(),
+            feature,
+            x,
+            y,
+        },
+    }
 }
 
 fn reproject(polygons: &mut [RawPolygon], transform: &crate::crs::ToLonLat) -> Result<(), String> {

@@ -17,4 +17,4 @@ pub use geojson::{
 };
 pub use report::{FeatureRef, ImportReport, Level, Message};
 
-pub(crate) use geojson::close_ring;
+pub(crate) use geojson::{close_ring, first_out_of_range};

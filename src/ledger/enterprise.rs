@@ -203,33 +203,25 @@ pub fn preview(
         years: Vec::new(),
         replaced: 0,
     };
-    let mut columns: HashMap<EnterpriseColumn, usize> = HashMap::new();
-    if let Some(header) = sheet.rows.get(header_index) {
-        for (index, cell) in header.cells.iter().enumerate() {
-            let text = cell.text();
-            if text.is_empty() {
-                continue;
-            }
-            match EnterpriseColumn::ALL.iter().find(|c| c.matches(&text)) {
-                Some(&column) => {
-                    if columns.insert(column, index).is_some() {
-                        preview.problems.push(Problem::new(
-                            Some(header_row),
-                            Some(&text),
-                            "此列出现两次",
-                            "this column is given twice",
-                        ));
-                    }
-                }
-                None => preview.notes.push(Problem::new(
-                    Some(header_row),
-                    Some(&text),
-                    "不是企业指标的列，已忽略",
-                    "not a column of the enterprise figures; ignored",
-                )),
-            }
-        }
-    }
+    let columns: HashMap<EnterpriseColumn, usize> =
+        sheet
+            .rows
+            .get(header_index)
+            .map_or_else(HashMap::new, |header| {
+                super::sheet::map_header(
+                    &header.cells,
+                    header_row,
+                    |text| {
+                        EnterpriseColumn::ALL
+                            .iter()
+                            .copied()
+                            .find(|c| c.matches(text))
+                    },
+                    ("企业指标", "the enterprise figures"),
+                    &mut preview.problems,
+                    &mut preview.notes,
+                )
+            });
     for column in EnterpriseColumn::ALL {
         if !columns.contains_key(&column) {
             preview.problems.push(Problem::new(

@@ -396,35 +396,19 @@ fn map_columns(
     header_row: usize,
     preview: &mut LedgerImportPreview,
 ) -> HashMap<Column, usize> {
-    let mut columns = HashMap::new();
-    for (index, cell) in header.iter().enumerate() {
-        let text = cell.text();
-        if text.is_empty() {
-            continue;
-        }
-        match Column::ALL
-            .iter()
-            .find(|c| header_matches(&text, c.header()))
-        {
-            Some(&column) => {
-                if columns.insert(column, index).is_some() {
-                    preview.problems.push(Problem::new(
-                        Some(header_row),
-                        Some(&text),
-                        "此列出现两次",
-                        "this column is given twice",
-                    ));
-                }
-            }
-            None => preview.notes.push(Problem::new(
-                Some(header_row),
-                Some(&text),
-                "不是县台账的列，已忽略",
-                "not a column of the county ledger table; ignored",
-            )),
-        }
-    }
-    columns
+    super::sheet::map_header(
+        header,
+        header_row,
+        |text| {
+            Column::ALL
+                .iter()
+                .copied()
+                .find(|c| header_matches(text, c.header()))
+        },
+        ("县台账", "the county ledger table"),
+        &mut preview.problems,
+        &mut preview.notes,
+    )
 }
 
 /// The export's totals row: 合计 in the first column, or `13 宗` as the parcel number.

@@ -307,6 +307,45 @@ pub fn header_matches(cell: &str, known: &str) -> bool {
     cell == known || known.split('(').next().is_some_and(|base| base == cell)
 }
 
+/// Column index of each known column in a header row. A header given twice is a problem; a
+/// header that is no known column is a note (`ignored` says, in both languages, what the
+/// file was expected to be).
+pub fn map_header<C: Copy + Eq + std::hash::Hash>(
+    header: &[SheetCell],
+    header_row: usize,
+    find: impl Fn(&str) -> Option<C>,
+    ignored: (&str, &str),
+    problems: &mut Vec<Problem>,
+    notes: &mut Vec<Problem>,
+) -> std::collections::HashMap<C, usize> {
+    let mut columns = std::collections::HashMap::new();
+    for (index, cell) in header.iter().enumerate() {
+        let text = cell.text();
+        if text.is_empty() {
+            continue;
+        }
+        match find(&text) {
+            Some(column) => {
+                if columns.insert(column, index).is_some() {
+                    problems.push(Problem::new(
+                        Some(header_row),
+                        Some(&text),
+                        "此列出现两次",
+                        "this column is given twice",
+                    ));
+                }
+            }
+            None => notes.push(Problem::new(
+                Some(header_row),
+                Some(&text),
+                format!("不是{}的列，已忽略", ignored.0),
+                format!("not a column of {}; ignored", ignored.1),
+            )),
+        }
+    }
+    columns
+}
+
 /// A problem with the file, a row or a cell, with its place and a message in both languages.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Problem {

@@ -196,6 +196,18 @@ pub fn draw_block(
     }
     let count_right = area_right - area_w - 14.0 * s;
     let label_max = count_right - count_w - 10.0 * s - label_x;
+    // A class's or the total's count and 亩, right-aligned in their columns.
+    let draw_numbers = |pixmap: &mut Pixmap,
+                        face: &mut Typeface,
+                        count: usize,
+                        area_mu: f64,
+                        mid: f32,
+                        style: TextStyle| {
+        let count = group_thousands(count as f64, 0);
+        draw_text(pixmap, face, &count, count_right, mid, Align::Right, style);
+        let area = group_thousands(area_mu, 2);
+        draw_text(pixmap, face, &area, area_right, mid, Align::Right, style);
+    };
     let mut top = y;
     for row in &block.rows {
         let h = row.height() * s;
@@ -260,24 +272,7 @@ pub fn draw_block(
                 let style = TextStyle::new(body, text);
                 let label = face.fit(label, body, label_max);
                 draw_text(pixmap, face, &label, label_x, mid, Align::Left, style);
-                draw_text(
-                    pixmap,
-                    face,
-                    &group_thousands(*count as f64, 0),
-                    count_right,
-                    mid,
-                    Align::Right,
-                    style,
-                );
-                draw_text(
-                    pixmap,
-                    face,
-                    &group_thousands(*area_mu, 2),
-                    area_right,
-                    mid,
-                    Align::Right,
-                    style,
-                );
+                draw_numbers(pixmap, face, *count, *area_mu, mid, style);
             }
             Row::Rule => {
                 hline(pixmap, x, x + width, mid, palette::color(palette::RULE), s);
@@ -289,24 +284,7 @@ pub fn draw_block(
             } => {
                 let style = TextStyle::new(body, text).bold();
                 draw_text(pixmap, face, label, label_x, mid, Align::Left, style);
-                draw_text(
-                    pixmap,
-                    face,
-                    &group_thousands(*count as f64, 0),
-                    count_right,
-                    mid,
-                    Align::Right,
-                    style,
-                );
-                draw_text(
-                    pixmap,
-                    face,
-                    &group_thousands(*area_mu, 2),
-                    area_right,
-                    mid,
-                    Align::Right,
-                    style,
-                );
+                draw_numbers(pixmap, face, *count, *area_mu, mid, style);
             }
             Row::District {
                 fill,

@@ -8,7 +8,7 @@ use crate::prepare::{PreparedShapes, Tessellation, world_bounds};
 use crate::progress::Progress;
 use crate::ui::theme;
 use egui::{Color32, Mesh, Pos2, pos2};
-use geo::{BoundingRect, InteriorPoint, MultiPolygon};
+use geo::{InteriorPoint, MultiPolygon};
 use rayon::prelude::*;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -84,22 +84,17 @@ impl MapLayer {
                 Some([x - origin[0], y - origin[1]])
             })
             .collect();
-        let max_parcel_width_m = park
-            .parcels
-            .par_iter()
-            .filter_map(|p| p.geometry.bounding_rect())
-            .map(|r| {
-                let (x0, y0) = web_mercator::from_lon_lat(r.min().x, r.min().y);
-                let (x1, y1) = web_mercator::from_lon_lat(r.max().x, r.max().y);
-                (x1 - x0).min(y1 - y0)
-            })
-            .reduce(|| 0.0, f64::max);
-        let bounds = world_bounds(
-            park.districts
-                .iter()
-                .map(|d| &d.geometry)
-                .chain(park.parcels.iter().map(|p| &p.geometry)),
-        );
+        // The parcels' bounds and widest parcel were found on the loading thread.
+        let max_parcel_width_m = parcels.max_width_m;
+        let bounds = [districts.bounds, parcels.bounds]
+            .into_iter()
+            .flatten()
+            .reduce(|a, b| {
+                (
+                    [a.0[0].min(b.0[0]), a.0[1].min(b.0[1])],
+                    [a.1[0].max(b.1[0]), a.1[1].max(b.1[1])],
+                )
+            });
         let district_vertex_colors = vertex_colors(&districts.tessellation, |i| {
             theme::district_fill(i).to_array()
         });
