@@ -46,15 +46,7 @@ pub fn load_parcels_file(
             crate::geo_io::read_file_layer(path, crate::exchange::LayerChoice::Prefer("parcels"))?;
         return parcels_from_import(import, origin, progress);
     }
-    let bytes = std::fs::read(path).map_err(|e| {
-        Box::new(Rejected {
-            reason: RejectReason::Io(e.to_string()),
-            report: ImportReport {
-                source: source.clone(),
-                ..ImportReport::default()
-            },
-        })
-    })?;
+    let bytes = crate::geo_io::file_bytes(path)?;
     let (parcels, report) = read_parcels(&bytes, &source, progress)?;
     // The file text is not needed any more: free it before the meshes are built.
     drop(bytes);

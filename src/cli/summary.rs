@@ -30,15 +30,7 @@ pub fn load_park(cli: &Cli) -> Result<Park, Box<crate::geo_io::Rejected>> {
     match &cli.parcels {
         // A GeoJSON parcel file goes the fast way (both cores, only the parcel properties).
         Some(path) if !crate::geo_io::is_geopackage(path) => {
-            let bytes = std::fs::read(path).map_err(|e| {
-                Box::new(crate::geo_io::Rejected {
-                    reason: crate::geo_io::RejectReason::Io(e.to_string()),
-                    report: crate::geo_io::ImportReport {
-                        source: path.display().to_string(),
-                        ..crate::geo_io::ImportReport::default()
-                    },
-                })
-            })?;
+            let bytes = crate::geo_io::file_bytes(path)?;
             let (parcels, report) = crate::load::read_parcels(
                 &bytes,
                 &path.display().to_string(),

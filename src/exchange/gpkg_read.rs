@@ -12,7 +12,6 @@ use super::binary::{Decoded, RawPolygon, decode_gp};
 use crate::crs::{Crs, UnsupportedCrs};
 use crate::geo_io::{FeatureRef, Import, ImportReport, ImportedFeature, RejectReason, Rejected};
 use crate::geometry::{geodesic_area_m2, validity_problem};
-use geo::{LineString, MultiPolygon, Polygon};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use serde_json::{Map, Value};
@@ -179,7 +178,7 @@ fn read_into(
 
     let mut out = Vec::with_capacity(features.len());
     for feature in features {
-        let geometry = to_multipolygon(feature.polygons);
+        let geometry = crate::geo_io::to_multipolygon(feature.polygons);
         let area_m2 = geodesic_area_m2(&geometry);
         let problem = validity_problem(&geometry);
         if let Some(problem) = &problem {
@@ -547,7 +546,14 @@ fn check_coordinate_range(
         return Ok(());
     }
     for feature in features {
-        if let Some([x, y]) = crate::geo_io::first_out_of_range(&feature.polygons) {
+        if let Some([x, y]) = crate::geo_io::first_out_of_range(
+            feature
+                .polygons
+                .iter()
+                .flatten()
+                .flatten()
+                .map(|&[x, y]| geo::Coord { x, y }),
+        ) {
             return Err(if srs_id == 0 {
                 RejectReason::LooksProjected {
                     feature: feature.feature_ref.index,
@@ -566,19 +572,4 @@ fn check_coordinate_range(
         }
     }
     Ok(())
-}
-
-fn to_multipolygon(polygons: Vec<RawPolygon>) -> MultiPolygon<f64> {
-    MultiPolygon::new(
-        polygons
-            .into_iter()
-            .map(|rings| {
-                let mut rings = rings.into_iter().map(|ring| {
-                    LineString::from(ring.into_iter().map(|[x, y]| (x, y)).collect::<Vec<_>>())
-                });
-                let exterior = rings.next().unwrap_or_else(|| LineString::new(Vec::new()));
-                Polygon::new(exterior, rings.collect())
-            })
-            .collect(),
-    )
 }

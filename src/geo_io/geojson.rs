@@ -12,7 +12,7 @@ use super::report::{FeatureRef, ImportReport, Message};
 use crate::crs::{Crs, UnsupportedCrs};
 use crate::geometry::{geodesic_area_m2, validity_problem};
 use crate::progress::{Progress, Stage};
-use geo::{LineString, MultiPolygon, Polygon};
+use geo::{Coord, CoordsIter, LineString, MapCoordsInPlace, MultiPolygon, Polygon};
 use rayon::prelude::*;
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -126,14 +126,8 @@ pub struct Rejected {
 
 /// Reads a `GeoJSON` file from disk. See [`read_geojson`].
 pub fn read_geojson_file(path: &Path) -> Result<Import, Box<Rejected>> {
-    let source = path.display().to_string();
-    match std::fs::read(path) {
-        Ok(bytes) => read_geojson(&bytes, &source),
-        Err(e) => Err(Box::new(Rejected {
-            reason: RejectReason::Io(e.to_string()),
-            report: ImportReport::new(&source),
-        })),
-    }
+    let bytes = super::file_bytes(path)?;
+    read_geojson(&bytes, &path.display().to_string())
 }
 
 /// Reads `GeoJSON` bytes into polygon features and a report. Never panics.
@@ -298,7 +292,7 @@ fn finish_feature(
         id: feature.id.clone(),
     };
     if !crs.is_lon_lat()
-        && let Err(e) = reproject(&mut feature.polygons, to_lon_lat)
+        && let Err(e) = reproject(&mut feature.geometry, to_lon_lat)
     {
         report.error(
             Some(feature_ref),
@@ -307,11 +301,9 @@ fn finish_feature(
         return None;
     }
     let beyond_180 = feature
-        .polygons
-        .iter()
-        .flatten()
-        .flatten()
-        .map(|p| p[0].abs())
+        .geometry
+        .coords_iter()
+        .map(|c| c.x.abs())
         .fold(0.0_f64, f64::max);
     if beyond_180 > 180.0 {
         report.warn(
@@ -319,25 +311,13 @@ fn finish_feature(
             format!("longitudes reach beyond ±180° (up to {beyond_180}°); kept as they are so the polygon is drawn in one piece"),
         );
     }
-    if unwrap_antimeridian(&mut feature.polygons) {
+    if unwrap_antimeridian(&mut feature.geometry) {
         report.warn(
             Some(feature_ref.clone()),
             "crosses the antimeridian (±180°): longitudes unwrapped so the polygon is drawn in one piece",
         );
     }
-    let geometry = MultiPolygon::new(
-        feature
-            .polygons
-            .into_iter()
-            .map(|rings| {
-                let mut rings = rings.into_iter().map(|ring| {
-                    LineString::from(ring.into_iter().map(|[x, y]| (x, y)).collect::<Vec<_>>())
-                });
-                let exterior = rings.next().unwrap_or_else(|| LineString::new(Vec::new()));
-                Polygon::new(exterior, rings.collect())
-            })
-            .collect(),
-    );
+    let geometry = feature.geometry;
     let area_m2 = geodesic_area_m2(&geometry);
     let problem = validity_problem(&geometry);
     if let Some(problem) = &problem {
@@ -429,7 +409,7 @@ fn read_collection<T: Send>(
             let mut out = (None, FeatureFacts::default());
             if let Some(raw) = raw {
                 if crs.is_lon_lat()
-                    && let Some([x, y]) = first_out_of_range(&raw.polygons)
+                    && let Some([x, y]) = first_out_of_range(raw.geometry.coords_iter())
                 {
                     let mut first = out_of_range.lock().unwrap_or_else(PoisonError::into_inner);
                     if first.is_none_or(|(i, _, _)| index < i) {
@@ -483,136 +463,18 @@ fn read_collection<T: Send>(
     Ok((items, totals))
 }
 
-/// Deserialises a properties object keeping only some keys; the others are skipped without
-/// allocating.
-struct KeptProperties(&'static [&'static str]);
-
-impl<'de> serde::de::DeserializeSeed<'de> for KeptProperties {
-    type Value = Map<String, Value>;
-
-    fn deserialize<D: serde::Deserializer<'de>>(
-        self,
-        deserializer: D,
-    ) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_map(self)
-    }
-}
-
-impl<'de> serde::de::Visitor<'de> for KeptProperties {
-    type Value = Map<String, Value>;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a properties object")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut out = Map::new();
-        while let Some(key) = map.next_key_seed(KeyIn(self.0))? {
-            match key {
-                Some(key) => {
-                    out.insert(key.to_owned(), map.next_value::<Value>()?);
-                }
-                None => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(out)
-    }
-}
-
-/// A map key, matched against the kept keys without allocating.
-struct KeyIn(&'static [&'static str]);
-
-impl<'de> serde::de::DeserializeSeed<'de> for KeyIn {
-    type Value = Option<&'static str>;
-
-    fn deserialize<D: serde::Deserializer<'de>>(
-        self,
-        deserializer: D,
-    ) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_str(self)
-    }
-}
-
-impl serde::de::Visitor<'_> for KeyIn {
-    type Value = Option<&'static str>;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a property name")
-    }
-
-    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(self.0.iter().copied().find(|k| *k == v))
-    }
-}
-
-/// A feature as the fast path reads it: typed, with the coordinates left for a second,
-/// shape-aware pass.
-#[derive(Deserialize)]
-struct FastFeature<'a> {
-    #[serde(rename = "type", borrow)]
-    kind: Cow<'a, str>,
-    #[serde(default)]
-    id: Option<Value>,
-    #[serde(borrow, default)]
-    properties: Option<&'a RawValue>,
-    #[serde(borrow)]
-    geometry: Option<FastGeometry<'a>>,
-}
-
-#[derive(Deserialize)]
-struct FastGeometry<'a> {
-    #[serde(rename = "type", borrow)]
-    kind: Cow<'a, str>,
-    #[serde(borrow)]
-    coordinates: &'a RawValue,
-}
-
-/// Reads a plain Polygon or `MultiPolygon` feature with closed 2D rings; `None` sends the
-/// feature to the lenient path, which reads everything else and says what it changed.
+/// A plain feature read the fast way (see [`super::fast`]); `None` sends it to the lenient path.
 fn fast_feature(
     index: usize,
     text: &[u8],
     keep: Option<&'static [&'static str]>,
 ) -> Option<RawFeature> {
-    let feature: FastFeature<'_> = serde_json::from_slice(text).ok()?;
-    if feature.kind != "Feature" {
-        return None;
-    }
-    let geometry = feature.geometry?;
-    let polygons: Vec<RawPolygon> = match geometry.kind.as_ref() {
-        "Polygon" => vec![serde_json::from_str(geometry.coordinates.get()).ok()?],
-        "MultiPolygon" => serde_json::from_str(geometry.coordinates.get()).ok()?,
-        _ => return None,
-    };
-    let plain = !polygons.is_empty()
-        && polygons.iter().all(|rings| {
-            !rings.is_empty()
-                && rings
-                    .iter()
-                    .all(|ring| ring.len() >= 4 && ring.first() == ring.last())
-        });
-    if !plain {
-        return None;
-    }
-    let id = match feature.id {
-        Some(Value::String(s)) => Some(s),
-        Some(Value::Number(n)) => Some(n.to_string()),
-        _ => None,
-    };
+    let feature = super::fast::parse(text, keep)?;
     Some(RawFeature {
         index,
-        id,
-        properties: match (feature.properties, keep) {
-            (None, _) => Map::new(),
-            (Some(raw), None) => serde_json::from_str(raw.get()).ok()?,
-            (Some(raw), Some(keys)) => {
-                let mut de = serde_json::Deserializer::from_str(raw.get());
-                serde::de::DeserializeSeed::deserialize(KeptProperties(keys), &mut de).ok()?
-            }
-        },
-        polygons,
+        id: feature.id,
+        properties: feature.properties,
+        geometry: feature.geometry,
     })
 }
 
@@ -647,7 +509,24 @@ struct RawFeature {
     index: usize,
     id: Option<String>,
     properties: Map<String, Value>,
-    polygons: Vec<RawPolygon>,
+    /// As in the file: not yet reprojected or unwrapped.
+    geometry: MultiPolygon<f64>,
+}
+
+/// Rings of positions as the lenient readers collect them, as a `geo` geometry.
+pub(crate) fn to_multipolygon(polygons: Vec<RawPolygon>) -> MultiPolygon<f64> {
+    MultiPolygon::new(
+        polygons
+            .into_iter()
+            .map(|rings| {
+                let mut rings = rings.into_iter().map(|ring| {
+                    LineString::from(ring.into_iter().map(|[x, y]| (x, y)).collect::<Vec<_>>())
+                });
+                let exterior = rings.next().unwrap_or_else(|| LineString::new(Vec::new()));
+                Polygon::new(exterior, rings.collect())
+            })
+            .collect(),
+    )
 }
 
 /// Recognises files that are clearly something else before trying to parse them as JSON.
@@ -784,7 +663,7 @@ fn raw_features(
                     index: 0,
                     id: None,
                     properties: Map::new(),
-                    polygons,
+                    geometry: to_multipolygon(polygons),
                 });
             }
         }
@@ -882,7 +761,7 @@ fn read_feature(index: usize, item: &Value, report: &mut ImportReport) -> Option
         index,
         id,
         properties,
-        polygons,
+        geometry: to_multipolygon(polygons),
     })
 }
 
@@ -1065,7 +944,7 @@ fn check_coordinate_range(features: &[RawFeature], crs: &Crs) -> Result<(), Reje
         return Ok(());
     }
     for feature in features {
-        if let Some([x, y]) = first_out_of_range(&feature.polygons) {
+        if let Some([x, y]) = first_out_of_range(feature.geometry.coords_iter()) {
             return Err(out_of_range_reason(crs, feature.index, x, y));
         }
     }
@@ -1074,13 +953,13 @@ fn check_coordinate_range(features: &[RawFeature], crs: &Crs) -> Result<(), Reje
 
 /// The first position that cannot be lon/lat degrees (|lon| > 540°, allowing unwrapped rings,
 /// or |lat| > 90°).
-pub(crate) fn first_out_of_range(polygons: &[RawPolygon]) -> Option<[f64; 2]> {
-    polygons
-        .iter()
-        .flatten()
-        .flatten()
-        .find(|[x, y]| x.abs() > 540.0 || y.abs() > 90.0)
-        .copied()
+pub(crate) fn first_out_of_range(
+    positions: impl IntoIterator<Item = Coord<f64>>,
+) -> Option<[f64; 2]> {
+    positions
+        .into_iter()
+        .find(|c| c.x.abs() > 540.0 || c.y.abs() > 90.0)
+        .map(|c| [c.x, c.y])
 }
 
 /// Why a lon/lat file with a position out of range is refused: with no CRS declared (CRS84),
@@ -1102,52 +981,56 @@ fn out_of_range_reason(crs: &Crs, feature: usize, x: f64, y: f64) -> RejectReaso
     }
 }
 
-fn reproject(polygons: &mut [RawPolygon], transform: &crate::crs::ToLonLat) -> Result<(), String> {
-    for point in polygons.iter_mut().flatten().flatten() {
-        let (lon, lat) = transform.apply(point[0], point[1])?;
+fn reproject(
+    geometry: &mut MultiPolygon<f64>,
+    transform: &crate::crs::ToLonLat,
+) -> Result<(), String> {
+    geometry.try_map_coords_in_place(|c| {
+        let (lon, lat) = transform.apply(c.x, c.y)?;
         if !(lon.is_finite() && lat.is_finite()) {
-            return Err(format!("position {point:?} has no lon/lat"));
+            return Err(format!("position {:?} has no lon/lat", [c.x, c.y]));
         }
-        *point = [lon, lat];
-    }
-    Ok(())
+        Ok(Coord { x: lon, y: lat })
+    })
 }
 
 /// Makes each ring continuous across ±180° (every step under 180° of longitude) and keeps
 /// holes beside their exterior. Returns true when anything was changed.
-fn unwrap_antimeridian(polygons: &mut [RawPolygon]) -> bool {
+fn unwrap_antimeridian(geometry: &mut MultiPolygon<f64>) -> bool {
     let mut changed = false;
-    for polygon in polygons {
+    for polygon in &mut geometry.0 {
         let mut exterior_start = None;
-        for ring in polygon.iter_mut() {
+        let mut unwrap_ring = |ring: &mut LineString<f64>| {
             let mut previous: Option<f64> = None;
-            for point in ring.iter_mut() {
+            for point in &mut ring.0 {
                 if let Some(prev) = previous {
-                    let shift = ((prev - point[0]) / 360.0).round() * 360.0;
+                    let shift = ((prev - point.x) / 360.0).round() * 360.0;
                     if shift != 0.0 {
-                        point[0] += shift;
+                        point.x += shift;
                         changed = true;
                     }
                 }
-                previous = Some(point[0]);
+                previous = Some(point.x);
             }
             // Move a hole by whole turns to lie beside its exterior.
-            let Some(first) = ring.first().map(|p| p[0]) else {
-                continue;
+            let Some(first) = ring.0.first().map(|p| p.x) else {
+                return;
             };
             match exterior_start {
                 None => exterior_start = Some(first),
                 Some(start) => {
                     let shift = ((start - first) / 360.0).round() * 360.0;
                     if shift != 0.0 {
-                        for p in ring.iter_mut() {
-                            p[0] += shift;
+                        for p in &mut ring.0 {
+                            p.x += shift;
                         }
                         changed = true;
                     }
                 }
             }
-        }
+        };
+        polygon.exterior_mut(&mut unwrap_ring);
+        polygon.interiors_mut(|holes| holes.iter_mut().for_each(&mut unwrap_ring));
     }
     changed
 }

@@ -4,12 +4,13 @@
 //! Every reader returns the data plus an [`ImportReport`]: partial success is a report, and a
 //! whole-file failure is a [`Rejected`] carrying the reason and what was found before it.
 
+mod fast;
 mod file;
 mod geojson;
 mod report;
 mod split;
 
-pub use file::{is_geopackage, read_file, read_file_layer};
+pub use file::{file_bytes, is_geopackage, read_file, read_file_layer};
 
 pub use geojson::{
     Import, ImportedFeature, RejectReason, Rejected, read_geojson, read_geojson_file,
@@ -17,4 +18,4 @@ pub use geojson::{
 };
 pub use report::{FeatureRef, ImportReport, Level, Message};
 
-pub(crate) use geojson::{close_ring, first_out_of_range};
+pub(crate) use geojson::{close_ring, first_out_of_range, to_multipolygon};

@@ -10,9 +10,12 @@
 //! assert_eq!(problem.as_deref(), Some("exterior ring has a self-intersection"));
 //! ```
 
-use geo::coordinate_position::CoordPos;
+use geo::coordinate_position::{CoordPos, coord_pos_relative_to_ring};
 use geo::dimensions::Dimensions;
-use geo::{Intersects, Line, LineString, MultiPolygon, Polygon, PreparedGeometry, Relate};
+use geo::{
+    BoundingRect, Intersects, Line, LineString, MultiPolygon, Polygon, PreparedGeometry, Rect,
+    Relate,
+};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
 
@@ -32,8 +35,23 @@ pub fn validity_problem(geometry: &MultiPolygon<f64>) -> Option<String> {
             });
         }
     }
+    let bounds: Vec<Option<Rect<f64>>> = if many {
+        geometry
+            .0
+            .iter()
+            .map(|p| p.exterior().bounding_rect())
+            .collect()
+    } else {
+        Vec::new()
+    };
     for (i, a) in geometry.0.iter().enumerate() {
         for (j, b) in geometry.0.iter().enumerate().skip(i + 1) {
+            // Parts whose boxes are apart can neither overlap nor touch.
+            if let (Some(Some(ba)), Some(Some(bb))) = (bounds.get(i), bounds.get(j))
+                && !ba.intersects(bb)
+            {
+                continue;
+            }
             let matrix = a.relate(b);
             if matrix.get(CoordPos::Inside, CoordPos::Inside) == Dimensions::TwoDimensional {
                 return Some(format!("parts {i} and {j} overlap"));
@@ -72,6 +90,9 @@ fn polygon_problem(polygon: &Polygon<f64>) -> Option<String> {
         }
     }
     if polygon.interiors().iter().all(|r| r.0.is_empty()) {
+        return None;
+    }
+    if holes_clearly_fine(polygon) {
         return None;
     }
     let exterior = Polygon::new(polygon.exterior().clone(), vec![]);
@@ -120,6 +141,63 @@ fn polygon_problem(polygon: &Polygon<f64>) -> Option<String> {
     None
 }
 
+/// Rings with fewer segments than this are compared pairwise in the quick hole check; beyond
+/// it the full relate is cheaper than the pairs.
+const QUICK_HOLE_LIMIT: usize = 256;
+
+/// True when every hole is plainly fine: no segment of any ring (exterior or hole) meets a
+/// segment of another ring, every hole has a vertex strictly inside the exterior, and no hole
+/// has a vertex strictly inside another hole. Without any meeting of boundaries, that is
+/// exactly "each hole inside the exterior, holes apart", so the full relate below is not
+/// needed. `false` only means "look closer".
+fn holes_clearly_fine(polygon: &Polygon<f64>) -> bool {
+    let rings: Vec<&LineString<f64>> = std::iter::once(polygon.exterior())
+        .chain(polygon.interiors())
+        .filter(|r| !r.0.is_empty())
+        .collect();
+    if rings.iter().map(|r| r.0.len()).sum::<usize>() > QUICK_HOLE_LIMIT {
+        return false;
+    }
+    let boxes: Vec<Option<Rect<f64>>> = rings.iter().map(|r| r.bounding_rect()).collect();
+    for (i, a) in rings.iter().enumerate() {
+        for (j, b) in rings.iter().enumerate().skip(i + 1) {
+            let (Some(Some(ba)), Some(Some(bb))) = (boxes.get(i), boxes.get(j)) else {
+                return false;
+            };
+            if !ba.intersects(bb) {
+                if i == 0 {
+                    // A hole outside the exterior's box is outside the exterior.
+                    return false;
+                }
+                continue;
+            }
+            if a.lines()
+                .any(|la| b.lines().any(|lb| segments_meet(&la, &lb)))
+            {
+                return false;
+            }
+        }
+    }
+    let (exterior, holes) = rings.split_first().unzip();
+    let holes = holes.unwrap_or_default();
+    holes.iter().enumerate().all(|(i, hole)| {
+        let vertex = hole.0[0];
+        exterior.is_some_and(|e| coord_pos_relative_to_ring(vertex, e) == CoordPos::Inside)
+            && holes.iter().enumerate().all(|(j, other)| {
+                i == j || coord_pos_relative_to_ring(vertex, other) == CoordPos::Outside
+            })
+    })
+}
+
+/// Two segments share at least a point (boxes first, then geo's exact test).
+fn segments_meet(a: &Line<f64>, b: &Line<f64>) -> bool {
+    let apart = a.start.x.max(a.end.x) < b.start.x.min(b.end.x)
+        || b.start.x.max(b.end.x) < a.start.x.min(a.end.x)
+        || a.start.y.max(a.end.y) < b.start.y.min(b.end.y)
+        || b.start.y.max(b.end.y) < a.start.y.min(a.end.y);
+    !apart && a.intersects(b)
+}
+
 fn distinct_points(ring: &LineString<f64>) -> usize {
     let mut count = 0;
     let mut previous = None;
@@ -138,19 +216,19 @@ fn distinct_points(ring: &LineString<f64>) -> usize {
 
 /// Two segments of a ring cross or overlap, other than neighbours sharing their common end.
 fn segments_conflict(a: &Line<f64>, b: &Line<f64>) -> bool {
-    a.intersects(b) && a.start != b.end && a.end != b.start
+    segments_meet(a, b) && a.start != b.end && a.end != b.start
 }
 
 /// True when any two segments of the ring meet other than at their shared ends (geo's rule).
 #[must_use]
 pub fn ring_self_intersects(ring: &LineString<f64>) -> bool {
-    let lines: Vec<Line<f64>> = ring.lines().collect();
-    if lines.len() <= PAIRWISE_LIMIT {
-        return lines
-            .iter()
+    if ring.0.len() <= PAIRWISE_LIMIT + 1 {
+        return ring
+            .lines()
             .enumerate()
-            .any(|(i, a)| lines.iter().skip(i + 1).any(|b| segments_conflict(a, b)));
+            .any(|(i, a)| ring.lines().skip(i + 1).any(|b| segments_conflict(&a, &b)));
     }
+    let lines: Vec<Line<f64>> = ring.lines().collect();
     let envelope = |l: &Line<f64>| {
         (
             [l.start.x.min(l.end.x), l.start.y.min(l.end.y)],
@@ -248,6 +326,60 @@ mod tests {
         assert_eq!(
             validity_problem(&overlapping).as_deref(),
             Some("parts 0 and 1 overlap")
+        );
+    }
+
+    /// A rectangle on a small integer grid, so that random ones often touch, cross or nest.
+    fn rect(seed: &mut u64, scale: f64) -> LineString<f64> {
+        let mut next = || {
+            *seed ^= *seed << 13;
+            *seed ^= *seed >> 7;
+            *seed ^= *seed << 17;
+            (*seed % 7) as f64 * scale
+        };
+        let (x, y) = (next(), next());
+        let (w, h) = (next() + scale, next() + scale);
+        LineString::from(vec![(x, y), (x + w, y), (x + w, y + h), (x, y + h), (x, y)])
+    }
+
+    #[test]
+    fn the_quick_checks_for_holes_and_parts_agree_with_geo() {
+        let mut seed = 0x9E37_79B9_7F4A_7C15_u64;
+        let (mut valid, mut invalid) = (0, 0);
+        for _ in 0..3000 {
+            let shell = LineString::from(vec![
+                (0.0, 0.0),
+                (16.0, 0.0),
+                (16.0, 16.0),
+                (0.0, 16.0),
+                (0.0, 0.0),
+            ]);
+            let holes: Vec<LineString<f64>> =
+                (0..=(seed % 3)).map(|_| rect(&mut seed, 1.0)).collect();
+            let with_holes = MultiPolygon::new(vec![Polygon::new(shell, holes)]);
+            let parts = MultiPolygon::new(
+                (0..seed % 3 + 2)
+                    .map(|_| Polygon::new(rect(&mut seed, 2.0), vec![]))
+                    .collect(),
+            );
+            for geometry in [with_holes, parts] {
+                let ours = validity_problem(&geometry);
+                assert_eq!(
+                    ours.is_none(),
+                    geometry.is_valid(),
+                    "{geometry:?}: {ours:?}"
+                );
+                if ours.is_none() {
+                    valid += 1;
+                } else {
+                    invalid += 1;
+                }
+            }
+        }
+        // Both answers are common, so both paths were taken.
+        assert!(
+            valid > 1000 && invalid > 1000,
+            "{valid} valid, {invalid} invalid"
         );
     }
 }
