@@ -109,6 +109,16 @@ pub fn prepare_parcels(
     })
 }
 
+/// Drops `value` on a short-lived thread of its own: freeing a million parcels (some ten
+/// million allocations) takes about half a second, which neither the window, replacing a
+/// layer, nor the CLI, about to print and exit, should wait for.
+pub fn free_in_background<T: Send + 'static>(value: T) {
+    // When no thread can be had, the closure, and the value with it, is dropped right here.
+    let _freeing = std::thread::Builder::new()
+        .name("parkland-free".to_owned())
+        .spawn(move || drop(value));
+}
+
 /// Which layer a file replaces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LayerKind {
@@ -223,6 +233,22 @@ mod tests {
         }
         assert_eq!(loaded.prepared.tessellation.len(), park.parcels.len());
         assert_eq!(loaded.prepared.index.len(), park.parcels.len());
+    }
+
+    #[test]
+    fn what_is_freed_in_the_background_is_freed() {
+        struct Flag(std::sync::mpsc::Sender<()>);
+        impl Drop for Flag {
+            fn drop(&mut self) {
+                let _ = self.0.send(());
+            }
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        free_in_background(vec![Flag(tx.clone()), Flag(tx)]);
+        for _ in 0..2 {
+            rx.recv_timeout(std::time::Duration::from_secs(10))
+                .expect("dropped on the freeing thread");
+        }
     }
 
     #[test]

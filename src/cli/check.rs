@@ -52,10 +52,10 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
         let read = if args.map {
             crate::load::load_parcels_file(path, None, &crate::progress::Progress::new()).map(
                 |loaded| {
-                    (
-                        loaded.report,
-                        Some(loaded.prepared.tessellation.triangles.len() / 3),
-                    )
+                    let triangles = loaded.prepared.tessellation.triangles.len() / 3;
+                    // Freed while the report is printed (and not waited for at exit).
+                    crate::load::free_in_background((loaded.parcels, loaded.prepared));
+                    (loaded.report, Some(triangles))
                 },
             )
         } else {

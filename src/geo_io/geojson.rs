@@ -199,10 +199,9 @@ struct Totals {
     area_m2: f64,
 }
 
-/// What happened to one feature: its area and validity if it loaded.
-#[derive(Clone, Copy, Default)]
+/// The area and validity of a feature that loaded.
+#[derive(Clone, Copy)]
 struct FeatureFacts {
-    loaded: bool,
     valid: bool,
     area_m2: f64,
 }
@@ -380,18 +379,16 @@ fn read_collection<T: Send>(
 
     let messages: Mutex<Vec<(usize, Message)>> = Mutex::new(Vec::new());
     let out_of_range: Mutex<Option<(usize, f64, f64)>> = Mutex::new(None);
-    let mut items: Vec<Option<T>> = Vec::new();
-    let mut facts: Vec<FeatureFacts> = Vec::new();
-    features
+    let (items, facts): (Vec<T>, Vec<FeatureFacts>) = features
         .par_iter()
         .enumerate()
         .with_min_len(64)
-        .map(|(index, text)| {
+        .filter_map(|(index, text)| {
             if index % PROGRESS_STEP == 0 {
                 progress.advance(PROGRESS_STEP.min(features.len() - index));
             }
             if progress.is_cancelled() {
-                return (None, FeatureFacts::default());
+                return None;
             }
             let mut local = ImportReport::default();
             let raw = fast_feature(index, text, keep).or_else(|| {
@@ -406,7 +403,7 @@ fn read_collection<T: Send>(
                     }
                 }
             });
-            let mut out = (None, FeatureFacts::default());
+            let mut out = None;
             if let Some(raw) = raw {
                 if crs.is_lon_lat()
                     && let Some([x, y]) = first_out_of_range(raw.geometry.coords_iter())
@@ -417,11 +414,10 @@ fn read_collection<T: Send>(
                     }
                 } else if let Some(feature) = finish_feature(raw, &crs, &to_lon_lat, &mut local) {
                     let feature_facts = FeatureFacts {
-                        loaded: true,
                         valid: feature.valid,
                         area_m2: feature.area_m2,
                     };
-                    out = (Some(convert(feature, &mut local.messages)), feature_facts);
+                    out = Some((convert(feature, &mut local.messages), feature_facts));
                 }
             }
             if !local.messages.is_empty() {
@@ -432,7 +428,7 @@ fn read_collection<T: Send>(
             }
             out
         })
-        .unzip_into_vecs(&mut items, &mut facts);
+        .unzip();
     if progress.is_cancelled() {
         return Err(RejectReason::Cancelled);
     }
@@ -450,13 +446,12 @@ fn read_collection<T: Send>(
         .messages
         .extend(messages.into_iter().map(|(_, message)| message));
     let mut totals = Totals::default();
-    for f in facts.iter().filter(|f| f.loaded) {
+    for f in &facts {
         totals.loaded += 1;
         totals.invalid += usize::from(!f.valid);
         totals.area_m2 += f.area_m2;
     }
     drop(facts);
-    let items: Vec<T> = items.into_iter().flatten().collect();
     if items.is_empty() {
         return Err(no_polygons(report));
     }

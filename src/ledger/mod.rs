@@ -516,11 +516,12 @@ impl Ledger {
             by_method: std::collections::BTreeMap::new(),
             by_progress: std::collections::BTreeMap::new(),
         };
+        let (mut idle, mut land, mut building) = (Vec::new(), Vec::new(), Vec::new());
         while let Some(row) = rows.next()? {
             summary.entries += 1;
-            summary.idle_area_m2 += row.get::<_, f64>(2)?;
-            summary.revitalized_land_m2 += row.get::<_, f64>(3)?;
-            summary.revitalized_building_m2 += row.get::<_, f64>(4)?;
+            idle.push(row.get::<_, f64>(2)?);
+            land.push(row.get::<_, f64>(3)?);
+            building.push(row.get::<_, f64>(4)?);
             let progress = row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
             if let Some(i) = Progress::ALL.iter().position(|p| p.code() == progress) {
                 progress_counts[i] += 1;
@@ -547,6 +548,9 @@ impl Ledger {
         {
             summary.by_method.insert(m.label(Lang::Zh).to_owned(), n);
         }
+        summary.idle_area_m2 = crate::stats::order_free_sum(idle);
+        summary.revitalized_land_m2 = crate::stats::order_free_sum(land);
+        summary.revitalized_building_m2 = crate::stats::order_free_sum(building);
         Ok(summary)
     }
 

@@ -235,9 +235,14 @@ impl Park {
     }
 
     /// Replaces the parcels with ones already passed through [`Self::check_parcels`].
-    pub fn set_checked_parcels(&mut self, parcels: Vec<Parcel>, report: ImportReport) {
-        self.parcels = parcels;
+    /// Returns the parcels it replaced, for the caller to free where it suits.
+    pub fn set_checked_parcels(
+        &mut self,
+        parcels: Vec<Parcel>,
+        report: ImportReport,
+    ) -> Vec<Parcel> {
         self.parcel_report = Some(report);
+        std::mem::replace(&mut self.parcels, parcels)
     }
 
     fn assign_missing_districts(&mut self) {

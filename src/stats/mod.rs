@@ -125,12 +125,32 @@ pub fn ledger_summary(entries: &[StoredEntry]) -> LedgerSummary {
     }
     LedgerSummary {
         entries: live().count(),
-        idle_area_m2: live().map(|e| e.idle_land_m2).sum(),
-        revitalized_land_m2: live().map(|e| e.revitalized_land_m2).sum(),
-        revitalized_building_m2: live().map(|e| e.revitalized_building_m2).sum(),
+        idle_area_m2: order_free_sum(live().map(|e| e.idle_land_m2)),
+        revitalized_land_m2: order_free_sum(live().map(|e| e.revitalized_land_m2)),
+        revitalized_building_m2: order_free_sum(live().map(|e| e.revitalized_building_m2)),
         by_method,
         by_progress,
     }
+}
+
+/// The sum of `values` whatever order they come in: sorted, then added with Neumaier's
+/// compensation. The ledger's totals are computed from rows in id order (the window) and in
+/// index order (SQL, for `summary`); both must print the same last digit.
+#[must_use]
+pub fn order_free_sum(values: impl IntoIterator<Item = f64>) -> f64 {
+    let mut values: Vec<f64> = values.into_iter().collect();
+    values.sort_unstable_by(f64::total_cmp);
+    let (mut sum, mut compensation) = (0.0_f64, 0.0_f64);
+    for v in values {
+        let t = sum + v;
+        compensation += if sum.abs() >= v.abs() {
+            (sum - t) + v
+        } else {
+            (v - t) + sum
+        };
+        sum = t;
+    }
+    sum + compensation
 }
 
 /// Methods and progress values in display order, with their counts (zeros included), for
@@ -239,6 +259,32 @@ pub fn cases_by_progress(entries: &[StoredEntry], lang: Lang) -> Vec<CaseGroup> 
 #[cfg(test)]
 mod case_group_tests {
     use super::*;
+
+    #[test]
+    fn order_free_sums_do_not_depend_on_the_order() {
+        // The shares of 120 亩 among five parcels, as the sample ledger seeds them.
+        let areas = [
+            41_234.567,
+            23_456.789_1,
+            18_765.432_1,
+            33_333.333_3,
+            9_876.543_21,
+        ];
+        let total: f64 = areas.iter().sum();
+        let shares: Vec<f64> = areas.iter().map(|a| 80_000.0 * a / total).collect();
+        let expected = order_free_sum(shares.iter().copied());
+        assert!((expected - 80_000.0).abs() < 1e-9);
+        let mut order: Vec<usize> = (0..shares.len()).collect();
+        for _ in 0..120 {
+            // Rotations, and reversals of them.
+            order.rotate_left(1);
+            if order[0].is_multiple_of(2) {
+                order.reverse();
+            }
+            let sum = order_free_sum(order.iter().map(|&i| shares[i]));
+            assert_eq!(sum.to_bits(), expected.to_bits());
+        }
+    }
 
     #[test]
     fn case_groups_agree_with_the_ledger_summary() {

@@ -690,7 +690,9 @@ impl ParklandApp {
             }
             Ok(LoadedLayer::Parcels(loaded)) => {
                 let loaded = *loaded;
-                self.park.set_checked_parcels(loaded.parcels, loaded.report);
+                let old = self.park.set_checked_parcels(loaded.parcels, loaded.report);
+                // A million old parcels take half a second to free: not on the UI thread.
+                crate::load::free_in_background(old);
                 // The user's own parcels: a new ledger must not be seeded with sample cases.
                 self.sample_park = false;
                 // A preview made against the old parcels no longer applies.
@@ -701,7 +703,11 @@ impl ParklandApp {
                 }
                 self.selection.set(None);
                 self.hovered = None;
-                self.layer = MapLayer::with_parcels(&self.park, loaded.prepared);
+                let old = std::mem::replace(
+                    &mut self.layer,
+                    MapLayer::with_parcels(&self.park, loaded.prepared),
+                );
+                crate::load::free_in_background(old);
             }
             Err(rejected) if rejected.reason == RejectReason::Cancelled => {
                 self.notices.push(Notice {
