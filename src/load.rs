@@ -3,7 +3,7 @@
 //! background thread with a progress bar and a cancel button; the CLI and the benchmarks call
 //! it directly.
 
-use crate::geo_io::{ImportReport, RejectReason, Rejected, read_geojson_keeping};
+use crate::geo_io::{ImportReport, RejectReason, Rejected, read_geojson_as};
 use crate::model::Parcel;
 use crate::prepare::PreparedShapes;
 use crate::progress::{Progress, Stage};
@@ -18,18 +18,17 @@ pub struct LoadedParcels {
     pub prepared: PreparedShapes,
 }
 
-/// Reads parcels from `GeoJSON` bytes on all cores (see [`read_geojson_keeping`]).
+/// Reads parcels from `GeoJSON` bytes on all cores (see [`read_geojson_as`]).
 pub fn read_parcels(
     bytes: &[u8],
     source: &str,
     progress: &Progress,
 ) -> Result<(Vec<Parcel>, ImportReport), Box<Rejected>> {
-    read_geojson_keeping(
+    read_geojson_as(
         bytes,
         source,
         progress,
         Some(crate::model::PARCEL_PROPERTIES),
-        Parcel::from_feature,
     )
 }
 
@@ -47,9 +46,11 @@ pub fn load_parcels_file(
         return parcels_from_import(import, origin, progress);
     }
     let bytes = crate::geo_io::file_bytes(path)?;
+    crate::progress::mark("file read");
     let (parcels, report) = read_parcels(&bytes, &source, progress)?;
     // The file text is not needed any more: free it before the meshes are built.
     drop(bytes);
+    crate::progress::mark("file text freed");
     prepare_parcels(parcels, report, origin, progress)
 }
 

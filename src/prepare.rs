@@ -308,8 +308,16 @@ impl PreparedShapes {
         });
         progress.start(Stage::Tessellating, shapes.len());
         let (tessellation, index) = rayon::join(
-            || Tessellation::build(shapes, origin, progress),
-            || ShapeIndex::from_shapes(shapes),
+            || {
+                let tessellation = Tessellation::build(shapes, origin, progress);
+                crate::progress::mark("triangulated");
+                tessellation
+            },
+            || {
+                let index = ShapeIndex::from_shapes(shapes);
+                crate::progress::mark("indexed");
+                index
+            },
         );
         progress.start(Stage::Done, 0);
         Self {

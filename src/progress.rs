@@ -61,6 +61,7 @@ impl Progress {
 
     /// Starts a stage of `total` steps.
     pub fn start(&self, stage: Stage, total: usize) {
+        mark(&format!("{stage:?}"));
         self.done.store(0, Ordering::Relaxed);
         self.total.store(total, Ordering::Relaxed);
         let index = Stage::ALL.iter().position(|&s| s == stage).unwrap_or(0);
@@ -96,4 +97,38 @@ impl Progress {
     pub fn is_cancelled(&self) -> bool {
         self.cancelled.load(Ordering::Relaxed)
     }
+}
+
+/// With the environment variable `PARKLAND_TIMINGS` set, prints to stderr the time since the
+/// first mark and the process's CPU time (user and system, on Linux) at `label`: where a load
+/// spends its time, stage by stage (see `BENCHMARKS.md`). Otherwise does nothing.
+pub fn mark(label: &str) {
+    static START: std::sync::OnceLock<Option<std::time::Instant>> = std::sync::OnceLock::new();
+    let Some(start) = START
+        .get_or_init(|| std::env::var_os("PARKLAND_TIMINGS").map(|_| std::time::Instant::now()))
+    else {
+        return;
+    };
+    // Fields 14 and 15 of /proc/self/stat, after the command name: user and system time in
+    // clock ticks (100 per second on Linux).
+    let proc_stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let fields: Vec<&str> = proc_stat
+        .rsplit(')')
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect();
+    let seconds = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+            / 100.0
+    };
+    eprintln!(
+        "timing: {label:<28} {:>7.3} s   cpu user {:>6.2} s  sys {:>5.2} s",
+        start.elapsed().as_secs_f64(),
+        seconds(11),
+        seconds(12)
+    );
 }

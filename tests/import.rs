@@ -338,3 +338,119 @@ mod never_panics {
         }
     }
 }
+
+/// A collection big enough to be read in several pieces on all cores, with features that
+/// have no number, that are skipped, that go to the lenient reader, and that convert with a
+/// message; `crs_last` puts the `crs` member after the features, which the parallel reader
+/// leaves to the sequential one.
+fn big_collection(n: usize, crs_last: bool) -> String {
+    let features: Vec<String> = (0..n)
+        .map(|i| {
+            let (x, y) = (107.0 + (i % 100) as f64 * 0.001, 33.0 + (i / 100) as f64 * 0.001);
+            let ring = if i % 13 == 0 {
+                // Not closed: the lenient reader closes it, with a warning.
+                format!("[[{x},{y}],[{},{y}],[{},{}],[{x},{}]]", x + 0.0005, x + 0.0005, y + 0.0005, y + 0.0005)
+            } else {
+                format!(
+                    "[[{x},{y}],[{},{y}],[{},{}],[{x},{}],[{x},{y}]]",
+                    x + 0.0005,
+                    x + 0.0005,
+                    y + 0.0005,
+                    y + 0.0005
+                )
+            };
+            let geometry = if i % 7 == 0 {
+                format!(r#"{{"type":"Point","coordinates":[{x},{y}]}}"#)
+            } else {
+                format!(r#"{{"type":"Polygon","coordinates":[{ring}]}}"#)
+            };
+            let number = if i % 3 == 0 { String::new() } else { format!(r#""parcel_no":"P{i}","#) };
+            let status = if i % 11 == 0 { "空置" } else { "在用" };
+            format!(
+                r#"{{"type":"Feature","properties":{{{number}"holder":"某某食品 ,{{ {i}","status":"{status}","note":"{}"}},"geometry":{geometry}}}"#,
+                "x".repeat(200)
+            )
+        })
+        .collect();
+    let crs = r#""crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:OGC:1.3:CRS84"}}"#;
+    if crs_last {
+        format!(
+            r#"{{"type":"FeatureCollection","features":[{}],{crs}}}"#,
+            features.join(",\n")
+        )
+    } else {
+        format!(
+            r#"{{"type":"FeatureCollection",{crs},"features":[{}]}}"#,
+            features.join(",\n")
+        )
+    }
+}
+
+#[test]
+fn a_file_read_in_pieces_numbers_and_reports_every_feature_as_a_sequential_read() {
+    let n = 12_000;
+    let parallel_text = big_collection(n, false);
+    assert!(parallel_text.len() > 3 << 20, "cut in several pieces");
+    let progress = parkland::progress::Progress::new();
+    let read = |text: &str| {
+        parkland::load::read_parcels(text.as_bytes(), "big.geojson", &progress).expect("loads")
+    };
+    let (parallel, parallel_report) = read(&parallel_text);
+    let (sequential, sequential_report) = read(&big_collection(n, true));
+
+    // What each path read is the same, parcel by parcel and message by message.
+    assert_eq!(parallel.len(), sequential.len());
+    for (a, b) in parallel.iter().zip(&sequential) {
+        assert_eq!(
+            (&a.parcel_no, a.feature_index, &a.holder),
+            (&b.parcel_no, b.feature_index, &b.holder)
+        );
+        assert_eq!(a.area_m2.to_bits(), b.area_m2.to_bits());
+    }
+    let texts = |report: &parkland::geo_io::ImportReport| -> Vec<String> {
+        report.messages.iter().map(ToString::to_string).collect()
+    };
+    let (a, b) = (texts(&parallel_report), texts(&sequential_report));
+    assert_eq!(a.len(), b.len());
+    if let Some((a, b)) = a.iter().zip(&b).find(|(a, b)| a != b) {
+        panic!("the messages differ, first at {a:?} against {b:?}");
+    }
+    assert_eq!(
+        parallel_report.area_m2.to_bits(),
+        sequential_report.area_m2.to_bits()
+    );
+
+    // And it is right: every feature at its place in the file, points skipped.
+    assert_eq!(parallel_report.features_read, n);
+    assert_eq!(parallel.len(), n - n.div_ceil(7));
+    for parcel in &parallel {
+        let i = parcel.feature_index;
+        assert_ne!(i % 7, 0, "a point was loaded");
+        let expected = if i % 3 == 0 {
+            format!("#{}", i + 1)
+        } else {
+            format!("P{i}")
+        };
+        assert_eq!(parcel.parcel_no, expected);
+        assert_eq!(
+            parcel.holder.as_deref(),
+            Some(format!("某某食品 ,{{ {i}").as_str())
+        );
+    }
+    let indexes: Vec<usize> = parallel_report
+        .messages
+        .iter()
+        .map(|m| m.feature.as_ref().expect("about a feature").index)
+        .collect();
+    assert!(indexes.is_sorted(), "messages in feature order");
+    for (i, what) in [(7, "Point"), (11 * 2, "空置"), (13, "not closed")] {
+        assert!(
+            parallel_report.messages.iter().any(|m| m
+                .feature
+                .as_ref()
+                .is_some_and(|f| f.index == i)
+                && m.text.contains(what)),
+            "feature {i}: {what}"
+        );
+    }
+}

@@ -13,22 +13,52 @@
 
 use geo::{Coord, LineString, MultiPolygon, Polygon};
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::fmt;
 
-/// A plain feature read by the fast path.
-pub(super) struct FastFeature {
+/// A plain feature read by the fast path; its properties are left as text, to be read once
+/// the feature's place in the file is known (see [`properties`]).
+pub(super) struct FastFeature<'a> {
     pub id: Option<String>,
-    pub properties: Map<String, Value>,
+    /// The `properties` member, an object or null; `None` when absent.
+    pub properties: Option<&'a RawValue>,
     pub geometry: MultiPolygon<f64>,
 }
 
-/// Reads a plain feature (see the module documentation); `None` for anything else.
-pub(super) fn parse(text: &[u8], keep: Option<&'static [&'static str]>) -> Option<FastFeature> {
-    let mut de = serde_json::Deserializer::from_slice(text);
-    let feature = FeatureSeed { keep }.deserialize(&mut de).ok()?;
-    de.end().ok()?;
-    Some(feature)
+/// Reads a plain feature (see the module documentation) at the start of `text`, and the
+/// bytes it took; `None` for anything else.
+pub(super) fn parse_at(text: &[u8]) -> Option<(FastFeature<'_>, usize)> {
+    super::split::next_value::<FastFeature<'_>>(text)
+}
+
+/// Reads a plain feature (see the module documentation) that is the whole of `text`.
+#[cfg(test)]
+fn parse(text: &[u8]) -> Option<FastFeature<'_>> {
+    parse_at(text)
+        .filter(|&(_, n)| text[n..].iter().all(u8::is_ascii_whitespace))
+        .map(|(f, _)| f)
+}
+
+/// The properties of a feature read by [`parse_at`], keeping only the `keep` members when
+/// given. The text is a JSON object or null (checked when the feature was read).
+pub(super) fn properties(
+    text: Option<&RawValue>,
+    keep: Option<&'static [&'static str]>,
+) -> Map<String, Value> {
+    let Some(text) = text else {
+        return Map::new();
+    };
+    let mut de = serde_json::Deserializer::from_str(text.get());
+    // Cannot fail: the text is a whole JSON object or null, and every member is kept or
+    // skipped. Should it ever, the lenient reading of the same text is the answer.
+    PropertiesSeed { keep }
+        .deserialize(&mut de)
+        .or_else(|_| {
+            serde_json::from_str::<Option<Map<String, Value>>>(text.get())
+                .map(Option::unwrap_or_default)
+        })
+        .unwrap_or_default()
 }
 
 /// The error that sends a feature to the lenient path; its text is never shown.
@@ -108,29 +138,22 @@ impl Visitor<'_> for KindVisitor {
     }
 }
 
-struct FeatureSeed {
-    keep: Option<&'static [&'static str]>,
-}
-
-impl<'de> DeserializeSeed<'de> for FeatureSeed {
-    type Value = FastFeature;
-
-    fn deserialize<D: de::Deserializer<'de>>(
-        self,
-        deserializer: D,
-    ) -> Result<FastFeature, D::Error> {
-        deserializer.deserialize_map(self)
+impl<'de> de::Deserialize<'de> for FastFeature<'de> {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(FeatureVisitor)
     }
 }
 
-impl<'de> Visitor<'de> for FeatureSeed {
-    type Value = FastFeature;
+struct FeatureVisitor;
+
+impl<'de> Visitor<'de> for FeatureVisitor {
+    type Value = FastFeature<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a Feature")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<FastFeature, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut feature = false;
         let mut id = None;
         let mut properties = None;
@@ -152,7 +175,12 @@ impl<'de> Visitor<'de> for FeatureSeed {
                     });
                 }
                 Key::Properties if properties.is_none() => {
-                    properties = Some(map.next_value_seed(PropertiesSeed { keep: self.keep })?);
+                    let text: &'de RawValue = map.next_value()?;
+                    // An object or null; anything else is for the lenient path to report.
+                    if !matches!(text.get().as_bytes().first(), Some(b'{' | b'n')) {
+                        return Err(not_plain());
+                    }
+                    properties = Some(text);
                 }
                 Key::Geometry if geometry.is_none() => {
                     geometry = Some(map.next_value_seed(GeometrySeed)?);
@@ -166,7 +194,7 @@ impl<'de> Visitor<'de> for FeatureSeed {
         match (feature, geometry) {
             (true, Some(geometry)) => Ok(FastFeature {
                 id: id.flatten(),
-                properties: properties.unwrap_or_default(),
+                properties,
                 geometry,
             }),
             _ => Err(not_plain()),
@@ -433,30 +461,30 @@ impl<'de> Visitor<'de> for PositionSeed {
 mod tests {
     use super::*;
 
-    fn read(text: &str) -> Option<FastFeature> {
-        parse(text.as_bytes(), None)
+    fn read(text: &str) -> Option<FastFeature<'_>> {
+        parse(text.as_bytes())
     }
 
     const SQUARE: &str = "[[0,0],[1,0],[1,1],[0,1],[0,0]]";
 
     #[test]
     fn plain_polygons_and_multipolygons_are_read_with_their_holes() {
-        let f = read(&format!(
+        let text = format!(
             r#"{{"type":"Feature","id":7,"properties":{{"a":1,"b":"x"}},"geometry":{{"type":"Polygon","coordinates":[{SQUARE},[[0.2,0.2],[0.4,0.2],[0.4,0.4],[0.2,0.2]]]}}}}"#
-        ))
-        .expect("plain");
+        );
+        let f = read(&text).expect("plain");
         assert_eq!(f.id.as_deref(), Some("7"));
-        assert_eq!(f.properties.len(), 2);
+        assert_eq!(properties(f.properties, None).len(), 2);
         assert_eq!(f.geometry.0.len(), 1);
         assert_eq!(f.geometry.0[0].interiors().len(), 1);
         assert_eq!(f.geometry.0[0].exterior().0[2], Coord { x: 1.0, y: 1.0 });
 
-        let f = read(&format!(
+        let text = format!(
             r#"{{"geometry":{{"bbox":[0,0,1,1],"type":"MultiPolygon","coordinates":[[{SQUARE}],[{SQUARE}]]}},"properties":null,"type":"Feature"}}"#
-        ))
-        .expect("members in any order but type before coordinates");
+        );
+        let f = read(&text).expect("members in any order but type before coordinates");
         assert_eq!(f.geometry.0.len(), 2);
-        assert!(f.properties.is_empty());
+        assert!(properties(f.properties, None).is_empty());
         assert_eq!(f.id, None);
     }
 
@@ -465,10 +493,22 @@ mod tests {
         let text = format!(
             r#"{{"type":"Feature","properties":{{"a":1,"b":{{"deep":[1,2]}},"c":"z"}},"geometry":{{"type":"Polygon","coordinates":[{SQUARE}]}}}}"#
         );
-        let f = parse(text.as_bytes(), Some(&["c", "a"])).expect("plain");
-        let keys: Vec<&str> = f.properties.keys().map(String::as_str).collect();
+        let f = parse(text.as_bytes()).expect("plain");
+        let kept = properties(f.properties, Some(&["c", "a"]));
+        let keys: Vec<&str> = kept.keys().map(String::as_str).collect();
         assert_eq!(keys, ["a", "c"]);
-        assert_eq!(f.properties["c"], Value::from("z"));
+        assert_eq!(kept["c"], Value::from("z"));
+        assert_eq!(properties(f.properties, None).len(), 3);
+    }
+
+    #[test]
+    fn a_feature_followed_by_more_is_read_to_its_end() {
+        let text = format!(
+            r#"{{"type":"Feature","properties":{{"a":"}},{{"}},"geometry":{{"type":"Polygon","coordinates":[{SQUARE}]}}}} ,{{"type":"Feature"}}]"#
+        );
+        let (f, n) = parse_at(text.as_bytes()).expect("plain");
+        assert_eq!(&text[n..], r#" ,{"type":"Feature"}]"#);
+        assert_eq!(properties(f.properties, None)["a"], Value::from("},{"));
     }
 
     #[test]

@@ -19,7 +19,6 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::path::Path;
-use std::sync::{Mutex, PoisonError};
 
 /// One polygon feature read from a file, in lon/lat degrees.
 #[derive(Debug, Clone)]
@@ -148,38 +147,49 @@ pub fn read_geojson_file(path: &Path) -> Result<Import, Box<Rejected>> {
 /// assert!(import.features[0].area_m2 > 0.0);
 /// ```
 pub fn read_geojson(bytes: &[u8], source: &str) -> Result<Import, Box<Rejected>> {
-    read_geojson_with(bytes, source, &Progress::new(), |feature, _| feature)
+    read_geojson_as::<ImportedFeature>(bytes, source, &Progress::new(), None)
         .map(|(features, report)| Import { features, report })
 }
 
-/// Reads `GeoJSON` like [`read_geojson`], turning each loaded feature into a `T` as soon as it
-/// is read, so that a million features never exist twice. A `FeatureCollection` is parsed on
-/// all cores into typed structs; a feature the fast path does not recognise (a
-/// `GeometryCollection`, an unclosed ring, Z values, ...) is read by the lenient path, so the
-/// result and the messages are the same either way.
-///
-/// `convert` may add messages about its feature; they are reported in feature order.
-/// `progress` is advanced as features are read and checked for cancellation.
-pub fn read_geojson_with<T: Send>(
-    bytes: &[u8],
-    source: &str,
-    progress: &Progress,
-    convert: impl Fn(ImportedFeature, &mut Vec<Message>) -> T + Sync,
-) -> Result<(Vec<T>, ImportReport), Box<Rejected>> {
-    read_geojson_keeping(bytes, source, progress, None, convert)
+/// What a reader turns each loaded feature into, as soon as it is read, so that a million
+/// features never exist twice.
+pub trait FromFeature: Send + Sized {
+    /// The item made of `feature`, whose `index` counts from where the reader started
+    /// (a piece of the file); it may add messages about the feature.
+    fn from_feature(feature: ImportedFeature, messages: &mut Vec<Message>) -> Self;
+
+    /// Called once on every item when its feature's place in the file is known: `index` is
+    /// the feature's zero-based index among the file's features.
+    fn place(&mut self, index: usize);
 }
 
-/// [`read_geojson_with`], keeping only the properties named in `keep` (when given) on the
-/// fast path, so that a million features do not allocate properties nobody reads.
-pub fn read_geojson_keeping<T: Send>(
+impl FromFeature for ImportedFeature {
+    fn from_feature(feature: ImportedFeature, _: &mut Vec<Message>) -> Self {
+        feature
+    }
+
+    fn place(&mut self, index: usize) {
+        self.index = index;
+    }
+}
+
+/// Reads `GeoJSON` like [`read_geojson`], turning each loaded feature into a `T` as soon as
+/// it is read. A `FeatureCollection` is read on all cores in one pass; a feature the fast path
+/// does not recognise (a `GeometryCollection`, an unclosed ring, Z values, ...) is read by the
+/// lenient path, so the result and the messages are the same either way. Of the properties,
+/// only those named in `keep` (when given) are kept on the fast path, so that a million
+/// features do not allocate properties nobody reads.
+///
+/// Messages (also those `T::from_feature` adds) are reported in feature order. `progress` is
+/// advanced as the file is read and checked for cancellation.
+pub fn read_geojson_as<T: FromFeature>(
     bytes: &[u8],
     source: &str,
     progress: &Progress,
     keep: Option<&'static [&'static str]>,
-    convert: impl Fn(ImportedFeature, &mut Vec<Message>) -> T + Sync,
 ) -> Result<(Vec<T>, ImportReport), Box<Rejected>> {
     let mut report = ImportReport::new(source);
-    match read_into(bytes, &mut report, progress, keep, &convert) {
+    match read_into::<T>(bytes, &mut report, progress, keep) {
         Ok((items, totals)) => {
             report.features_loaded = totals.loaded;
             report.skipped = report.features_read.saturating_sub(totals.loaded);
@@ -206,12 +216,11 @@ struct FeatureFacts {
     area_m2: f64,
 }
 
-fn read_into<T: Send>(
+fn read_into<T: FromFeature>(
     bytes: &[u8],
     report: &mut ImportReport,
     progress: &Progress,
     keep: Option<&'static [&'static str]>,
-    convert: &(impl Fn(ImportedFeature, &mut Vec<Message>) -> T + Sync),
 ) -> Result<(Vec<T>, Totals), RejectReason> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
@@ -220,17 +229,48 @@ fn read_into<T: Send>(
     if let Some(what) = sniff_non_json(bytes) {
         return Err(RejectReason::NotJson(what.to_owned()));
     }
-    if let Some(split) = super::split::split_collection_parallel(bytes) {
-        return read_collection(split.crs, &split.features, report, progress, keep, convert);
+    if let Some((crs, start)) = super::split::collection_prefix(bytes) {
+        let messages_before = report.messages.len();
+        let crs = collection_crs(crs, report)?;
+        let reader = PieceReader::new(&crs, keep)?;
+        progress.start(Stage::Parsing, bytes.len() - start);
+        if let Some(pieces) =
+            super::split::read_features(bytes, start, progress, |piece: &mut Piece<T>, rest| {
+                reader.read_at(piece, rest)
+            })
+        {
+            crate::progress::mark("features read");
+            return reader.finish(pieces, report, progress);
+        }
+        if progress.is_cancelled() {
+            return Err(RejectReason::Cancelled);
+        }
+        // Read again below, sequentially: the CRS messages would be said twice.
+        report.messages.truncate(messages_before);
     }
     if let Some(collection) = split_collection(bytes) {
-        let features: Vec<&[u8]> = collection
-            .features
-            .unwrap_or_default()
-            .into_iter()
-            .map(|raw| raw.get().as_bytes())
+        let crs = collection_crs(collection.crs, report)?;
+        let reader = PieceReader::new(&crs, keep)?;
+        let features = collection.features.unwrap_or_default();
+        progress.start(Stage::Parsing, features.len());
+        let pieces: Vec<Piece<T>> = features
+            .par_chunks(PIECE_FEATURES)
+            .map(|chunk| {
+                let mut piece = Piece::default();
+                for raw in chunk {
+                    if progress.is_cancelled() {
+                        break;
+                    }
+                    reader.read(&mut piece, raw.get().as_bytes());
+                }
+                progress.advance(chunk.len());
+                piece
+            })
             .collect();
-        return read_collection(collection.crs, &features, report, progress, keep, convert);
+        if progress.is_cancelled() {
+            return Err(RejectReason::Cancelled);
+        }
+        return reader.finish(pieces, report, progress);
     }
     let root: Value =
         serde_json::from_slice(bytes).map_err(|e| RejectReason::NotJson(e.to_string()))?;
@@ -258,7 +298,10 @@ fn read_into<T: Send>(
             totals.loaded += 1;
             totals.invalid += usize::from(!feature.valid);
             totals.area_m2 += feature.area_m2;
-            items.push(convert(feature, &mut local.messages));
+            let index = feature.index;
+            let mut item = T::from_feature(feature, &mut local.messages);
+            item.place(index);
+            items.push(item);
         }
         report.messages.append(&mut local.messages);
     }
@@ -281,7 +324,7 @@ fn no_polygons(report: &ImportReport) -> RejectReason {
 
 /// Reprojects, unwraps, measures and checks one feature read from the file.
 fn finish_feature(
-    mut feature: RawFeature,
+    feature: RawFeature,
     crs: &Crs,
     to_lon_lat: &crate::crs::ToLonLat,
     report: &mut ImportReport,
@@ -290,17 +333,37 @@ fn finish_feature(
         index: feature.index,
         id: feature.id.clone(),
     };
+    let (geometry, area_m2, valid) =
+        measure_geometry(feature.geometry, &feature_ref, crs, to_lon_lat, report)?;
+    Some(ImportedFeature {
+        index: feature.index,
+        id: feature.id,
+        properties: feature.properties,
+        geometry,
+        area_m2,
+        valid,
+    })
+}
+
+/// Reprojects and unwraps a feature's geometry as read from the file; the geometry, its
+/// geodesic area and its validity, or `None` (with an error) when it cannot be reprojected.
+fn measure_geometry(
+    mut geometry: MultiPolygon<f64>,
+    feature_ref: &FeatureRef,
+    crs: &Crs,
+    to_lon_lat: &crate::crs::ToLonLat,
+    report: &mut ImportReport,
+) -> Option<(MultiPolygon<f64>, f64, bool)> {
     if !crs.is_lon_lat()
-        && let Err(e) = reproject(&mut feature.geometry, to_lon_lat)
+        && let Err(e) = reproject(&mut geometry, to_lon_lat)
     {
         report.error(
-            Some(feature_ref),
+            Some(feature_ref.clone()),
             format!("cannot reproject from {}: {e}", crs.label()),
         );
         return None;
     }
-    let beyond_180 = feature
-        .geometry
+    let beyond_180 = geometry
         .coords_iter()
         .map(|c| c.x.abs())
         .fold(0.0_f64, f64::max);
@@ -310,29 +373,21 @@ fn finish_feature(
             format!("longitudes reach beyond ±180° (up to {beyond_180}°); kept as they are so the polygon is drawn in one piece"),
         );
     }
-    if unwrap_antimeridian(&mut feature.geometry) {
+    if unwrap_antimeridian(&mut geometry) {
         report.warn(
             Some(feature_ref.clone()),
             "crosses the antimeridian (±180°): longitudes unwrapped so the polygon is drawn in one piece",
         );
     }
-    let geometry = feature.geometry;
     let area_m2 = geodesic_area_m2(&geometry);
     let problem = validity_problem(&geometry);
     if let Some(problem) = &problem {
         report.warn(
-            Some(feature_ref),
+            Some(feature_ref.clone()),
             format!("invalid geometry ({problem}); loaded as it is, its area may be wrong"),
         );
     }
-    Some(ImportedFeature {
-        index: feature.index,
-        id: feature.id,
-        properties: feature.properties,
-        geometry,
-        area_m2,
-        valid: problem.is_none(),
-    })
+    Some((geometry, area_m2, problem.is_none()))
 }
 
 /// A `FeatureCollection` whose features are still unparsed slices of the file.
@@ -354,123 +409,209 @@ fn split_collection(bytes: &[u8]) -> Option<CollectionSlices<'_>> {
         .then_some(collection)
 }
 
-/// Features per progress update.
-const PROGRESS_STEP: usize = 1024;
-
-fn read_collection<T: Send>(
-    crs: Option<Value>,
-    features: &[&[u8]],
-    report: &mut ImportReport,
-    progress: &Progress,
-    keep: Option<&'static [&'static str]>,
-    convert: &(impl Fn(ImportedFeature, &mut Vec<Message>) -> T + Sync),
-) -> Result<(Vec<T>, Totals), RejectReason> {
+/// The CRS a collection's `crs` member names, recorded in the report.
+fn collection_crs(crs: Option<Value>, report: &mut ImportReport) -> Result<Crs, RejectReason> {
     let mut root = Map::new();
     if let Some(crs) = crs {
         root.insert("crs".to_owned(), crs);
     }
     let crs = read_crs_member(&root, report)?;
     report.crs = crs.label();
-    let to_lon_lat = crs
-        .to_lon_lat()
-        .map_err(|e| RejectReason::NotGeoJson(format!("cannot set up {}: {e}", crs.label())))?;
-    report.features_read = features.len();
-    progress.start(Stage::Parsing, features.len());
+    Ok(crs)
+}
 
-    let messages: Mutex<Vec<(usize, Message)>> = Mutex::new(Vec::new());
-    let out_of_range: Mutex<Option<(usize, f64, f64)>> = Mutex::new(None);
-    let (items, facts): (Vec<T>, Vec<FeatureFacts>) = features
-        .par_iter()
-        .enumerate()
-        .with_min_len(64)
-        .filter_map(|(index, text)| {
-            if index % PROGRESS_STEP == 0 {
-                progress.advance(PROGRESS_STEP.min(features.len() - index));
+/// Features per piece when a collection's features are already split.
+const PIECE_FEATURES: usize = 1024;
+
+/// What a piece of a collection gave (see [`super::split`]). The file is read in pieces on
+/// all cores, so a feature's place in the file is known only once all the pieces before it
+/// are read: features are numbered from 0 within their piece, and [`PieceReader::finish`]
+/// moves them to their place.
+struct Piece<T> {
+    /// Features read, loaded or not.
+    read: usize,
+    items: Vec<T>,
+    /// Each item's number within the piece.
+    numbers: Vec<usize>,
+    facts: Vec<FeatureFacts>,
+    /// Messages, each with its feature's number within the piece.
+    messages: Vec<(usize, Message)>,
+    /// The first position out of lon/lat range, in a file read as lon/lat.
+    out_of_range: Option<(usize, f64, f64)>,
+}
+
+impl<T> Default for Piece<T> {
+    fn default() -> Self {
+        Self {
+            read: 0,
+            items: Vec::new(),
+            numbers: Vec::new(),
+            facts: Vec::new(),
+            messages: Vec::new(),
+            out_of_range: None,
+        }
+    }
+}
+
+/// Reads the features of a collection, piece by piece, shared by all cores.
+struct PieceReader<'c> {
+    crs: &'c Crs,
+    to_lon_lat: crate::crs::ToLonLat,
+    keep: Option<&'static [&'static str]>,
+}
+
+impl<'c> PieceReader<'c> {
+    fn new(crs: &'c Crs, keep: Option<&'static [&'static str]>) -> Result<Self, RejectReason> {
+        let to_lon_lat = crs
+            .to_lon_lat()
+            .map_err(|e| RejectReason::NotGeoJson(format!("cannot set up {}: {e}", crs.label())))?;
+        Ok(Self {
+            crs,
+            to_lon_lat,
+            keep,
+        })
+    }
+
+    /// Reads the feature at the start of `rest` into `piece`; the bytes it took, or `None`
+    /// when no JSON value starts there.
+    fn read_at<T: FromFeature>(&self, piece: &mut Piece<T>, rest: &[u8]) -> Option<usize> {
+        if let Some((feature, n)) = super::fast::parse_at(rest) {
+            self.add_fast(piece, feature);
+            return Some(n);
+        }
+        let (_, n) = super::split::next_value::<serde::de::IgnoredAny>(rest)?;
+        self.add_lenient(piece, &rest[..n]);
+        Some(n)
+    }
+
+    /// Reads one feature's whole text into `piece`.
+    fn read<T: FromFeature>(&self, piece: &mut Piece<T>, text: &[u8]) {
+        match super::fast::parse_at(text) {
+            Some((feature, n)) if text[n..].iter().all(u8::is_ascii_whitespace) => {
+                self.add_fast(piece, feature);
             }
-            if progress.is_cancelled() {
-                return None;
+            _ => self.add_lenient(piece, text),
+        }
+    }
+
+    fn add_fast<T: FromFeature>(
+        &self,
+        piece: &mut Piece<T>,
+        feature: super::fast::FastFeature<'_>,
+    ) {
+        let raw = RawFeature {
+            index: piece.read,
+            id: feature.id,
+            properties: super::fast::properties(feature.properties, self.keep),
+            geometry: feature.geometry,
+        };
+        self.add(piece, Some(raw), ImportReport::default());
+    }
+
+    fn add_lenient<T: FromFeature>(&self, piece: &mut Piece<T>, text: &[u8]) {
+        let index = piece.read;
+        let mut local = ImportReport::default();
+        let raw = match serde_json::from_slice::<Value>(text) {
+            Ok(value) => read_feature(index, &value, &mut local),
+            Err(e) => {
+                local.error(
+                    Some(FeatureRef { index, id: None }),
+                    format!("cannot be read: {e}"),
+                );
+                None
             }
-            let mut local = ImportReport::default();
-            let raw = fast_feature(index, text, keep).or_else(|| {
-                match serde_json::from_slice::<Value>(text) {
-                    Ok(value) => read_feature(index, &value, &mut local),
-                    Err(e) => {
-                        local.error(
-                            Some(FeatureRef { index, id: None }),
-                            format!("cannot be read: {e}"),
-                        );
-                        None
+        };
+        self.add(piece, raw, local);
+    }
+
+    /// Measures, checks and converts a feature read (or not) into `piece`.
+    fn add<T: FromFeature>(
+        &self,
+        piece: &mut Piece<T>,
+        raw: Option<RawFeature>,
+        mut local: ImportReport,
+    ) {
+        let number = piece.read;
+        piece.read += 1;
+        if let Some(raw) = raw {
+            if self.crs.is_lon_lat()
+                && let Some([x, y]) = first_out_of_range(raw.geometry.coords_iter())
+            {
+                piece.out_of_range.get_or_insert((number, x, y));
+            } else if let Some(feature) =
+                finish_feature(raw, self.crs, &self.to_lon_lat, &mut local)
+            {
+                piece.facts.push(FeatureFacts {
+                    valid: feature.valid,
+                    area_m2: feature.area_m2,
+                });
+                piece
+                    .items
+                    .push(T::from_feature(feature, &mut local.messages));
+                piece.numbers.push(number);
+            }
+        }
+        piece
+            .messages
+            .extend(local.messages.into_iter().map(|m| (number, m)));
+    }
+
+    /// Puts every feature of the pieces at its place in the file, and joins them.
+    fn finish<T: FromFeature>(
+        &self,
+        mut pieces: Vec<Piece<T>>,
+        report: &mut ImportReport,
+        progress: &Progress,
+    ) -> Result<(Vec<T>, Totals), RejectReason> {
+        if progress.is_cancelled() {
+            return Err(RejectReason::Cancelled);
+        }
+        let mut bases = Vec::with_capacity(pieces.len());
+        let mut read = 0;
+        for piece in &pieces {
+            bases.push(read);
+            read += piece.read;
+        }
+        report.features_read = read;
+        let out_of_range = pieces
+            .iter()
+            .zip(&bases)
+            .find_map(|(piece, base)| piece.out_of_range.map(|(n, x, y)| (base + n, x, y)));
+        if let Some((feature, x, y)) = out_of_range {
+            return Err(out_of_range_reason(self.crs, feature, x, y));
+        }
+        pieces
+            .par_iter_mut()
+            .zip(&bases)
+            .for_each(|(piece, &base)| {
+                for (item, &number) in piece.items.iter_mut().zip(&piece.numbers) {
+                    item.place(base + number);
+                }
+                for (number, message) in &mut piece.messages {
+                    *number += base;
+                    if let Some(feature) = &mut message.feature {
+                        feature.index = *number;
                     }
                 }
             });
-            let mut out = None;
-            if let Some(raw) = raw {
-                if crs.is_lon_lat()
-                    && let Some([x, y]) = first_out_of_range(raw.geometry.coords_iter())
-                {
-                    let mut first = out_of_range.lock().unwrap_or_else(PoisonError::into_inner);
-                    if first.is_none_or(|(i, _, _)| index < i) {
-                        *first = Some((index, x, y));
-                    }
-                } else if let Some(feature) = finish_feature(raw, &crs, &to_lon_lat, &mut local) {
-                    let feature_facts = FeatureFacts {
-                        valid: feature.valid,
-                        area_m2: feature.area_m2,
-                    };
-                    out = Some((convert(feature, &mut local.messages), feature_facts));
-                }
+        let mut items = Vec::with_capacity(pieces.iter().map(|p| p.items.len()).sum());
+        let mut totals = Totals::default();
+        for piece in pieces {
+            for f in &piece.facts {
+                totals.loaded += 1;
+                totals.invalid += usize::from(!f.valid);
+                totals.area_m2 += f.area_m2;
             }
-            if !local.messages.is_empty() {
-                messages
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .extend(local.messages.into_iter().map(|m| (index, m)));
-            }
-            out
-        })
-        .unzip();
-    if progress.is_cancelled() {
-        return Err(RejectReason::Cancelled);
+            items.extend(piece.items);
+            report
+                .messages
+                .extend(piece.messages.into_iter().map(|(_, message)| message));
+        }
+        if items.is_empty() {
+            return Err(no_polygons(report));
+        }
+        Ok((items, totals))
     }
-    if let Some((feature, x, y)) = out_of_range
-        .into_inner()
-        .unwrap_or_else(PoisonError::into_inner)
-    {
-        return Err(out_of_range_reason(&crs, feature, x, y));
-    }
-    let mut messages = messages
-        .into_inner()
-        .unwrap_or_else(PoisonError::into_inner);
-    messages.sort_by_key(|(index, _)| *index);
-    report
-        .messages
-        .extend(messages.into_iter().map(|(_, message)| message));
-    let mut totals = Totals::default();
-    for f in &facts {
-        totals.loaded += 1;
-        totals.invalid += usize::from(!f.valid);
-        totals.area_m2 += f.area_m2;
-    }
-    drop(facts);
-    if items.is_empty() {
-        return Err(no_polygons(report));
-    }
-    Ok((items, totals))
-}
-
-/// A plain feature read the fast way (see [`super::fast`]); `None` sends it to the lenient path.
-fn fast_feature(
-    index: usize,
-    text: &[u8],
-    keep: Option<&'static [&'static str]>,
-) -> Option<RawFeature> {
-    let feature = super::fast::parse(text, keep)?;
-    Some(RawFeature {
-        index,
-        id: feature.id,
-        properties: feature.properties,
-        geometry: feature.geometry,
-    })
 }
 
 /// The ring rules every reader applies: a ring that is not closed is closed (with a warning),

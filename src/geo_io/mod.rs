@@ -13,8 +13,8 @@ mod split;
 pub use file::{file_bytes, is_geopackage, read_file, read_file_layer};
 
 pub use geojson::{
-    Import, ImportedFeature, RejectReason, Rejected, read_geojson, read_geojson_file,
-    read_geojson_keeping, read_geojson_with,
+    FromFeature, Import, ImportedFeature, RejectReason, Rejected, read_geojson, read_geojson_as,
+    read_geojson_file,
 };
 pub use report::{FeatureRef, ImportReport, Level, Message};
 

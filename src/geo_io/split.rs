@@ -1,35 +1,48 @@
-//! Finding the features of a big `FeatureCollection` on all cores.
+//! Reading the features of a big `FeatureCollection` on all cores, in one pass.
 //!
 //! The top-level members before `features` are read in order (`type`, `crs`, anything else
-//! skipped). The features array is then cut at guessed places (`,` then `{`), each piece is
-//! scanned for whole values in parallel, and the pieces must chain: each piece has to stop
-//! exactly where the next one starts, and the last one at the closing `]`. Since the first
-//! piece starts at a true element, chaining proves every cut was a true element boundary, so a
-//! `,{` inside a string can never split a feature: it breaks the chain and the caller falls
-//! back to a single sequential scan.
+//! skipped). The features array is then cut at guessed places (`,` then `{`), and each piece
+//! is read in parallel: every whole value found in it is handed to the caller's `read` right
+//! away, while its text is still in the cache, so the file is gone through once. The pieces
+//! must chain: each has to stop exactly where the next one starts, and the last one at the
+//! closing `]`. The first piece starts at a true element, so a piece that chains started at a
+//! true element too. A guess that fell inside a string (a property holding `,{`) breaks the
+//! chain; that piece alone is read again from where the previous one really stopped, so the
+//! result never depends on where the cuts fell.
 
+use crate::progress::Progress;
 use rayon::prelude::*;
 use serde_json::Value;
 use std::borrow::Cow;
 
-/// A plain `FeatureCollection`: its `crs` member and each feature's bytes, in order.
-pub(super) struct SplitCollection<'a> {
-    pub crs: Option<Value>,
-    pub features: Vec<&'a [u8]>,
-}
-
-/// Pieces of at least this many bytes are scanned on their own.
+/// Pieces of at least this many bytes are read on their own.
 const PIECE_BYTES: usize = 1 << 20;
 
-/// Splits a `FeatureCollection` whose `type` comes before its `features` (as GDAL, QGIS and
-/// most tools write it); `None` for anything else, which the caller reads sequentially.
-pub(super) fn split_collection_parallel(bytes: &[u8]) -> Option<SplitCollection<'_>> {
-    split_in_pieces(bytes, PIECE_BYTES)
+/// Reads the features of a `FeatureCollection` whose `type` comes before its `features` (as
+/// GDAL, QGIS and most tools write it), `start` being the position after the array's `[`
+/// (see [`collection_prefix`]): `read` is given a piece's accumulator and the text from each
+/// of its features on; it reads that feature into the accumulator and returns the feature's
+/// length in bytes (`None` when no JSON value starts there). The pieces' accumulators are
+/// given back in file order. `None` when the array is not well-formed or
+/// the load was cancelled; the caller then reads the file sequentially. `progress` is
+/// advanced by the bytes read.
+pub(super) fn read_features<'a, A: Default + Send>(
+    bytes: &'a [u8],
+    start: usize,
+    progress: &Progress,
+    read: impl Fn(&mut A, &'a [u8]) -> Option<usize> + Sync,
+) -> Option<Vec<A>> {
+    read_in_pieces(bytes, start, PIECE_BYTES, progress, &read)
 }
 
-fn split_in_pieces(bytes: &[u8], piece_bytes: usize) -> Option<SplitCollection<'_>> {
-    let (crs, start) = collection_prefix(bytes)?;
-    let pieces = (bytes.len() / piece_bytes.max(1)).clamp(1, 1024);
+fn read_in_pieces<'a, A: Default + Send>(
+    bytes: &'a [u8],
+    start: usize,
+    piece_bytes: usize,
+    progress: &Progress,
+    read: &(impl Fn(&mut A, &'a [u8]) -> Option<usize> + Sync),
+) -> Option<Vec<A>> {
+    let pieces = (bytes.len() / piece_bytes.max(1)).clamp(1, 4096);
     let mut starts = vec![start];
     for k in 1..pieces {
         let guess = start + (bytes.len() - start) * k / pieces;
@@ -40,32 +53,46 @@ fn split_in_pieces(bytes: &[u8], piece_bytes: usize) -> Option<SplitCollection<'
     }
     starts.dedup();
     let ends: Vec<usize> = starts.iter().skip(1).copied().chain([usize::MAX]).collect();
-    let scanned: Vec<Option<Piece<'_>>> = starts
+    let scanned: Vec<Option<Piece<A>>> = starts
         .par_iter()
         .zip(ends.par_iter())
         .enumerate()
-        .map(|(k, (&s, &e))| scan_piece(bytes, s, e, k == 0))
+        .map(|(k, (&s, &e))| {
+            let piece = scan_piece(bytes, s, e, k == 0, progress, read);
+            progress.advance(e.min(bytes.len()) - s);
+            piece
+        })
         .collect();
-    let mut features = Vec::new();
-    let count = scanned.len();
+    let mut out = Vec::with_capacity(scanned.len());
+    // Where the next element truly starts.
+    let mut expected = start;
     for (k, piece) in scanned.into_iter().enumerate() {
-        let (values, stop) = piece?;
-        match stop {
-            Stop::At(pos) if k + 1 < count && pos == starts[k + 1] => {}
-            Stop::End(after) if k + 1 == count => {
-                if !tail_is_plain(bytes, after) {
-                    return None;
-                }
-            }
-            _ => return None,
+        if progress.is_cancelled() {
+            return None;
         }
-        features.extend(values);
+        let end = ends[k];
+        if expected >= end {
+            // The previous piece, read from a true element, went past this whole piece: it
+            // was cut inside a value.
+            continue;
+        }
+        let (values, stop) = match piece {
+            Some(piece) if starts[k] == expected => piece,
+            // Cut inside a value: read again from the true element before the cut.
+            _ if k > 0 => scan_piece(bytes, expected, end, false, progress, read)?,
+            _ => return None,
+        };
+        out.push(values);
+        match stop {
+            Stop::At(pos) => expected = pos,
+            Stop::End(after) => return tail_is_plain(bytes, after).then_some(out),
+        }
     }
-    Some(SplitCollection { crs, features })
+    None
 }
 
-/// The values a piece found, and where it stopped.
-type Piece<'a> = (Vec<&'a [u8]>, Stop);
+/// What a piece read, and where it stopped.
+type Piece<A> = (A, Stop);
 
 enum Stop {
     /// The piece reached the start of an element at or past its end mark.
@@ -82,7 +109,7 @@ fn skip_ws(bytes: &[u8], mut pos: usize) -> usize {
 }
 
 /// Reads one JSON value at the start of `bytes`: the value and the bytes it took.
-fn next_value<'de, T: serde::Deserialize<'de>>(bytes: &'de [u8]) -> Option<(T, usize)> {
+pub(super) fn next_value<'de, T: serde::Deserialize<'de>>(bytes: &'de [u8]) -> Option<(T, usize)> {
     let mut stream = serde_json::Deserializer::from_slice(bytes).into_iter::<T>();
     let value = stream.next()?.ok()?;
     Some((value, stream.byte_offset()))
@@ -90,7 +117,7 @@ fn next_value<'de, T: serde::Deserialize<'de>>(bytes: &'de [u8]) -> Option<(T, u
 
 /// Reads the top-level members up to `"features": [`; the `crs` member and the position after
 /// the `[`. `None` unless `"type": "FeatureCollection"` came first.
-fn collection_prefix(bytes: &[u8]) -> Option<(Option<Value>, usize)> {
+pub(super) fn collection_prefix(bytes: &[u8]) -> Option<(Option<Value>, usize)> {
     let mut pos = skip_ws(bytes, 0);
     if bytes.get(pos) != Some(&b'{') {
         return None;
@@ -151,17 +178,26 @@ fn candidate_after(bytes: &[u8], from: usize) -> Option<usize> {
     None
 }
 
-/// Scans whole values from `start` until an element starts at or past `end`, or the array
+/// Reads whole values from `start` until an element starts at or past `end`, or the array
 /// closes.
-fn scan_piece(bytes: &[u8], start: usize, end: usize, first: bool) -> Option<(Vec<&[u8]>, Stop)> {
-    let mut values = Vec::new();
+fn scan_piece<'a, A: Default>(
+    bytes: &'a [u8],
+    start: usize,
+    end: usize,
+    first: bool,
+    progress: &Progress,
+    read: &impl Fn(&mut A, &'a [u8]) -> Option<usize>,
+) -> Option<Piece<A>> {
+    let mut values = A::default();
     let mut pos = skip_ws(bytes, start);
     if first && bytes.get(pos) == Some(&b']') {
         return Some((values, Stop::End(pos + 1)));
     }
     loop {
-        let (_, n) = next_value::<serde::de::IgnoredAny>(bytes.get(pos..)?)?;
-        values.push(bytes.get(pos..pos + n)?);
+        if progress.is_cancelled() {
+            return None;
+        }
+        let n = read(&mut values, bytes.get(pos..)?)?;
         pos = skip_ws(bytes, pos + n);
         match bytes.get(pos)? {
             b',' => {
@@ -228,38 +264,91 @@ mod tests {
         format!(
             r#"{{"type":"FeatureCollection","name":"t","crs":{{"type":"name","properties":{{"name":"EPSG:4326"}}}},"features":[
 {}
-],"extra":[1,2]}}"#,
+],"extra":[{{"a":1}},{{"b":[1,2]}}]}}"#,
             features.join(",\n")
         )
     }
 
+    fn identity<'a>(values: &mut Vec<&'a [u8]>, rest: &'a [u8]) -> Option<usize> {
+        let (_, n) = next_value::<serde::de::IgnoredAny>(rest)?;
+        values.push(&rest[..n]);
+        Some(n)
+    }
+
+    /// The features' text as the parallel reader finds them, with the `crs` member.
+    fn split(bytes: &[u8], piece_bytes: usize) -> Option<(Option<Value>, Vec<&[u8]>)> {
+        let (crs, start) = collection_prefix(bytes)?;
+        let pieces = read_in_pieces(bytes, start, piece_bytes, &Progress::new(), &identity)?;
+        Some((crs, pieces.into_iter().flatten().collect()))
+    }
+
+    /// Each feature's text and where it starts, read sequentially by serde.
+    fn sequential(bytes: &[u8]) -> Vec<(&[u8], usize)> {
+        #[derive(serde::Deserialize)]
+        struct C<'a> {
+            #[serde(borrow)]
+            features: Vec<&'a serde_json::value::RawValue>,
+        }
+        serde_json::from_slice::<C<'_>>(bytes)
+            .expect("valid")
+            .features
+            .into_iter()
+            .map(|f| {
+                let text = f.get().as_bytes();
+                (text, text.as_ptr() as usize - bytes.as_ptr() as usize)
+            })
+            .collect()
+    }
+
     #[test]
     fn pieces_chain_into_the_same_features_as_a_sequential_read() {
-        for (n, tricky) in [(0, false), (1, false), (5000, false), (5000, true)] {
+        for (n, tricky, piece_bytes) in [
+            (0, false, 4096),
+            (1, false, 4096),
+            (5000, false, 4096),
+            (5000, true, 4096),
+            (300, true, 64),
+        ] {
             let text = collection(n, tricky);
             let bytes = text.as_bytes();
-            let sequential: Vec<&serde_json::value::RawValue> = {
-                #[derive(serde::Deserialize)]
-                struct C<'a> {
-                    #[serde(borrow)]
-                    features: Vec<&'a serde_json::value::RawValue>,
-                }
-                serde_json::from_slice::<C<'_>>(bytes)
-                    .expect("valid")
-                    .features
-            };
-            // Small pieces, so that the test file is cut in many places.
-            let Some(split) = split_in_pieces(bytes, 4096) else {
-                // Only allowed to give up when a cut fell inside a string.
-                assert!(tricky, "n = {n}");
-                continue;
-            };
-            assert_eq!(split.features.len(), n);
-            for (a, b) in split.features.iter().zip(&sequential) {
-                assert_eq!(*a, b.get().as_bytes());
+            let sequential = sequential(bytes);
+            let (crs, features) = split(bytes, piece_bytes).expect("read in pieces");
+            assert_eq!(features.len(), n);
+            for (a, (b, _)) in features.iter().zip(&sequential) {
+                assert_eq!(a, b);
             }
-            assert!(split.crs.is_some());
+            assert!(crs.is_some());
         }
+    }
+
+    #[test]
+    fn cuts_inside_strings_happen_and_are_read_again() {
+        // The same cuts as the reader makes, on a file where many fall inside a property.
+        let text = collection(300, true);
+        let bytes = text.as_bytes();
+        let (_, start) = collection_prefix(bytes).expect("prefix");
+        let true_starts: Vec<usize> = sequential(bytes).iter().map(|&(_, at)| at).collect();
+        let pieces = bytes.len() / 64;
+        let bogus = (1..pieces)
+            .filter_map(|k| candidate_after(bytes, start + (bytes.len() - start) * k / pieces))
+            .filter(|at| !true_starts.contains(at))
+            .count();
+        assert!(bogus > 10, "only {bogus} cuts fell inside a string");
+        assert_eq!(split(bytes, 64).expect("read").1.len(), 300);
+    }
+
+    #[test]
+    fn a_cancelled_read_stops() {
+        let text = collection(5000, false);
+        let bytes = text.as_bytes();
+        let (_, start) = collection_prefix(bytes).expect("prefix");
+        let progress = Progress::new();
+        progress.cancel();
+        let read = |count: &mut usize, rest: &'_ [u8]| {
+            *count += 1;
+            next_value::<serde::de::IgnoredAny>(rest).map(|(_, n)| n)
+        };
+        assert!(read_in_pieces(bytes, start, 4096, &progress, &read).is_none());
     }
 
     #[test]
@@ -272,12 +361,12 @@ mod tests {
             r#"{"type":"FeatureCollection","features":[{"a":1}"#,
             "[]",
         ] {
-            assert!(
-                split_collection_parallel(text.as_bytes()).is_none(),
-                "{text}"
-            );
+            assert!(split(text.as_bytes(), PIECE_BYTES).is_none(), "{text}");
         }
-        let empty = split_collection_parallel(br#"{"type":"FeatureCollection","features":[ ]}"#);
-        assert_eq!(empty.map(|s| s.features.len()), Some(0));
+        let empty = split(
+            br#"{"type":"FeatureCollection","features":[ ]}"#,
+            PIECE_BYTES,
+        );
+        assert_eq!(empty.map(|(_, f)| f.len()), Some(0));
     }
 }

@@ -110,13 +110,36 @@ pub struct Parcel {
     pub feature_index: usize,
 }
 
+impl crate::geo_io::FromFeature for Parcel {
+    fn from_feature(feature: ImportedFeature, messages: &mut Vec<crate::geo_io::Message>) -> Self {
+        Self::unplaced(feature, messages)
+    }
+
+    /// Sets the position in the file, and names a parcel the file gives no number by it.
+    fn place(&mut self, index: usize) {
+        self.feature_index = index;
+        if self.parcel_no.is_empty() {
+            self.parcel_no = format!("#{}", index + 1);
+        }
+    }
+}
+
 impl Parcel {
     /// A parcel from an imported feature; an unknown status is left blank with a message.
     #[must_use]
     pub fn from_feature(
-        mut feature: ImportedFeature,
+        feature: ImportedFeature,
         messages: &mut Vec<crate::geo_io::Message>,
     ) -> Self {
+        let index = feature.index;
+        let mut parcel = Self::unplaced(feature, messages);
+        crate::geo_io::FromFeature::place(&mut parcel, index);
+        parcel
+    }
+
+    /// A parcel from an imported feature, its number left empty when the file gives none
+    /// (see [`crate::geo_io::FromFeature::place`]).
+    fn unplaced(mut feature: ImportedFeature, messages: &mut Vec<crate::geo_io::Message>) -> Self {
         let status = feature.take_text("status").and_then(|text| {
             let status = ParcelStatus::parse(&text);
             if status.is_none() {
@@ -135,7 +158,8 @@ impl Parcel {
                 .take_text("parcel_no")
                 .or_else(|| feature.take_text("parcel_id"))
                 .or_else(|| feature.id.clone())
-                .unwrap_or_else(|| format!("#{}", feature.index + 1)),
+                // Never empty otherwise: `take_text` gives no empty text.
+                .unwrap_or_default(),
             district: feature.take_text("district"),
             holder: feature
                 .take_text("holder")

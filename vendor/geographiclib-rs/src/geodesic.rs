@@ -484,35 +484,59 @@ impl Geodesic {
         let domg12 = -self.f * self._A3f(eps) * salp0 * (sig12 + B312);
         let lam12 = eta + domg12;
 
-        let mut dlam12: f64;
-        if diffp {
-            if calp2 == 0.0 {
-                dlam12 = -2.0 * self._f1 * dn1 / sbet1;
-            } else {
-                let res = self._Lengths(
-                    eps,
-                    sig12,
-                    ssig1,
-                    csig1,
-                    dn1,
-                    ssig2,
-                    csig2,
-                    dn2,
-                    cbet1,
-                    cbet2,
-                    caps::REDUCEDLENGTH,
-                    C1a,
-                    C2a,
-                );
-                dlam12 = res.1;
-                dlam12 *= self._f1 / (calp2 * cbet2);
-            }
+        let dlam12 = if diffp {
+            self._dlam12(
+                eps, sig12, ssig1, csig1, dn1, ssig2, csig2, dn2, sbet1, cbet1, cbet2, calp2, C1a,
+                C2a,
+            )
         } else {
-            dlam12 = f64::NAN;
-        }
+            f64::NAN
+        };
         (
             lam12, salp2, calp2, sig12, ssig1, csig1, ssig2, csig2, eps, domg12, dlam12,
         )
+    }
+
+    /// The derivative of `_Lambda12`'s `lam12` with respect to `alp1`, from the values that
+    /// `_Lambda12` returns (patched out of `_Lambda12`, see vendor/README.md).
+    #[allow(clippy::too_many_arguments)]
+    fn _dlam12(
+        &self,
+        eps: f64,
+        sig12: f64,
+        ssig1: f64,
+        csig1: f64,
+        dn1: f64,
+        ssig2: f64,
+        csig2: f64,
+        dn2: f64,
+        sbet1: f64,
+        cbet1: f64,
+        cbet2: f64,
+        calp2: f64,
+        C1a: &mut [f64; CARR_SIZE],
+        C2a: &mut [f64; CARR_SIZE],
+    ) -> f64 {
+        if calp2 == 0.0 {
+            -2.0 * self._f1 * dn1 / sbet1
+        } else {
+            let res = self._Lengths(
+                eps,
+                sig12,
+                ssig1,
+                csig1,
+                dn1,
+                ssig2,
+                csig2,
+                dn2,
+                cbet1,
+                cbet2,
+                caps::REDUCEDLENGTH,
+                C1a,
+                C2a,
+            );
+            res.1 * (self._f1 / (calp2 * cbet2))
+        }
     }
 
     // returns (a12, s12, azi1, azi2, m12, M12, M21, S12)
@@ -732,7 +756,7 @@ impl Geodesic {
                         calp1,
                         slam12,
                         clam12,
-                        numit < self.maxit1_,
+                        false,
                         &mut C1a,
                         &mut C2a,
                         &mut C3a,
@@ -747,13 +771,22 @@ impl Geodesic {
                     csig2 = res.7;
                     eps = res.8;
                     domg12 = res.9;
-                    let dv = res.10;
 
                     if tripb
                         || v.abs() < if tripn { 8.0 } else { 1.0 } * self.tol0_
                         || v.abs().is_nan()
                     {
                         break;
+                    };
+                    // The derivative only once it is known to be needed: most short lines
+                    // stop at the first evaluation (patched, see vendor/README.md).
+                    let dv = if numit < self.maxit1_ {
+                        self._dlam12(
+                            eps, sig12, ssig1, csig1, dn1, ssig2, csig2, dn2, sbet1, cbet1,
+                            cbet2, calp2, &mut C1a, &mut C2a,
+                        )
+                    } else {
+                        f64::NAN
                     };
                     if v > 0.0 && (numit > self.maxit1_ || calp1 / salp1 > calp1b / salp1b) {
                         salp1b = salp1;
