@@ -38,19 +38,14 @@ pub fn load_parcels_file(
     origin: Option<[f64; 2]>,
     progress: &Progress,
 ) -> Result<LoadedParcels, Box<Rejected>> {
-    let source = path.display().to_string();
     progress.start(Stage::Reading, 1);
     if crate::geo_io::is_geopackage(path) {
         let import =
             crate::geo_io::read_file_layer(path, crate::exchange::LayerChoice::Prefer("parcels"))?;
         return parcels_from_import(import, origin, progress);
     }
-    let bytes = crate::geo_io::file_bytes(path)?;
-    crate::progress::mark("file read");
-    let (parcels, report) = read_parcels(&bytes, &source, progress)?;
-    // The file text is not needed any more: free it before the meshes are built.
-    drop(bytes);
-    crate::progress::mark("file text freed");
+    let (parcels, report) =
+        crate::geo_io::read_geojson_file_as(path, progress, Some(crate::model::PARCEL_PROPERTIES))?;
     prepare_parcels(parcels, report, origin, progress)
 }
 

@@ -388,15 +388,36 @@ fn big_collection(n: usize, crs_last: bool) -> String {
 
 #[test]
 fn a_file_read_in_pieces_numbers_and_reports_every_feature_as_a_sequential_read() {
-    let n = 12_000;
+    let n = 16_000;
     let parallel_text = big_collection(n, false);
-    assert!(parallel_text.len() > 3 << 20, "cut in several pieces");
+    // Big enough to be cut in pieces, and to be read from a file piece by piece.
+    assert!(parallel_text.len() > 4 << 20, "cut in several pieces");
     let progress = parkland::progress::Progress::new();
     let read = |text: &str| {
         parkland::load::read_parcels(text.as_bytes(), "big.geojson", &progress).expect("loads")
     };
     let (parallel, parallel_report) = read(&parallel_text);
     let (sequential, sequential_report) = read(&big_collection(n, true));
+
+    // Read from a file, piece by piece, it is the same again.
+    let path = std::env::temp_dir().join(format!("parkland-big-{}.geojson", std::process::id()));
+    std::fs::write(&path, &parallel_text).expect("write");
+    let (from_file, file_report) =
+        parkland::geo_io::read_geojson_file_as::<parkland::model::Parcel>(
+            &path,
+            &progress,
+            Some(parkland::model::PARCEL_PROPERTIES),
+        )
+        .expect("loads from the file");
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(from_file.len(), parallel.len());
+    for (a, b) in from_file.iter().zip(&parallel) {
+        assert_eq!(
+            (&a.parcel_no, a.feature_index, &a.holder, &a.geometry),
+            (&b.parcel_no, b.feature_index, &b.holder, &b.geometry)
+        );
+    }
+    assert_eq!(file_report.messages, parallel_report.messages);
 
     // What each path read is the same, parcel by parcel and message by message.
     assert_eq!(parallel.len(), sequential.len());

@@ -6,7 +6,7 @@ use crate::exchange::{LayerChoice, read_gpkg};
 use std::path::Path;
 
 /// Files from this size on are read in pieces on all cores.
-const PARALLEL_FROM_BYTES: usize = 4 << 20;
+pub(super) const PARALLEL_FROM_BYTES: usize = 4 << 20;
 
 /// The bytes of a file, or the reason it cannot be read, naming the file.
 ///

@@ -125,8 +125,8 @@ pub struct Rejected {
 
 /// Reads a `GeoJSON` file from disk. See [`read_geojson`].
 pub fn read_geojson_file(path: &Path) -> Result<Import, Box<Rejected>> {
-    let bytes = super::file_bytes(path)?;
-    read_geojson(&bytes, &path.display().to_string())
+    read_geojson_file_as::<ImportedFeature>(path, &Progress::new(), None)
+        .map(|(features, report)| Import { features, report })
 }
 
 /// Reads `GeoJSON` bytes into polygon features and a report. Never panics.
@@ -189,7 +189,38 @@ pub fn read_geojson_as<T: FromFeature>(
     keep: Option<&'static [&'static str]>,
 ) -> Result<(Vec<T>, ImportReport), Box<Rejected>> {
     let mut report = ImportReport::new(source);
-    match read_into::<T>(bytes, &mut report, progress, keep) {
+    let read = read_into::<T>(bytes, &mut report, progress, keep);
+    finish_report(read, report)
+}
+
+/// [`read_geojson_as`] from a file. A big `FeatureCollection` is read from the file in pieces,
+/// each parsed as soon as it is read, so the whole text is never held in memory.
+pub fn read_geojson_file_as<T: FromFeature>(
+    path: &Path,
+    progress: &Progress,
+    keep: Option<&'static [&'static str]>,
+) -> Result<(Vec<T>, ImportReport), Box<Rejected>> {
+    let name = path.display().to_string();
+    let file = std::fs::File::open(path).ok().and_then(|file| {
+        let len = usize::try_from(file.metadata().ok()?.len()).ok()?;
+        Some(super::split::FileSource { file, len })
+    });
+    if let Some(file) = file.filter(|f| f.len >= super::file::PARALLEL_FROM_BYTES) {
+        let mut report = ImportReport::new(&name);
+        if let Some(read) = read_collection_in_pieces::<_, T>(&file, &mut report, progress, keep) {
+            return finish_report(read, report);
+        }
+    }
+    // Small, unusual or unreadable: read whole (which names any read error).
+    let bytes = super::file_bytes(path)?;
+    read_geojson_as(&bytes, &name, progress, keep)
+}
+
+fn finish_report<T>(
+    read: Result<(Vec<T>, Totals), RejectReason>,
+    mut report: ImportReport,
+) -> Result<(Vec<T>, ImportReport), Box<Rejected>> {
+    match read {
         Ok((items, totals)) => {
             report.features_loaded = totals.loaded;
             report.skipped = report.features_read.saturating_sub(totals.loaded);
@@ -229,24 +260,8 @@ fn read_into<T: FromFeature>(
     if let Some(what) = sniff_non_json(bytes) {
         return Err(RejectReason::NotJson(what.to_owned()));
     }
-    if let Some((crs, start)) = super::split::collection_prefix(bytes) {
-        let messages_before = report.messages.len();
-        let crs = collection_crs(crs, report)?;
-        let reader = PieceReader::new(&crs, keep)?;
-        progress.start(Stage::Parsing, bytes.len() - start);
-        if let Some(pieces) =
-            super::split::read_features(bytes, start, progress, |piece: &mut Piece<T>, rest| {
-                reader.read_at(piece, rest)
-            })
-        {
-            crate::progress::mark("features read");
-            return reader.finish(pieces, report, progress);
-        }
-        if progress.is_cancelled() {
-            return Err(RejectReason::Cancelled);
-        }
-        // Read again below, sequentially: the CRS messages would be said twice.
-        report.messages.truncate(messages_before);
+    if let Some(read) = read_collection_in_pieces(bytes, report, progress, keep) {
+        return read;
     }
     if let Some(collection) = split_collection(bytes) {
         let crs = collection_crs(collection.crs, report)?;
@@ -420,6 +435,42 @@ fn collection_crs(crs: Option<Value>, report: &mut ImportReport) -> Result<Crs, 
     Ok(crs)
 }
 
+/// Reads a `FeatureCollection` in pieces on all cores (see [`super::split`]); `None` when
+/// the source is not such a collection or a piece cannot be read, and the caller reads it
+/// sequentially.
+fn read_collection_in_pieces<S: super::split::Source + ?Sized, T: FromFeature>(
+    source: &S,
+    report: &mut ImportReport,
+    progress: &Progress,
+    keep: Option<&'static [&'static str]>,
+) -> Option<Result<(Vec<T>, Totals), RejectReason>> {
+    let (crs, start) = super::split::collection_head(source)?;
+    let messages_before = report.messages.len();
+    let crs = match collection_crs(crs, report) {
+        Ok(crs) => crs,
+        Err(reason) => return Some(Err(reason)),
+    };
+    let reader = match PieceReader::new(&crs, keep) {
+        Ok(reader) => reader,
+        Err(reason) => return Some(Err(reason)),
+    };
+    progress.start(Stage::Parsing, source.size() - start);
+    let pieces =
+        super::split::read_features(source, start, progress, |piece: &mut Piece<T>, rest| {
+            reader.read_at(piece, rest)
+        });
+    crate::progress::mark("features read");
+    if let Some(pieces) = pieces {
+        return Some(reader.finish(pieces, report, progress));
+    }
+    if progress.is_cancelled() {
+        return Some(Err(RejectReason::Cancelled));
+    }
+    // Read again sequentially: the CRS messages would be said twice.
+    report.messages.truncate(messages_before);
+    None
+}
+
 /// Features per piece when a collection's features are already split.
 const PIECE_FEATURES: usize = 1024;
 
@@ -472,16 +523,20 @@ impl<'c> PieceReader<'c> {
         })
     }
 
-    /// Reads the feature at the start of `rest` into `piece`; the bytes it took, or `None`
-    /// when no JSON value starts there.
-    fn read_at<T: FromFeature>(&self, piece: &mut Piece<T>, rest: &[u8]) -> Option<usize> {
+    /// Reads the feature at the start of `rest` into `piece`; the bytes it took. On failure
+    /// `piece` is left as it was.
+    fn read_at<T: FromFeature>(
+        &self,
+        piece: &mut Piece<T>,
+        rest: &[u8],
+    ) -> Result<usize, super::split::Unread> {
         if let Some((feature, n)) = super::fast::parse_at(rest) {
             self.add_fast(piece, feature);
-            return Some(n);
+            return Ok(n);
         }
-        let (_, n) = super::split::next_value::<serde::de::IgnoredAny>(rest)?;
+        let (_, n) = super::split::try_next_value::<serde::de::IgnoredAny>(rest)?;
         self.add_lenient(piece, &rest[..n]);
-        Some(n)
+        Ok(n)
     }
 
     /// Reads one feature's whole text into `piece`.

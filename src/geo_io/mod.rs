@@ -14,7 +14,7 @@ pub use file::{file_bytes, is_geopackage, read_file, read_file_layer};
 
 pub use geojson::{
     FromFeature, Import, ImportedFeature, RejectReason, Rejected, read_geojson, read_geojson_as,
-    read_geojson_file,
+    read_geojson_file, read_geojson_file_as,
 };
 pub use report::{FeatureRef, ImportReport, Level, Message};
 

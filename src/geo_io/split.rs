@@ -18,48 +18,191 @@ use std::borrow::Cow;
 /// Pieces of at least this many bytes are read on their own.
 const PIECE_BYTES: usize = 1 << 20;
 
-/// Reads the features of a `FeatureCollection` whose `type` comes before its `features` (as
-/// GDAL, QGIS and most tools write it), `start` being the position after the array's `[`
-/// (see [`collection_prefix`]): `read` is given a piece's accumulator and the text from each
-/// of its features on; it reads that feature into the accumulator and returns the feature's
-/// length in bytes (`None` when no JSON value starts there). The pieces' accumulators are
-/// given back in file order. `None` when the array is not well-formed or
-/// the load was cancelled; the caller then reads the file sequentially. `progress` is
-/// advanced by the bytes read.
-pub(super) fn read_features<'a, A: Default + Send>(
-    bytes: &'a [u8],
-    start: usize,
-    progress: &Progress,
-    read: impl Fn(&mut A, &'a [u8]) -> Option<usize> + Sync,
-) -> Option<Vec<A>> {
-    read_in_pieces(bytes, start, PIECE_BYTES, progress, &read)
+/// Bytes read past a piece's end at first, for its last feature.
+const SLACK_BYTES: usize = 64 << 10;
+
+/// Where a collection's text comes from: bytes in memory, or a file read piece by piece, so
+/// that a big file is never held whole and each piece is parsed while it is in the cache.
+pub(super) trait Source: Sync {
+    /// The length in bytes.
+    fn size(&self) -> usize;
+
+    /// Fills `buf` from `offset` on, as far as the source goes; the bytes read.
+    fn read_at(&self, offset: usize, buf: &mut [u8]) -> std::io::Result<usize>;
 }
 
-fn read_in_pieces<'a, A: Default + Send>(
-    bytes: &'a [u8],
+impl Source for [u8] {
+    fn size(&self) -> usize {
+        self.len()
+    }
+
+    fn read_at(&self, offset: usize, buf: &mut [u8]) -> std::io::Result<usize> {
+        let from = self.get(offset..).unwrap_or_default();
+        let n = from.len().min(buf.len());
+        buf[..n].copy_from_slice(&from[..n]);
+        Ok(n)
+    }
+}
+
+/// A file of known length, read at offsets from any thread.
+pub(super) struct FileSource {
+    pub file: std::fs::File,
+    pub len: usize,
+}
+
+impl Source for FileSource {
+    fn size(&self) -> usize {
+        self.len
+    }
+
+    fn read_at(&self, offset: usize, buf: &mut [u8]) -> std::io::Result<usize> {
+        #[cfg(unix)]
+        let read =
+            |buf: &mut [u8], at: u64| std::os::unix::fs::FileExt::read_at(&self.file, buf, at);
+        #[cfg(windows)]
+        let read =
+            |buf: &mut [u8], at: u64| std::os::windows::fs::FileExt::seek_read(&self.file, buf, at);
+        // Elsewhere the piece fails, and the whole-file reader takes over.
+        #[cfg(not(any(unix, windows)))]
+        let read = |_: &mut [u8], _: u64| -> std::io::Result<usize> {
+            Err(std::io::ErrorKind::Unsupported.into())
+        };
+        let mut done = 0;
+        while done < buf.len() {
+            match read(&mut buf[done..], (offset + done) as u64) {
+                Ok(0) => break,
+                Ok(n) => done += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(done)
+    }
+}
+
+/// A stretch of a source's bytes, from `start` on, that grows on demand. A read error ends
+/// it, like the end of the source: the piece then fails, and the caller's whole-file reader
+/// reports the error.
+struct Window<'s, S: Source + ?Sized> {
+    source: &'s S,
+    start: usize,
+    buf: Vec<u8>,
+    complete: bool,
+}
+
+impl<'s, S: Source + ?Sized> Window<'s, S> {
+    fn new(source: &'s S, start: usize, len: usize) -> Self {
+        let mut window = Self {
+            source,
+            start,
+            buf: Vec::new(),
+            complete: false,
+        };
+        window.grow(len);
+        window
+    }
+
+    /// Reads up to `more` bytes further; false when nothing more can be read.
+    fn grow(&mut self, more: usize) -> bool {
+        if self.complete {
+            return false;
+        }
+        let end = self.start + self.buf.len();
+        let more = more.min(self.source.size().saturating_sub(end));
+        let old = self.buf.len();
+        self.buf.resize(old + more, 0);
+        let read = self.source.read_at(end, &mut self.buf[old..]).unwrap_or(0);
+        self.buf.truncate(old + read);
+        if read < more || end + read >= self.source.size() {
+            self.complete = true;
+        }
+        read > 0
+    }
+
+    /// The bytes from `pos` (at or after `start`) to the end of the window.
+    fn from(&self, pos: usize) -> &[u8] {
+        self.buf.get(pos - self.start..).unwrap_or_default()
+    }
+
+    fn byte(&mut self, pos: usize) -> Option<u8> {
+        while pos - self.start >= self.buf.len() {
+            if !self.grow(SLACK_BYTES.max(pos - self.start - self.buf.len() + 1)) {
+                return None;
+            }
+        }
+        Some(self.buf[pos - self.start])
+    }
+
+    fn skip_ws(&mut self, mut pos: usize) -> usize {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.byte(pos) {
+            pos += 1;
+        }
+        pos
+    }
+}
+
+/// Why `read` could not read a feature.
+pub(super) enum Unread {
+    /// The text ends inside the value: more is needed.
+    Incomplete,
+    /// No JSON value starts there.
+    Invalid,
+}
+
+/// The head of a `FeatureCollection` whose `type` comes before its `features` (as GDAL,
+/// QGIS and most tools write it): its `crs` member and the position after the features
+/// array's `[`. `None` for anything else, which the caller reads sequentially.
+pub(super) fn collection_head<S: Source + ?Sized>(source: &S) -> Option<(Option<Value>, usize)> {
+    let window = Window::new(source, 0, PIECE_BYTES);
+    collection_prefix(window.from(0))
+}
+
+/// Reads the features of a collection in pieces on all cores, `start` being the position
+/// after the features array's `[` (see [`collection_head`]). `read` is given a piece's
+/// accumulator and the text from a feature on; it reads that feature into the accumulator
+/// and returns the feature's length in bytes, and must leave the accumulator as it was when
+/// it fails. The pieces' accumulators are given back in file order. `None` when the array is
+/// not well-formed, cannot be read, or the load was cancelled; the caller then reads the
+/// file sequentially. `progress` is advanced by the bytes read.
+pub(super) fn read_features<S: Source + ?Sized, A: Default + Send>(
+    source: &S,
+    start: usize,
+    progress: &Progress,
+    read: impl Fn(&mut A, &[u8]) -> Result<usize, Unread> + Sync,
+) -> Option<Vec<A>> {
+    read_in_pieces(source, start, PIECE_BYTES, progress, &read)
+}
+
+fn read_in_pieces<S: Source + ?Sized, A: Default + Send>(
+    source: &S,
     start: usize,
     piece_bytes: usize,
     progress: &Progress,
-    read: &(impl Fn(&mut A, &'a [u8]) -> Option<usize> + Sync),
+    read: &(impl Fn(&mut A, &[u8]) -> Result<usize, Unread> + Sync),
 ) -> Option<Vec<A>> {
-    let pieces = (bytes.len() / piece_bytes.max(1)).clamp(1, 4096);
+    let size = source.size();
+    let pieces = (size / piece_bytes.max(1)).clamp(1, 4096);
+    let guesses: Vec<usize> = (1..pieces)
+        .map(|k| start + (size - start) * k / pieces)
+        .collect();
+    let candidates: Vec<Option<usize>> = guesses
+        .par_iter()
+        .map(|&guess| candidate_after(source, guess))
+        .collect();
     let mut starts = vec![start];
-    for k in 1..pieces {
-        let guess = start + (bytes.len() - start) * k / pieces;
-        let from = guess.max(starts.last().copied().unwrap_or(start) + 1);
-        if let Some(candidate) = candidate_after(bytes, from) {
+    for candidate in candidates.into_iter().flatten() {
+        if candidate > starts[starts.len() - 1] {
             starts.push(candidate);
         }
     }
-    starts.dedup();
     let ends: Vec<usize> = starts.iter().skip(1).copied().chain([usize::MAX]).collect();
     let scanned: Vec<Option<Piece<A>>> = starts
         .par_iter()
         .zip(ends.par_iter())
         .enumerate()
         .map(|(k, (&s, &e))| {
-            let piece = scan_piece(bytes, s, e, k == 0, progress, read);
-            progress.advance(e.min(bytes.len()) - s);
+            let piece = scan_piece(source, s, e, k == 0, progress, read);
+            progress.advance(e.min(size) - s);
             piece
         })
         .collect();
@@ -79,13 +222,16 @@ fn read_in_pieces<'a, A: Default + Send>(
         let (values, stop) = match piece {
             Some(piece) if starts[k] == expected => piece,
             // Cut inside a value: read again from the true element before the cut.
-            _ if k > 0 => scan_piece(bytes, expected, end, false, progress, read)?,
+            _ if k > 0 => scan_piece(source, expected, end, false, progress, read)?,
             _ => return None,
         };
         out.push(values);
         match stop {
             Stop::At(pos) => expected = pos,
-            Stop::End(after) => return tail_is_plain(bytes, after).then_some(out),
+            Stop::End(after) => {
+                let tail = Window::new(source, after, size - after);
+                return tail_is_plain(tail.from(after), 0).then_some(out);
+            }
         }
     }
     None
@@ -110,14 +256,25 @@ fn skip_ws(bytes: &[u8], mut pos: usize) -> usize {
 
 /// Reads one JSON value at the start of `bytes`: the value and the bytes it took.
 pub(super) fn next_value<'de, T: serde::Deserialize<'de>>(bytes: &'de [u8]) -> Option<(T, usize)> {
+    try_next_value(bytes).ok()
+}
+
+/// [`next_value`], saying why it failed.
+pub(super) fn try_next_value<'de, T: serde::Deserialize<'de>>(
+    bytes: &'de [u8],
+) -> Result<(T, usize), Unread> {
     let mut stream = serde_json::Deserializer::from_slice(bytes).into_iter::<T>();
-    let value = stream.next()?.ok()?;
-    Some((value, stream.byte_offset()))
+    match stream.next() {
+        Some(Ok(value)) => Ok((value, stream.byte_offset())),
+        Some(Err(e)) if e.is_eof() => Err(Unread::Incomplete),
+        None => Err(Unread::Incomplete),
+        Some(Err(_)) => Err(Unread::Invalid),
+    }
 }
 
 /// Reads the top-level members up to `"features": [`; the `crs` member and the position after
 /// the `[`. `None` unless `"type": "FeatureCollection"` came first.
-pub(super) fn collection_prefix(bytes: &[u8]) -> Option<(Option<Value>, usize)> {
+fn collection_prefix(bytes: &[u8]) -> Option<(Option<Value>, usize)> {
     let mut pos = skip_ws(bytes, 0);
     if bytes.get(pos) != Some(&b'{') {
         return None;
@@ -160,48 +317,71 @@ pub(super) fn collection_prefix(bytes: &[u8]) -> Option<(Option<Value>, usize)> 
     }
 }
 
-/// The first `{` at or after `from` whose previous non-blank byte is `,`.
-fn candidate_after(bytes: &[u8], from: usize) -> Option<usize> {
+/// Bytes looked at before a guessed cut, for the `,` before a `{`.
+const LOOK_BACK: usize = 256;
+
+/// The first `{` at or after `from` whose previous non-blank byte is `,` (within
+/// [`LOOK_BACK`] bytes; a longer run of blanks is passed over, which only moves the cut).
+fn candidate_after<S: Source + ?Sized>(source: &S, from: usize) -> Option<usize> {
+    let first = from.saturating_sub(LOOK_BACK);
+    let mut window = Window::new(source, first, (from - first) + 4096);
     let mut i = from;
-    while i < bytes.len() {
-        let offset = bytes.get(i..)?.iter().position(|&b| b == b'{')?;
-        i += offset;
-        let before = bytes[..i]
-            .iter()
-            .rev()
-            .find(|b| !matches!(b, b' ' | b'\n' | b'\r' | b'\t'));
-        if before == Some(&b',') {
-            return Some(i);
+    loop {
+        let bytes = window.from(first);
+        let brace = bytes
+            .get(i - first..)
+            .and_then(|b| b.iter().position(|&b| b == b'{'));
+        if let Some(offset) = brace {
+            i += offset;
+            let before = bytes[..i - first]
+                .iter()
+                .rev()
+                .find(|b| !matches!(b, b' ' | b'\n' | b'\r' | b'\t'));
+            if before == Some(&b',') {
+                return Some(i);
+            }
+            i += 1;
+        } else {
+            i = first + bytes.len();
+            if !window.grow(SLACK_BYTES) {
+                return None;
+            }
         }
-        i += 1;
     }
-    None
 }
 
 /// Reads whole values from `start` until an element starts at or past `end`, or the array
 /// closes.
-fn scan_piece<'a, A: Default>(
-    bytes: &'a [u8],
+fn scan_piece<S: Source + ?Sized, A: Default>(
+    source: &S,
     start: usize,
     end: usize,
     first: bool,
     progress: &Progress,
-    read: &impl Fn(&mut A, &'a [u8]) -> Option<usize>,
+    read: &impl Fn(&mut A, &[u8]) -> Result<usize, Unread>,
 ) -> Option<Piece<A>> {
+    let want = end.min(source.size()).saturating_sub(start) + SLACK_BYTES;
+    let mut window = Window::new(source, start, want);
     let mut values = A::default();
-    let mut pos = skip_ws(bytes, start);
-    if first && bytes.get(pos) == Some(&b']') {
+    let mut pos = window.skip_ws(start);
+    if first && window.byte(pos) == Some(b']') {
         return Some((values, Stop::End(pos + 1)));
     }
     loop {
         if progress.is_cancelled() {
             return None;
         }
-        let n = read(&mut values, bytes.get(pos..)?)?;
-        pos = skip_ws(bytes, pos + n);
-        match bytes.get(pos)? {
+        let n = loop {
+            match read(&mut values, window.from(pos)) {
+                Ok(n) => break n,
+                Err(Unread::Incomplete) if window.grow(SLACK_BYTES) => {}
+                Err(_) => return None,
+            }
+        };
+        pos = window.skip_ws(pos + n);
+        match window.byte(pos)? {
             b',' => {
-                pos = skip_ws(bytes, pos + 1);
+                pos = window.skip_ws(pos + 1);
                 if pos >= end {
                     return Some((values, Stop::At(pos)));
                 }
@@ -269,14 +449,14 @@ mod tests {
         )
     }
 
-    fn identity<'a>(values: &mut Vec<&'a [u8]>, rest: &'a [u8]) -> Option<usize> {
-        let (_, n) = next_value::<serde::de::IgnoredAny>(rest)?;
-        values.push(&rest[..n]);
-        Some(n)
+    fn identity(values: &mut Vec<Vec<u8>>, rest: &[u8]) -> Result<usize, Unread> {
+        let (_, n) = try_next_value::<serde::de::IgnoredAny>(rest)?;
+        values.push(rest[..n].to_vec());
+        Ok(n)
     }
 
     /// The features' text as the parallel reader finds them, with the `crs` member.
-    fn split(bytes: &[u8], piece_bytes: usize) -> Option<(Option<Value>, Vec<&[u8]>)> {
+    fn split(bytes: &[u8], piece_bytes: usize) -> Option<(Option<Value>, Vec<Vec<u8>>)> {
         let (crs, start) = collection_prefix(bytes)?;
         let pieces = read_in_pieces(bytes, start, piece_bytes, &Progress::new(), &identity)?;
         Some((crs, pieces.into_iter().flatten().collect()))
@@ -317,6 +497,21 @@ mod tests {
             for (a, (b, _)) in features.iter().zip(&sequential) {
                 assert_eq!(a, b);
             }
+            // The same from a file.
+            let path = std::env::temp_dir().join(format!("parkland-split-{n}-{tricky}.json"));
+            std::fs::write(&path, bytes).expect("write");
+            let file = FileSource {
+                file: std::fs::File::open(&path).expect("open"),
+                len: bytes.len(),
+            };
+            let (_, start) = collection_head(&file).expect("head");
+            let from_file = read_in_pieces(&file, start, piece_bytes, &Progress::new(), &identity)
+                .expect("read from the file");
+            assert_eq!(
+                from_file.into_iter().flatten().collect::<Vec<_>>(),
+                features
+            );
+            let _ = std::fs::remove_file(&path);
             assert!(crs.is_some());
         }
     }
@@ -346,7 +541,7 @@ mod tests {
         progress.cancel();
         let read = |count: &mut usize, rest: &'_ [u8]| {
             *count += 1;
-            next_value::<serde::de::IgnoredAny>(rest).map(|(_, n)| n)
+            try_next_value::<serde::de::IgnoredAny>(rest).map(|(_, n)| n)
         };
         assert!(read_in_pieces(bytes, start, 4096, &progress, &read).is_none());
     }
