@@ -24,12 +24,7 @@ pub fn read_parcels(
     source: &str,
     progress: &Progress,
 ) -> Result<(Vec<Parcel>, ImportReport), Box<Rejected>> {
-    read_geojson_as(
-        bytes,
-        source,
-        progress,
-        Some(crate::model::PARCEL_PROPERTIES),
-    )
+    read_geojson_as(bytes, source, progress)
 }
 
 /// Reads a parcel file and prepares it for the map, around `origin` when given.
@@ -44,8 +39,7 @@ pub fn load_parcels_file(
             crate::geo_io::read_file_layer(path, crate::exchange::LayerChoice::Prefer("parcels"))?;
         return parcels_from_import(import, origin, progress);
     }
-    let (parcels, report) =
-        crate::geo_io::read_geojson_file_as(path, progress, Some(crate::model::PARCEL_PROPERTIES))?;
+    let (parcels, report) = crate::geo_io::read_geojson_file_as(path, progress)?;
     prepare_parcels(parcels, report, origin, progress)
 }
 

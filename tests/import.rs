@@ -403,12 +403,8 @@ fn a_file_read_in_pieces_numbers_and_reports_every_feature_as_a_sequential_read(
     let path = std::env::temp_dir().join(format!("parkland-big-{}.geojson", std::process::id()));
     std::fs::write(&path, &parallel_text).expect("write");
     let (from_file, file_report) =
-        parkland::geo_io::read_geojson_file_as::<parkland::model::Parcel>(
-            &path,
-            &progress,
-            Some(parkland::model::PARCEL_PROPERTIES),
-        )
-        .expect("loads from the file");
+        parkland::geo_io::read_geojson_file_as::<parkland::model::Parcel>(&path, &progress)
+            .expect("loads from the file");
     let _ = std::fs::remove_file(&path);
     assert_eq!(from_file.len(), parallel.len());
     for (a, b) in from_file.iter().zip(&parallel) {

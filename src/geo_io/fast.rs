@@ -13,52 +13,31 @@
 
 use geo::{Coord, LineString, MultiPolygon, Polygon};
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::fmt;
 
-/// A plain feature read by the fast path; its properties are left as text, to be read once
-/// the feature's place in the file is known (see [`properties`]).
-pub(super) struct FastFeature<'a> {
+/// A plain feature read by the fast path.
+pub(super) struct FastFeature {
     pub id: Option<String>,
-    /// The `properties` member, an object or null; `None` when absent.
-    pub properties: Option<&'a RawValue>,
+    pub properties: Map<String, Value>,
     pub geometry: MultiPolygon<f64>,
 }
 
-/// Reads a plain feature (see the module documentation) at the start of `text`, and the
-/// bytes it took; `None` for anything else.
-pub(super) fn parse_at(text: &[u8]) -> Option<(FastFeature<'_>, usize)> {
-    super::split::next_value::<FastFeature<'_>>(text)
+/// Reads a plain feature (see the module documentation) at the start of `text`, keeping
+/// only the properties `T` reads (see [`super::FromFeature::KEEP`]); the feature and the
+/// bytes it took, or `None` for anything else.
+pub(super) fn parse_at<T: super::FromFeature>(text: &[u8]) -> Option<(FastFeature, usize)> {
+    super::split::next_value::<Keeping<T>>(text).map(|(Keeping(feature, _), n)| (feature, n))
 }
 
-/// Reads a plain feature (see the module documentation) that is the whole of `text`.
-#[cfg(test)]
-fn parse(text: &[u8]) -> Option<FastFeature<'_>> {
-    parse_at(text)
-        .filter(|&(_, n)| text[n..].iter().all(u8::is_ascii_whitespace))
-        .map(|(f, _)| f)
-}
+/// A feature read with `T`'s choice of properties.
+struct Keeping<T>(FastFeature, std::marker::PhantomData<T>);
 
-/// The properties of a feature read by [`parse_at`], keeping only the `keep` members when
-/// given. The text is a JSON object or null (checked when the feature was read).
-pub(super) fn properties(
-    text: Option<&RawValue>,
-    keep: Option<&'static [&'static str]>,
-) -> Map<String, Value> {
-    let Some(text) = text else {
-        return Map::new();
-    };
-    let mut de = serde_json::Deserializer::from_str(text.get());
-    // Cannot fail: the text is a whole JSON object or null, and every member is kept or
-    // skipped. Should it ever, the lenient reading of the same text is the answer.
-    PropertiesSeed { keep }
-        .deserialize(&mut de)
-        .or_else(|_| {
-            serde_json::from_str::<Option<Map<String, Value>>>(text.get())
-                .map(Option::unwrap_or_default)
-        })
-        .unwrap_or_default()
+impl<'de, T: super::FromFeature> de::Deserialize<'de> for Keeping<T> {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let feature = deserializer.deserialize_map(FeatureSeed { keep: T::KEEP })?;
+        Ok(Self(feature, std::marker::PhantomData))
+    }
 }
 
 /// The error that sends a feature to the lenient path; its text is never shown.
@@ -138,16 +117,13 @@ impl Visitor<'_> for KindVisitor {
     }
 }
 
-impl<'de> de::Deserialize<'de> for FastFeature<'de> {
-    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(FeatureVisitor)
-    }
+/// The members of a feature, keeping only the `keep` properties when given.
+struct FeatureSeed {
+    keep: Option<&'static [&'static str]>,
 }
 
-struct FeatureVisitor;
-
-impl<'de> Visitor<'de> for FeatureVisitor {
-    type Value = FastFeature<'de>;
+impl<'de> Visitor<'de> for FeatureSeed {
+    type Value = FastFeature;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a Feature")
@@ -175,12 +151,7 @@ impl<'de> Visitor<'de> for FeatureVisitor {
                     });
                 }
                 Key::Properties if properties.is_none() => {
-                    let text: &'de RawValue = map.next_value()?;
-                    // An object or null; anything else is for the lenient path to report.
-                    if !matches!(text.get().as_bytes().first(), Some(b'{' | b'n')) {
-                        return Err(not_plain());
-                    }
-                    properties = Some(text);
+                    properties = Some(map.next_value_seed(PropertiesSeed { keep: self.keep })?);
                 }
                 Key::Geometry if geometry.is_none() => {
                     geometry = Some(map.next_value_seed(GeometrySeed)?);
@@ -194,7 +165,7 @@ impl<'de> Visitor<'de> for FeatureVisitor {
         match (feature, geometry) {
             (true, Some(geometry)) => Ok(FastFeature {
                 id: id.flatten(),
-                properties,
+                properties: properties.unwrap_or_default(),
                 geometry,
             }),
             _ => Err(not_plain()),
@@ -460,9 +431,30 @@ impl<'de> Visitor<'de> for PositionSeed {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::geo_io::{FromFeature, ImportedFeature, Message};
 
-    fn read(text: &str) -> Option<FastFeature<'_>> {
-        parse(text.as_bytes())
+    /// Reads a plain feature that is the whole of `text`.
+    fn parse<T: FromFeature>(text: &[u8]) -> Option<FastFeature> {
+        parse_at::<T>(text)
+            .filter(|&(_, n)| text[n..].iter().all(u8::is_ascii_whitespace))
+            .map(|(f, _)| f)
+    }
+
+    fn read(text: &str) -> Option<FastFeature> {
+        parse::<ImportedFeature>(text.as_bytes())
+    }
+
+    /// Reads only the properties "c" and "a".
+    struct Ca;
+
+    impl FromFeature for Ca {
+        const KEEP: Option<&'static [&'static str]> = Some(&["c", "a"]);
+
+        fn from_feature(_: ImportedFeature, _: &mut Vec<Message>) -> Self {
+            Self
+        }
+
+        fn place(&mut self, _: usize) {}
     }
 
     const SQUARE: &str = "[[0,0],[1,0],[1,1],[0,1],[0,0]]";
@@ -474,7 +466,7 @@ mod tests {
         );
         let f = read(&text).expect("plain");
         assert_eq!(f.id.as_deref(), Some("7"));
-        assert_eq!(properties(f.properties, None).len(), 2);
+        assert_eq!(f.properties.len(), 2);
         assert_eq!(f.geometry.0.len(), 1);
         assert_eq!(f.geometry.0[0].interiors().len(), 1);
         assert_eq!(f.geometry.0[0].exterior().0[2], Coord { x: 1.0, y: 1.0 });
@@ -484,7 +476,7 @@ mod tests {
         );
         let f = read(&text).expect("members in any order but type before coordinates");
         assert_eq!(f.geometry.0.len(), 2);
-        assert!(properties(f.properties, None).is_empty());
+        assert!(f.properties.is_empty());
         assert_eq!(f.id, None);
     }
 
@@ -493,12 +485,11 @@ mod tests {
         let text = format!(
             r#"{{"type":"Feature","properties":{{"a":1,"b":{{"deep":[1,2]}},"c":"z"}},"geometry":{{"type":"Polygon","coordinates":[{SQUARE}]}}}}"#
         );
-        let f = parse(text.as_bytes()).expect("plain");
-        let kept = properties(f.properties, Some(&["c", "a"]));
+        let kept = parse::<Ca>(text.as_bytes()).expect("plain").properties;
         let keys: Vec<&str> = kept.keys().map(String::as_str).collect();
         assert_eq!(keys, ["a", "c"]);
         assert_eq!(kept["c"], Value::from("z"));
-        assert_eq!(properties(f.properties, None).len(), 3);
+        assert_eq!(read(&text).expect("plain").properties.len(), 3);
     }
 
     #[test]
@@ -506,9 +497,9 @@ mod tests {
         let text = format!(
             r#"{{"type":"Feature","properties":{{"a":"}},{{"}},"geometry":{{"type":"Polygon","coordinates":[{SQUARE}]}}}} ,{{"type":"Feature"}}]"#
         );
-        let (f, n) = parse_at(text.as_bytes()).expect("plain");
+        let (f, n) = parse_at::<ImportedFeature>(text.as_bytes()).expect("plain");
         assert_eq!(&text[n..], r#" ,{"type":"Feature"}]"#);
-        assert_eq!(properties(f.properties, None)["a"], Value::from("},{"));
+        assert_eq!(f.properties["a"], Value::from("},{"));
     }
 
     #[test]

@@ -125,7 +125,7 @@ pub struct Rejected {
 
 /// Reads a `GeoJSON` file from disk. See [`read_geojson`].
 pub fn read_geojson_file(path: &Path) -> Result<Import, Box<Rejected>> {
-    read_geojson_file_as::<ImportedFeature>(path, &Progress::new(), None)
+    read_geojson_file_as::<ImportedFeature>(path, &Progress::new())
         .map(|(features, report)| Import { features, report })
 }
 
@@ -147,13 +147,17 @@ pub fn read_geojson_file(path: &Path) -> Result<Import, Box<Rejected>> {
 /// assert!(import.features[0].area_m2 > 0.0);
 /// ```
 pub fn read_geojson(bytes: &[u8], source: &str) -> Result<Import, Box<Rejected>> {
-    read_geojson_as::<ImportedFeature>(bytes, source, &Progress::new(), None)
+    read_geojson_as::<ImportedFeature>(bytes, source, &Progress::new())
         .map(|(features, report)| Import { features, report })
 }
 
 /// What a reader turns each loaded feature into, as soon as it is read, so that a million
 /// features never exist twice.
 pub trait FromFeature: Send + Sized {
+    /// The properties the type reads: only these are kept by the fast path, so that a
+    /// million features do not allocate properties nobody reads. `None` keeps them all.
+    const KEEP: Option<&'static [&'static str]> = None;
+
     /// The item made of `feature`, whose `index` counts from where the reader started
     /// (a piece of the file); it may add messages about the feature.
     fn from_feature(feature: ImportedFeature, messages: &mut Vec<Message>) -> Self;
@@ -177,8 +181,7 @@ impl FromFeature for ImportedFeature {
 /// it is read. A `FeatureCollection` is read on all cores in one pass; a feature the fast path
 /// does not recognise (a `GeometryCollection`, an unclosed ring, Z values, ...) is read by the
 /// lenient path, so the result and the messages are the same either way. Of the properties,
-/// only those named in `keep` (when given) are kept on the fast path, so that a million
-/// features do not allocate properties nobody reads.
+/// the fast path keeps only those `T` reads ([`FromFeature::KEEP`]).
 ///
 /// Messages (also those `T::from_feature` adds) are reported in feature order. `progress` is
 /// advanced as the file is read and checked for cancellation.
@@ -186,10 +189,9 @@ pub fn read_geojson_as<T: FromFeature>(
     bytes: &[u8],
     source: &str,
     progress: &Progress,
-    keep: Option<&'static [&'static str]>,
 ) -> Result<(Vec<T>, ImportReport), Box<Rejected>> {
     let mut report = ImportReport::new(source);
-    let read = read_into::<T>(bytes, &mut report, progress, keep);
+    let read = read_into::<T>(bytes, &mut report, progress);
     finish_report(read, report)
 }
 
@@ -198,7 +200,6 @@ pub fn read_geojson_as<T: FromFeature>(
 pub fn read_geojson_file_as<T: FromFeature>(
     path: &Path,
     progress: &Progress,
-    keep: Option<&'static [&'static str]>,
 ) -> Result<(Vec<T>, ImportReport), Box<Rejected>> {
     let name = path.display().to_string();
     let file = std::fs::File::open(path).ok().and_then(|file| {
@@ -207,13 +208,13 @@ pub fn read_geojson_file_as<T: FromFeature>(
     });
     if let Some(file) = file.filter(|f| f.len >= super::file::PARALLEL_FROM_BYTES) {
         let mut report = ImportReport::new(&name);
-        if let Some(read) = read_collection_in_pieces::<_, T>(&file, &mut report, progress, keep) {
+        if let Some(read) = read_collection_in_pieces::<_, T>(&file, &mut report, progress) {
             return finish_report(read, report);
         }
     }
     // Small, unusual or unreadable: read whole (which names any read error).
     let bytes = super::file_bytes(path)?;
-    read_geojson_as(&bytes, &name, progress, keep)
+    read_geojson_as(&bytes, &name, progress)
 }
 
 fn finish_report<T>(
@@ -251,7 +252,6 @@ fn read_into<T: FromFeature>(
     bytes: &[u8],
     report: &mut ImportReport,
     progress: &Progress,
-    keep: Option<&'static [&'static str]>,
 ) -> Result<(Vec<T>, Totals), RejectReason> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
@@ -260,12 +260,12 @@ fn read_into<T: FromFeature>(
     if let Some(what) = sniff_non_json(bytes) {
         return Err(RejectReason::NotJson(what.to_owned()));
     }
-    if let Some(read) = read_collection_in_pieces(bytes, report, progress, keep) {
+    if let Some(read) = read_collection_in_pieces(bytes, report, progress) {
         return read;
     }
     if let Some(collection) = split_collection(bytes) {
         let crs = collection_crs(collection.crs, report)?;
-        let reader = PieceReader::new(&crs, keep)?;
+        let reader = PieceReader::new(&crs)?;
         let features = collection.features.unwrap_or_default();
         progress.start(Stage::Parsing, features.len());
         let pieces: Vec<Piece<T>> = features
@@ -442,7 +442,6 @@ fn read_collection_in_pieces<S: super::split::Source + ?Sized, T: FromFeature>(
     source: &S,
     report: &mut ImportReport,
     progress: &Progress,
-    keep: Option<&'static [&'static str]>,
 ) -> Option<Result<(Vec<T>, Totals), RejectReason>> {
     let (crs, start) = super::split::collection_head(source)?;
     let messages_before = report.messages.len();
@@ -450,7 +449,7 @@ fn read_collection_in_pieces<S: super::split::Source + ?Sized, T: FromFeature>(
         Ok(crs) => crs,
         Err(reason) => return Some(Err(reason)),
     };
-    let reader = match PieceReader::new(&crs, keep) {
+    let reader = match PieceReader::new(&crs) {
         Ok(reader) => reader,
         Err(reason) => return Some(Err(reason)),
     };
@@ -508,19 +507,14 @@ impl<T> Default for Piece<T> {
 struct PieceReader<'c> {
     crs: &'c Crs,
     to_lon_lat: crate::crs::ToLonLat,
-    keep: Option<&'static [&'static str]>,
 }
 
 impl<'c> PieceReader<'c> {
-    fn new(crs: &'c Crs, keep: Option<&'static [&'static str]>) -> Result<Self, RejectReason> {
+    fn new(crs: &'c Crs) -> Result<Self, RejectReason> {
         let to_lon_lat = crs
             .to_lon_lat()
             .map_err(|e| RejectReason::NotGeoJson(format!("cannot set up {}: {e}", crs.label())))?;
-        Ok(Self {
-            crs,
-            to_lon_lat,
-            keep,
-        })
+        Ok(Self { crs, to_lon_lat })
     }
 
     /// Reads the feature at the start of `rest` into `piece`; the bytes it took. On failure
@@ -530,7 +524,7 @@ impl<'c> PieceReader<'c> {
         piece: &mut Piece<T>,
         rest: &[u8],
     ) -> Result<usize, super::split::Unread> {
-        if let Some((feature, n)) = super::fast::parse_at(rest) {
+        if let Some((feature, n)) = super::fast::parse_at::<T>(rest) {
             self.add_fast(piece, feature);
             return Ok(n);
         }
@@ -541,7 +535,7 @@ impl<'c> PieceReader<'c> {
 
     /// Reads one feature's whole text into `piece`.
     fn read<T: FromFeature>(&self, piece: &mut Piece<T>, text: &[u8]) {
-        match super::fast::parse_at(text) {
+        match super::fast::parse_at::<T>(text) {
             Some((feature, n)) if text[n..].iter().all(u8::is_ascii_whitespace) => {
                 self.add_fast(piece, feature);
             }
@@ -549,15 +543,11 @@ impl<'c> PieceReader<'c> {
         }
     }
 
-    fn add_fast<T: FromFeature>(
-        &self,
-        piece: &mut Piece<T>,
-        feature: super::fast::FastFeature<'_>,
-    ) {
+    fn add_fast<T: FromFeature>(&self, piece: &mut Piece<T>, feature: super::fast::FastFeature) {
         let raw = RawFeature {
             index: piece.read,
             id: feature.id,
-            properties: super::fast::properties(feature.properties, self.keep),
+            properties: feature.properties,
             geometry: feature.geometry,
         };
         self.add(piece, Some(raw), ImportReport::default());

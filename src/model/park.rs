@@ -111,6 +111,8 @@ pub struct Parcel {
 }
 
 impl crate::geo_io::FromFeature for Parcel {
+    const KEEP: Option<&'static [&'static str]> = Some(PARCEL_PROPERTIES);
+
     fn from_feature(feature: ImportedFeature, messages: &mut Vec<crate::geo_io::Message>) -> Self {
         Self::unplaced(feature, messages)
     }
