@@ -190,7 +190,7 @@ fn read_into(
         out.push(ImportedFeature {
             index: feature.feature_ref.index,
             id: feature.feature_ref.id,
-            properties: feature.properties,
+            properties: feature.properties.into(),
             geometry,
             area_m2,
             valid: problem.is_none(),

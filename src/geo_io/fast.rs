@@ -11,15 +11,16 @@
 //! The coordinates are parsed once, into the `Vec<Coord>` each ring keeps, and of the
 //! properties only the kept ones are allocated.
 
+use super::Properties;
 use geo::{Coord, LineString, MultiPolygon, Polygon};
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::fmt;
 
 /// A plain feature read by the fast path.
 pub(super) struct FastFeature {
     pub id: Option<String>,
-    pub properties: Map<String, Value>,
+    pub properties: Properties,
     pub geometry: MultiPolygon<f64>,
 }
 
@@ -179,7 +180,7 @@ struct PropertiesSeed {
 }
 
 impl<'de> DeserializeSeed<'de> for PropertiesSeed {
-    type Value = Map<String, Value>;
+    type Value = Properties;
 
     fn deserialize<D: de::Deserializer<'de>>(
         self,
@@ -190,29 +191,31 @@ impl<'de> DeserializeSeed<'de> for PropertiesSeed {
 }
 
 impl<'de> Visitor<'de> for PropertiesSeed {
-    type Value = Map<String, Value>;
+    type Value = Properties;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a properties object")
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Map::new())
+        Ok(Properties::new())
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut out = Map::new();
+        let mut out;
         match self.keep {
             None => {
+                out = Properties::new();
                 while let Some((key, value)) = map.next_entry::<String, Value>()? {
                     out.insert(key, value);
                 }
             }
             Some(keys) => {
+                out = Properties::with_capacity(keys.len());
                 while let Some(key) = map.next_key_seed(KeyIn(keys))? {
                     match key {
                         Some(key) => {
-                            out.insert(key.to_owned(), map.next_value::<Value>()?);
+                            out.insert(key, map.next_value::<Value>()?);
                         }
                         None => {
                             map.next_value::<IgnoredAny>()?;
@@ -486,7 +489,7 @@ mod tests {
             r#"{{"type":"Feature","properties":{{"a":1,"b":{{"deep":[1,2]}},"c":"z"}},"geometry":{{"type":"Polygon","coordinates":[{SQUARE}]}}}}"#
         );
         let kept = parse::<Ca>(text.as_bytes()).expect("plain").properties;
-        let keys: Vec<&str> = kept.keys().map(String::as_str).collect();
+        let keys: Vec<&str> = kept.keys().collect();
         assert_eq!(keys, ["a", "c"]);
         assert_eq!(kept["c"], Value::from("z"));
         assert_eq!(read(&text).expect("plain").properties.len(), 3);

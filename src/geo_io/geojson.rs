@@ -28,7 +28,7 @@ pub struct ImportedFeature {
     /// The `id` member as text.
     pub id: Option<String>,
     /// The `properties` member (empty when absent or null).
-    pub properties: Map<String, Value>,
+    pub properties: super::Properties,
     /// Lon/lat degrees; holes kept; longitudes unwrapped across ±180°.
     pub geometry: MultiPolygon<f64>,
     /// Geodesic area on the WGS84 ellipsoid, holes subtracted, winding ignored.
@@ -689,7 +689,7 @@ type RawPolygon = Vec<Vec<[f64; 2]>>;
 struct RawFeature {
     index: usize,
     id: Option<String>,
-    properties: Map<String, Value>,
+    properties: super::Properties,
     /// As in the file: not yet reprojected or unwrapped.
     geometry: MultiPolygon<f64>,
 }
@@ -843,7 +843,7 @@ fn raw_features(
                 out.push(RawFeature {
                     index: 0,
                     id: None,
-                    properties: Map::new(),
+                    properties: super::Properties::new(),
                     geometry: to_multipolygon(polygons),
                 });
             }
@@ -923,8 +923,8 @@ fn read_feature(index: usize, item: &Value, report: &mut ImportReport) -> Option
         }
     }
     let properties = match object.get("properties") {
-        None | Some(Value::Null) => Map::new(),
-        Some(Value::Object(p)) => p.clone(),
+        None | Some(Value::Null) => super::Properties::new(),
+        Some(Value::Object(p)) => p.clone().into(),
         Some(other) => {
             report.warn(
                 Some(feature_ref.clone()),
@@ -933,7 +933,7 @@ fn read_feature(index: usize, item: &Value, report: &mut ImportReport) -> Option
                     json_kind(other)
                 ),
             );
-            Map::new()
+            super::Properties::new()
         }
     };
     let geometry = object.get("geometry").unwrap_or(&Value::Null);
