@@ -28,12 +28,11 @@ pub fn load_park(cli: &Cli) -> Result<Park, Box<crate::geo_io::Rejected>> {
     };
     let mut park = Park::from_imports(Some(districts), None);
     match &cli.parcels {
-        // A GeoJSON parcel file goes the fast way (both cores, only the parcel properties).
+        // A GeoJSON parcel file goes the fast way (read in pieces on both cores, only the
+        // parcel properties).
         Some(path) if !crate::geo_io::is_geopackage(path) => {
-            let bytes = crate::geo_io::file_bytes(path)?;
-            let (parcels, report) = crate::load::read_parcels(
-                &bytes,
-                &path.display().to_string(),
+            let (parcels, report) = crate::geo_io::read_geojson_file_as::<crate::model::Parcel>(
+                path,
                 &crate::progress::Progress::new(),
             )?;
             park.set_parcel_list(parcels, report);
