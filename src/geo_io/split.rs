@@ -119,6 +119,11 @@ impl<'s, S: Source + ?Sized> Window<'s, S> {
         read > 0
     }
 
+    /// How far the window reaches past `pos`, in bytes.
+    fn past(&self, pos: usize) -> usize {
+        (self.start + self.buf.len()).saturating_sub(pos)
+    }
+
     /// The bytes from `pos` (at or after `start`) to the end of the window.
     fn from(&self, pos: usize) -> &[u8] {
         self.buf.get(pos - self.start..).unwrap_or_default()
@@ -374,7 +379,10 @@ fn scan_piece<S: Source + ?Sized, A: Default>(
         let n = loop {
             match read(&mut values, window.from(pos)) {
                 Ok(n) => break n,
-                Err(Unread::Incomplete) if window.grow(SLACK_BYTES) => {}
+                // Growing by what the window holds past the piece at least, so that a feature
+                // of any size (or a piece cut inside a string that never closes) costs a
+                // bounded number of re-reads.
+                Err(Unread::Incomplete) if window.grow(SLACK_BYTES.max(window.past(end))) => {}
                 Err(_) => return None,
             }
         };
@@ -513,6 +521,29 @@ mod tests {
             );
             let _ = std::fs::remove_file(&path);
             assert!(crs.is_some());
+        }
+    }
+
+    #[test]
+    fn a_feature_longer_than_a_window_is_read_whole() {
+        // A feature of some 600 KB among small ones. Its property is a list of objects, so
+        // that cuts fall inside it (at `,{`): the piece it starts in reads on, several times
+        // past its end, and the pieces that start inside it are dropped.
+        let mut text = collection(50, false);
+        let list: Vec<String> = (0..40_000).map(|k| format!(r#"{{"k":{k}}}"#)).collect();
+        let long = format!(
+            r#"{{"type":"Feature","properties":{{"list":[{}]}},"geometry":null}},"#,
+            list.join(",")
+        );
+        let at = text.find(r#"{"type":"Feature""#).expect("a feature");
+        text.insert_str(at, &long);
+        let bytes = text.as_bytes();
+        let (_, features) = split(bytes, 4096).expect("read in pieces");
+        assert_eq!(features.len(), 51);
+        assert_eq!(features[0].len(), long.len() - 1);
+        assert!(features[0].len() > SLACK_BYTES * 4);
+        for (a, (b, _)) in features.iter().zip(&sequential(bytes)) {
+            assert_eq!(a, b);
         }
     }
 
