@@ -103,3 +103,49 @@ fn summary_rows_add_up_to_the_totals() {
         );
     }
 }
+
+#[test]
+fn parcels_naming_their_district_count_in_it() {
+    // The sample parcels with their district given as the Chinese name, the English name
+    // (any case), the code, or not at all.
+    let park = sample_park().unwrap_or_else(|e| panic!("{e}"));
+    let expected: Vec<Option<String>> = park.parcels.iter().map(|p| p.district.clone()).collect();
+    let mut renamed = park.parcels.clone();
+    for (i, parcel) in renamed.iter_mut().enumerate() {
+        let district = park
+            .district(
+                parcel
+                    .district
+                    .as_deref()
+                    .expect("sample parcels have a district"),
+            )
+            .expect("a known district");
+        parcel.district = match i % 4 {
+            0 => Some(district.name.clone()),
+            1 => Some(district.name_en.to_uppercase()),
+            2 => Some(district.code.clone()),
+            _ => None,
+        };
+    }
+    let mut reloaded = park.clone();
+    reloaded.set_parcel_list(renamed, parkland::geo_io::ImportReport::default());
+    let got: Vec<Option<String>> = reloaded
+        .parcels
+        .iter()
+        .map(|p| p.district.clone())
+        .collect();
+    assert_eq!(got, expected);
+    let counts = |park: &parkland::model::Park| -> Vec<usize> {
+        park_summary(park)
+            .districts
+            .iter()
+            .map(|d| d.parcels)
+            .collect()
+    };
+    assert_eq!(counts(&reloaded), counts(&park));
+    // A district no one has is kept as the file gives it.
+    let mut unknown = park.parcels.clone();
+    unknown[0].district = Some("某某工业区".to_owned());
+    reloaded.set_parcel_list(unknown, parkland::geo_io::ImportReport::default());
+    assert_eq!(reloaded.parcels[0].district.as_deref(), Some("某某工业区"));
+}

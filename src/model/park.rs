@@ -237,8 +237,8 @@ impl Park {
     }
 
     /// What a parcel list needs before it joins a park with `districts`: duplicate parcel
-    /// numbers reported, and parcels without a district given the one containing them. The
-    /// window runs this on its loading thread.
+    /// numbers reported, a district given by name replaced by its code, and parcels without a
+    /// district given the one containing them. The window runs this on its loading thread.
     pub fn check_parcels(
         districts: &[District],
         parcels: &mut [Parcel],
@@ -307,10 +307,8 @@ impl Park {
 
 /// Gives each parcel without a district the district containing its interior point.
 fn assign_districts(districts: &[District], parcels: &mut [Parcel]) {
-    parcels
-        .par_iter_mut()
-        .filter(|p| p.district.is_none())
-        .for_each(|parcel| {
+    parcels.par_iter_mut().for_each(|parcel| {
+        let Some(given) = &parcel.district else {
             let Some(point) = parcel.geometry.interior_point() else {
                 return;
             };
@@ -318,5 +316,16 @@ fn assign_districts(districts: &[District], parcels: &mut [Parcel]) {
                 .iter()
                 .find(|d| d.geometry.contains(&point))
                 .map(|d| d.code.clone());
-        });
+            return;
+        };
+        // A file may name the district (梁产城新区, or its English name) instead of giving
+        // its code: the park keeps codes, so that filters and totals find the parcel.
+        if !districts.iter().any(|d| &d.code == given)
+            && let Some(named) = districts
+                .iter()
+                .find(|d| &d.name == given || d.name_en.eq_ignore_ascii_case(given))
+        {
+            parcel.district = Some(named.code.clone());
+        }
+    });
 }
