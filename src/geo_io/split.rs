@@ -139,7 +139,7 @@ impl<'s, S: Source + ?Sized> Window<'s, S> {
     }
 
     fn skip_ws(&mut self, mut pos: usize) -> usize {
-        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.byte(pos) {
+        while self.byte(pos).is_some_and(is_blank) {
             pos += 1;
         }
         pos
@@ -252,8 +252,13 @@ enum Stop {
     End(usize),
 }
 
+/// JSON's whitespace.
+fn is_blank(b: u8) -> bool {
+    matches!(b, b' ' | b'\n' | b'\r' | b'\t')
+}
+
 fn skip_ws(bytes: &[u8], mut pos: usize) -> usize {
-    while let Some(b' ' | b'\n' | b'\r' | b'\t') = bytes.get(pos) {
+    while bytes.get(pos).copied().is_some_and(is_blank) {
         pos += 1;
     }
     pos
@@ -338,10 +343,7 @@ fn candidate_after<S: Source + ?Sized>(source: &S, from: usize) -> Option<usize>
             .and_then(|b| b.iter().position(|&b| b == b'{'));
         if let Some(offset) = brace {
             i += offset;
-            let before = bytes[..i - first]
-                .iter()
-                .rev()
-                .find(|b| !matches!(b, b' ' | b'\n' | b'\r' | b'\t'));
+            let before = bytes[..i - first].iter().rev().find(|&&b| !is_blank(b));
             if before == Some(&b',') {
                 return Some(i);
             }
