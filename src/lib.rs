@@ -1,6 +1,6 @@
 //! Parkland (园区土地管理): a desktop GIS for the land office of a county industrial park.
 //!
-//! The domain core (`geo_io`, `crs`, `geometry`, `model`, `spatial`, `stats`) knows no screen;
+//! The domain core (`geo_io`, `crs`, `geometry`, `model`, `spatial`, `standing`, `stats`) knows no screen;
 //! the CLI (`cli`) and the window (`ui`, feature `gui`) are thin layers over it.
 
 pub mod cli;
@@ -19,8 +19,10 @@ pub mod query;
 pub mod render;
 pub mod sample;
 pub mod spatial;
+pub mod standing;
 pub mod stats;
 pub mod style;
+pub mod time;
 pub mod units;
 
 #[cfg(feature = "gui")]

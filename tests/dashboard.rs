@@ -52,9 +52,10 @@ fn dashboard_figures_equal_the_summary_json_to_the_last_digit() {
     let figures = serde_json::to_string(&figures).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(figures, cli);
 
-    // The sample park's figures: 13 cases on 536 亩; 120 亩 and 44,000 m² revitalized.
+    // The sample park's figures: 13 cases on 536 亩; 120 亩 and 44,000 m² revitalized. Five
+    // of the 13 plots are revitalized, so 8 parcels are idle or low-efficiency now.
     let total = &dashboard.park.total;
-    assert_eq!((total.parcels, total.idle_parcels), (357, 13));
+    assert_eq!((total.parcels, total.idle_parcels), (357, 8));
     assert_eq!(dashboard.ledger.entries, 13);
     assert_eq!(
         format!("{:.2}", mu_from_m2(dashboard.ledger.idle_area_m2)),
@@ -134,7 +135,8 @@ mod window {
         for figure in ["11.23 km²", "357 宗", "536.00 亩", "120.00 亩", "44,000 m²"] {
             harness.get_by_label(figure);
         }
-        harness.get_by_label("台账 13 宗");
+        harness.get_by_label("13 件案件");
+        harness.get_by_label("8 宗宗地");
         // The districts' table with the park's total row.
         for name in ["梁产城新区", "两江工业区", "吴溪工业区", "园区合计"] {
             assert!(harness.query_all_by_label(name).count() >= 1, "{name}");
@@ -142,7 +144,7 @@ mod window {
         harness.get_by_label("536.00");
         harness.get_by_label("44,000");
         // The charts' titles.
-        harness.get_by_label("闲置低效用地（亩）");
+        harness.get_by_label("台账登记闲置低效用地（亩）");
         harness.get_by_label("处置方式（宗）");
         harness.get_by_label("盘活土地（亩）");
 
@@ -164,10 +166,7 @@ mod window {
             .unwrap_or_default();
         open_statistics(&mut harness, "统计视图");
         let app = harness.state();
-        let today = parkland::ui::ledger::today();
-        let live: Vec<&parkland::model::LedgerEntry> =
-            app.ledger.entries.iter().map(|s| &s.entry).collect();
-        let alerts = parkland::stats::alert_rows(&live, today);
+        let alerts = parkland::stats::alert_rows(&app.park, &app.ledger.entries, &app.standing);
         assert!(
             alerts.len() >= 2,
             "the sample ledger has alerts: {alerts:?}"
@@ -179,6 +178,11 @@ mod window {
         };
         assert_eq!(app.selection.primary(), None);
 
+        // The 预警 table is at the foot of the view: scroll it into view first.
+        harness
+            .get_by_label("点击一行，在地图上查看该宗地")
+            .scroll_to_me();
+        harness.run_steps(3);
         harness.get_by_label(&parcel_no).click();
         harness.run_steps(20);
         let app = harness.state();
@@ -210,7 +214,7 @@ mod window {
         open_statistics(&mut harness, "Statistics");
         harness.get_by_label("Park statistics");
         harness.get_by_label("536.00 mu");
-        harness.get_by_label("Idle & low-efficiency land (mu)");
+        harness.get_by_label("Idle & low-efficiency land registered (mu)");
         harness.get_by_label("Park total");
         assert!(harness.query_by_label("园区合计").is_none());
     }
@@ -220,7 +224,7 @@ mod window {
         let path = super::scratch_dir("follow").join("ledger.sqlite");
         let mut harness = harness_with_ledger(path.clone());
         open_statistics(&mut harness, "统计视图");
-        harness.get_by_label("台账 13 宗");
+        harness.get_by_label("13 件案件");
         harness.get_by_label("536.00 亩");
 
         // Another user registers a 10 亩 case; the window reopens the ledger.
@@ -250,7 +254,7 @@ mod window {
             .send(parkland::ui::app::Command::OpenLedger(path));
         harness.run_steps(3);
         assert_eq!(harness.state().view, MainView::Stats);
-        harness.get_by_label("台账 14 宗");
+        harness.get_by_label("14 件案件");
         harness.get_by_label("546.00 亩");
     }
 }

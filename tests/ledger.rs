@@ -63,14 +63,17 @@ fn create_update_delete_each_write_an_event() {
     assert_eq!(history[0].after.as_ref(), Some(&changed));
     assert_eq!(history[1].action, "create");
 
-    ok(ledger.delete(id, 2, "赵六"));
-    assert!(ok(ledger.list()).is_empty(), "deleted cases leave the list");
+    ok(ledger.void(id, 2, "登记错误", "赵六"));
+    assert!(ok(ledger.list()).is_empty(), "voided cases leave the list");
     assert!(
         ok(ledger.get(id)).is_some_and(|s| s.deleted),
         "but stay in the file"
     );
     assert_eq!(ok(ledger.event_count()), 3);
-    ok(ledger.undelete(id, 3, "赵六"));
+    let history = ok(ledger.history("LJ-0101"));
+    assert_eq!(history[0].action, "void");
+    assert_eq!(history[0].reason.as_deref(), Some("登记错误"));
+    ok(ledger.restore(id, 3, "赵六"));
     assert_eq!(ok(ledger.list()).len(), 1);
 }
 
@@ -384,7 +387,7 @@ fn sql_summary_agrees_with_the_in_memory_one() {
     extra.methods = vec![DisposalMethod::LandSwap, DisposalMethod::LegalBuyback];
     let id = ok(ledger.create(&extra, None, "op"));
     let deleted = ok(ledger.create(&case("LJ-0902"), None, "op"));
-    ok(ledger.delete(deleted, 1, "op"));
+    ok(ledger.void(deleted, 1, "test", "op"));
     let in_memory = parkland::stats::ledger_summary(&ok(ledger.list()));
     let in_sql = ok(ledger.summary());
     assert_eq!(in_sql.entries, 14);

@@ -292,6 +292,9 @@ fn register_a_parcel_in_the_ledger_from_the_map() {
     if let Some(form) = harness.state_mut().ledger.form.as_mut() {
         form.set_number(Field::IdleBuilding, "1200");
     }
+    // The message goes as soon as the value is valid (the Save button moves up with it).
+    harness.run_steps(1);
+    assert!(harness.query_by_label_contains("不是数字").is_none());
     harness.get_by_label("保存").click();
     harness.run_steps(3);
     assert!(harness.state().ledger.form.is_none(), "saved and closed");
@@ -663,8 +666,15 @@ fn the_district_table_shows_the_summary_figures() {
     for name in ["梁产城新区", "两江工业区", "吴溪工业区"] {
         assert!(harness.query_all_by_label(name).count() >= 1, "{name}");
     }
-    // The park's idle and low-efficiency land, as `parkland summary` prints it.
-    harness.get_by_label("536.00");
+    // The park's land idle or low-efficiency now, as `parkland summary` prints it.
+    let app = harness.state();
+    let summary = parkland::stats::park_summary(&app.park, &app.standing);
+    assert_eq!(summary.total.idle_parcels, 8);
+    let idle_now = format!(
+        "{:.2}",
+        parkland::units::mu_from_m2(summary.total.idle_area_m2)
+    );
+    harness.get_by_label(&idle_now);
     harness.get_by_label("11.23");
 }
 

@@ -1,9 +1,10 @@
-//! `parkland ledger list|add|history|backup|export|import`: the disposal ledger from the command
-//! line.
+//! `parkland ledger list|add|edit|void|restore|correct|history|backup|export|import`: the
+//! disposal ledger from the command line, for scripts and for tests. Bad input exits 2 with
+//! the message and writes nothing.
 
 use super::{Cli, EXIT_REJECTED, group_thousands};
 use crate::export::{LedgerTable, write_ledger_csv, write_ledger_xlsx};
-use crate::ledger::{Ledger, LedgerError, default_operator};
+use crate::ledger::{Action, Ledger, LedgerError, default_operator};
 use crate::model::{
     CauseClass, DisposalMethod, IdleKind, IdleSubtype, Lang, LedgerEntry, Park, Progress,
 };
@@ -26,13 +27,47 @@ pub enum LedgerCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Register a case for a parcel; every field as a flag. Nothing is written on bad input.
+    /// Register a case for a parcel; every field as a flag. Nothing is written on bad input;
+    /// a parcel that already has an open case is refused (edit that case instead).
     Add(Box<AddArgs>),
-    /// Every change to the cases of a parcel, newest first.
+    /// Change a case: only the fields given as flags change; progress keeps to the allowed
+    /// steps (use `correct` to move it back).
+    Edit(Box<EditArgs>),
+    /// Void a case (作废): it stays in the history, leaves every figure, and can be restored.
+    Void {
+        case_id: i64,
+        /// Why (required).
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        operator: Option<String>,
+    },
+    /// Restore a voided case (恢复).
+    Restore {
+        case_id: i64,
+        #[arg(long)]
+        operator: Option<String>,
+    },
+    /// Correct a case's progress (更正), also backwards, with a required reason.
+    Correct {
+        case_id: i64,
+        #[arg(long, value_parser = progress)]
+        progress: Progress,
+        /// Why (required).
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        operator: Option<String>,
+    },
+    /// Every change to the cases of a parcel, newest first, with what changed field by field;
+    /// times in the local time zone with its offset.
     History {
         parcel_no: String,
         #[arg(long)]
         json: bool,
+        /// Show times in UTC, as stored.
+        #[arg(long)]
+        utc: bool,
     },
     /// Copy the ledger to FILE (SQLite online backup).
     Backup { file: PathBuf },
@@ -159,13 +194,132 @@ pub struct AddArgs {
     pub operator: Option<String>,
 }
 
+/// What `ledger edit` may change: every field of `add` except the parcel, each optional.
+#[derive(Debug, clap::Args)]
+pub struct EditArgs {
+    pub case_id: i64,
+    #[arg(long, value_parser = kind)]
+    pub kind: Option<IdleKind>,
+    #[arg(long, value_parser = subtype)]
+    pub subtype: Option<IdleSubtype>,
+    #[arg(long, value_parser = cause)]
+    pub cause: Option<CauseClass>,
+    #[arg(long)]
+    pub cause_text: Option<String>,
+    /// 处置方式 (repeat for several); replaces the case's methods.
+    #[arg(long = "method", value_parser = method)]
+    pub methods: Vec<DisposalMethod>,
+    #[arg(long)]
+    pub method_other: Option<String>,
+    #[arg(long, value_parser = progress)]
+    pub progress: Option<Progress>,
+    #[arg(long)]
+    pub idle_land_mu: Option<f64>,
+    #[arg(long)]
+    pub idle_building_m2: Option<f64>,
+    #[arg(long)]
+    pub revitalized_land_mu: Option<f64>,
+    #[arg(long)]
+    pub revitalized_building_m2: Option<f64>,
+    #[arg(long, value_parser = date)]
+    pub identified_on: Option<jiff::civil::Date>,
+    #[arg(long, value_parser = date)]
+    pub agreed_start_on: Option<jiff::civil::Date>,
+    #[arg(long, value_parser = date)]
+    pub idle_since: Option<jiff::civil::Date>,
+    #[arg(long, value_parser = date)]
+    pub deadline: Option<jiff::civil::Date>,
+    #[arg(long, value_parser = date)]
+    pub completed_on: Option<jiff::civil::Date>,
+    #[arg(long)]
+    pub new_project: Option<String>,
+    #[arg(long)]
+    pub investment: Option<f64>,
+    #[arg(long)]
+    pub responsible_unit: Option<String>,
+    #[arg(long)]
+    pub notes: Option<String>,
+    #[arg(long)]
+    pub operator: Option<String>,
+}
+
+impl EditArgs {
+    /// The case with the fields given changed; the others exactly as stored.
+    fn apply(&self, stored: &LedgerEntry) -> LedgerEntry {
+        let mut e = stored.clone();
+        let set = |slot: &mut String, value: &Option<String>| {
+            if let Some(v) = value {
+                v.clone_into(slot);
+            }
+        };
+        if let Some(v) = self.kind {
+            e.kind = v;
+        }
+        if let Some(v) = self.subtype {
+            e.subtype = Some(v);
+        }
+        if let Some(v) = self.cause {
+            e.cause = v;
+        }
+        set(&mut e.cause_text, &self.cause_text);
+        if !self.methods.is_empty() {
+            e.methods.clone_from(&self.methods);
+        }
+        set(&mut e.method_other, &self.method_other);
+        if let Some(v) = self.progress {
+            e.progress = v;
+        }
+        if let Some(v) = self.idle_land_mu {
+            e.idle_land_m2 = m2_from_mu(v);
+        }
+        if let Some(v) = self.idle_building_m2 {
+            e.idle_building_m2 = v;
+        }
+        if let Some(v) = self.revitalized_land_mu {
+            e.revitalized_land_m2 = m2_from_mu(v);
+        }
+        if let Some(v) = self.revitalized_building_m2 {
+            e.revitalized_building_m2 = v;
+        }
+        for (slot, value) in [
+            (&mut e.identified_on, self.identified_on),
+            (&mut e.agreed_start_on, self.agreed_start_on),
+            (&mut e.idle_since, self.idle_since),
+            (&mut e.deadline, self.deadline),
+            (&mut e.completed_on, self.completed_on),
+        ] {
+            if value.is_some() {
+                *slot = value;
+            }
+        }
+        set(&mut e.new_project, &self.new_project);
+        if let Some(v) = self.investment {
+            e.investment_10k_yuan = v;
+        }
+        set(&mut e.responsible_unit, &self.responsible_unit);
+        set(&mut e.notes, &self.notes);
+        e
+    }
+}
+
+/// The ledger used when `--ledger` is not given: the sample park's own ledger on the sample
+/// park, the user's default ledger otherwise (so the sample cases never reach it).
+#[must_use]
+pub fn default_ledger_for(cli: &Cli) -> PathBuf {
+    if cli.parcels.is_none() {
+        crate::ledger::sample_path()
+    } else {
+        crate::ledger::default_path()
+    }
+}
+
 /// Opens the ledger named by `--ledger` (or the default one), seeding the sample ledger into
 /// a new ledger when the sample park is in use.
 pub fn open_ledger(cli: &Cli, park: &Park) -> Result<Ledger, LedgerError> {
     let path = cli
         .ledger
         .clone()
-        .unwrap_or_else(crate::ledger::default_path);
+        .unwrap_or_else(|| default_ledger_for(cli));
     let mut ledger = Ledger::open(&path)?;
     if cli.parcels.is_none() {
         ledger.seed_sample(park, &default_operator())?;
@@ -191,7 +345,74 @@ pub fn run(args: &LedgerArgs, cli: &Cli, out: &mut dyn Write) -> anyhow::Result<
     match &args.command {
         LedgerCommand::List { json } => list(&ledger, *json, out),
         LedgerCommand::Add(add_args) => add(&mut ledger, &park, add_args, out),
-        LedgerCommand::History { parcel_no, json } => history(&ledger, parcel_no, *json, out),
+        LedgerCommand::Edit(edit_args) => {
+            let operator = edit_args.operator.clone().unwrap_or_else(default_operator);
+            let id = edit_args.case_id;
+            let result = match ledger.get(id)? {
+                Some(stored) if !stored.deleted => {
+                    let entry = edit_args.apply(&stored.entry);
+                    ledger.update(id, stored.version, &entry, &operator, Action::Update)
+                }
+                Some(_) => Err(LedgerError::Data(format!(
+                    "case {id} is voided; restore it first"
+                ))),
+                None => Err(LedgerError::NotFound(id)),
+            };
+            written(result, &format!("case {id} saved"), out)
+        }
+        LedgerCommand::Void {
+            case_id,
+            reason,
+            operator,
+        } => {
+            let operator = operator.clone().unwrap_or_else(default_operator);
+            let result = match ledger.get(*case_id)? {
+                Some(stored) if !stored.deleted => {
+                    ledger.void(*case_id, stored.version, reason, &operator)
+                }
+                Some(_) => Err(LedgerError::Data(format!(
+                    "case {case_id} is already voided"
+                ))),
+                None => Err(LedgerError::NotFound(*case_id)),
+            };
+            written(result, &format!("case {case_id} voided"), out)
+        }
+        LedgerCommand::Restore { case_id, operator } => {
+            let operator = operator.clone().unwrap_or_else(default_operator);
+            let result = match ledger.get(*case_id)? {
+                Some(stored) if stored.deleted => {
+                    ledger.restore(*case_id, stored.version, &operator)
+                }
+                Some(_) => Err(LedgerError::Data(format!("case {case_id} is not voided"))),
+                None => Err(LedgerError::NotFound(*case_id)),
+            };
+            written(result, &format!("case {case_id} restored"), out)
+        }
+        LedgerCommand::Correct {
+            case_id,
+            progress,
+            reason,
+            operator,
+        } => {
+            let operator = operator.clone().unwrap_or_else(default_operator);
+            let result = match ledger.get(*case_id)? {
+                Some(stored) if !stored.deleted => {
+                    let mut entry = stored.entry.clone();
+                    entry.progress = *progress;
+                    ledger.correct(*case_id, stored.version, &entry, reason, &operator)
+                }
+                Some(_) => Err(LedgerError::Data(format!(
+                    "case {case_id} is voided; restore it first"
+                ))),
+                None => Err(LedgerError::NotFound(*case_id)),
+            };
+            written(result, &format!("case {case_id} corrected"), out)
+        }
+        LedgerCommand::History {
+            parcel_no,
+            json,
+            utc,
+        } => history(&ledger, parcel_no, *json, *utc, out),
         LedgerCommand::Backup { file } => {
             ledger
                 .backup_to(file)
@@ -235,13 +456,17 @@ pub fn run(args: &LedgerArgs, cli: &Cli, out: &mut dyn Write) -> anyhow::Result<
 
 fn list(ledger: &Ledger, json: bool, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     let entries = ledger.list()?;
+    // Which cases count (one open case per parcel): the rule every figure uses.
+    let counts = crate::standing::count_cases(entries.iter().map(crate::standing::CaseKey::from));
     if json {
         let rows: Vec<serde_json::Value> = entries
             .iter()
-            .map(|s| {
+            .zip(&counts.counts)
+            .map(|(s, &counted)| {
                 let mut value = serde_json::to_value(&s.entry).unwrap_or_default();
                 if let Some(object) = value.as_object_mut() {
                     object.insert("id".into(), s.id.into());
+                    object.insert("counted".into(), counted.into());
                     object.insert("version".into(), s.version.into());
                     object.insert("updated_at".into(), s.updated_at.clone().into());
                     object.insert("updated_by".into(), s.updated_by.clone().into());
@@ -258,11 +483,11 @@ fn list(ledger: &Ledger, json: bool, out: &mut dyn Write) -> anyhow::Result<Exit
         "{:>4} {:<9} {:<5} {:<8} {:<6} {:>9} {:>9} {:>9}  方式",
         "id", "宗地编号", "片区", "类型", "进度", "面积亩", "盘活亩", "盘活㎡"
     )?;
-    for s in &entries {
+    for (s, &counted) in entries.iter().zip(&counts.counts) {
         let e = &s.entry;
         writeln!(
             out,
-            "{:>4} {:<9} {:<5} {:<8} {:<6} {:>9.2} {:>9.2} {:>9}  {}",
+            "{:>4} {:<9} {:<5} {:<8} {:<6} {:>9.2} {:>9.2} {:>9}  {}{}",
             s.id,
             e.parcel_no,
             e.district.as_deref().unwrap_or("-"),
@@ -271,10 +496,30 @@ fn list(ledger: &Ledger, json: bool, out: &mut dyn Write) -> anyhow::Result<Exit
             mu_from_m2(e.idle_land_m2),
             mu_from_m2(e.revitalized_land_m2),
             group_thousands(e.revitalized_building_m2, 0),
-            e.methods_label(Lang::Zh)
+            e.methods_label(Lang::Zh),
+            if counted {
+                ""
+            } else {
+                "  [重复登记: not counted]"
+            }
         )?;
     }
-    writeln!(out, "{} cases", entries.len())?;
+    let summary = crate::stats::ledger_summary(&entries);
+    writeln!(
+        out,
+        "{} cases registered, {} 亩 idle land; revitalized {} 亩 land, {} m² floor",
+        summary.entries,
+        group_thousands(mu_from_m2(summary.idle_area_m2), 2),
+        group_thousands(mu_from_m2(summary.revitalized_land_m2), 2),
+        group_thousands(summary.revitalized_building_m2, 0)
+    )?;
+    if summary.duplicate_cases > 0 {
+        writeln!(
+            out,
+            "{} open case(s) not counted: their parcel has a newer open case (重复登记)",
+            summary.duplicate_cases
+        )?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -325,10 +570,37 @@ fn add(
             writeln!(out, "added case {id} for parcel {}", entry.parcel_no)?;
             Ok(ExitCode::SUCCESS)
         }
+        Err(error) => written(Err(error), "", out),
+    }
+}
+
+/// Prints what a write did, or why it was refused (exit 2, nothing written).
+fn written(
+    result: Result<i64, LedgerError>,
+    done: &str,
+    out: &mut dyn Write,
+) -> anyhow::Result<ExitCode> {
+    match result {
+        Ok(_) => {
+            writeln!(out, "{done}")?;
+            Ok(ExitCode::SUCCESS)
+        }
         Err(LedgerError::Invalid(errors)) => {
             for error in errors {
                 writeln!(out, "error: {error}")?;
             }
+            writeln!(out, "nothing was written")?;
+            Ok(ExitCode::from(EXIT_REJECTED))
+        }
+        Err(
+            error @ (LedgerError::OpenCaseExists { .. }
+            | LedgerError::ReasonRequired(_)
+            | LedgerError::Transition { .. }
+            | LedgerError::Stale { .. }
+            | LedgerError::NotFound(_)
+            | LedgerError::Data(_)),
+        ) => {
+            writeln!(out, "error: {error}")?;
             writeln!(out, "nothing was written")?;
             Ok(ExitCode::from(EXIT_REJECTED))
         }
@@ -340,6 +612,7 @@ fn history(
     ledger: &Ledger,
     parcel_no: &str,
     json: bool,
+    utc: bool,
     out: &mut dyn Write,
 ) -> anyhow::Result<ExitCode> {
     let events = ledger.history(parcel_no)?;
@@ -348,8 +621,12 @@ fn history(
             .iter()
             .map(|e| {
                 serde_json::json!({
-                    "id": e.id, "entry_id": e.entry_id, "parcel_no": e.parcel_no, "at": e.at,
-                    "operator": e.operator, "action": e.action, "step": e.step.map(Progress::code),
+                    "id": e.id, "entry_id": e.entry_id, "parcel_no": e.parcel_no,
+                    "at": e.at, "at_local": crate::time::time_text(&e.at, utc),
+                    "operator": e.operator, "action": e.action,
+                    "action_label": e.action_label(Lang::Zh),
+                    "step": e.step.map(Progress::code), "reason": e.reason,
+                    "changes": e.changes(Lang::Zh),
                     "before": e.before, "after": e.after,
                 })
             })
@@ -364,13 +641,19 @@ fn history(
     for e in &events {
         writeln!(
             out,
-            "{}  {:<8} {:<7} case {}  {}",
-            e.at,
+            "{}  {:<8} {:<6} case {}  {}",
+            crate::time::time_text(&e.at, utc),
             e.operator,
-            e.action,
+            e.action_label(Lang::Zh),
             e.entry_id,
             e.step.map_or("", |s| s.label(Lang::Zh))
         )?;
+        if let Some(reason) = &e.reason {
+            writeln!(out, "    原因: {reason}")?;
+        }
+        for change in e.changes(Lang::Zh) {
+            writeln!(out, "    {change}")?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -473,10 +756,12 @@ fn stress(
         anyhow::bail!("the park has no parcel to register");
     };
     for i in 0..count {
+        // Written off (closed): a parcel may have any number of closed cases.
         let entry = LedgerEntry {
             parcel_no: parcel.parcel_no.clone(),
             parcel_area_m2: parcel.area_m2,
             idle_land_m2: parcel.area_m2,
+            progress: Progress::WrittenOff,
             notes: format!("stress {i}"),
             ..LedgerEntry::default()
         };

@@ -6,7 +6,8 @@ use crate::geo_io::{Import, read_file_layer};
 use crate::model::Lang;
 use crate::model::Park;
 use crate::sample;
-use crate::stats::{method_counts, park_summary, progress_counts};
+use crate::standing::Standing;
+use crate::stats::{ledger_summary, method_counts, park_summary, progress_counts};
 use crate::units::{km2_from_m2, mu_from_m2};
 use anyhow::Context as _;
 use std::io::Write;
@@ -54,14 +55,17 @@ pub fn run(args: &SummaryArgs, cli: &Cli, out: &mut dyn Write) -> anyhow::Result
             return Ok(ExitCode::from(EXIT_REJECTED));
         }
     };
-    let summary = park_summary(&park);
-    let ledger = match super::ledger::open_ledger(cli, &park) {
-        Ok(ledger) => ledger.summary()?,
+    let cases = match super::ledger::open_ledger(cli, &park) {
+        Ok(ledger) => ledger.list()?,
         Err(error) => {
             writeln!(out, "error: {error}")?;
             return Ok(ExitCode::from(EXIT_REJECTED));
         }
     };
+    // Where each parcel stands now and which cases count: the same answer as the window's.
+    let standing = Standing::compute(&park, &cases, crate::time::today());
+    let summary = park_summary(&park, &standing);
+    let ledger = ledger_summary(&cases);
     if args.json {
         let mut value = serde_json::to_value(&summary).context("writing the summary")?;
         if let Some(object) = value.as_object_mut() {
@@ -73,13 +77,13 @@ pub fn run(args: &SummaryArgs, cli: &Cli, out: &mut dyn Write) -> anyhow::Result
     }
     writeln!(
         out,
-        "{:<6} {:<12} {:>9} {:>7} {:>12} {:>6} {:>10}",
-        "code", "district", "area km²", "parcels", "parcels 亩", "idle", "idle 亩"
+        "{:<6} {:<12} {:>9} {:>7} {:>12} {:>9} {:>12}",
+        "code", "district", "area km²", "parcels", "parcels 亩", "idle now", "idle now 亩"
     )?;
     for row in &summary.districts {
         writeln!(
             out,
-            "{:<6} {:<12} {:>9.3} {:>7} {:>12} {:>6} {:>10}",
+            "{:<6} {:<12} {:>9.3} {:>7} {:>12} {:>9} {:>12}",
             row.code,
             row.name,
             km2_from_m2(row.area_m2),
@@ -92,7 +96,7 @@ pub fn run(args: &SummaryArgs, cli: &Cli, out: &mut dyn Write) -> anyhow::Result
     let total = &summary.total;
     writeln!(
         out,
-        "{:<6} {:<12} {:>9.3} {:>7} {:>12} {:>6} {:>10}",
+        "{:<6} {:<12} {:>9.3} {:>7} {:>12} {:>9} {:>12}",
         "total",
         "园区合计",
         km2_from_m2(total.area_m2),
@@ -103,12 +107,34 @@ pub fn run(args: &SummaryArgs, cli: &Cli, out: &mut dyn Write) -> anyhow::Result
     )?;
     writeln!(
         out,
-        "\n台账 ledger: {} cases, {} 亩 idle; revitalized {} 亩 land, {} m² factory floor",
+        "(idle now: parcels 闲置 or 低效 today, from their ledger case where they have one)"
+    )?;
+    writeln!(
+        out,
+        "\n台账登记 cases registered: {} cases, {} 亩 idle land; 已盘活 revitalized: {} 亩 land, {} m² factory floor",
         ledger.entries,
         group_thousands(mu_from_m2(ledger.idle_area_m2), 2),
         group_thousands(mu_from_m2(ledger.revitalized_land_m2), 2),
         group_thousands(ledger.revitalized_building_m2, 0)
     )?;
+    if ledger.duplicate_cases > 0 {
+        writeln!(
+            out,
+            "  重复登记: {} open case(s) of parcels with a newer open case are not counted (each parcel's area counts once); see 预警",
+            ledger.duplicate_cases
+        )?;
+    }
+    let unregistered = standing
+        .parcels
+        .iter()
+        .filter(|p| p.alert.unregistered)
+        .count();
+    if unregistered > 0 {
+        writeln!(
+            out,
+            "  未登记: {unregistered} parcel(s) marked 闲置 or 低效 in the parcel file have no case"
+        )?;
+    }
     let nonzero = |rows: Vec<(&str, usize)>| {
         rows.into_iter()
             .filter(|(_, n)| *n > 0)

@@ -119,7 +119,9 @@ pub const DISTRICT_COLUMNS: &[Column<District>] = columns![District:
     "valid" Boolean |d| Cell::Bool(d.valid),
 ];
 
-/// Parcels as the parcel file has them, with their geodesic area and validity.
+/// Parcels as the parcel file has them, with their geodesic area and validity. The `status`
+/// column is replaced by the status now ([`crate::standing::current_status`]) when a row is
+/// written; `survey_status` keeps the file's.
 pub const PARCEL_COLUMNS: &[Column<Parcel>] = columns![Parcel:
     "parcel_no" Text |p| text(&p.parcel_no),
     "district" Text |p| opt_text(p.district.as_deref()),
@@ -128,6 +130,7 @@ pub const PARCEL_COLUMNS: &[Column<Parcel>] = columns![Parcel:
     // Text as the file gives it: not every file's dates are valid dates.
     "supplied_on" Text |p| opt_text(p.supplied_on.as_deref()),
     "status" Text |p| p.status.map_or(Cell::Null, |s| text(s.code())),
+    "survey_status" Text |p| p.status.map_or(Cell::Null, |s| text(s.code())),
     "area_m2" Real |p| Cell::Real(p.area_m2),
     "area_mu" Real |p| Cell::Real(mu_from_m2(p.area_m2)),
     "valid" Boolean |p| Cell::Bool(p.valid),
@@ -181,21 +184,14 @@ pub const LEDGER_TAIL_COLUMNS: &[Column<StoredEntry>] = columns![StoredEntry:
 /// The column joining a parcel to its case (the case's id in the ledger).
 pub const CASE_ID_COLUMN: &str = "case_id";
 
-/// Each parcel's current case: the newest live case with its number (as the window shows).
+/// Each parcel's current case ([`crate::standing::current_cases`]: its open case, else its
+/// newest), as the window shows it.
 #[must_use]
 pub fn cases_by_parcel(cases: &[StoredEntry]) -> HashMap<&str, &StoredEntry> {
-    let mut by_parcel = HashMap::with_capacity(cases.len());
-    for case in cases.iter().filter(|c| !c.deleted) {
-        by_parcel
-            .entry(case.entry.parcel_no.as_str())
-            .and_modify(|current: &mut &StoredEntry| {
-                if case.id > current.id {
-                    *current = case;
-                }
-            })
-            .or_insert(case);
-    }
-    by_parcel
+    crate::standing::current_cases(cases)
+        .into_iter()
+        .filter_map(|(parcel_no, i)| cases.get(i).map(|c| (parcel_no, c)))
+        .collect()
 }
 
 /// The parcel's cells followed by its case's (nulls when it has none).
@@ -205,7 +201,16 @@ pub fn parcel_row<'a>(
     mut cell: impl FnMut(&'static str, ColumnType, Cell<'a>),
 ) {
     for column in PARCEL_COLUMNS {
-        cell(column.name, column.kind, (column.value)(parcel));
+        if column.name == "status" {
+            let now = crate::standing::current_status(parcel.status, case.map(|c| &c.entry));
+            cell(
+                column.name,
+                column.kind,
+                now.map_or(Cell::Null, |s| text(s.code())),
+            );
+        } else {
+            cell(column.name, column.kind, (column.value)(parcel));
+        }
     }
     cell(
         CASE_ID_COLUMN,

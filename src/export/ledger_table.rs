@@ -52,25 +52,29 @@ impl LedgerTable {
     /// Builds the table; district codes are shown by their Chinese names from `park`.
     #[must_use]
     pub fn new(entries: &[StoredEntry], park: &Park) -> Self {
+        // The totals are the ledger figures (`stats::ledger_summary`): a duplicate open case
+        // (重复登记) is listed and left out of the totals.
         let live: Vec<&StoredEntry> = entries.iter().filter(|e| !e.deleted).collect();
         let mut rows = Vec::with_capacity(live.len() + 1);
+        // A duplicate's row stays as the export writes any case (the import reads it back
+        // unchanged); the totals row says how many cases it counts.
         for (i, stored) in live.iter().enumerate() {
             rows.push(entry_row(i + 1, &stored.entry, park));
         }
-        let sum = |f: fn(&StoredEntry) -> f64| live.iter().map(|e| f(e)).sum::<f64>();
+        let summary = crate::stats::ledger_summary(entries);
         let blank = || Cell::Text(String::new());
         rows.push(vec![
             Cell::Text("合计".to_owned()),
-            Cell::Text(format!("{} 宗", live.len())),
+            Cell::Text(format!("{} 宗", summary.entries)),
             blank(),
             blank(),
-            Cell::Number(mu_from_m2(sum(|e| e.entry.idle_land_m2)), 2),
+            Cell::Number(mu_from_m2(summary.idle_area_m2), 2),
             blank(),
             blank(),
             blank(),
             blank(),
-            Cell::Number(mu_from_m2(sum(|e| e.entry.revitalized_land_m2)), 2),
-            Cell::Number(sum(|e| e.entry.revitalized_building_m2), 0),
+            Cell::Number(mu_from_m2(summary.revitalized_land_m2), 2),
+            Cell::Number(summary.revitalized_building_m2, 0),
             blank(),
             blank(),
             blank(),

@@ -11,6 +11,7 @@ use crate::cli::group_thousands;
 use crate::ledger::StoredEntry;
 use crate::model::{Lang, Park};
 use crate::render::{RenderError, RenderRequest, render_map};
+use crate::standing::Standing;
 use crate::stats::{CaseGroup, cases_by_method, cases_by_progress, ledger_summary, park_summary};
 use crate::style::{Classification, StylePreset};
 use crate::units::{km2_from_m2, mu_from_m2};
@@ -83,10 +84,12 @@ pub mod figure {
     pub const PARK_AREA: &str = "园区面积";
     pub const PARCELS: &str = "宗地";
     pub const PARCEL_AREA: &str = "宗地面积";
-    pub const IDLE_PARCELS: &str = "闲置低效宗地";
-    pub const IDLE_AREA: &str = "闲置低效面积";
-    pub const CASES: &str = "台账案件";
-    pub const CASE_IDLE_AREA: &str = "台账闲置面积";
+    /// Parcels idle or low-efficiency now (status from the ledger where a parcel has a case).
+    pub const IDLE_PARCELS: &str = "现闲置低效宗地";
+    pub const IDLE_AREA: &str = "现闲置低效面积";
+    /// Cases registered in the ledger (one open case per parcel counted).
+    pub const CASES: &str = "台账登记案件";
+    pub const CASE_IDLE_AREA: &str = "登记闲置面积";
     pub const REVITALIZED_LAND: &str = "已盘活土地";
     pub const REVITALIZED_BUILDING: &str = "已盘活厂房";
     pub const REVITALIZED_SHARE: &str = "土地盘活率";
@@ -101,7 +104,8 @@ impl Report {
         lang: Lang,
         date: jiff::civil::Date,
     ) -> Result<Self, ReportError> {
-        let summary = park_summary(park);
+        let standing = Standing::compute(park, cases, date);
+        let summary = park_summary(park, &standing);
         let ledger = ledger_summary(cases);
         let t = &summary.total;
         let share = if ledger.idle_area_m2 > 0.0 {
@@ -140,28 +144,28 @@ impl Report {
             ),
             figure(
                 figure::IDLE_PARCELS,
-                "Idle and low-efficiency parcels",
+                "Parcels idle or low-efficiency now",
                 t.idle_parcels as f64,
                 0,
                 &tr(lang, "宗", ""),
             ),
             figure(
                 figure::IDLE_AREA,
-                "Idle and low-efficiency area",
+                "Area idle or low-efficiency now",
                 mu_from_m2(t.idle_area_m2),
                 2,
                 &mu,
             ),
             figure(
                 figure::CASES,
-                "Ledger cases",
+                "Cases registered in the ledger",
                 ledger.entries as f64,
                 0,
                 &tr(lang, "件", ""),
             ),
             figure(
                 figure::CASE_IDLE_AREA,
-                "Idle land in the ledger",
+                "Idle land of the cases registered",
                 mu_from_m2(ledger.idle_area_m2),
                 2,
                 &mu,
@@ -196,8 +200,8 @@ impl Report {
                 tr(lang, "面积（km²）", "Area (km²)"),
                 tr(lang, "宗地（宗）", "Parcels"),
                 tr(lang, "宗地面积（亩）", "Parcel area (mu)"),
-                tr(lang, "闲置低效（宗）", "Idle/low parcels"),
-                tr(lang, "闲置低效面积（亩）", "Idle/low area (mu)"),
+                tr(lang, "现闲置低效（宗）", "Idle/low now (parcels)"),
+                tr(lang, "现闲置低效面积（亩）", "Idle/low now (mu)"),
             ],
             rows: summary
                 .districts
@@ -296,7 +300,7 @@ impl Report {
             note: None,
         };
 
-        let classification = Classification::compute(preset, park, cases, lang);
+        let classification = Classification::compute_with(preset, park, cases, &standing, lang);
         let mut request = RenderRequest::new(park, &classification);
         (request.width, request.height) = MAP_SIZE;
         // Larger text than the image size alone gives: the map is printed 17 cm wide.

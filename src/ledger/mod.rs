@@ -5,17 +5,21 @@
 //!   `quick_check` first: a damaged file is reported, never replaced.
 //! - Migrations by `user_version` inside one immediate transaction; a file newer than the
 //!   program is refused; an older file is backed up beside itself before it is migrated.
-//! - Every create, update and delete is one transaction writing the row and its event.
+//! - Every create, update, void, restore and correction is one transaction writing the row and
+//!   its event. Nothing is ever deleted: a voided case (作废) stays with its history.
+//! - A parcel has at most one open case: registering a second is refused, naming the first.
 //! - Rows carry a version: a save against a stale version is refused with who changed the
 //!   row and when, never a silent overwrite.
 //!
 //! SQL lives in `sql/*.sql` beside this file.
 
+mod changes;
 pub mod enterprise;
 pub mod import;
 mod sample;
 pub mod sheet;
 
+pub use changes::{FieldChange, field_changes};
 pub use sample::{SAMPLE_REVITALIZED_BUILDING_M2, SAMPLE_REVITALIZED_LAND_MU, sample_entries};
 
 use crate::model::{FieldError, LedgerEntry, Progress};
@@ -24,13 +28,14 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// The schema this program writes.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// Migration `i` takes a database from version `i` to `i + 1`.
-const MIGRATIONS: [&str; 3] = [
+const MIGRATIONS: [&str; 4] = [
     include_str!("sql/0001_init.sql"),
     include_str!("sql/0002_summary_index.sql"),
     include_str!("sql/0003_enterprise.sql"),
+    include_str!("sql/0004_void_reason.sql"),
 ];
 
 /// Why a ledger operation failed.
@@ -56,7 +61,8 @@ pub enum LedgerError {
     #[error("the entry is not valid: {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
     Invalid(Vec<FieldError>),
     #[error(
-        "entry {id} was changed by {by} at {at}; its newer values are shown, apply your change again"
+        "entry {id} was changed by {by} at {}; its newer values are shown, apply your change again",
+        crate::time::local_time_text(.at)
     )]
     Stale {
         id: i64,
@@ -68,6 +74,12 @@ pub enum LedgerError {
     NotFound(i64),
     #[error("progress cannot move from {from} to {to}", from = .from.code(), to = .to.code())]
     Transition { from: Progress, to: Progress },
+    #[error(
+        "parcel {parcel_no} already has an open case ({id}); edit that case instead of registering another"
+    )]
+    OpenCaseExists { parcel_no: String, id: i64 },
+    #[error("a reason is required to {0}")]
+    ReasonRequired(&'static str),
     #[error("ledger database error: {0}")]
     Sql(#[from] rusqlite::Error),
     #[error("ledger data error: {0}")]
@@ -79,6 +91,7 @@ pub enum LedgerError {
 pub struct StoredEntry {
     pub id: i64,
     pub version: i64,
+    /// Voided (作废): kept with its history, counted nowhere.
     pub deleted: bool,
     pub entry: LedgerEntry,
     pub created_at: String,
@@ -87,28 +100,31 @@ pub struct StoredEntry {
     pub updated_by: String,
 }
 
-/// What kind of change an event records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    Create,
-    Update,
-    Delete,
-    Undo,
-    Redo,
-    Import,
-}
-
-impl Action {
-    #[must_use]
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Create => "create",
-            Self::Update => "update",
-            Self::Delete => "delete",
-            Self::Undo => "undo",
-            Self::Redo => "redo",
-            Self::Import => "import",
-        }
+crate::model::coded_enum! {
+    /// What kind of change an event records (stored as its code).
+    pub enum Action {
+        /// 登记
+        Create => ("create", "登记", "Registered"),
+        /// 修改
+        Update => ("update", "修改", "Edited"),
+        /// 删除: written by earlier versions only; voiding replaced it.
+        Delete => ("delete", "删除", "Deleted"),
+        /// 撤销 of an edit
+        Undo => ("undo", "撤销", "Undone"),
+        /// 重做 of an edit
+        Redo => ("redo", "重做", "Redone"),
+        /// 撤销登记: undo of a registration (the case is voided)
+        UndoCreate => ("undo_create", "撤销登记", "Registration undone"),
+        /// 重新登记: redo of a registration (the case is restored)
+        RedoCreate => ("redo_create", "重新登记", "Registration redone"),
+        /// 导入
+        Import => ("import", "导入", "Imported"),
+        /// 作废, with a reason
+        Void => ("void", "作废", "Voided"),
+        /// 恢复 of a voided case
+        Restore => ("restore", "恢复", "Restored"),
+        /// 更正: progress moved back, with a reason
+        Correct => ("correct", "更正", "Corrected"),
     }
 }
 
@@ -124,6 +140,25 @@ pub struct Event {
     pub step: Option<Progress>,
     pub before: Option<LedgerEntry>,
     pub after: Option<LedgerEntry>,
+    /// Why (作废 and 更正 require one).
+    pub reason: Option<String>,
+}
+
+impl Event {
+    /// What the event did, in the interface language (`撤销登记`, `作废`…).
+    #[must_use]
+    pub fn action_label(&self, lang: crate::model::Lang) -> &str {
+        Action::parse(&self.action).map_or(self.action.as_str(), |a| a.label(lang))
+    }
+
+    /// What changed, field by field (empty for a registration).
+    #[must_use]
+    pub fn changes(&self, lang: crate::model::Lang) -> Vec<FieldChange> {
+        match (&self.before, &self.after) {
+            (Some(before), Some(after)) => field_changes(before, after, lang),
+            _ => Vec::new(),
+        }
+    }
 }
 
 /// The ledger: an open SQLite connection.
@@ -142,12 +177,24 @@ pub fn default_path() -> PathBuf {
     )
 }
 
-/// The operator recorded on changes when none is set: the OS user.
+/// Where the sample park's own ledger lives: beside the default ledger, never in it.
+#[must_use]
+pub fn sample_path() -> PathBuf {
+    default_path().with_file_name("sample-ledger.sqlite")
+}
+
+/// The operator recorded on changes when none is set: the operating system's account (from
+/// the account database, so it works where `$USER` is unset), else `$USER` and its kin.
 #[must_use]
 pub fn default_operator() -> String {
-    ["USER", "USERNAME", "LOGNAME"]
-        .iter()
-        .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+    whoami::username()
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .or_else(|| {
+            ["USER", "USERNAME", "LOGNAME"]
+                .iter()
+                .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+        })
         .unwrap_or_else(|| "operator".to_owned())
 }
 
@@ -320,13 +367,26 @@ impl Ledger {
         operator: &str,
     ) -> Result<i64, LedgerError> {
         check_valid(entry)?;
+        if entry.progress == Progress::Revitalized && entry.completed_on.is_none() {
+            return Err(LedgerError::Invalid(vec![FieldError {
+                field: crate::model::Field::CompletedOn,
+                zh: "登记为已盘活的案件须填写完成日期".to_owned(),
+                en: "a case registered as revitalized needs its completion date".to_owned(),
+            }]));
+        }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        check_no_other_open_case(&tx, entry, None)?;
         let id = insert(&tx, entry, geometry, operator, &now())?;
-        record_event(&tx, id, operator, Action::Create, None, Some(entry))?;
+        record_event(&tx, id, operator, Action::Create, None, Some(entry), None)?;
         tx.commit()?;
         Ok(id)
+    }
+
+    /// The open case of a parcel, if it has one (the newest, where an older ledger has two).
+    pub fn open_case(&self, parcel_no: &str) -> Result<Option<i64>, LedgerError> {
+        open_case_of(&self.conn, parcel_no, None)
     }
 
     /// Registers many cases in one transaction (imports, the sample ledger).
@@ -344,8 +404,9 @@ impl Ledger {
         let at = now();
         let mut ids = Vec::with_capacity(entries.len());
         for (entry, geometry) in entries {
+            check_no_other_open_case(&tx, entry, None)?;
             let id = insert(&tx, entry, geometry.as_deref(), operator, &at)?;
-            record_event(&tx, id, operator, Action::Import, None, Some(entry))?;
+            record_event(&tx, id, operator, Action::Import, None, Some(entry), None)?;
             ids.push(id);
         }
         tx.commit()?;
@@ -355,7 +416,7 @@ impl Ledger {
     /// Saves a changed case if `expected_version` is still current; returns the new version.
     ///
     /// `Action::Update` checks the progress transition; undo and redo restore earlier states
-    /// and are recorded as their own events.
+    /// and are recorded as their own events (use [`Ledger::apply_undo`] for them).
     pub fn update(
         &mut self,
         id: i64,
@@ -364,52 +425,95 @@ impl Ledger {
         operator: &str,
         action: Action,
     ) -> Result<i64, LedgerError> {
-        self.write(id, expected_version, entry, false, operator, action)
+        self.write(id, expected_version, entry, false, operator, action, None)
     }
 
-    /// Marks a case deleted (it stays in the file with its history); returns the new version.
-    pub fn delete(
+    /// Voids a case (作废): it stays in the file with its history and leaves every figure; it
+    /// can be restored. The reason is required and kept with the event.
+    pub fn void(
         &mut self,
         id: i64,
         expected_version: i64,
+        reason: &str,
         operator: &str,
     ) -> Result<i64, LedgerError> {
-        self.set_deleted(id, expected_version, true, operator)
-    }
-
-    /// Brings back a deleted case (undo of a delete).
-    pub fn undelete(
-        &mut self,
-        id: i64,
-        expected_version: i64,
-        operator: &str,
-    ) -> Result<i64, LedgerError> {
-        self.set_deleted(id, expected_version, false, operator)
-    }
-
-    fn set_deleted(
-        &mut self,
-        id: i64,
-        expected_version: i64,
-        deleted: bool,
-        operator: &str,
-    ) -> Result<i64, LedgerError> {
+        let reason = required_reason(reason, "void a case")?;
         let current = self.get(id)?.ok_or(LedgerError::NotFound(id))?;
-        let action = if deleted {
-            Action::Delete
-        } else {
-            Action::Undo
-        };
         self.write(
             id,
             expected_version,
             &current.entry,
-            deleted,
+            true,
             operator,
-            action,
+            Action::Void,
+            Some(reason),
         )
     }
 
+    /// Restores a voided case (恢复). Refused when its parcel has another open case by now.
+    pub fn restore(
+        &mut self,
+        id: i64,
+        expected_version: i64,
+        operator: &str,
+    ) -> Result<i64, LedgerError> {
+        let current = self.get(id)?.ok_or(LedgerError::NotFound(id))?;
+        self.write(
+            id,
+            expected_version,
+            &current.entry,
+            false,
+            operator,
+            Action::Restore,
+            None,
+        )
+    }
+
+    /// A correction (更正): saves `entry` whatever its progress step (moving progress back is
+    /// what corrections are for), with a required reason recorded on the event.
+    pub fn correct(
+        &mut self,
+        id: i64,
+        expected_version: i64,
+        entry: &LedgerEntry,
+        reason: &str,
+        operator: &str,
+    ) -> Result<i64, LedgerError> {
+        let reason = required_reason(reason, "correct a case")?;
+        self.write(
+            id,
+            expected_version,
+            entry,
+            false,
+            operator,
+            Action::Correct,
+            Some(reason),
+        )
+    }
+
+    /// Writes an undo or redo step: the case back to `entry`, voided or not, if it is still
+    /// at `expected_version` (the version the step being undone or redone left). A case
+    /// changed by someone else since is refused as stale, with who changed it and when.
+    pub fn apply_undo(
+        &mut self,
+        id: i64,
+        expected_version: i64,
+        entry: &LedgerEntry,
+        voided: bool,
+        action: Action,
+        operator: &str,
+    ) -> Result<i64, LedgerError> {
+        debug_assert!(matches!(
+            action,
+            Action::Undo | Action::Redo | Action::UndoCreate | Action::RedoCreate
+        ));
+        self.write(id, expected_version, entry, voided, operator, action, None)
+    }
+
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one private writer behind the public verbs"
+    )]
     fn write(
         &mut self,
         id: i64,
@@ -418,6 +522,7 @@ impl Ledger {
         deleted: bool,
         operator: &str,
         action: Action,
+        reason: Option<&str>,
     ) -> Result<i64, LedgerError> {
         check_valid(entry)?;
         let tx = self
@@ -430,6 +535,7 @@ impl Ledger {
                 expected_version,
                 entry,
                 deleted,
+                reason,
             },
             operator,
             action,
@@ -462,8 +568,9 @@ impl Ledger {
         let at = now();
         let mut ids = Vec::with_capacity(creates.len());
         for (entry, geometry) in creates {
+            check_no_other_open_case(&tx, entry, None)?;
             let id = insert(&tx, entry, geometry.as_deref(), operator, &at)?;
-            record_event(&tx, id, operator, Action::Import, None, Some(entry))?;
+            record_event(&tx, id, operator, Action::Import, None, Some(entry), None)?;
             ids.push(id);
         }
         for update in updates {
@@ -474,6 +581,7 @@ impl Ledger {
                     expected_version: update.expected_version,
                     entry: &update.entry,
                     deleted: false,
+                    reason: None,
                 },
                 operator,
                 Action::Import,
@@ -489,7 +597,7 @@ impl Ledger {
         select_one(&self.conn, id)
     }
 
-    /// All cases that are not deleted, by id.
+    /// All cases that are not voided, by id.
     pub fn list(&self) -> Result<Vec<StoredEntry>, LedgerError> {
         let sql = concat!(
             include_str!("sql/select_entries.sql"),
@@ -500,64 +608,81 @@ impl Ledger {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// The voided cases, by id (to restore one).
+    pub fn list_voided(&self) -> Result<Vec<StoredEntry>, LedgerError> {
+        let sql = concat!(
+            include_str!("sql/select_entries.sql"),
+            " WHERE deleted <> 0 ORDER BY id"
+        );
+        let mut statement = self.conn.prepare_cached(sql)?;
+        let rows = statement.query_map([], stored_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// The ledger's figures computed in SQL, without loading the cases (what `summary` and
     /// the dashboard need from a large ledger). Agrees with [`crate::stats::ledger_summary`].
     pub fn summary(&self) -> Result<crate::stats::LedgerSummary, LedgerError> {
-        use crate::model::{DisposalMethod, Lang};
+        use crate::model::DisposalMethod;
+        use crate::standing::CaseKey;
+        use crate::stats::CaseFigures;
+        /// One row of the covering index.
+        struct Row {
+            id: i64,
+            parcel_no: String,
+            progress: Progress,
+            methods: Vec<DisposalMethod>,
+            /// Idle land, revitalized land and floor.
+            areas: [f64; 3],
+        }
         let mut statement = self.conn.prepare_cached(include_str!("sql/summary.sql"))?;
         let mut rows = statement.query([])?;
-        let mut progress_counts = [0_usize; 16];
-        let mut method_counts = [0_usize; 32];
-        let mut summary = crate::stats::LedgerSummary {
-            entries: 0,
-            idle_area_m2: 0.0,
-            revitalized_land_m2: 0.0,
-            revitalized_building_m2: 0.0,
-            by_method: std::collections::BTreeMap::new(),
-            by_progress: std::collections::BTreeMap::new(),
-        };
-        let (mut idle, mut land, mut building) = (Vec::new(), Vec::new(), Vec::new());
+        // (id, parcel number, progress, methods, idle land, revitalized land and floor)
+        let mut read: Vec<Row> = Vec::new();
         while let Some(row) = rows.next()? {
-            summary.entries += 1;
-            idle.push(row.get::<_, f64>(2)?);
-            land.push(row.get::<_, f64>(3)?);
-            building.push(row.get::<_, f64>(4)?);
-            let progress = row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
-            if let Some(i) = Progress::ALL.iter().position(|p| p.code() == progress) {
-                progress_counts[i] += 1;
-            }
+            let progress = row.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;
+            let Some(progress) = Progress::parse(progress) else {
+                return Err(LedgerError::Data(format!("unknown progress {progress:?}")));
+            };
             // `methods` is a JSON array of codes, e.g. ["leaseback_co_management"].
-            let methods = row.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
-            for code in methods.split('"').skip(1).step_by(2) {
-                if let Some(i) = DisposalMethod::ALL.iter().position(|m| m.code() == code) {
-                    method_counts[i] += 1;
-                }
-            }
+            let methods = row.get_ref(3)?.as_str().map_err(rusqlite::Error::from)?;
+            let methods = methods
+                .split('"')
+                .skip(1)
+                .step_by(2)
+                .filter_map(|code| DisposalMethod::ALL.iter().find(|m| m.code() == code))
+                .copied()
+                .collect();
+            read.push(Row {
+                id: row.get(0)?,
+                parcel_no: row.get(1)?,
+                progress,
+                methods,
+                areas: [row.get(4)?, row.get(5)?, row.get(6)?],
+            });
         }
-        for (p, &n) in Progress::ALL
+        let cases: Vec<CaseFigures<'_>> = read
             .iter()
-            .zip(&progress_counts)
-            .filter(|(_, n)| **n > 0)
-        {
-            summary.by_progress.insert(p.label(Lang::Zh).to_owned(), n);
-        }
-        for (m, &n) in DisposalMethod::ALL
-            .iter()
-            .zip(&method_counts)
-            .filter(|(_, n)| **n > 0)
-        {
-            summary.by_method.insert(m.label(Lang::Zh).to_owned(), n);
-        }
-        summary.idle_area_m2 = crate::stats::order_free_sum(idle);
-        summary.revitalized_land_m2 = crate::stats::order_free_sum(land);
-        summary.revitalized_building_m2 = crate::stats::order_free_sum(building);
-        Ok(summary)
+            .map(|r| CaseFigures {
+                key: CaseKey {
+                    id: r.id,
+                    parcel_no: &r.parcel_no,
+                    open: !r.progress.is_closed(),
+                    voided: false,
+                },
+                progress: r.progress,
+                methods: &r.methods,
+                idle_land_m2: r.areas[0],
+                revitalized_land_m2: r.areas[1],
+                revitalized_building_m2: r.areas[2],
+            })
+            .collect();
+        Ok(crate::stats::summarize_cases(&cases))
     }
 
     /// Every event of the cases of a parcel, newest first.
     pub fn history(&self, parcel_no: &str) -> Result<Vec<Event>, LedgerError> {
         let mut statement = self.conn.prepare_cached(
-            "SELECT e.id, e.entry_id, l.parcel_no, e.at, e.operator, e.action, e.step, e.before_json, e.after_json \
+            "SELECT e.id, e.entry_id, l.parcel_no, e.at, e.operator, e.action, e.step, e.before_json, e.after_json, e.reason \
              FROM entry_event e JOIN ledger_entry l ON l.id = e.entry_id \
              WHERE l.parcel_no = ?1 ORDER BY e.id DESC",
         )?;
@@ -575,6 +700,7 @@ impl Ledger {
                     .and_then(|s| Progress::parse(&s)),
                 before: parse(row.get(7)?),
                 after: parse(row.get(8)?),
+                reason: row.get(9)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -621,6 +747,7 @@ struct RowUpdate<'a> {
     expected_version: i64,
     entry: &'a LedgerEntry,
     deleted: bool,
+    reason: Option<&'a str>,
 }
 
 /// Updates a row inside the caller's transaction with its event; returns the new version.
@@ -638,6 +765,7 @@ fn update_row(
         expected_version,
         entry,
         deleted,
+        reason,
     } = *row;
     let current = select_one(conn, id)?.ok_or(LedgerError::NotFound(id))?;
     if current.version != expected_version {
@@ -655,6 +783,12 @@ fn update_row(
             from: current.entry.progress,
             to: entry.progress,
         });
+    }
+    // A write that makes the case open again (restored, or a closed case corrected back)
+    // must not give its parcel a second open case.
+    let was_open = !current.deleted && crate::standing::is_open(&current.entry);
+    if !deleted && !was_open {
+        check_no_other_open_case(conn, entry, Some(id))?;
     }
     let columns = EntryColumns::new(entry);
     let mut params = entry_params(&columns);
@@ -678,8 +812,53 @@ fn update_row(
         action,
         Some(&current.entry),
         Some(entry),
+        reason,
     )?;
     Ok(expected_version + 1)
+}
+
+/// A reason that is not blank, trimmed.
+fn required_reason<'a>(reason: &'a str, what: &'static str) -> Result<&'a str, LedgerError> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        Err(LedgerError::ReasonRequired(what))
+    } else {
+        Ok(reason)
+    }
+}
+
+/// The newest open live case of a parcel other than `except`.
+fn open_case_of(
+    conn: &Connection,
+    parcel_no: &str,
+    except: Option<i64>,
+) -> Result<Option<i64>, LedgerError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id FROM ledger_entry WHERE parcel_no = ?1 AND deleted = 0 \
+             AND progress NOT IN ('revitalized', 'written_off') AND id <> ?2 \
+             ORDER BY id DESC LIMIT 1",
+        )?
+        .query_row(params![parcel_no, except.unwrap_or(-1)], |r| r.get(0))
+        .optional()?)
+}
+
+/// Refuses to give a parcel a second open case.
+fn check_no_other_open_case(
+    conn: &Connection,
+    entry: &LedgerEntry,
+    except: Option<i64>,
+) -> Result<(), LedgerError> {
+    if !crate::standing::is_open(entry) {
+        return Ok(());
+    }
+    match open_case_of(conn, &entry.parcel_no, except)? {
+        Some(id) => Err(LedgerError::OpenCaseExists {
+            parcel_no: entry.parcel_no.clone(),
+            id,
+        }),
+        None => Ok(()),
+    }
 }
 
 /// Refuses a case that breaks a rule; nothing is written for it.
@@ -788,11 +967,12 @@ fn record_event(
     action: Action,
     before: Option<&LedgerEntry>,
     after: Option<&LedgerEntry>,
+    reason: Option<&str>,
 ) -> Result<(), LedgerError> {
     let json = |e: Option<&LedgerEntry>| e.and_then(event_json);
     conn.prepare_cached(
-        "INSERT INTO entry_event (entry_id, at, operator, action, step, before_json, after_json) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO entry_event (entry_id, at, operator, action, step, before_json, after_json, reason) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
     .execute(params![
         entry_id,
@@ -802,6 +982,7 @@ fn record_event(
         after.map(|e| e.progress.code()),
         json(before),
         json(after),
+        reason,
     ])?;
     Ok(())
 }

@@ -3,9 +3,11 @@
 //!
 //! ```
 //! use parkland::query::{ParcelQuery, SortKey};
+//! use parkland::standing::Standing;
 //! let park = parkland::sample::sample_park().unwrap();
+//! let standing = Standing::compute(&park, &[], jiff::civil::date(2026, 1, 1));
 //! let query = ParcelQuery { district: Some("WX".into()), min_mu: Some(50.0), ..ParcelQuery::default() };
-//! let rows = query.run(&park, SortKey::AreaM2, true);
+//! let rows = query.run(&park, &standing, SortKey::AreaM2, true);
 //! assert!(rows.iter().all(|&i| park.parcels[i].area_m2 >= 50.0 * 10_000.0 / 15.0));
 //! ```
 
@@ -14,6 +16,7 @@ mod selection;
 pub use selection::Selection;
 
 use crate::model::{Parcel, ParcelStatus, Park};
+use crate::standing::Standing;
 use crate::units::mu_from_m2;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
@@ -24,6 +27,7 @@ use std::cmp::Ordering;
 pub struct ParcelQuery {
     pub district: Option<String>,
     pub land_use: Option<String>,
+    /// The status now ([`Standing`]), not only as the file has it.
     pub status: Option<ParcelStatus>,
     /// Smallest area in 亩 (inclusive).
     pub min_mu: Option<f64>,
@@ -47,9 +51,9 @@ pub enum SortKey {
 }
 
 impl ParcelQuery {
-    /// True when a parcel passes every filter.
+    /// True when a parcel, whose status now is `status`, passes every filter.
     #[must_use]
-    pub fn matches(&self, parcel: &Parcel) -> bool {
+    pub fn matches(&self, parcel: &Parcel, status: Option<ParcelStatus>) -> bool {
         let mu = mu_from_m2(parcel.area_m2);
         let needle = self.text.trim().to_lowercase();
         self.district
@@ -59,7 +63,7 @@ impl ParcelQuery {
                 .land_use
                 .as_ref()
                 .is_none_or(|u| parcel.land_use.as_ref() == Some(u))
-            && self.status.is_none_or(|s| parcel.status == Some(s))
+            && self.status.is_none_or(|s| status == Some(s))
             && self.min_mu.is_none_or(|min| mu >= min)
             && self.max_mu.is_none_or(|max| mu <= max)
             && (needle.is_empty()
@@ -72,30 +76,42 @@ impl ParcelQuery {
 
     /// Indices of the parcels that pass, sorted by `key` (ties by parcel number).
     #[must_use]
-    pub fn run(&self, park: &Park, key: SortKey, descending: bool) -> Vec<usize> {
+    pub fn run(
+        &self,
+        park: &Park,
+        standing: &Standing,
+        key: SortKey,
+        descending: bool,
+    ) -> Vec<usize> {
         let mut rows: Vec<usize> = park
             .parcels
             .iter()
             .enumerate()
-            .filter(|(_, p)| self.matches(p))
+            .filter(|(i, p)| self.matches(p, standing.status(*i)))
             .map(|(i, _)| i)
             .collect();
-        sort_rows(&mut rows, park, key, descending);
+        sort_rows(&mut rows, park, standing, key, descending);
         rows
     }
 }
 
 /// Sorts parcel indices by a typed column.
-pub fn sort_rows(rows: &mut [usize], park: &Park, key: SortKey, descending: bool) {
+pub fn sort_rows(
+    rows: &mut [usize],
+    park: &Park,
+    standing: &Standing,
+    key: SortKey,
+    descending: bool,
+) {
     let parcels = &park.parcels;
-    let compare = |a: &Parcel, b: &Parcel| -> Ordering {
+    let compare = |(ia, a): (usize, &Parcel), (ib, b): (usize, &Parcel)| -> Ordering {
         match key {
             SortKey::ParcelNo => natural_cmp(&a.parcel_no, &b.parcel_no),
             SortKey::District => a.district.cmp(&b.district),
             SortKey::Holder => a.holder.cmp(&b.holder),
             SortKey::LandUse => a.land_use.cmp(&b.land_use),
             SortKey::SuppliedOn => supplied_date(a).cmp(&supplied_date(b)),
-            SortKey::Status => a.status.cmp(&b.status),
+            SortKey::Status => standing.status(ia).cmp(&standing.status(ib)),
             SortKey::AreaM2 => a.area_m2.total_cmp(&b.area_m2),
         }
     };
@@ -103,7 +119,8 @@ pub fn sort_rows(rows: &mut [usize], park: &Park, key: SortKey, descending: bool
         let (Some(pa), Some(pb)) = (parcels.get(a), parcels.get(b)) else {
             return a.cmp(&b);
         };
-        let order = compare(pa, pb).then_with(|| natural_cmp(&pa.parcel_no, &pb.parcel_no));
+        let order =
+            compare((a, pa), (b, pb)).then_with(|| natural_cmp(&pa.parcel_no, &pb.parcel_no));
         if descending { order.reverse() } else { order }
     });
 }
@@ -185,9 +202,12 @@ pub const PARCEL_HEADERS: [&str; 8] = [
     "面积(㎡)",
 ];
 
-/// One parcel as the exported columns.
+/// One parcel (by index) as the exported columns, its status as it is now.
 #[must_use]
-pub fn parcel_record(park: &Park, parcel: &Parcel) -> [String; 8] {
+pub fn parcel_record(park: &Park, standing: &Standing, index: usize) -> [String; 8] {
+    let Some(parcel) = park.parcels.get(index) else {
+        return Default::default();
+    };
     let district = parcel
         .district
         .as_deref()
@@ -198,8 +218,8 @@ pub fn parcel_record(park: &Park, parcel: &Parcel) -> [String; 8] {
         parcel.holder.clone().unwrap_or_default(),
         parcel.land_use.clone().unwrap_or_default(),
         parcel.supplied_on.clone().unwrap_or_default(),
-        parcel
-            .status
+        standing
+            .status(index)
             .map_or_else(String::new, |s| s.label(crate::model::Lang::Zh).to_owned()),
         format!("{:.2}", mu_from_m2(parcel.area_m2)),
         format!("{:.2}", parcel.area_m2),
@@ -208,12 +228,12 @@ pub fn parcel_record(park: &Park, parcel: &Parcel) -> [String; 8] {
 
 /// Rows as tab-separated text with a header line, for pasting into Excel.
 #[must_use]
-pub fn rows_as_tsv(park: &Park, rows: &[usize]) -> String {
+pub fn rows_as_tsv(park: &Park, standing: &Standing, rows: &[usize]) -> String {
     let clean = |s: &str| s.replace(['\t', '\n', '\r'], " ");
     let mut out = PARCEL_HEADERS.join("\t");
     out.push('\n');
-    for parcel in rows.iter().filter_map(|&i| park.parcels.get(i)) {
-        let record = parcel_record(park, parcel).map(|f| clean(&f));
+    for &i in rows.iter().filter(|&&i| i < park.parcels.len()) {
+        let record = parcel_record(park, standing, i).map(|f| clean(&f));
         out.push_str(&record.join("\t"));
         out.push('\n');
     }
@@ -221,14 +241,19 @@ pub fn rows_as_tsv(park: &Park, rows: &[usize]) -> String {
 }
 
 /// Writes rows as CSV (UTF-8 with a byte-order mark, so that Excel reads the Chinese).
-pub fn write_rows_csv(park: &Park, rows: &[usize], path: &std::path::Path) -> anyhow::Result<()> {
+pub fn write_rows_csv(
+    park: &Park,
+    standing: &Standing,
+    rows: &[usize],
+    path: &std::path::Path,
+) -> anyhow::Result<()> {
     use anyhow::Context as _;
     let mut bytes = b"\xEF\xBB\xBF".to_vec();
     {
         let mut writer = csv::Writer::from_writer(&mut bytes);
         writer.write_record(PARCEL_HEADERS)?;
-        for parcel in rows.iter().filter_map(|&i| park.parcels.get(i)) {
-            writer.write_record(parcel_record(park, parcel))?;
+        for &i in rows.iter().filter(|&&i| i < park.parcels.len()) {
+            writer.write_record(parcel_record(park, standing, i))?;
         }
         writer.flush()?;
     }
@@ -243,19 +268,24 @@ mod tests {
         crate::sample::sample_park().unwrap_or_else(|e| panic!("{e}"))
     }
 
+    /// The standing with an empty ledger: every status as the file has it.
+    fn none(park: &Park) -> Standing {
+        Standing::compute(park, &[], jiff::civil::date(2026, 1, 1))
+    }
+
     #[test]
     fn numbers_sort_as_numbers_and_text_naturally() {
         assert_eq!(natural_cmp("LJ-9", "LJ-10"), Ordering::Less);
         assert_eq!(natural_cmp("LJ-0101", "LJ-101"), Ordering::Equal);
         assert_eq!(natural_cmp("LCX-2", "LJ-1"), Ordering::Less);
         let park = park();
-        let rows = ParcelQuery::default().run(&park, SortKey::AreaM2, false);
+        let rows = ParcelQuery::default().run(&park, &none(&park), SortKey::AreaM2, false);
         assert_eq!(rows.len(), park.parcels.len());
         assert!(
             rows.windows(2)
                 .all(|w| park.parcels[w[0]].area_m2 <= park.parcels[w[1]].area_m2)
         );
-        let by_date = ParcelQuery::default().run(&park, SortKey::SuppliedOn, true);
+        let by_date = ParcelQuery::default().run(&park, &none(&park), SortKey::SuppliedOn, true);
         let dates: Vec<_> = by_date
             .iter()
             .map(|&i| park.parcels[i].supplied_on.clone())
@@ -271,7 +301,7 @@ mod tests {
             status: Some(ParcelStatus::Idle),
             ..ParcelQuery::default()
         }
-        .run(&park, SortKey::ParcelNo, false);
+        .run(&park, &none(&park), SortKey::ParcelNo, false);
         let expected = park
             .parcels
             .iter()
@@ -283,7 +313,7 @@ mod tests {
             min_mu: Some(50.0),
             ..ParcelQuery::default()
         }
-        .run(&park, SortKey::AreaM2, true);
+        .run(&park, &none(&park), SortKey::AreaM2, true);
         let (count, area) = totals(&park, &big);
         assert_eq!(
             count,
@@ -300,14 +330,14 @@ mod tests {
             text: holder.chars().take(4).collect(),
             ..ParcelQuery::default()
         }
-        .run(&park, SortKey::ParcelNo, false);
+        .run(&park, &none(&park), SortKey::ParcelNo, false);
         assert!(by_holder.contains(&0));
     }
 
     #[test]
     fn tsv_has_a_header_and_one_line_per_row() {
         let park = park();
-        let tsv = rows_as_tsv(&park, &[0, 1, 2]);
+        let tsv = rows_as_tsv(&park, &none(&park), &[0, 1, 2]);
         let lines: Vec<&str> = tsv.lines().collect();
         assert_eq!(lines.len(), 4);
         assert!(lines[0].starts_with("宗地编号\t片区"));

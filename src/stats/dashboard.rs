@@ -14,6 +14,7 @@
 use super::{LedgerSummary, ParkSummary, ledger_summary, park_summary};
 use crate::ledger::StoredEntry;
 use crate::model::{DisposalMethod, IdleKind, Lang, LedgerEntry, Park};
+use crate::standing::{Alert, Standing};
 use jiff::civil::Date;
 use serde::Serialize;
 
@@ -67,13 +68,10 @@ impl DistrictLedger {
         }
     }
 
-    fn add(&mut self, entry: &LedgerEntry, today: Date) {
+    fn add(&mut self, entry: &LedgerEntry) {
         self.entries += 1;
         self.idle_land_m2 += entry.idle_land_m2;
         self.idle_building_m2 += entry.idle_building_m2;
-        if is_alert(entry, today) {
-            self.alerts += 1;
-        }
         self.revitalized_land_m2 += entry.revitalized_land_m2;
         self.revitalized_building_m2 += entry.revitalized_building_m2;
         if let Some(row) = self.by_kind.iter_mut().find(|k| k.kind == entry.kind) {
@@ -120,7 +118,12 @@ pub struct UndatedRevitalized {
     pub building_m2: f64,
 }
 
-/// One case under 预警: overdue, or idle a year or two and more, and not closed.
+/// One parcel under 预警 (see [`crate::standing::Alert`]): its current case overdue or idle a
+/// year or two and more, registered twice, or idle in the file with no case.
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "independent alerts, any may hold"
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AlertRow {
     pub parcel_no: String,
@@ -130,37 +133,35 @@ pub struct AlertRow {
     pub overdue: bool,
     pub over_one_year: bool,
     pub over_two_years: bool,
+    /// 未登记: idle or low-efficiency in the file, no case.
+    pub unregistered: bool,
+    /// 重复登记: more than one open case.
+    pub duplicate: bool,
     pub idle_days: Option<i64>,
     pub deadline: Option<Date>,
 }
 
 impl AlertRow {
-    /// Overdue or idle two years and more: drawn red on the map.
+    fn alert(&self) -> Alert {
+        Alert {
+            overdue: self.overdue,
+            over_one_year: self.over_one_year,
+            over_two_years: self.over_two_years,
+            unregistered: self.unregistered,
+            duplicate: self.duplicate,
+        }
+    }
+
+    /// Overdue, idle two years and more, or registered twice: drawn red on the map.
     #[must_use]
     pub fn is_severe(&self) -> bool {
-        self.overdue || self.over_two_years
+        self.alert().is_severe()
     }
 
     /// What the alert is about, e.g. `逾期、闲置满两年`.
     #[must_use]
     pub fn reasons(&self, lang: Lang) -> String {
-        let mut what = Vec::new();
-        if self.overdue {
-            what.push(tr(lang, "逾期", "overdue"));
-        }
-        if self.over_two_years {
-            what.push(tr(lang, "闲置满两年", "idle 2 years+"));
-        } else if self.over_one_year {
-            what.push(tr(lang, "闲置满一年", "idle 1 year+"));
-        }
-        what.join(tr(lang, "、", ", "))
-    }
-}
-
-fn tr(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Zh => zh,
-        Lang::En => en,
+        self.alert().reasons(lang)
     }
 }
 
@@ -200,21 +201,33 @@ pub struct Dashboard {
     /// Cases under 预警, severe first, then longest idle, then by parcel number.
     pub alerts: Vec<AlertRow>,
     pub alert_counts: AlertCounts,
+    /// Parcels idle or low-efficiency in the file with no case (未登记).
+    pub unregistered: usize,
+    /// Open cases not counted because their parcel has a newer open case (重复登记).
+    pub duplicate_cases: usize,
     // ENTERPRISE FIGURES (亩均税收 / 亩均产值 per district): when `stats::enterprise` exists,
     // add its per-district rows here (e.g. `pub enterprise: Vec<enterprise::DistrictYield>`)
     // and show them in `ui::dashboard` where the same marker stands.
 }
 
-/// The dashboard's figures for a park and its ledger cases (deleted ones are skipped) on a day.
+/// The dashboard's figures for a park and its ledger cases (voided ones are skipped) on a day.
 #[must_use]
 pub fn dashboard(park: &Park, entries: &[StoredEntry], today: Date) -> Dashboard {
+    dashboard_with(park, entries, &Standing::compute(park, entries, today))
+}
+
+/// The dashboard's figures with a standing already computed for these cases.
+#[must_use]
+pub fn dashboard_with(park: &Park, entries: &[StoredEntry], standing: &Standing) -> Dashboard {
+    let today = standing.today;
     let live: Vec<&LedgerEntry> = entries
         .iter()
-        .filter(|e| !e.deleted)
-        .map(|e| &e.entry)
+        .zip(&standing.cases.counts)
+        .filter(|(_, counts)| **counts)
+        .map(|(e, _)| &e.entry)
         .collect();
     let ledger = ledger_summary(entries);
-    let alerts = alert_rows(&live, today);
+    let alerts = alert_rows(park, entries, standing);
     let alert_counts = AlertCounts {
         entries: alerts.len(),
         overdue: alerts.iter().filter(|a| a.overdue).count(),
@@ -223,12 +236,29 @@ pub fn dashboard(park: &Park, entries: &[StoredEntry], today: Date) -> Dashboard
     };
     let (by_month, undated) = revitalized_by_month(&live);
     let revitalized_entries = by_month.iter().map(|m| m.entries).sum::<usize>() + undated.entries;
+    let mut districts = district_ledgers(park, &live);
+    for alert in &alerts {
+        let row = alert
+            .district
+            .as_deref()
+            .and_then(|code| {
+                districts
+                    .iter()
+                    .position(|r| r.code.as_deref() == Some(code))
+            })
+            .or_else(|| districts.iter().position(|r| r.code.is_none()));
+        if let Some(row) = row.and_then(|i| districts.get_mut(i)) {
+            row.alerts += 1;
+        }
+    }
     Dashboard {
         today,
-        park: park_summary(park),
+        park: park_summary(park, standing),
         by_method: method_rows(&ledger),
+        unregistered: alerts.iter().filter(|a| a.unregistered).count(),
+        duplicate_cases: ledger.duplicate_cases,
         ledger,
-        districts: district_ledgers(park, &live, today),
+        districts,
         by_month,
         undated,
         revitalized_entries,
@@ -238,9 +268,10 @@ pub fn dashboard(park: &Park, entries: &[StoredEntry], today: Date) -> Dashboard
     }
 }
 
-/// Ledger figures per district of the park, plus an unassigned row when needed.
+/// Ledger figures per district of the park, plus an unassigned row when needed. `entries` are
+/// the cases that count; the alerts column is filled by [`dashboard`].
 #[must_use]
-pub fn district_ledgers(park: &Park, entries: &[&LedgerEntry], today: Date) -> Vec<DistrictLedger> {
+pub fn district_ledgers(park: &Park, entries: &[&LedgerEntry]) -> Vec<DistrictLedger> {
     let mut rows: Vec<DistrictLedger> = park
         .districts
         .iter()
@@ -253,8 +284,8 @@ pub fn district_ledgers(park: &Park, entries: &[&LedgerEntry], today: Date) -> V
             .as_deref()
             .and_then(|code| rows.iter_mut().find(|r| r.code.as_deref() == Some(code)));
         match row {
-            Some(row) => row.add(entry, today),
-            None => unassigned.add(entry, today),
+            Some(row) => row.add(entry),
+            None => unassigned.add(entry),
         }
     }
     if unassigned.entries > 0 {
@@ -333,28 +364,73 @@ fn month_number(day: Date) -> i32 {
     i32::from(day.year()) * 12 + i32::from(day.month()) - 1
 }
 
-/// Under 预警: overdue or idle a year and more (and not closed), as the map outlines it.
-fn is_alert(entry: &LedgerEntry, today: Date) -> bool {
-    entry.is_overdue(today) || entry.idle_over_one_year(today)
-}
-
-/// The cases under 预警 on `today`, severe first, then longest idle, then by parcel number.
+/// The parcels under 预警 on the standing's day, severe first, then longest idle, then by
+/// parcel number: every parcel of the park with an alert, and the current case of any parcel
+/// number the park does not hold.
 #[must_use]
-pub fn alert_rows(entries: &[&LedgerEntry], today: Date) -> Vec<AlertRow> {
-    let mut rows: Vec<AlertRow> = entries
+pub fn alert_rows(park: &Park, entries: &[StoredEntry], standing: &Standing) -> Vec<AlertRow> {
+    let today = standing.today;
+    let row = |parcel_no: &str,
+               district: Option<&String>,
+               holder: Option<&String>,
+               case: Option<&LedgerEntry>,
+               alert: Alert| AlertRow {
+        parcel_no: parcel_no.to_owned(),
+        district: case
+            .and_then(|c| c.district.clone())
+            .or_else(|| district.cloned()),
+        holder: case
+            .and_then(|c| c.holder.clone())
+            .or_else(|| holder.cloned()),
+        overdue: alert.overdue,
+        over_one_year: alert.over_one_year,
+        over_two_years: alert.over_two_years,
+        unregistered: alert.unregistered,
+        duplicate: alert.duplicate,
+        idle_days: case.and_then(|c| c.idle_days(today)),
+        deadline: case.and_then(|c| c.deadline),
+    };
+    let mut rows: Vec<AlertRow> = Vec::new();
+    let mut in_park = std::collections::HashSet::with_capacity(park.parcels.len());
+    for (i, parcel) in park.parcels.iter().enumerate() {
+        in_park.insert(parcel.parcel_no.as_str());
+        let standing_of = standing.of(i);
+        if standing_of.alert.any() {
+            let case = standing.case(i, entries).map(|s| &s.entry);
+            rows.push(row(
+                &parcel.parcel_no,
+                parcel.district.as_ref(),
+                parcel.holder.as_ref(),
+                case,
+                standing_of.alert,
+            ));
+        }
+    }
+    // Cases of parcels the loaded park does not hold (another parcel file, or a number since
+    // changed): their alerts still stand.
+    let mut duplicated = std::collections::HashSet::new();
+    for &i in &standing.cases.duplicates {
+        if let Some(case) = entries.get(i) {
+            duplicated.insert(case.entry.parcel_no.as_str());
+        }
+    }
+    let mut outside: Vec<&str> = entries
         .iter()
-        .filter(|e| is_alert(e, today))
-        .map(|e| AlertRow {
-            parcel_no: e.parcel_no.clone(),
-            district: e.district.clone(),
-            holder: e.holder.clone(),
-            overdue: e.is_overdue(today),
-            over_one_year: e.idle_over_one_year(today),
-            over_two_years: e.idle_over_two_years(today),
-            idle_days: e.idle_days(today),
-            deadline: e.deadline,
-        })
+        .filter(|s| !s.deleted && !in_park.contains(s.entry.parcel_no.as_str()))
+        .map(|s| s.entry.parcel_no.as_str())
         .collect();
+    outside.sort_unstable();
+    outside.dedup();
+    for parcel_no in outside {
+        let Some(case) = standing.case_of(parcel_no, entries) else {
+            continue;
+        };
+        let mut alert = Alert::of_case(&case.entry, today);
+        alert.duplicate = duplicated.contains(parcel_no);
+        if alert.any() {
+            rows.push(row(parcel_no, None, None, Some(&case.entry), alert));
+        }
+    }
     rows.sort_by(|a, b| {
         b.is_severe()
             .cmp(&a.is_severe())
@@ -502,7 +578,8 @@ mod tests {
         ));
         assert!(close(sum(|r| r.revitalized_building_m2), 3_500.0));
         // Park figures are `park_summary`'s.
-        assert_eq!(d.park, park_summary(&park()));
+        let standing = Standing::compute(&park(), &cases(), date(2025, 6, 30));
+        assert_eq!(d.park, park_summary(&park(), &standing));
     }
 
     #[test]
@@ -581,6 +658,7 @@ mod tests {
                 over_two_years: 1
             }
         );
+        assert_eq!((d.unregistered, d.duplicate_cases), (0, 0));
         // Half a year later everything open is over a year idle, and A-3 is overdue too.
         let later = dashboard(&park(), &cases(), date(2026, 1, 2));
         let rows: Vec<(&str, String)> = later

@@ -1,5 +1,14 @@
 //! Pure aggregations over the park, returning plain rows shared by the CLI, the window and
-//! (later) the exports, so that every screen shows the same figures.
+//! the exports, so that every screen shows the same figures. Where a parcel stands and which
+//! cases count come from [`crate::standing`]; nothing here decides that again.
+//!
+//! Each figure is named for what it counts, so that two questions never share a heading:
+//! - *cases registered* (台账登记): ledger cases that count (live, one open case per parcel),
+//!   with their idle land — [`LedgerSummary::entries`], [`LedgerSummary::idle_area_m2`];
+//! - *parcels idle or low-efficiency now* (现闲置低效宗地): parcels whose status now is 闲置 or
+//!   低效, with their parcel area — [`DistrictSummary::idle_parcels`];
+//! - *land and floor revitalized* (已盘活): [`LedgerSummary::revitalized_land_m2`] and
+//!   [`LedgerSummary::revitalized_building_m2`].
 
 mod dashboard;
 mod enterprise;
@@ -8,11 +17,13 @@ pub use enterprise::{DistrictYield, EnterpriseYields, ParcelYield, enterprise_yi
 
 pub use dashboard::{
     AlertCounts, AlertRow, Dashboard, DistrictLedger, KindFigures, MonthRevitalized,
-    UndatedRevitalized, alert_rows, dashboard, district_ledgers, method_rows, revitalized_by_month,
+    UndatedRevitalized, alert_rows, dashboard, dashboard_with, district_ledgers, method_rows,
+    revitalized_by_month,
 };
 
 use crate::ledger::StoredEntry;
 use crate::model::{DisposalMethod, Lang, Park, Progress};
+use crate::standing::{CaseKey, Standing, count_cases};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -26,8 +37,9 @@ pub struct DistrictSummary {
     /// Parcels in the district.
     pub parcels: usize,
     pub parcel_area_m2: f64,
-    /// Parcels marked 闲置 or 低效.
+    /// Parcels idle or low-efficiency now (status from the ledger where it has a case).
     pub idle_parcels: usize,
+    /// Their parcel area.
     pub idle_area_m2: f64,
 }
 
@@ -50,9 +62,9 @@ pub struct ParkSummary {
     pub total: TotalSummary,
 }
 
-/// Aggregates the park by district.
+/// Aggregates the park by district, with each parcel's status now from `standing`.
 #[must_use]
-pub fn park_summary(park: &Park) -> ParkSummary {
+pub fn park_summary(park: &Park, standing: &Standing) -> ParkSummary {
     let districts = park
         .districts
         .iter()
@@ -60,7 +72,8 @@ pub fn park_summary(park: &Park) -> ParkSummary {
             let inside = park
                 .parcels
                 .iter()
-                .filter(|p| p.district.as_deref() == Some(district.code.as_str()));
+                .enumerate()
+                .filter(|(_, p)| p.district.as_deref() == Some(district.code.as_str()));
             let mut row = DistrictSummary {
                 code: district.code.clone(),
                 name: district.name.clone(),
@@ -70,24 +83,33 @@ pub fn park_summary(park: &Park) -> ParkSummary {
                 idle_parcels: 0,
                 idle_area_m2: 0.0,
             };
-            for parcel in inside {
+            let mut idle = Vec::new();
+            let mut all = Vec::new();
+            for (i, parcel) in inside {
                 row.parcels += 1;
-                row.parcel_area_m2 += parcel.area_m2;
-                if parcel.is_idle_or_low() {
+                all.push(parcel.area_m2);
+                if standing.is_idle_or_low(i) {
                     row.idle_parcels += 1;
-                    row.idle_area_m2 += parcel.area_m2;
+                    idle.push(parcel.area_m2);
                 }
             }
+            row.parcel_area_m2 = order_free_sum(all);
+            row.idle_area_m2 = order_free_sum(idle);
             row
         })
         .collect::<Vec<_>>();
-    let idle = park.parcels.iter().filter(|p| p.is_idle_or_low());
+    let idle = park
+        .parcels
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| standing.is_idle_or_low(*i))
+        .map(|(_, p)| p.area_m2);
     let total = TotalSummary {
         area_m2: park.districts.iter().map(|d| d.area_m2).sum(),
         parcels: park.parcels.len(),
-        parcel_area_m2: park.parcels.iter().map(|p| p.area_m2).sum(),
+        parcel_area_m2: order_free_sum(park.parcels.iter().map(|p| p.area_m2)),
         idle_parcels: idle.clone().count(),
-        idle_area_m2: idle.map(|p| p.area_m2).sum(),
+        idle_area_m2: order_free_sum(idle),
     };
     ParkSummary { districts, total }
 }
@@ -95,9 +117,9 @@ pub fn park_summary(park: &Park) -> ParkSummary {
 /// Ledger figures: what `parkland summary` prints under `"ledger"`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LedgerSummary {
-    /// Cases that are not deleted.
+    /// Cases registered that count: not voided, and one open case per parcel.
     pub entries: usize,
-    /// Idle land in the cases.
+    /// Idle land in those cases.
     pub idle_area_m2: f64,
     pub revitalized_land_m2: f64,
     pub revitalized_building_m2: f64,
@@ -105,31 +127,86 @@ pub struct LedgerSummary {
     pub by_method: BTreeMap<String, usize>,
     /// Cases per progress (Chinese label → count).
     pub by_progress: BTreeMap<String, usize>,
+    /// Open cases of a parcel that has a newer open case (重复登记): listed under 预警, in
+    /// none of the figures above, so the parcel's area is counted once.
+    pub duplicate_cases: usize,
+}
+
+/// What the ledger figures read of one case: its key (which decides whether it counts) and
+/// its figures. The SQL summary builds these from an index; the window from its cases.
+#[derive(Debug, Clone)]
+pub struct CaseFigures<'a> {
+    pub key: CaseKey<'a>,
+    pub progress: Progress,
+    pub methods: &'a [DisposalMethod],
+    pub idle_land_m2: f64,
+    pub revitalized_land_m2: f64,
+    pub revitalized_building_m2: f64,
+}
+
+impl<'a> From<&'a StoredEntry> for CaseFigures<'a> {
+    fn from(s: &'a StoredEntry) -> Self {
+        Self {
+            key: CaseKey::from(s),
+            progress: s.entry.progress,
+            methods: &s.entry.methods,
+            idle_land_m2: s.entry.idle_land_m2,
+            revitalized_land_m2: s.entry.revitalized_land_m2,
+            revitalized_building_m2: s.entry.revitalized_building_m2,
+        }
+    }
 }
 
 /// Aggregates ledger cases.
 #[must_use]
 pub fn ledger_summary(entries: &[StoredEntry]) -> LedgerSummary {
-    let live = || entries.iter().filter(|e| !e.deleted).map(|e| &e.entry);
-    let mut by_method = BTreeMap::new();
-    let mut by_progress = BTreeMap::new();
-    for entry in live() {
-        for method in &entry.methods {
-            *by_method
-                .entry(method.label(Lang::Zh).to_owned())
-                .or_insert(0) += 1;
+    summarize_cases(&entries.iter().map(CaseFigures::from).collect::<Vec<_>>())
+}
+
+/// The ledger figures of cases: the one function behind `summary`, the 统计 view, the
+/// report and the window. Cases that do not count ([`count_cases`]) are left out.
+#[must_use]
+pub fn summarize_cases(cases: &[CaseFigures<'_>]) -> LedgerSummary {
+    let counts = count_cases(cases.iter().map(|c| c.key));
+    let counted = || {
+        cases
+            .iter()
+            .zip(&counts.counts)
+            .filter(|(_, counts)| **counts)
+            .map(|(c, _)| c)
+    };
+    let mut progress_counts = [0_usize; 16];
+    let mut method_counts = [0_usize; 32];
+    for case in counted() {
+        for method in case.methods {
+            if let Some(i) = DisposalMethod::ALL.iter().position(|m| m == method) {
+                method_counts[i] += 1;
+            }
         }
-        *by_progress
-            .entry(entry.progress.label(Lang::Zh).to_owned())
-            .or_insert(0) += 1;
+        if let Some(i) = Progress::ALL.iter().position(|p| *p == case.progress) {
+            progress_counts[i] += 1;
+        }
     }
+    let by_method = DisposalMethod::ALL
+        .iter()
+        .zip(method_counts)
+        .filter(|(_, n)| *n > 0)
+        .map(|(m, n)| (m.label(Lang::Zh).to_owned(), n))
+        .collect();
+    let by_progress = Progress::ALL
+        .iter()
+        .zip(progress_counts)
+        .filter(|(_, n)| *n > 0)
+        .map(|(p, n)| (p.label(Lang::Zh).to_owned(), n))
+        .collect();
     LedgerSummary {
-        entries: live().count(),
-        idle_area_m2: order_free_sum(live().map(|e| e.idle_land_m2)),
-        revitalized_land_m2: order_free_sum(live().map(|e| e.revitalized_land_m2)),
-        revitalized_building_m2: order_free_sum(live().map(|e| e.revitalized_building_m2)),
+        entries: counted().count(),
+        idle_area_m2: order_free_sum(counted().map(|e| e.idle_land_m2)),
+        revitalized_land_m2: order_free_sum(counted().map(|e| e.revitalized_land_m2)),
+        revitalized_building_m2: order_free_sum(counted().map(|e| e.revitalized_building_m2)),
         by_method,
         by_progress,
+        duplicate_cases: counts.duplicates.len(),
     }
 }
 
@@ -219,6 +296,18 @@ impl CaseGroup {
     }
 }
 
+/// The cases that count in the figures ([`count_cases`]).
+pub fn counted_entries(
+    entries: &[StoredEntry],
+) -> impl Iterator<Item = &crate::model::LedgerEntry> {
+    let counts = count_cases(entries.iter().map(CaseKey::from));
+    entries
+        .iter()
+        .zip(counts.counts)
+        .filter(|(_, counts)| *counts)
+        .map(|(e, _)| &e.entry)
+}
+
 /// Live cases per disposal method, every method in display order (zeros included). A case
 /// with several methods counts under each, as in [`LedgerSummary::by_method`].
 #[must_use]
@@ -227,7 +316,7 @@ pub fn cases_by_method(entries: &[StoredEntry], lang: Lang) -> Vec<CaseGroup> {
         .iter()
         .map(|m| CaseGroup::new(m.label(lang)))
         .collect();
-    for entry in entries.iter().filter(|e| !e.deleted).map(|e| &e.entry) {
+    for entry in counted_entries(entries) {
         for method in &entry.methods {
             if let Some(i) = DisposalMethod::ALL.iter().position(|m| m == method)
                 && let Some(group) = groups.get_mut(i)
@@ -246,7 +335,7 @@ pub fn cases_by_progress(entries: &[StoredEntry], lang: Lang) -> Vec<CaseGroup> 
         .iter()
         .map(|p| CaseGroup::new(p.label(lang)))
         .collect();
-    for entry in entries.iter().filter(|e| !e.deleted).map(|e| &e.entry) {
+    for entry in counted_entries(entries) {
         if let Some(i) = Progress::ALL.iter().position(|p| *p == entry.progress)
             && let Some(group) = groups.get_mut(i)
         {

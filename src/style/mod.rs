@@ -6,6 +6,7 @@
 
 use crate::ledger::StoredEntry;
 use crate::model::{DisposalMethod, IdleKind, Lang, LedgerEntry, ParcelStatus, Park, Progress};
+use crate::standing::Standing;
 use crate::units::mu_from_m2;
 use std::collections::HashMap;
 
@@ -20,7 +21,8 @@ crate::model::coded_enum! {
         District => ("district", "按园区", "By district"),
         /// 按用途: one colour per land use.
         LandUse => ("land_use", "按用途", "By land use"),
-        /// 按状态: 宗地状态 from the parcel file.
+        /// 按状态: each parcel's status now (from its ledger case where it has one, else from
+        /// the parcel file; see [`crate::standing`]).
         #[default]
         Status => ("status", "按状态", "By status"),
         /// 按台账类型: the kind of the parcel's ledger case.
@@ -171,16 +173,24 @@ fn method_class(entry: &LedgerEntry) -> MethodClass {
 }
 
 impl Classification {
-    /// Classifies every parcel of `park`. `cases` are the live ledger cases; where a parcel
-    /// has several, the last one counts (as in the ledger table).
+    /// Classifies every parcel of `park` with the ledger's `cases` (each parcel's current
+    /// case and status from [`Standing`]).
     #[must_use]
     pub fn compute(preset: StylePreset, park: &Park, cases: &[StoredEntry], lang: Lang) -> Self {
-        let case_of: HashMap<&str, &LedgerEntry> = cases
-            .iter()
-            .filter(|s| !s.deleted)
-            .map(|s| (s.entry.parcel_no.as_str(), &s.entry))
-            .collect();
-        let case = |i: usize| case_of.get(park.parcels[i].parcel_no.as_str()).copied();
+        let standing = Standing::compute(park, cases, crate::time::today());
+        Self::compute_with(preset, park, cases, &standing, lang)
+    }
+
+    /// Classifies every parcel with a standing already computed for these cases.
+    #[must_use]
+    pub fn compute_with(
+        preset: StylePreset,
+        park: &Park,
+        cases: &[StoredEntry],
+        standing: &Standing,
+        lang: Lang,
+    ) -> Self {
+        let case = |i: usize| standing.case(i, cases).map(|s| &s.entry);
         let n = park.parcels.len();
         let mut builder = Builder::default();
         match preset {
@@ -242,8 +252,8 @@ impl Classification {
                     );
                 }
                 let none = builder.push(tr(lang, "未注明", "Not given"), status_color(None));
-                for p in &park.parcels {
-                    let class = p.status.map_or(none, |s| index[&s]);
+                for (i, p) in park.parcels.iter().enumerate() {
+                    let class = standing.status(i).map_or(none, |s| index[&s]);
                     builder.assign(class, p.area_m2);
                 }
                 builder.drop_empty_from(none);
@@ -265,7 +275,8 @@ impl Classification {
             StylePreset::Method => {
                 let mut index = HashMap::new();
                 let mut methods: Vec<DisposalMethod> = DisposalMethod::PARK_FIVE.to_vec();
-                for s in case_of.values() {
+                let current = (0..n).filter_map(case);
+                for s in current {
                     for m in &s.methods {
                         if !methods.contains(m) {
                             methods.push(*m);
@@ -437,14 +448,37 @@ mod tests {
             .filter(|c| c.label == "闲置" || c.label == "低效")
             .map(LegendClass::area_mu)
             .sum();
-        assert!((idle_low - 536.0).abs() < 0.01, "{idle_low}");
+        // The file marks 13 parcels (536 亩) idle or low-efficiency; five of their cases are
+        // 已盘活, so those five are drawn and counted as revitalized now, not as idle.
+        let revitalized: Vec<&StoredEntry> = cases
+            .iter()
+            .filter(|c| c.entry.progress == Progress::Revitalized)
+            .collect();
+        assert_eq!(revitalized.len(), 5);
+        let revitalized_mu: f64 = revitalized
+            .iter()
+            .map(|c| mu_from_m2(c.entry.parcel_area_m2))
+            .sum();
+        assert!(
+            (idle_low + revitalized_mu - 536.0).abs() < 0.01,
+            "{idle_low} + {revitalized_mu}"
+        );
         let idle_low_count: usize = status
             .classes
             .iter()
             .filter(|c| c.label == "闲置" || c.label == "低效")
             .map(|c| c.count)
             .sum();
-        assert_eq!(idle_low_count, 13);
+        assert_eq!(idle_low_count, 13 - 5);
+        for case in &revitalized {
+            let i = park
+                .parcels
+                .iter()
+                .position(|p| p.parcel_no == case.entry.parcel_no)
+                .expect("parcel");
+            let class = &status.classes[usize::from(status.class_of[i])];
+            assert_eq!(class.label, "已盘活", "{}", case.entry.parcel_no);
+        }
 
         let kind = Classification::compute(StylePreset::LedgerKind, &park, &cases, Lang::Zh);
         let no_case = kind.classes.last().expect("no-case row");

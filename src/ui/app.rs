@@ -20,6 +20,15 @@ use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use std::sync::{Arc, mpsc};
 
+/// The ledger used when none is chosen: the sample park's own, or the user's default.
+fn default_ledger_path(sample_park: bool) -> PathBuf {
+    if sample_park {
+        crate::ledger::sample_path()
+    } else {
+        crate::ledger::default_path()
+    }
+}
+
 /// What is remembered between runs (window size and position are eframe's).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
@@ -72,7 +81,8 @@ pub enum BottomTab {
 pub struct Startup {
     pub districts: Option<PathBuf>,
     pub parcels: Option<PathBuf>,
-    /// The ledger file; the platform data folder's `ledger.sqlite` when `None`.
+    /// The ledger file; when `None`, the sample park's own ledger on the sample park and the
+    /// platform data folder's `ledger.sqlite` on the user's own parcels.
     pub ledger: Option<PathBuf>,
     /// When the process started, for the first-frame timing (`PARKLAND_FIRST_FRAME`).
     pub started: Option<std::time::Instant>,
@@ -109,6 +119,10 @@ pub enum Command {
     RegisterSelected,
     EditCase(i64),
     SaveForm,
+    /// 作废 the case open in the form, with the form's reason.
+    VoidFormCase,
+    /// 恢复 a voided case.
+    RestoreCase(i64),
     CancelForm,
     OpenLedger(PathBuf),
     BackupLedger(PathBuf),
@@ -175,6 +189,13 @@ pub struct ParklandApp {
     pub ledger: LedgerView,
     /// The parcels are the embedded sample (the sample ledger goes with them).
     sample_park: bool,
+    /// The ledger was chosen by the user (`--ledger` or 打开台账…), not by default.
+    ledger_chosen: bool,
+    /// Where every parcel stands now (current case, status, 预警): the one answer the map,
+    /// the legend, the tables and the panels read. Recomputed with the colours.
+    pub standing: crate::standing::Standing,
+    /// Counts the standings computed, so that tables cached on it know when to refresh.
+    standing_generation: u64,
     /// Fill colours need recomputing (ledger or colour mode changed).
     colors_dirty: bool,
     /// The map fills are drawn by the GPU renderer (its buffers are up to date).
@@ -185,6 +206,8 @@ pub struct ParklandApp {
     park_summary: crate::stats::ParkSummary,
     /// 预警 outlines, recomputed with the colours.
     alerts: Vec<(usize, egui::Color32)>,
+    /// The 预警 list (`stats::alert_rows`), recomputed with the colours.
+    alert_rows: Vec<crate::stats::AlertRow>,
     /// The map or the 统计 dashboard; the window always opens on the map.
     pub view: MainView,
     dashboard: DashboardView,
@@ -240,7 +263,10 @@ impl ParklandApp {
         let layer = MapLayer::new(&park);
         let fit_pending = state.camera.is_none_or(|c| !camera_shows(&layer, &c));
         let mut ledger = LedgerView::default();
-        let ledger_path = startup.ledger.unwrap_or_else(crate::ledger::default_path);
+        let ledger_chosen = startup.ledger.is_some();
+        let ledger_path = startup
+            .ledger
+            .unwrap_or_else(|| default_ledger_path(sample_park));
         ledger.open(&ledger_path, &park, sample_park, &state.operator);
         if let Some(error) = &ledger.error {
             notices.push(Notice {
@@ -273,9 +299,19 @@ impl ParklandApp {
             commands: Vec::new(),
             ledger,
             sample_park,
+            ledger_chosen,
+            standing_generation: 0,
+            standing: crate::standing::Standing::compute(
+                &Park::default(),
+                &[],
+                crate::time::today(),
+            ),
             colors_dirty: true,
             gpu: false,
-            park_summary: crate::stats::park_summary(&Park::default()),
+            park_summary: crate::stats::park_summary(
+                &Park::default(),
+                &crate::standing::Standing::compute(&Park::default(), &[], crate::time::today()),
+            ),
             classification: Classification::compute(
                 StylePreset::Status,
                 &Park::default(),
@@ -283,9 +319,45 @@ impl ParklandApp {
                 Lang::Zh,
             ),
             alerts: Vec::new(),
+            alert_rows: Vec::new(),
             view: MainView::Map,
             dashboard: DashboardView::default(),
             import: None,
+        }
+    }
+
+    /// 登记闲置/低效 on the selected parcel: a new case, or its open case when it has one (a
+    /// parcel has at most one open case), saying so.
+    fn register_selected(&mut self) {
+        let Some(index) = self.selection.primary() else {
+            return;
+        };
+        let open = self
+            .standing
+            .case(index, &self.ledger.entries)
+            .filter(|c| crate::standing::is_open(&c.entry));
+        if let Some(case) = open {
+            let mut form = EntryForm::edit(case);
+            let lang = self.state.lang;
+            form.general_error = None;
+            self.ledger.info = Some(match lang {
+                Lang::Zh => format!(
+                    "宗地 {} 已有未结案件 #{}（{}），已打开该案件，未重复登记。",
+                    case.entry.parcel_no,
+                    case.id,
+                    case.entry.progress.label(lang)
+                ),
+                Lang::En => format!(
+                    "Parcel {} already has an open case #{} ({}); that case is open here instead of a second one.",
+                    case.entry.parcel_no,
+                    case.id,
+                    case.entry.progress.label(lang)
+                ),
+            });
+            self.ledger.form = Some(form);
+        } else if let Some(parcel) = self.park.parcels.get(index) {
+            self.ledger.info = None;
+            self.ledger.form = Some(EntryForm::for_parcel(parcel, crate::ui::ledger::today()));
         }
     }
 
@@ -299,38 +371,45 @@ impl ParklandApp {
     }
 
     fn recolor(&mut self) {
-        self.classification = Classification::compute(
+        self.standing = crate::standing::Standing::compute(
+            &self.park,
+            &self.ledger.entries,
+            crate::ui::ledger::today(),
+        );
+        self.standing_generation += 1;
+        self.classification = Classification::compute_with(
             self.state.style,
             &self.park,
             &self.ledger.entries,
+            &self.standing,
             self.state.lang,
         );
         let classification = &self.classification;
         self.layer
             .recolor(|i| theme::rgb(classification.color_of(i)));
         self.alerts = self.compute_alerts();
-        self.park_summary = crate::stats::park_summary(&self.park);
+        self.alert_rows =
+            crate::stats::alert_rows(&self.park, &self.ledger.entries, &self.standing);
+        self.park_summary = crate::stats::park_summary(&self.park, &self.standing);
         // Whatever changed the colours (ledger, park, language) changes the figures too.
         self.dashboard.invalidate();
         self.colors_dirty = false;
     }
 
-    /// 预警 outlines: parcels whose case is overdue or idle a year or more.
+    /// 预警 outlines: every parcel the standing puts under an alert, severe ones red.
     fn compute_alerts(&self) -> Vec<(usize, egui::Color32)> {
-        let today = crate::ui::ledger::today();
-        self.park
+        self.standing
             .parcels
             .iter()
             .enumerate()
-            .filter_map(|(i, p)| {
-                let alert = self.ledger.alert(&p.parcel_no, today);
-                if alert.overdue || alert.over_two_years {
-                    Some((i, theme::ALERT_SEVERE))
-                } else if alert.over_one_year {
-                    Some((i, theme::ALERT_WARNING))
+            .filter(|(_, p)| p.alert.any())
+            .map(|(i, p)| {
+                let color = if p.alert.is_severe() {
+                    theme::ALERT_SEVERE
                 } else {
-                    None
-                }
+                    theme::ALERT_WARNING
+                };
+                (i, color)
             })
             .collect()
     }
@@ -395,12 +474,7 @@ impl ParklandApp {
                     self.zoom_to_parcel(index);
                 }
             }
-            Command::RegisterSelected => {
-                if let Some(parcel) = self.selected_parcel() {
-                    self.ledger.form =
-                        Some(EntryForm::for_parcel(parcel, crate::ui::ledger::today()));
-                }
-            }
+            Command::RegisterSelected => self.register_selected(),
             Command::EditCase(id) => {
                 if let Some(stored) = self.ledger.entries.iter().find(|e| e.id == id) {
                     self.ledger.form = Some(EntryForm::edit(stored));
@@ -410,10 +484,22 @@ impl ParklandApp {
                 self.ledger.save_form(&self.state.operator);
                 self.colors_dirty = true;
             }
-            Command::CancelForm => self.ledger.form = None,
+            Command::VoidFormCase => {
+                self.ledger.void_form_case(&self.state.operator);
+                self.colors_dirty = true;
+            }
+            Command::RestoreCase(id) => {
+                self.ledger.restore(id, &self.state.operator);
+                self.colors_dirty = true;
+            }
+            Command::CancelForm => {
+                self.ledger.form = None;
+                self.ledger.info = None;
+            }
             Command::OpenLedger(path) => {
                 // A preview made against the other ledger must not be applied to this one.
                 self.import = None;
+                self.ledger_chosen = true;
                 self.ledger
                     .open(&path, &self.park, self.sample_park, &self.state.operator);
                 self.colors_dirty = true;
@@ -489,7 +575,9 @@ impl ParklandApp {
                 self.colors_dirty = true;
             }
             Command::ExportParcelsCsv(path, rows) => {
-                if let Err(e) = crate::query::write_rows_csv(&self.park, &rows, &path) {
+                if let Err(e) =
+                    crate::query::write_rows_csv(&self.park, &self.standing, &rows, &path)
+                {
                     self.notices.push(Notice {
                         title: path.display().to_string(),
                         rejected: true,
@@ -693,8 +781,17 @@ impl ParklandApp {
                 let old = self.park.set_checked_parcels(loaded.parcels, loaded.report);
                 // A million old parcels take half a second to free: not on the UI thread.
                 crate::load::free_in_background(old);
-                // The user's own parcels: a new ledger must not be seeded with sample cases.
-                self.sample_park = false;
+                // The user's own parcels: a new ledger must not be seeded with sample cases,
+                // and the sample park's ledger is left to the sample park.
+                let was_sample = std::mem::replace(&mut self.sample_park, false);
+                if was_sample && !self.ledger_chosen {
+                    self.ledger.open(
+                        &crate::ledger::default_path(),
+                        &self.park,
+                        false,
+                        &self.state.operator,
+                    );
+                }
                 // A preview made against the old parcels no longer applies.
                 self.import = None;
                 self.measure = self.measure.as_ref().map(|m| Measure::new(m.mode));
@@ -818,7 +915,7 @@ impl eframe::App for ParklandApp {
                     ui,
                     &mut self.state,
                     &self.park,
-                    &self.ledger,
+                    &self.alert_rows,
                     &self.classification,
                     &mut self.commands,
                 );
@@ -833,12 +930,16 @@ impl eframe::App for ParklandApp {
                         .primary()
                         .and_then(|i| self.park.parcels.get(i));
                     panels::selection_ui(ui, lang, &self.park, &self.selection);
-                    panels::parcel_ui(ui, lang, &self.park, selected);
-                    if let Some(parcel) = selected {
+                    let index = self.selection.primary();
+                    let status_now = index.and_then(|i| self.standing.status(i));
+                    panels::parcel_ui(ui, lang, &self.park, selected, status_now);
+                    if let (Some(parcel), Some(index)) = (selected, index) {
+                        let case = self.standing.case(index, &self.ledger.entries);
                         panels::parcel_ledger_ui(
                             ui,
                             lang,
                             parcel,
+                            case,
                             &self.ledger,
                             &mut self.commands,
                         );
@@ -914,6 +1015,8 @@ impl eframe::App for ParklandApp {
                             let context = TableContext {
                                 lang,
                                 park: &self.park,
+                                standing: &self.standing,
+                                standing_generation: self.standing_generation,
                                 selection: &self.selection,
                                 visible: &visible,
                                 generation: self.layer.generation,
@@ -1014,6 +1117,9 @@ impl eframe::App for ParklandApp {
                 .default_pos(egui::pos2(240.0, 36.0))
                 .constrain(true)
                 .show(&ctx, |ui| {
+                    if let Some(info) = &self.ledger.info {
+                        ui.label(egui::RichText::new(info).color(theme::INFO_TEXT));
+                    }
                     // Leave room for the Save button below the fields on small screens.
                     let room = (ctx.content_rect().height() - 160.0).max(200.0);
                     egui::ScrollArea::vertical()
@@ -1025,6 +1131,7 @@ impl eframe::App for ParklandApp {
             match action {
                 crate::ui::ledger::FormAction::Save => self.commands.push(Command::SaveForm),
                 crate::ui::ledger::FormAction::Cancel => self.commands.push(Command::CancelForm),
+                crate::ui::ledger::FormAction::Void => self.commands.push(Command::VoidFormCase),
                 crate::ui::ledger::FormAction::None if !open => {
                     self.commands.push(Command::CancelForm);
                 }

@@ -41,6 +41,8 @@ struct RowsKey {
     sort: SortKey,
     descending: bool,
     generation: u64,
+    /// Changes when the parcels' standing (status now) changes.
+    standing: u64,
     /// The map view, when only visible rows are shown.
     view: Option<u64>,
     /// The selection, when only selected rows are shown.
@@ -59,6 +61,10 @@ struct RowsCache {
 pub struct TableContext<'a> {
     pub lang: Lang,
     pub park: &'a Park,
+    /// Each parcel's status now: the table shows and filters by it.
+    pub standing: &'a crate::standing::Standing,
+    /// Changes when the standing is recomputed.
+    pub standing_generation: u64,
     pub selection: &'a crate::query::Selection,
     /// Parcels whose envelope meets the map view.
     pub visible: &'a dyn Fn() -> Vec<usize>,
@@ -72,7 +78,9 @@ impl AttributeTableState {
     /// The rows that pass the filters, sorted.
     #[must_use]
     pub fn rows(&self, ctx: &TableContext<'_>) -> Vec<usize> {
-        let mut rows = self.query.run(ctx.park, self.sort, self.descending);
+        let mut rows = self
+            .query
+            .run(ctx.park, ctx.standing, self.sort, self.descending);
         if self.only_visible {
             let visible: std::collections::HashSet<usize> = (ctx.visible)().into_iter().collect();
             rows.retain(|i| visible.contains(i));
@@ -92,6 +100,7 @@ impl AttributeTableState {
             sort: self.sort,
             descending: self.descending,
             generation: ctx.generation,
+            standing: ctx.standing_generation,
             view: self.only_visible.then_some(ctx.view),
             selection: self.only_selected.then(|| ctx.selection.clone()),
         };
@@ -224,7 +233,8 @@ impl AttributeTableState {
                 .clicked()
             {
                 let selected: Vec<usize> = ctx.selection.iter().collect();
-                ui.ctx().copy_text(rows_as_tsv(ctx.park, &selected));
+                ui.ctx()
+                    .copy_text(rows_as_tsv(ctx.park, ctx.standing, &selected));
             }
             if ui
                 .button(tr("导出筛选结果 CSV…", "Export filtered as CSV…"))
@@ -303,8 +313,12 @@ impl AttributeTableState {
                         return;
                     };
                     row.set_selected(ctx.selection.contains(index));
-                    let record = crate::query::parcel_record(ctx.park, parcel);
-                    let status = parcel.status.map_or("", |s| s.label(lang)).to_owned();
+                    let record = crate::query::parcel_record(ctx.park, ctx.standing, index);
+                    let status = ctx
+                        .standing
+                        .status(index)
+                        .map_or("", |s| s.label(lang))
+                        .to_owned();
                     for (col, text) in record.into_iter().enumerate() {
                         let text = if col == 5 { status.clone() } else { text };
                         row.col(|ui| {

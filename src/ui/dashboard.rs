@@ -190,15 +190,31 @@ fn cards_ui(ui: &mut Ui, lang: Lang, f: &Dashboard) {
             accent: theme::status_fill(Some(ParcelStatus::InUse)),
         },
         Card {
-            title: tr(lang, "闲置低效用地", "Idle & low-efficiency land"),
+            title: tr(lang, "台账登记", "Cases registered"),
             value: group_thousands(mu_from_m2(ledger.idle_area_m2), 2),
             unit: tr(lang, "亩", "mu"),
             detail: format!(
-                "{} {} {}",
-                tr(lang, "台账", "ledger:"),
+                "{} {}{}",
                 ledger.entries,
-                tr(lang, "宗", "cases")
+                tr(lang, "件案件", "cases"),
+                if ledger.duplicate_cases > 0 {
+                    match lang {
+                        Lang::Zh => format!(" · 重复登记 {} 件未计", ledger.duplicate_cases),
+                        Lang::En => {
+                            format!(" · {} duplicates not counted", ledger.duplicate_cases)
+                        }
+                    }
+                } else {
+                    String::new()
+                }
             ),
+            accent: theme::status_fill(Some(ParcelStatus::LowEfficiency)),
+        },
+        Card {
+            title: tr(lang, "现闲置低效宗地", "Idle or low-efficiency now"),
+            value: group_thousands(mu_from_m2(total.idle_area_m2), 2),
+            unit: tr(lang, "亩", "mu"),
+            detail: format!("{} {}", total.idle_parcels, tr(lang, "宗宗地", "parcels")),
             accent: theme::status_fill(Some(ParcelStatus::Idle)),
         },
         Card {
@@ -227,15 +243,23 @@ fn cards_ui(ui: &mut Ui, lang: Lang, f: &Dashboard) {
         Card {
             title: tr(lang, "预警", "Alerts"),
             value: alerts.entries.to_string(),
-            unit: tr(lang, "宗", "cases"),
+            unit: tr(lang, "宗", "parcels"),
             detail: match lang {
                 Lang::Zh => format!(
-                    "逾期 {} · 满一年 {} · 满两年 {}",
-                    alerts.overdue, alerts.over_one_year, alerts.over_two_years
+                    "逾期 {} · 满一年 {} · 满两年 {} · 未登记 {} · 重复 {}",
+                    alerts.overdue,
+                    alerts.over_one_year,
+                    alerts.over_two_years,
+                    f.unregistered,
+                    f.duplicate_cases
                 ),
                 Lang::En => format!(
-                    "overdue {} · 1y+ {} · 2y+ {}",
-                    alerts.overdue, alerts.over_one_year, alerts.over_two_years
+                    "overdue {} · 1y+ {} · 2y+ {} · unregistered {} · duplicate {}",
+                    alerts.overdue,
+                    alerts.over_one_year,
+                    alerts.over_two_years,
+                    f.unregistered,
+                    f.duplicate_cases
                 ),
             },
             accent: if alerts.entries > 0 {
@@ -430,8 +454,8 @@ fn districts_ui(
         tr(lang, "面积(km²)", "Area (km²)").to_owned(),
         format!("{}({mu})", tr(lang, "面积", "Area ")),
         tr(lang, "宗地(宗)", "Parcels").to_owned(),
-        tr(lang, "台账(宗)", "Cases").to_owned(),
-        format!("{}({mu})", tr(lang, "闲置低效", "Idle/low ")),
+        tr(lang, "登记案件(宗)", "Cases registered").to_owned(),
+        format!("{}({mu})", tr(lang, "登记闲置低效", "Registered idle/low ")),
         tr(lang, "闲置厂房(m²)", "Idle floor (m²)").to_owned(),
         format!("{}({mu})", tr(lang, "盘活土地", "Revit. land ")),
         tr(lang, "盘活厂房(m²)", "Revit. floor (m²)").to_owned(),
@@ -673,8 +697,8 @@ fn kinds_chart_ui(ui: &mut Ui, lang: Lang, park: &Park, f: &Dashboard) {
         ui,
         tr(
             lang,
-            "闲置低效用地（亩）",
-            "Idle & low-efficiency land (mu)",
+            "台账登记闲置低效用地（亩）",
+            "Idle & low-efficiency land registered (mu)",
         ),
         tr(lang, "按片区和类型", "by district and kind"),
     );

@@ -283,7 +283,7 @@ pub fn layers_ui(
     ui: &mut Ui,
     state: &mut PersistedState,
     park: &Park,
-    ledger: &LedgerView,
+    alerts: &[crate::stats::AlertRow],
     classification: &Classification,
     commands: &mut Vec<Command>,
 ) {
@@ -365,47 +365,43 @@ pub fn layers_ui(
     });
     ui.separator();
     ui.heading(tr(lang, "预警", "Alerts"));
-    let day = today();
-    let alerts: Vec<_> = ledger
-        .entries
-        .iter()
-        .filter(|s| s.entry.is_overdue(day) || s.entry.idle_over_one_year(day))
-        .collect();
     ui.horizontal(|ui| {
         swatch(ui, theme::ALERT_SEVERE);
-        ui.label(tr(lang, "逾期或闲置满两年", "Overdue or idle 2 years+"));
+        ui.label(tr(
+            lang,
+            "逾期、闲置满两年或重复登记",
+            "Overdue, idle 2 years+ or registered twice",
+        ));
     });
     ui.horizontal(|ui| {
         swatch(ui, theme::ALERT_WARNING);
-        ui.label(tr(lang, "闲置满一年", "Idle 1 year+"));
+        ui.label(tr(
+            lang,
+            "闲置满一年或未登记",
+            "Idle 1 year+ or not registered",
+        ));
     });
     if alerts.is_empty() {
         ui.label(tr(lang, "无", "None"));
     }
-    for stored in alerts {
-        let e = &stored.entry;
-        let mut what = Vec::new();
-        if e.is_overdue(day) {
-            what.push(tr(lang, "逾期", "overdue"));
-        }
-        if let Some(days) = e.idle_days(day) {
-            what.push(if e.idle_over_two_years(day) {
-                tr(lang, "闲置满两年", "idle 2y+")
-            } else {
-                tr(lang, "闲置满一年", "idle 1y+")
-            });
-            let _ = days;
-        }
+    for row in alerts {
         if ui
-            .link(format!("{} {}", e.parcel_no, what.join(" ")))
+            .link(format!("{} {}", row.parcel_no, row.reasons(lang)))
             .clicked()
         {
-            commands.push(Command::ShowParcel(e.parcel_no.clone()));
+            commands.push(Command::ShowParcel(row.parcel_no.clone()));
         }
     }
+    let _ = park;
 }
 
-pub fn parcel_ui(ui: &mut Ui, lang: Lang, park: &Park, parcel: Option<&Parcel>) {
+pub fn parcel_ui(
+    ui: &mut Ui,
+    lang: Lang,
+    park: &Park,
+    parcel: Option<&Parcel>,
+    status_now: Option<ParcelStatus>,
+) {
     ui.heading(tr(lang, "宗地信息", "Parcel"));
     let Some(parcel) = parcel else {
         ui.label(tr(
@@ -422,7 +418,7 @@ pub fn parcel_ui(ui: &mut Ui, lang: Lang, park: &Park, parcel: Option<&Parcel>) 
         )
     });
     let dash = || "—".to_owned();
-    let rows: [(&str, String); 9] = [
+    let rows: [(&str, String); 10] = [
         (tr(lang, "宗地编号", "Parcel no."), parcel.parcel_no.clone()),
         (tr(lang, "片区", "District"), district.unwrap_or_else(dash)),
         (
@@ -438,7 +434,11 @@ pub fn parcel_ui(ui: &mut Ui, lang: Lang, park: &Park, parcel: Option<&Parcel>) 
             parcel.supplied_on.clone().unwrap_or_else(dash),
         ),
         (
-            tr(lang, "状态", "Status"),
+            tr(lang, "现状", "Status now"),
+            status_now.map_or_else(dash, |s| s.label(lang).to_owned()),
+        ),
+        (
+            tr(lang, "调查状态", "Surveyed status"),
             parcel
                 .status
                 .map_or_else(dash, |s| s.label(lang).to_owned()),
@@ -560,11 +560,13 @@ pub fn notice_ui(ctx: &egui::Context, lang: Lang, index: usize, notice: &Notice)
     close
 }
 
-/// The selected parcel's ledger: its case, the register/edit buttons and every event.
+/// The selected parcel's ledger: its current case, the register/edit buttons, its voided
+/// cases (to restore) and every event, with what changed, in the user's time zone.
 pub fn parcel_ledger_ui(
     ui: &mut Ui,
     lang: Lang,
     parcel: &Parcel,
+    case: Option<&crate::ledger::StoredEntry>,
     ledger: &LedgerView,
     commands: &mut Vec<Command>,
 ) {
@@ -574,7 +576,6 @@ pub fn parcel_ledger_ui(
         ui.label(tr(lang, "台账未打开。", "The ledger is not open."));
         return;
     }
-    let case = ledger.case_of(&parcel.parcel_no);
     ui.horizontal(|ui| {
         if ui
             .button(tr(lang, "登记闲置/低效", "Register idle/low-efficiency"))
@@ -600,6 +601,7 @@ pub fn parcel_ledger_ui(
                     .idle_days(day)
                     .map_or_else(|| "—".to_owned(), |d| d.to_string());
                 for (key, value) in [
+                    (tr(lang, "案件", "Case"), format!("#{}", case.id)),
                     (tr(lang, "类型", "Kind"), e.kind.label(lang).to_owned()),
                     (tr(lang, "处置方式", "Methods"), methods),
                     (
@@ -622,29 +624,49 @@ pub fn parcel_ledger_ui(
                 }
             });
     }
+    for voided in ledger
+        .voided
+        .iter()
+        .filter(|v| v.entry.parcel_no == parcel.parcel_no)
+    {
+        ui.horizontal(|ui| {
+            ui.label(
+                RichText::new(format!(
+                    "{} #{} ({})",
+                    tr(lang, "已作废案件", "Voided case"),
+                    voided.id,
+                    voided.entry.progress.label(lang)
+                ))
+                .weak(),
+            );
+            if ui.button(tr(lang, "恢复", "Restore")).clicked() {
+                commands.push(Command::RestoreCase(voided.id));
+            }
+        });
+    }
     let history = ledger.history(&parcel.parcel_no);
     if !history.is_empty() {
         ui.label(
             RichText::new(tr(lang, "变更记录（最新在前）", "History (newest first)")).strong(),
         );
         for event in history {
-            let action = match (event.action.as_str(), lang) {
-                ("create", Lang::Zh) => "登记",
-                ("update", Lang::Zh) => "修改",
-                ("delete", Lang::Zh) => "删除",
-                ("undo", Lang::Zh) => "撤销",
-                ("redo", Lang::Zh) => "重做",
-                ("import", Lang::Zh) => "导入",
-                (other, _) => other,
-            };
             let step = event.step.map_or("", |s| s.label(lang));
             ui.label(format!(
-                "{}  {}  {}  {}",
-                event.at.replace('T', " ").trim_end_matches('Z'),
+                "{}  {}  {}  {}  #{}",
+                crate::time::local_time_text(&event.at),
                 event.operator,
-                action,
-                step
+                event.action_label(lang),
+                step,
+                event.entry_id,
             ));
+            if let Some(reason) = &event.reason {
+                ui.label(
+                    RichText::new(format!("    {}: {reason}", tr(lang, "原因", "Reason"))).weak(),
+                );
+            }
+            for change in event.changes(lang) {
+                ui.label(RichText::new(format!("    {change}")).weak());
+            }
         }
     }
 }

@@ -55,6 +55,8 @@ pub const LABEL_TEXT: Color32 = Color32::from_rgb(0x1d, 0x24, 0x30);
 pub const LABEL_HALO: Color32 = Color32::from_rgba_premultiplied(0xf0, 0xf0, 0xf0, 0xc8);
 pub const SCALE_BAR: Color32 = Color32::from_rgb(0x20, 0x20, 0x20);
 pub const ERROR_TEXT: Color32 = Color32::from_rgb(0xc6, 0x28, 0x28);
+/// Notes that are not errors (e.g. the open case was opened instead of a second one).
+pub const INFO_TEXT: Color32 = Color32::from_rgb(0x1f, 0x5f, 0xa8);
 
 /// 预警 outline: overdue or idle two years and more.
 pub const ALERT_SEVERE: Color32 = Color32::from_rgb(0xd0, 0x10, 0x10);

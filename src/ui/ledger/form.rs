@@ -17,6 +17,8 @@ pub enum FormAction {
     None,
     Save,
     Cancel,
+    /// 作废 the case being edited, with the form's reason.
+    Void,
 }
 
 /// The number fields, typed as text so that a bad value can be shown beside its field.
@@ -43,6 +45,14 @@ pub struct EntryForm {
     /// The parcel's geometry (GeoJSON) for the snapshot of a new case.
     pub geometry: Option<String>,
     numbers: [String; 5],
+    /// The number texts as the form first showed them: a field whose text is still this keeps
+    /// its stored value bit for bit (the text is rounded for reading).
+    shown_numbers: [String; 5],
+    /// 更正: save as a correction, any progress step allowed, with `reason`.
+    pub correcting: bool,
+    /// Why the case is corrected or voided.
+    pub reason: String,
+    pub reason_error: Option<String>,
     pub errors: Vec<FieldError>,
     parse_errors: Vec<(Field, String)>,
     pub general_error: Option<String>,
@@ -81,6 +91,10 @@ impl EntryForm {
             entry,
             geometry,
             numbers: Default::default(),
+            shown_numbers: Default::default(),
+            correcting: false,
+            reason: String::new(),
+            reason_error: None,
             errors: Vec::new(),
             parse_errors: Vec::new(),
             general_error: None,
@@ -98,6 +112,10 @@ impl EntryForm {
             entry: LedgerEntry::default(),
             geometry: None,
             numbers: Default::default(),
+            shown_numbers: Default::default(),
+            correcting: false,
+            reason: String::new(),
+            reason_error: None,
             errors: Vec::new(),
             parse_errors: Vec::new(),
             general_error: None,
@@ -125,6 +143,19 @@ impl EntryForm {
             format_number(e.revitalized_building_m2, 0),
             format_number(e.investment_10k_yuan, 2),
         ];
+        self.shown_numbers.clone_from(&self.numbers);
+    }
+
+    /// The stored values of the number fields, in [`NUMBER_FIELDS`] order, in m² (or 万元).
+    fn stored_numbers(&self) -> [f64; 5] {
+        let e = self.original.as_ref().unwrap_or(&self.entry);
+        [
+            e.idle_land_m2,
+            e.idle_building_m2,
+            e.revitalized_land_m2,
+            e.revitalized_building_m2,
+            e.investment_10k_yuan,
+        ]
     }
 
     /// Sets a number field's text (tests and paste).
@@ -136,29 +167,45 @@ impl EntryForm {
 
     /// The entry with the typed numbers, or `None` with the messages set.
     pub fn checked_entry(&mut self) -> Option<LedgerEntry> {
-        self.parse_errors.clear();
         self.general_error = None;
+        self.reason_error = None;
+        self.validate()
+    }
+
+    /// Reads the typed numbers and checks the case, setting the messages beside the fields.
+    /// A number field the user did not change keeps its stored value exactly; a typed value
+    /// is converted once (亩 → m²).
+    fn validate(&mut self) -> Option<LedgerEntry> {
+        self.parse_errors.clear();
+        let stored = self.stored_numbers();
         let mut values = [0.0; 5];
-        for (i, (field, ..)) in NUMBER_FIELDS.iter().enumerate() {
+        for (i, (field, _, _, unit)) in NUMBER_FIELDS.iter().enumerate() {
+            if self.numbers[i] == self.shown_numbers[i] {
+                values[i] = stored[i];
+                continue;
+            }
             let text = self.numbers[i].trim().replace(',', "");
             if text.is_empty() {
                 continue;
             }
             match text.parse::<f64>() {
-                Ok(v) if v.is_finite() => values[i] = v,
+                Ok(v) if v.is_finite() => {
+                    values[i] = if *unit == "亩" { m2_from_mu(v) } else { v };
+                }
                 _ => self
                     .parse_errors
                     .push((*field, format!("“{text}”不是数字 / not a number"))),
             }
         }
         let mut entry = self.entry.clone();
-        entry.idle_land_m2 = m2_from_mu(values[0]);
+        entry.idle_land_m2 = values[0];
         entry.idle_building_m2 = values[1];
-        entry.revitalized_land_m2 = m2_from_mu(values[2]);
+        entry.revitalized_land_m2 = values[2];
         entry.revitalized_building_m2 = values[3];
         entry.investment_10k_yuan = values[4];
         self.errors = entry.validate();
         if let Some(original) = &self.original
+            && !self.correcting
             && !original.progress.can_move_to(entry.progress)
         {
             self.errors.push(FieldError {
@@ -201,6 +248,11 @@ impl EntryForm {
     /// Shows the form's fields, each with its messages.
     pub fn ui(&mut self, ui: &mut Ui, lang: Lang) {
         let tr = |zh: &'static str, en: &'static str| if lang == Lang::Zh { zh } else { en };
+        // Once a save has shown messages, they follow the values: a message goes as soon as
+        // its field is valid.
+        if !self.errors.is_empty() || !self.parse_errors.is_empty() {
+            self.validate();
+        }
         ui.label(
             RichText::new(format!(
                 "{} {}  {}  {:.2} {}",
@@ -382,7 +434,12 @@ impl EntryForm {
                 }
 
                 let label = ui.label(tr("处置进度", "Progress"));
-                let from = self.original.as_ref().map(|o| o.progress);
+                // A correction may move progress back; an ordinary edit keeps to the steps.
+                let from = self
+                    .original
+                    .as_ref()
+                    .map(|o| o.progress)
+                    .filter(|_| !self.correcting);
                 ui.vertical(|ui| {
                     crate::ui::combo_labelled(
                         ui,
@@ -427,12 +484,40 @@ impl EntryForm {
             });
     }
 
-    /// The general message and the Save / Cancel buttons, below the scrolling fields.
-    pub fn buttons_ui(&self, ui: &mut Ui, lang: Lang) -> FormAction {
+    /// The general message, the correction and void controls of a stored case, and the
+    /// Save / Cancel buttons, below the scrolling fields.
+    pub fn buttons_ui(&mut self, ui: &mut Ui, lang: Lang) -> FormAction {
         let tr = |zh: &'static str, en: &'static str| if lang == Lang::Zh { zh } else { en };
         let mut action = FormAction::None;
         if let Some(general) = &self.general_error {
             ui.label(RichText::new(general).color(theme::ERROR_TEXT));
+        }
+        if self.editing.is_some() {
+            ui.horizontal(|ui| {
+                ui.checkbox(
+                    &mut self.correcting,
+                    tr("更正（可回退进度）", "Correction (progress may go back)"),
+                );
+            });
+            ui.horizontal(|ui| {
+                let label = ui.label(tr("原因", "Reason"));
+                ui.add(
+                    egui::TextEdit::singleline(&mut self.reason)
+                        .hint_text(tr("更正或作废须填写", "required to correct or void"))
+                        .desired_width(260.0),
+                )
+                .labelled_by(label.id);
+                if ui.button(tr("作废", "Void")).clicked() {
+                    action = FormAction::Void;
+                }
+            });
+            if let Some(message) = &self.reason_error {
+                if self.reason.trim().is_empty() {
+                    ui.label(RichText::new(message).color(theme::ERROR_TEXT));
+                } else {
+                    self.reason_error = None;
+                }
+            }
         }
         ui.horizontal(|ui| {
             if ui.button(tr("保存", "Save")).clicked() {

@@ -9,52 +9,58 @@ pub use form::FormAction;
 pub use table::{LedgerTableState, TableAction};
 
 use crate::ledger::{Action, Event, Ledger, LedgerError, StoredEntry};
-use crate::model::{LedgerEntry, Park, Progress};
+use crate::model::{LedgerEntry, Park};
 use jiff::civil::Date;
 use std::path::Path;
 
-/// One ledger edit that undo can take back: the case, and its values before and after.
+/// One ledger edit that undo can take back: the case, its values before and after, and the
+/// version the store gave it, which undo and redo expect to find.
 #[derive(Debug, Clone)]
 pub struct UndoStep {
     pub id: i64,
-    /// `None` when the step created the case (undo deletes it).
+    /// `None` when the step created the case (undo voids it: 撤销登记).
     pub before: Option<LedgerEntry>,
     pub after: LedgerEntry,
+    /// The case's version after this step (or after the undo, on the redo stack).
+    pub version: i64,
 }
 
 /// The open ledger and what the window shows of it.
 #[derive(Default)]
 pub struct LedgerView {
     pub store: Option<Ledger>,
-    /// Cases, by id (not deleted).
+    /// Cases, by id (not voided).
     pub entries: Vec<StoredEntry>,
+    /// Voided cases, by id (they can be restored).
+    pub voided: Vec<StoredEntry>,
     /// Why the ledger is not open or the last write failed.
     pub error: Option<String>,
+    /// What the last action did, when it needs saying (e.g. the open case was opened instead
+    /// of registering a second one).
+    pub info: Option<String>,
     pub form: Option<EntryForm>,
     pub table: LedgerTableState,
     undo: Vec<UndoStep>,
     redo: Vec<UndoStep>,
-    /// Parcel number → position in `entries` of its newest case.
-    by_parcel: std::collections::HashMap<String, usize>,
     /// The history last read, by parcel number, until the next reload (not a query a frame).
     history_cache: std::cell::RefCell<Option<(String, Vec<Event>)>>,
 }
 
-/// Where a parcel stands in the ledger, for colouring and 预警.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct ParcelAlert {
-    pub progress: Option<Progress>,
-    pub overdue: bool,
-    pub over_one_year: bool,
-    pub over_two_years: bool,
+fn stale_message(by: &str, at: &str) -> String {
+    let at = crate::time::local_time_text(at);
+    format!(
+        "此记录已被 {by} 于 {at} 修改，已载入最新内容 / changed by {by} at {at}; the newer values are shown"
+    )
 }
 
 impl LedgerView {
     /// Opens a ledger file, seeding the sample ledger into a new one when the sample park is
-    /// in use.
+    /// in use (the sample park has a ledger file of its own, see [`crate::ledger::sample_path`]).
     pub fn open(&mut self, path: &Path, park: &Park, sample_park: bool, operator: &str) {
         self.undo.clear();
         self.redo.clear();
+        self.form = None;
+        self.info = None;
         match Ledger::open(path) {
             Ok(mut ledger) => {
                 self.error = None;
@@ -67,7 +73,7 @@ impl LedgerView {
             Err(e) => {
                 self.store = None;
                 self.entries.clear();
-                self.by_parcel.clear();
+                self.voided.clear();
                 self.history_cache.replace(None);
                 self.error = Some(e.to_string());
             }
@@ -77,27 +83,15 @@ impl LedgerView {
     /// Reads the cases again after a write.
     pub fn reload(&mut self) {
         if let Some(store) = &self.store {
-            match store.list() {
-                Ok(entries) => self.entries = entries,
+            match store.list().and_then(|e| Ok((e, store.list_voided()?))) {
+                Ok((entries, voided)) => {
+                    self.entries = entries;
+                    self.voided = voided;
+                }
                 Err(e) => self.error = Some(e.to_string()),
             }
         }
-        self.by_parcel = self
-            .entries
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.entry.parcel_no.clone(), i))
-            .collect();
         self.history_cache.replace(None);
-    }
-
-    /// The newest live case of a parcel.
-    #[must_use]
-    pub fn case_of(&self, parcel_no: &str) -> Option<&StoredEntry> {
-        self.entries
-            .iter()
-            .rev()
-            .find(|e| e.entry.parcel_no == parcel_no)
     }
 
     /// Every event of a parcel's cases, newest first.
@@ -118,20 +112,8 @@ impl LedgerView {
         events
     }
 
-    /// 预警 and progress of a parcel on `today`.
-    #[must_use]
-    pub fn alert(&self, parcel_no: &str, today: Date) -> ParcelAlert {
-        self.case_of(parcel_no)
-            .map_or_else(ParcelAlert::default, |s| ParcelAlert {
-                progress: Some(s.entry.progress),
-                overdue: s.entry.is_overdue(today),
-                over_one_year: s.entry.idle_over_one_year(today),
-                over_two_years: s.entry.idle_over_two_years(today),
-            })
-    }
-
-    /// Saves the form's case (create or update). On success the form closes and the step can
-    /// be undone; on failure the form keeps the messages.
+    /// Saves the form's case (create, update or correction). On success the form closes and
+    /// the step can be undone; on failure the form keeps the messages.
     pub fn save_form(&mut self, operator: &str) {
         let Some(form) = &mut self.form else { return };
         let Some(entry) = form.checked_entry() else {
@@ -144,17 +126,21 @@ impl LedgerView {
         let result = match form.editing {
             None => store
                 .create(&entry, form.geometry.as_deref(), operator)
-                .map(|id| (id, None)),
+                .map(|id| (id, 1, None)),
+            Some((id, version)) if form.correcting => store
+                .correct(id, version, &entry, &form.reason, operator)
+                .map(|v| (id, v, form.original.clone())),
             Some((id, version)) => store
                 .update(id, version, &entry, operator, Action::Update)
-                .map(|_| (id, form.original.clone())),
+                .map(|v| (id, v, form.original.clone())),
         };
         match result {
-            Ok((id, before)) => {
+            Ok((id, version, before)) => {
                 self.undo.push(UndoStep {
                     id,
                     before,
                     after: entry,
+                    version,
                 });
                 self.redo.clear();
                 self.form = None;
@@ -164,9 +150,38 @@ impl LedgerView {
             Err(LedgerError::Stale {
                 by, at, current, ..
             }) => {
-                form.general_error = Some(format!(
-                    "此记录已被 {by} 于 {at} 修改，已载入最新内容，请重新修改后保存 / changed by {by} at {at}; the newer values are shown"
-                ));
+                form.general_error = Some(stale_message(&by, &at));
+                form.load(&current);
+                self.reload();
+            }
+            Err(LedgerError::ReasonRequired(_)) => {
+                form.reason_error = Some("请填写更正原因 / a reason is required".to_owned());
+            }
+            Err(other) => form.general_error = Some(other.to_string()),
+        }
+    }
+
+    /// Voids the case open in the form (作废) with the form's reason.
+    pub fn void_form_case(&mut self, operator: &str) {
+        let Some(form) = &mut self.form else { return };
+        let Some((id, version)) = form.editing else {
+            return;
+        };
+        if form.reason.trim().is_empty() {
+            form.reason_error = Some("请填写作废原因 / a reason is required".to_owned());
+            return;
+        }
+        let Some(store) = &mut self.store else { return };
+        match store.void(id, version, &form.reason, operator) {
+            Ok(_) => {
+                // A voided case is restored from the parcel panel, not by undo.
+                self.form = None;
+                self.reload();
+            }
+            Err(LedgerError::Stale {
+                by, at, current, ..
+            }) => {
+                form.general_error = Some(stale_message(&by, &at));
                 form.load(&current);
                 self.reload();
             }
@@ -174,12 +189,25 @@ impl LedgerView {
         }
     }
 
+    /// Restores a voided case (恢复).
+    pub fn restore(&mut self, id: i64, operator: &str) {
+        let Some(store) = &mut self.store else { return };
+        let Some(case) = self.voided.iter().find(|c| c.id == id) else {
+            return;
+        };
+        match store.restore(id, case.version, operator) {
+            Ok(_) => self.error = None,
+            Err(e) => self.error = Some(e.to_string()),
+        }
+        self.reload();
+    }
+
     /// Takes back the last ledger edit (Ctrl+Z).
     pub fn undo(&mut self, operator: &str) {
         let Some(step) = self.undo.pop() else { return };
         match self.apply_step(&step, true, operator) {
-            Ok(()) => self.redo.push(step),
-            Err(e) => self.error = Some(e.to_string()),
+            Ok(version) => self.redo.push(UndoStep { version, ..step }),
+            Err(e) => self.refused(e),
         }
         self.reload();
     }
@@ -188,36 +216,51 @@ impl LedgerView {
     pub fn redo(&mut self, operator: &str) {
         let Some(step) = self.redo.pop() else { return };
         match self.apply_step(&step, false, operator) {
-            Ok(()) => self.undo.push(step),
-            Err(e) => self.error = Some(e.to_string()),
+            Ok(version) => self.undo.push(UndoStep { version, ..step }),
+            Err(e) => self.refused(e),
         }
         self.reload();
     }
 
+    /// An undo or redo the store refused: say why, and show the newer values of a case
+    /// someone else changed. The undo and redo stacks are dropped: they describe a past that
+    /// is no longer the case's.
+    fn refused(&mut self, error: LedgerError) {
+        match error {
+            LedgerError::Stale {
+                by, at, current, ..
+            } => {
+                let message = stale_message(&by, &at);
+                self.error = Some(format!("无法撤销/重做 / cannot undo or redo: {message}"));
+                if !current.deleted {
+                    let mut form = EntryForm::edit(&current);
+                    form.general_error = Some(message);
+                    self.form = Some(form);
+                }
+            }
+            other => self.error = Some(other.to_string()),
+        }
+        self.undo.clear();
+        self.redo.clear();
+    }
+
+    /// Writes an undo (`backwards`) or redo step, expecting the version the step left; returns
+    /// the case's new version.
     fn apply_step(
         &mut self,
         step: &UndoStep,
         backwards: bool,
         operator: &str,
-    ) -> Result<(), LedgerError> {
+    ) -> Result<i64, LedgerError> {
         let store = self.store.as_mut().ok_or(LedgerError::NotFound(step.id))?;
-        let current = store.get(step.id)?.ok_or(LedgerError::NotFound(step.id))?;
-        let action = if backwards {
-            Action::Undo
-        } else {
-            Action::Redo
+        let (entry, voided, action) = match (&step.before, backwards) {
+            // Undo of a registration voids the case; redo brings it back.
+            (None, true) => (&step.after, true, Action::UndoCreate),
+            (None, false) => (&step.after, false, Action::RedoCreate),
+            (Some(before), true) => (before, false, Action::Undo),
+            (Some(_), false) => (&step.after, false, Action::Redo),
         };
-        match (&step.before, backwards) {
-            // Undo of a creation deletes the case; redo brings it back.
-            (None, true) => store.delete(step.id, current.version, operator).map(drop),
-            (None, false) => store.undelete(step.id, current.version, operator).map(drop),
-            (Some(before), true) => store
-                .update(step.id, current.version, before, operator, action)
-                .map(drop),
-            (Some(_), false) => store
-                .update(step.id, current.version, &step.after, operator, action)
-                .map(drop),
-        }
+        store.apply_undo(step.id, step.version, entry, voided, action, operator)
     }
 
     #[must_use]
@@ -231,8 +274,8 @@ impl LedgerView {
     }
 }
 
-/// Today's date on this computer.
+/// Today's date where the user is.
 #[must_use]
 pub fn today() -> Date {
-    jiff::Zoned::now().date()
+    crate::time::today()
 }
