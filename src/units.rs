@@ -36,9 +36,42 @@ pub fn km2_from_m2(area_m2: f64) -> f64 {
     area_m2 / 1_000_000.0
 }
 
+/// Thousands separators for reports: 1234567.891 → "1,234,567.89".
+#[must_use]
+pub fn group_thousands(value: f64, decimals: usize) -> String {
+    let text = format!("{:.*}", decimals, value.abs());
+    let (int, frac) = text
+        .split_once('.')
+        .map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
+    let mut grouped = String::with_capacity(int.len() + int.len() / 3 + 4);
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    let sign = if value < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        "-"
+    } else {
+        ""
+    };
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(group_thousands(1_234_567.891, 2), "1,234,567.89");
+        assert_eq!(group_thousands(999.0, 0), "999");
+        assert_eq!(group_thousands(-1000.5, 1), "-1,000.5");
+        assert_eq!(group_thousands(0.0, 2), "0.00");
+    }
 
     #[test]
     fn mu_round_trips_and_matches_the_definition() {

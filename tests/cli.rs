@@ -316,3 +316,252 @@ fn ledger_add_validates_like_the_form_and_writes_nothing_on_bad_input() {
         serde_json::json!(["leaseback_co_management", "joint_development"])
     );
 }
+
+/// Runs the binary with a given data folder and time zone.
+fn parkland_in(home: &std::path::Path, tz: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_parkland"))
+        .args(args)
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("TZ", tz)
+        .current_dir(std::env::temp_dir())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run parkland: {e}"))
+}
+
+fn fresh_home(name: &str) -> PathBuf {
+    let home = std::env::temp_dir().join(format!("parkland-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&home);
+    std::fs::create_dir_all(&home).unwrap_or_else(|e| panic!("{e}"));
+    home
+}
+
+fn json_of(output: &Output) -> serde_json::Value {
+    serde_json::from_str(&stdout(output)).unwrap_or_else(|e| panic!("{e}: {}", stdout(output)))
+}
+
+#[test]
+fn a_parcel_with_an_open_case_is_refused_naming_it() {
+    let home = fresh_home("open-case");
+    let ledger = home.join("ledger.sqlite").display().to_string();
+    let list = parkland_in(
+        &home,
+        "UTC",
+        &["ledger", "list", "--json", "--ledger", &ledger],
+    );
+    let cases = json_of(&list);
+    let Some(open) = cases
+        .as_array()
+        .and_then(|a| a.iter().find(|c| c["parcel_no"] == "LJ-3302"))
+        .cloned()
+    else {
+        panic!("LJ-3302 has a case: {cases}");
+    };
+    let add = parkland_in(
+        &home,
+        "UTC",
+        &[
+            "ledger",
+            "add",
+            "--ledger",
+            &ledger,
+            "--parcel",
+            "LJ-3302",
+            "--kind",
+            "闲置土地",
+            "--progress",
+            "待认定",
+        ],
+    );
+    assert_eq!(add.status.code(), Some(2), "{}", stdout(&add));
+    let text = stdout(&add);
+    assert!(
+        text.contains(&format!("open case ({})", open["id"]))
+            && text.contains("nothing was written"),
+        "{text}"
+    );
+    let summary = json_of(&parkland_in(
+        &home,
+        "UTC",
+        &["summary", "--json", "--ledger", &ledger],
+    ));
+    assert_eq!(summary["ledger"]["entries"], 13);
+    let mu = summary["ledger"]["idle_area_m2"]
+        .as_f64()
+        .unwrap_or_default()
+        * 15.0
+        / 10_000.0;
+    assert_eq!(format!("{mu:.2}"), "536.00");
+}
+
+#[test]
+fn edit_void_restore_and_correct_from_the_command_line() {
+    let home = fresh_home("edit");
+    let ledger = home.join("ledger.sqlite").display().to_string();
+    let run = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--ledger", ledger.as_str()]);
+        parkland_in(&home, "UTC", &all)
+    };
+    let before = json_of(&run(&["ledger", "list", "--json"]));
+    let Some(case) = before
+        .as_array()
+        .and_then(|a| a.iter().find(|c| c["progress"] == "identified"))
+        .cloned()
+    else {
+        panic!("an identified case: {before}");
+    };
+    let id = case["id"].to_string();
+
+    // Only the progress changes; every other stored value stays bit for bit.
+    let edit = run(&[
+        "ledger",
+        "edit",
+        &id,
+        "--progress",
+        "处置中",
+        "--operator",
+        "张三",
+    ]);
+    assert_eq!(edit.status.code(), Some(0), "{}", stdout(&edit));
+    let after = json_of(&run(&["ledger", "list", "--json"]));
+    let Some(edited) = after
+        .as_array()
+        .and_then(|a| a.iter().find(|c| c["id"] == case["id"]))
+    else {
+        panic!("case {id}");
+    };
+    let mut expected = case.clone();
+    expected["progress"] = "disposing".into();
+    for key in ["version", "updated_at", "updated_by"] {
+        expected[key] = edited[key].clone();
+    }
+    assert_eq!(edited, &expected);
+    assert_eq!(edited["version"], 2);
+
+    // A step back is refused as an edit, allowed as a correction with a reason.
+    let back = run(&["ledger", "edit", &id, "--progress", "已认定"]);
+    assert_eq!(back.status.code(), Some(2), "{}", stdout(&back));
+    let no_reason = run(&[
+        "ledger",
+        "correct",
+        &id,
+        "--progress",
+        "已认定",
+        "--reason",
+        " ",
+    ]);
+    assert_eq!(no_reason.status.code(), Some(2));
+    let correct = run(&[
+        "ledger",
+        "correct",
+        &id,
+        "--progress",
+        "已认定",
+        "--reason",
+        "误操作",
+    ]);
+    assert_eq!(correct.status.code(), Some(0), "{}", stdout(&correct));
+
+    // Void with a reason: the case leaves every figure; restore brings it back.
+    let void = run(&["ledger", "void", &id, "--reason", "重复录入"]);
+    assert_eq!(void.status.code(), Some(0), "{}", stdout(&void));
+    let summary = json_of(&run(&["summary", "--json"]));
+    assert_eq!(summary["ledger"]["entries"], 12);
+    let restore = run(&["ledger", "restore", &id]);
+    assert_eq!(restore.status.code(), Some(0), "{}", stdout(&restore));
+    let summary = json_of(&run(&["summary", "--json"]));
+    assert_eq!(summary["ledger"]["entries"], 13);
+
+    // The history says what changed, field by field, and why.
+    let parcel = case["parcel_no"].as_str().unwrap_or_default().to_owned();
+    let history = json_of(&run(&["ledger", "history", &parcel, "--json"]));
+    let actions: Vec<&str> = history
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|e| e["action_label"].as_str())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(actions[..4], ["恢复", "作废", "更正", "修改"]);
+    assert_eq!(history[1]["reason"], "重复录入");
+    assert_eq!(history[2]["changes"][0]["field"], "进度");
+    assert_eq!(history[2]["changes"][0]["before"], "处置中");
+    assert_eq!(history[2]["changes"][0]["after"], "已认定");
+    let text = stdout(&run(&["ledger", "history", &parcel]));
+    assert!(text.contains("进度 处置中 → 已认定"), "{text}");
+    assert!(text.contains("原因: 误操作"), "{text}");
+
+    // Bad input writes nothing.
+    let unknown = run(&["ledger", "void", "9999", "--reason", "x"]);
+    assert_eq!(unknown.status.code(), Some(2));
+}
+
+#[test]
+fn history_times_are_local_with_their_offset() {
+    let home = fresh_home("tz");
+    let ledger = home.join("ledger.sqlite").display().to_string();
+    for (tz, offset) in [("Asia/Shanghai", "+08:00"), ("UTC", "+00:00")] {
+        let output = parkland_in(
+            &home,
+            tz,
+            &["ledger", "history", "LJ-3302", "--ledger", &ledger],
+        );
+        assert_eq!(output.status.code(), Some(0));
+        let text = stdout(&output);
+        let Some(first) = text.lines().next() else {
+            panic!("history: {text}")
+        };
+        assert!(first.contains(offset), "TZ={tz}: {first}");
+        let json = json_of(&parkland_in(
+            &home,
+            tz,
+            &[
+                "ledger", "history", "LJ-3302", "--json", "--ledger", &ledger,
+            ],
+        ));
+        let stored = json[0]["at"].as_str().unwrap_or_default().to_owned();
+        let local = json[0]["at_local"].as_str().unwrap_or_default().to_owned();
+        assert!(stored.ends_with('Z'), "stored in UTC: {stored}");
+        assert!(local.ends_with(offset), "TZ={tz}: {local}");
+        let instant: jiff::Timestamp = stored.parse().unwrap_or_else(|e| panic!("{e}"));
+        let zone = jiff::tz::TimeZone::get(tz).unwrap_or_else(|e| panic!("{e}"));
+        let expected = instant
+            .to_zoned(zone)
+            .strftime("%Y-%m-%d %H:%M:%S %:z")
+            .to_string();
+        assert_eq!(local, expected);
+    }
+    // --utc shows the stored time.
+    let utc = parkland_in(
+        &home,
+        "Asia/Shanghai",
+        &["ledger", "history", "LJ-3302", "--utc", "--ledger", &ledger],
+    );
+    assert!(
+        stdout(&utc)
+            .lines()
+            .next()
+            .is_some_and(|l| l.contains("+00:00"))
+    );
+}
+
+#[test]
+fn the_sample_cases_never_reach_the_users_own_ledger() {
+    let home = fresh_home("own-ledger");
+    // On the sample park, with no --ledger: the sample ledger, 13 cases.
+    let sample = json_of(&parkland_in(&home, "UTC", &["ledger", "list", "--json"]));
+    assert_eq!(sample.as_array().map(Vec::len), Some(13));
+    // The user's own parcels with the default ledger: no sample case.
+    let parcels = repo_file("sample_parcels/parcels.geojson");
+    let own = json_of(&parkland_in(
+        &home,
+        "UTC",
+        &["ledger", "list", "--json", "--parcels", &parcels],
+    ));
+    assert_eq!(own.as_array().map(Vec::len), Some(0), "{own}");
+    let data = home.join("data").join("parkland");
+    assert!(data.join("sample-ledger.sqlite").exists());
+    assert!(data.join("ledger.sqlite").exists());
+}

@@ -10,6 +10,8 @@ mod import;
 mod import_ui;
 mod ledger;
 mod ledger_import;
+#[cfg(feature = "gui")]
+mod one_answer;
 mod render;
 mod sample;
 #[cfg(feature = "gui")]

@@ -301,21 +301,28 @@ impl LedgerEntry {
                 errors.push(FieldError::new(field, "不能为负数", "must be a number ≥ 0"));
             }
         }
+        // Compared in m² (what is stored), never in the rounded 亩 the form shows.
         let limit = self.parcel_area_m2 * (1.0 + AREA_TOLERANCE);
+        let m2 = |v: f64| crate::units::group_thousands(v, 2);
+        let tolerance = AREA_TOLERANCE * 100.0;
         if self.parcel_area_m2 > 0.0 && self.revitalized_land_m2 > limit {
-            let mu = crate::units::mu_from_m2(self.parcel_area_m2);
+            let (got, parcel) = (m2(self.revitalized_land_m2), m2(self.parcel_area_m2));
             errors.push(FieldError::new(
                 Field::RevitalizedLand,
-                format!("盘活土地不能超过宗地面积 {mu:.2} 亩"),
-                format!("revitalized land cannot exceed the parcel's {mu:.2} mu"),
+                format!("盘活土地 {got} m² 超过宗地面积 {parcel} m²（允许误差 {tolerance}%）"),
+                format!(
+                    "revitalized land {got} m² exceeds the parcel's {parcel} m² (tolerance {tolerance}%)"
+                ),
             ));
         }
         if self.parcel_area_m2 > 0.0 && self.idle_land_m2 > limit {
-            let mu = crate::units::mu_from_m2(self.parcel_area_m2);
+            let (got, parcel) = (m2(self.idle_land_m2), m2(self.parcel_area_m2));
             errors.push(FieldError::new(
                 Field::IdleLand,
-                format!("闲置土地不能超过宗地面积 {mu:.2} 亩"),
-                format!("idle land cannot exceed the parcel's {mu:.2} mu"),
+                format!("闲置土地 {got} m² 超过宗地面积 {parcel} m²（允许误差 {tolerance}%）"),
+                format!(
+                    "idle land {got} m² exceeds the parcel's {parcel} m² (tolerance {tolerance}%)"
+                ),
             ));
         }
         if self.progress == Progress::Revitalized

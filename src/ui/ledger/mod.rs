@@ -80,6 +80,17 @@ impl LedgerView {
         }
     }
 
+    /// Uses a ledger already open (an in-memory one in tests, or one opened elsewhere).
+    pub fn attach(&mut self, ledger: Ledger) {
+        self.undo.clear();
+        self.redo.clear();
+        self.form = None;
+        self.info = None;
+        self.error = None;
+        self.store = Some(ledger);
+        self.reload();
+    }
+
     /// Reads the cases again after a write.
     pub fn reload(&mut self) {
         if let Some(store) = &self.store {
