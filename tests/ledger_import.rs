@@ -345,7 +345,7 @@ fn rules_and_progress_steps_are_checked_before_anything_is_written() {
     );
     let area = by_row(disposing);
     assert_eq!(area.1.as_deref(), Some("盘活土地(亩)"));
-    assert!(area.2.contains("cannot exceed"), "{}", area.2);
+    assert!(area.2.contains("exceeds the parcel's"), "{}", area.2);
 }
 
 #[test]

@@ -17,6 +17,8 @@ mod sample;
 #[cfg(feature = "gui")]
 mod ui;
 #[cfg(feature = "gui")]
+mod ui_day;
+#[cfg(feature = "gui")]
 mod window;
 
 /// Whether tests that need something outside the repository must fail instead of skipping.

@@ -121,3 +121,105 @@ fn real_window_opens_on_the_sample_park() {
     }
     panic!("the map never showed all district and parcel colours (pixel counts {last:?})");
 }
+
+fn xdotool(display: &str, args: &[&str]) {
+    let status = Command::new("xdotool")
+        .env("DISPLAY", display)
+        .args(args)
+        .status()
+        .unwrap_or_else(|e| panic!("cannot run xdotool: {e}"));
+    assert!(status.success(), "xdotool {args:?}");
+}
+
+#[test]
+fn with_no_desktop_portal_the_built_in_file_dialog_opens_a_parcel_file() {
+    if !have("Xvfb") || !have("xdotool") {
+        crate::skip_or_fail("Xvfb or xdotool is not installed");
+        return;
+    }
+    let display = format!(":{}", 100 + (std::process::id() + 401) % 800);
+    let xvfb = Command::new("Xvfb")
+        .args([
+            display.as_str(),
+            "-screen",
+            "0",
+            "1280x800x24",
+            "-nolisten",
+            "tcp",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start Xvfb: {e}"));
+    let _xvfb = Reaper(xvfb);
+    std::thread::sleep(Duration::from_millis(800));
+    let home = std::env::temp_dir().join(format!("parkland-window-dialog-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&home);
+    std::fs::create_dir_all(&home).unwrap_or_else(|e| panic!("{e}"));
+    let own = home.join("own.geojson");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_parcels/parcels.geojson"),
+        &own,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let stderr_path = home.join("stderr.txt");
+    let stderr = std::fs::File::create(&stderr_path).unwrap_or_else(|e| panic!("{e}"));
+    // No session bus: no desktop portal, as on a bare X server or a minimal Linux desktop.
+    let app = Command::new(env!("CARGO_BIN_EXE_parkland"))
+        .env("DISPLAY", &display)
+        .env("HOME", &home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .env_remove("WAYLAND_DISPLAY")
+        .current_dir(Path::new("/"))
+        .stdout(Stdio::null())
+        .stderr(stderr)
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start parkland: {e}"));
+    let _app = Reaper(app);
+    let sample_ledger = home.join("data/parkland/sample-ledger.sqlite");
+    let deadline = Instant::now() + Duration::from_mins(1);
+    while !sample_ledger.exists() {
+        assert!(
+            Instant::now() < deadline,
+            "the window never opened its ledger"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    std::thread::sleep(Duration::from_secs(3));
+    // 文件 → 打开宗地… (the menu's first item and its second entry).
+    xdotool(&display, &["mousemove", "20", "13", "click", "1"]);
+    std::thread::sleep(Duration::from_millis(700));
+    xdotool(&display, &["mousemove", "48", "63", "click", "1"]);
+    let said = || std::fs::read_to_string(&stderr_path).unwrap_or_default();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !said().contains("built-in file dialog") {
+        assert!(
+            Instant::now() < deadline,
+            "no word of the dialog: {}",
+            said()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    std::thread::sleep(Duration::from_millis(700));
+    // The name field has the keyboard: the path typed, then Enter. (Under Xvfb there is no
+    // window manager: keys reach the window once it is given the focus.)
+    xdotool(&display, &["search", "--name", "Parkland", "windowfocus"]);
+    std::thread::sleep(Duration::from_millis(300));
+    let typed = own.display().to_string();
+    xdotool(&display, &["type", "--delay", "40", &typed]);
+    std::thread::sleep(Duration::from_millis(500));
+    xdotool(&display, &["key", "Return"]);
+    // The user's own parcels switch the window to the user's own ledger: the file appears.
+    let own_ledger = home.join("data/parkland/ledger.sqlite");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !own_ledger.exists() {
+        assert!(
+            Instant::now() < deadline,
+            "the parcel file was never opened: {}",
+            said()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let _ = std::fs::remove_dir_all(&home);
+}

@@ -117,6 +117,8 @@ pub enum Command {
     ShowParcel(String),
     /// Open the entry form for the selected parcel.
     RegisterSelected,
+    /// Select a parcel and open its entry form (its open case where it has one).
+    RegisterParcel(usize),
     EditCase(i64),
     SaveForm,
     /// 作废 the case open in the form, with the form's reason.
@@ -132,6 +134,12 @@ pub enum Command {
     ExportGpkg(PathBuf),
     /// Write the parcels and their cases as `GeoJSON` (lon/lat, or Gauss-Krüger when true).
     ExportGeoJson(PathBuf, bool),
+    /// Write the ledger in the county's columns: xlsx, or CSV when `true`.
+    ExportLedgerTable(PathBuf, bool),
+    /// Write the park report: xlsx or PDF by the file's extension.
+    ExportReport(PathBuf),
+    /// Ask for a file (the system dialog, or the built-in one where it cannot open).
+    PickFile(crate::ui::files::FileRequest),
     RestoreLedger(PathBuf),
     /// Read a ledger table (xlsx/CSV) and show what importing it would do.
     PreviewLedgerImport(PathBuf),
@@ -213,6 +221,16 @@ pub struct ParklandApp {
     dashboard: DashboardView,
     /// An import previewed and waiting for 导入 or 取消.
     pub import: Option<ImportDialog>,
+    /// The 定位 box.
+    pub locate: crate::ui::locate::LocateState,
+    /// The parcel the map's context menu is about (the one right-clicked).
+    context_parcel: Option<usize>,
+    /// The built-in file dialog, when one is open.
+    pub file_dialog: Option<crate::ui::files::BuiltinDialog>,
+    /// Try the system's file dialog first (tests turn it off).
+    pub native_dialogs: bool,
+    /// The folder the last file was chosen in, where the next dialog opens.
+    last_dir: Option<PathBuf>,
 }
 
 impl ParklandApp {
@@ -323,7 +341,47 @@ impl ParklandApp {
             view: MainView::Map,
             dashboard: DashboardView::default(),
             import: None,
+            locate: crate::ui::locate::LocateState::default(),
+            context_parcel: None,
+            file_dialog: None,
+            native_dialogs: crate::ui::files::native_available(),
+            last_dir: None,
         }
+    }
+
+    /// Asks for a file: the system dialog where it opens, else the built-in one, saying why.
+    fn pick_file(&mut self, request: crate::ui::files::FileRequest) {
+        use crate::ui::files::{BuiltinDialog, NativeOutcome, native_pick};
+        let lang = self.state.lang;
+        let note = if self.native_dialogs {
+            match native_pick(&request) {
+                NativeOutcome::Chosen(path) => {
+                    self.last_dir = path.parent().map(std::path::Path::to_path_buf);
+                    let command = request.command(path);
+                    self.commands.push(command);
+                    return;
+                }
+                NativeOutcome::Cancelled => return,
+                NativeOutcome::Failed => panels::tr(
+                    lang,
+                    "系统文件对话框无法打开，已改用内置对话框。",
+                    "The system file dialog could not open; this built-in one is used instead.",
+                ),
+            }
+        } else {
+            panels::tr(
+                lang,
+                "此桌面没有系统文件对话框，使用内置对话框。",
+                "This desktop has no system file dialog; the built-in one is used.",
+            )
+        };
+        // Said on stderr too, for whoever runs the program from a terminal (and the tests).
+        eprintln!("parkland: built-in file dialog: {note}");
+        self.file_dialog = Some(BuiltinDialog::new(
+            request,
+            self.last_dir.clone(),
+            Some(note.to_owned()),
+        ));
     }
 
     /// 登记闲置/低效 on the selected parcel: a new case, or its open case when it has one (a
@@ -475,6 +533,10 @@ impl ParklandApp {
                 }
             }
             Command::RegisterSelected => self.register_selected(),
+            Command::RegisterParcel(index) => {
+                self.selection.set(Some(index));
+                self.register_selected();
+            }
             Command::EditCase(id) => {
                 if let Some(stored) = self.ledger.entries.iter().find(|e| e.id == id) {
                     self.ledger.form = Some(EntryForm::edit(stored));
@@ -549,6 +611,27 @@ impl ParklandApp {
                             )
                         });
                 self.export_notice(&path, result.map_err(|e| e.to_string()));
+            }
+            Command::PickFile(request) => self.pick_file(request),
+            Command::ExportLedgerTable(path, csv) => {
+                let table = crate::export::LedgerTable::new(&self.ledger.entries, &self.park);
+                let result = if csv {
+                    crate::export::write_ledger_csv(&table, &path)
+                } else {
+                    crate::export::write_ledger_xlsx(&table, &path)
+                }
+                .map(|()| {
+                    format!(
+                        "{} {}",
+                        table.rows.len().saturating_sub(1),
+                        panels::tr(self.state.lang, "件台账", "ledger cases")
+                    )
+                });
+                self.export_notice(&path, result.map_err(|e| format!("{e:#}")));
+            }
+            Command::ExportReport(path) => {
+                let result = self.export_report(&path);
+                self.export_notice(&path, result);
             }
             Command::RestoreLedger(path) => {
                 self.import = None;
@@ -658,6 +741,47 @@ impl ParklandApp {
         let image = crate::render::render_map(&request).map_err(|e| e.to_string())?;
         crate::render::write_png(&image, path).map_err(|e| e.to_string())?;
         Ok(format!("{} × {} PNG", image.width(), image.height()))
+    }
+
+    /// The park report (figures, tables, ledger, map) as xlsx or PDF, as `parkland report`.
+    fn export_report(&self, path: &std::path::Path) -> Result<String, String> {
+        let lang = self.state.lang;
+        let pdf = match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("pdf") => true,
+            Some("xlsx") => false,
+            _ => {
+                return Err(panels::tr(
+                    lang,
+                    "报告须为 .xlsx 或 .pdf",
+                    "a report is .xlsx or .pdf",
+                )
+                .to_owned());
+            }
+        };
+        let report = crate::export::Report::new(
+            &self.park,
+            &self.ledger.entries,
+            self.state.style,
+            lang,
+            crate::ui::ledger::today(),
+        )
+        .map_err(|e| e.to_string())?;
+        if pdf {
+            crate::export::write_report_pdf(&report, path)
+        } else {
+            crate::export::write_report_xlsx(&report, path)
+        }
+        .map_err(|e| format!("{e:#}"))?;
+        Ok(format!(
+            "{} {}",
+            self.ledger.entries.len(),
+            panels::tr(lang, "件台账", "ledger cases")
+        ))
     }
 
     /// Says where an export went, or why it failed.
@@ -847,6 +971,10 @@ impl ParklandApp {
                 self.send(Command::Undo);
             }
         }
+        // Ctrl+F: the 定位 box.
+        if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::F)) {
+            self.locate.focus_requested = true;
+        }
         let form_open = self.ledger.form.is_some();
         let (home, escape, dropped) = ctx.input(|i| {
             (
@@ -892,12 +1020,14 @@ impl eframe::App for ParklandApp {
         let lang = self.state.lang;
 
         egui::Panel::top("menu").show(ui, |ui| {
+            let (park, locate) = (&self.park, &mut self.locate);
             panels::menu_bar_ui(
                 ui,
                 &mut self.state,
                 &self.ledger,
                 self.measure.as_ref().map(|m| m.mode),
                 &mut self.commands,
+                |ui, commands| crate::ui::locate::locate_ui(ui, lang, park, locate, commands),
             );
         });
         egui::Panel::bottom("status").show(ui, |ui| {
@@ -905,7 +1035,14 @@ impl eframe::App for ParklandApp {
                 let c = self.state.camera?.center;
                 Some(crate::crs::web_mercator::to_lon_lat(c[0], c[1]))
             }));
-            panels::status_bar_ui(ui, lang, self.cursor_lon_lat, scale, &self.park);
+            panels::status_bar_ui(
+                ui,
+                lang,
+                self.cursor_lon_lat,
+                scale,
+                &self.park,
+                &self.state.operator,
+            );
         });
         egui::Panel::left("layers")
             .default_size(230.0)
@@ -1017,6 +1154,7 @@ impl eframe::App for ParklandApp {
                                 park: &self.park,
                                 standing: &self.standing,
                                 standing_generation: self.standing_generation,
+                                cases: &self.ledger.entries,
                                 selection: &self.selection,
                                 visible: &visible,
                                 generation: self.layer.generation,
@@ -1085,6 +1223,43 @@ impl eframe::App for ParklandApp {
                 self.map_rect = Some(output.rect);
                 self.hovered = output.hovered;
                 self.cursor_lon_lat = output.cursor_lon_lat;
+                if let Some(hit) = output.secondary_clicked {
+                    self.context_parcel = hit;
+                }
+                let mut response = output.response.clone();
+                if let Some(index) = output.hovered
+                    && !response.dragged()
+                    && self.measure.is_none()
+                {
+                    let tip = panels::parcel_tooltip(
+                        lang,
+                        &self.park,
+                        &self.standing,
+                        &self.ledger.entries,
+                        index,
+                    );
+                    response = response.on_hover_ui_at_pointer(|ui| {
+                        for line in &tip {
+                            ui.label(line);
+                        }
+                    });
+                }
+                if let Some(index) = self.context_parcel {
+                    let case = self
+                        .standing
+                        .case(index, &self.ledger.entries)
+                        .map(|c| c.id);
+                    response.context_menu(|ui| {
+                        panels::parcel_context_menu_ui(
+                            ui,
+                            lang,
+                            &self.park,
+                            index,
+                            case,
+                            &mut self.commands,
+                        );
+                    });
+                }
                 if let (Some(measure), Some(world)) = (&mut self.measure, output.clicked_world) {
                     // While measuring, a click adds a point and selects nothing.
                     measure.add_world(world);
@@ -1120,8 +1295,10 @@ impl eframe::App for ParklandApp {
                     if let Some(info) = &self.ledger.info {
                         ui.label(egui::RichText::new(info).color(theme::INFO_TEXT));
                     }
-                    // Leave room for the Save button below the fields on small screens.
-                    let room = (ctx.content_rect().height() - 160.0).max(200.0);
+                    // Leave room for the buttons below the fields on small screens (a stored
+                    // case has the correction and void rows too).
+                    let below = if form.editing.is_some() { 250.0 } else { 160.0 };
+                    let room = (ctx.content_rect().height() - below).max(200.0);
                     egui::ScrollArea::vertical()
                         .max_height(room)
                         .show(ui, |ui| form.ui(ui, lang));
@@ -1136,6 +1313,19 @@ impl eframe::App for ParklandApp {
                     self.commands.push(Command::CancelForm);
                 }
                 crate::ui::ledger::FormAction::None => {}
+            }
+        }
+
+        if let Some(dialog) = &mut self.file_dialog {
+            match dialog.window_ui(&ctx, lang) {
+                crate::ui::files::DialogOutcome::Chosen(path) => {
+                    self.last_dir = path.parent().map(std::path::Path::to_path_buf);
+                    let command = dialog.request.command(path);
+                    self.commands.push(command);
+                    self.file_dialog = None;
+                }
+                crate::ui::files::DialogOutcome::Cancelled => self.file_dialog = None,
+                crate::ui::files::DialogOutcome::None => {}
             }
         }
 

@@ -65,6 +65,8 @@ pub struct TableContext<'a> {
     pub standing: &'a crate::standing::Standing,
     /// Changes when the standing is recomputed.
     pub standing_generation: u64,
+    /// The ledger's cases (for a row's context menu).
+    pub cases: &'a [crate::ledger::StoredEntry],
     pub selection: &'a crate::query::Selection,
     /// Parcels whose envelope meets the map view.
     pub visible: &'a dyn Fn() -> Vec<usize>,
@@ -239,12 +241,14 @@ impl AttributeTableState {
             if ui
                 .button(tr("导出筛选结果 CSV…", "Export filtered as CSV…"))
                 .clicked()
-                && let Some(path) = rfd::FileDialog::new()
-                    .set_file_name("parcels.csv")
-                    .add_filter("CSV", &["csv"])
-                    .save_file()
             {
-                commands.push(Command::ExportParcelsCsv(path, rows.to_vec()));
+                commands.push(Command::PickFile(crate::ui::files::FileRequest::save(
+                    crate::ui::files::FileTarget::ParcelsCsv(rows.to_vec()),
+                    tr("导出筛选结果 CSV", "Export filtered as CSV"),
+                    "parcels.csv",
+                    "CSV",
+                    &["csv"],
+                )));
             }
         });
 
@@ -333,6 +337,12 @@ impl AttributeTableState {
                         });
                     }
                     let response = row.response();
+                    let case = ctx.standing.case(index, ctx.cases).map(|c| c.id);
+                    response.context_menu(|ui| {
+                        crate::ui::panels::parcel_context_menu_ui(
+                            ui, lang, ctx.park, index, case, commands,
+                        );
+                    });
                     let shift = ui_shift(&response);
                     if response.double_clicked() {
                         commands.push(Command::ShowParcel(parcel.parcel_no.clone()));

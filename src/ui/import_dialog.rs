@@ -57,16 +57,16 @@ pub fn import_menu_ui(ui: &mut Ui, lang: Lang, commands: &mut Vec<Command>) {
     ] {
         if ui.button(label).clicked() {
             ui.close();
-            if let Some(path) = rfd::FileDialog::new()
-                .set_title(label)
-                .add_filter("Excel/CSV", &TABLE_EXTENSIONS)
-                .pick_file()
-            {
-                commands.push(match kind {
-                    ImportKind::Ledger => Command::PreviewLedgerImport(path),
-                    ImportKind::Enterprise => Command::PreviewEnterpriseImport(path),
-                });
-            }
+            let target = match kind {
+                ImportKind::Ledger => crate::ui::files::FileTarget::ImportLedger,
+                ImportKind::Enterprise => crate::ui::files::FileTarget::ImportEnterprise,
+            };
+            commands.push(Command::PickFile(crate::ui::files::FileRequest::open(
+                target,
+                label,
+                "Excel/CSV",
+                &TABLE_EXTENSIONS,
+            )));
         }
     }
 }

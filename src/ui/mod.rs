@@ -5,10 +5,12 @@
 pub mod app;
 pub mod attributes;
 pub mod dashboard;
+pub mod files;
 pub mod import_dialog;
 pub mod ledger;
+pub mod locate;
 pub mod map;
-mod panels;
+pub mod panels;
 pub mod theme;
 
 pub use app::ParklandApp;

@@ -5,6 +5,7 @@ use crate::cli::group_thousands;
 use crate::model::{Lang, Parcel, ParcelStatus, Park};
 use crate::style::{Classification, StylePreset};
 use crate::ui::app::{Command, LayerKind, Notice, PersistedState};
+use crate::ui::files::{FileRequest, FileTarget};
 use crate::ui::ledger::{LedgerView, today};
 use crate::ui::map::Camera;
 use crate::ui::map::LabelBy;
@@ -14,6 +15,7 @@ use crate::units::{ha_from_m2, km2_from_m2, mu_from_m2};
 use egui::{Color32, RichText, Ui};
 
 /// Chinese or English text.
+#[must_use]
 pub fn tr(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
     match lang {
         Lang::Zh => zh,
@@ -21,11 +23,13 @@ pub fn tr(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
     }
 }
 
-fn pick_sqlite(title: &str) -> Option<std::path::PathBuf> {
-    rfd::FileDialog::new()
-        .set_title(title)
-        .add_filter("SQLite", &["sqlite", "db"])
-        .pick_file()
+fn sqlite(target: FileTarget, title: &str) -> Command {
+    Command::PickFile(FileRequest::open(
+        target,
+        title,
+        "SQLite",
+        &["sqlite", "db"],
+    ))
 }
 
 pub fn menu_bar_ui(
@@ -34,6 +38,7 @@ pub fn menu_bar_ui(
     ledger: &LedgerView,
     measuring: Option<MeasureMode>,
     commands: &mut Vec<Command>,
+    toolbar_end: impl FnOnce(&mut Ui, &mut Vec<Command>),
 ) {
     let lang = state.lang;
     egui::MenuBar::new().ui(ui, |ui| {
@@ -47,13 +52,12 @@ pub fn menu_bar_ui(
             ] {
                 if ui.button(label).clicked() {
                     ui.close();
-                    if let Some(path) = rfd::FileDialog::new()
-                        .set_title(label)
-                        .add_filter("GeoJSON / GeoPackage", &["geojson", "json", "gpkg"])
-                        .pick_file()
-                    {
-                        commands.push(Command::Open(kind, path));
-                    }
+                    commands.push(Command::PickFile(FileRequest::open(
+                        FileTarget::Open(kind),
+                        label,
+                        "GeoJSON / GeoPackage",
+                        &["geojson", "json", "gpkg"],
+                    )));
                 }
             }
             ui.separator();
@@ -63,14 +67,13 @@ pub fn menu_bar_ui(
             ] {
                 if ui.button(label).clicked() {
                     ui.close();
-                    if let Some(path) = rfd::FileDialog::new()
-                        .set_title(label)
-                        .set_file_name("map.png")
-                        .add_filter("PNG", &["png"])
-                        .save_file()
-                    {
-                        commands.push(Command::ExportMapImage(path, current_view));
-                    }
+                    commands.push(Command::PickFile(FileRequest::save(
+                        FileTarget::MapImage(current_view),
+                        label,
+                        "map.png",
+                        "PNG",
+                        &["png"],
+                    )));
                 }
             }
             if ui
@@ -83,14 +86,13 @@ pub fn menu_bar_ui(
                 .clicked()
             {
                 ui.close();
-                if let Some(path) = rfd::FileDialog::new()
-                    .set_title("GeoPackage")
-                    .set_file_name("parkland.gpkg")
-                    .add_filter("GeoPackage", &["gpkg"])
-                    .save_file()
-                {
-                    commands.push(Command::ExportGpkg(path));
-                }
+                commands.push(Command::PickFile(FileRequest::save(
+                    FileTarget::Gpkg,
+                    "GeoPackage",
+                    "parkland.gpkg",
+                    "GeoPackage",
+                    &["gpkg"],
+                )));
             }
             for (gauss_kruger, label) in [
                 (false, tr(lang, "导出 GeoJSON（经纬度）…", "Export GeoJSON (lon/lat)…")),
@@ -101,14 +103,55 @@ pub fn menu_bar_ui(
             ] {
                 if ui.button(label).clicked() {
                     ui.close();
-                    if let Some(path) = rfd::FileDialog::new()
-                        .set_title(label)
-                        .set_file_name("parcels.geojson")
-                        .add_filter("GeoJSON", &["geojson", "json"])
-                        .save_file()
-                    {
-                        commands.push(Command::ExportGeoJson(path, gauss_kruger));
-                    }
+                    commands.push(Command::PickFile(FileRequest::save(
+                        FileTarget::GeoJson(gauss_kruger),
+                        label,
+                        "parcels.geojson",
+                        "GeoJSON",
+                        &["geojson", "json"],
+                    )));
+                }
+            }
+            ui.separator();
+            for (target, label, name, filter, extension) in [
+                (
+                    FileTarget::LedgerXlsx,
+                    tr(lang, "导出台账 (Excel)…", "Export ledger (Excel)…"),
+                    "ledger.xlsx",
+                    "Excel",
+                    "xlsx",
+                ),
+                (
+                    FileTarget::LedgerCsv,
+                    tr(lang, "导出台账 (CSV)…", "Export ledger (CSV)…"),
+                    "ledger.csv",
+                    "CSV",
+                    "csv",
+                ),
+                (
+                    FileTarget::ReportXlsx,
+                    tr(lang, "导出报告 (Excel)…", "Export report (Excel)…"),
+                    "report.xlsx",
+                    "Excel",
+                    "xlsx",
+                ),
+                (
+                    FileTarget::ReportPdf,
+                    tr(lang, "导出报告 (PDF)…", "Export report (PDF)…"),
+                    "report.pdf",
+                    "PDF",
+                    "pdf",
+                ),
+            ] {
+                if ui.button(label).clicked() {
+                    ui.close();
+                    commands.push(Command::PickFile(FileRequest::save(
+                        target,
+                        label,
+                        name,
+                        filter,
+                        &[extension],
+                    )));
                 }
             }
             ui.separator();
@@ -117,24 +160,23 @@ pub fn menu_bar_ui(
                 .clicked()
             {
                 ui.close();
-                if let Some(path) = rfd::FileDialog::new()
-                    .set_title(tr(lang, "备份台账", "Back up ledger"))
-                    .set_file_name("ledger-backup.sqlite")
-                    .save_file()
-                {
-                    commands.push(Command::BackupLedger(path));
-                }
+                commands.push(Command::PickFile(FileRequest::save(
+                    FileTarget::BackupLedger,
+                    tr(lang, "备份台账", "Back up ledger"),
+                    "ledger-backup.sqlite",
+                    "SQLite",
+                    &["sqlite"],
+                )));
             }
             if ui
                 .button(tr(lang, "恢复台账…", "Restore ledger…"))
                 .clicked()
             {
                 ui.close();
-                if let Some(path) =
-                    pick_sqlite(tr(lang, "从备份恢复台账", "Restore ledger from a backup"))
-                {
-                    commands.push(Command::RestoreLedger(path));
-                }
+                commands.push(sqlite(
+                    FileTarget::RestoreLedger,
+                    tr(lang, "从备份恢复台账", "Restore ledger from a backup"),
+                ));
             }
             ui.separator();
             if ui.button(tr(lang, "退出", "Quit")).clicked() {
@@ -144,9 +186,10 @@ pub fn menu_bar_ui(
         ui.menu_button(tr(lang, "台账", "Ledger"), |ui| {
             if ui.button(tr(lang, "打开台账…", "Open ledger…")).clicked() {
                 ui.close();
-                if let Some(path) = pick_sqlite(tr(lang, "打开台账", "Open ledger")) {
-                    commands.push(Command::OpenLedger(path));
-                }
+                commands.push(sqlite(
+                    FileTarget::OpenLedger,
+                    tr(lang, "打开台账", "Open ledger"),
+                ));
             }
             crate::ui::import_dialog::import_menu_ui(ui, lang, commands);
             ui.separator();
@@ -236,6 +279,8 @@ pub fn menu_bar_ui(
         {
             commands.push(Command::FitPark);
         }
+        ui.separator();
+        toolbar_end(ui, commands);
     });
 }
 
@@ -245,6 +290,7 @@ pub fn status_bar_ui(
     cursor_lon_lat: Option<(f64, f64)>,
     scale: Option<(Camera, (f64, f64))>,
     park: &Park,
+    operator: &str,
 ) {
     ui.horizontal(|ui| {
         match cursor_lon_lat {
@@ -271,6 +317,14 @@ pub fn status_bar_ui(
             tr(lang, "宗地", "Parcels"),
             park.parcels.len()
         ));
+        ui.separator();
+        // Who every ledger change is recorded as (台账 → 操作员 changes it).
+        ui.label(format!("{} {operator}", tr(lang, "登记人", "Recorded as")))
+            .on_hover_text(tr(
+                lang,
+                "台账的每次修改都记录此操作员（台账 → 操作员）",
+                "Every ledger change is recorded with this name (Ledger → Operator)",
+            ));
     });
 }
 
@@ -519,6 +573,7 @@ pub fn loading_ui(
 const NOTICE_LINES: usize = 500;
 
 /// Shows one notice window; returns true when the user closes it.
+#[must_use]
 pub fn notice_ui(ctx: &egui::Context, lang: Lang, index: usize, notice: &Notice) -> bool {
     let mut close = false;
     egui::Window::new(notice.title.as_str())
@@ -707,6 +762,7 @@ pub fn ledger_panel_ui(
             commands.push(Command::ShowParcel(parcel_no));
         }
         Some(crate::ui::ledger::TableAction::Edit(id)) => commands.push(Command::EditCase(id)),
+        Some(crate::ui::ledger::TableAction::Commands(more)) => commands.extend(more),
         None => {}
     }
 }
@@ -730,4 +786,96 @@ pub fn selection_ui(ui: &mut Ui, lang: Lang, park: &Park, selection: &crate::que
         .strong(),
     );
     ui.separator();
+}
+
+/// The lines of a parcel's hover tooltip: number, holder, 亩, and its case's progress or its
+/// status now.
+#[must_use]
+pub fn parcel_tooltip(
+    lang: Lang,
+    park: &Park,
+    standing: &crate::standing::Standing,
+    cases: &[crate::ledger::StoredEntry],
+    index: usize,
+) -> Vec<String> {
+    let Some(parcel) = park.parcels.get(index) else {
+        return Vec::new();
+    };
+    let mut lines = vec![parcel.parcel_no.clone()];
+    if let Some(holder) = &parcel.holder {
+        lines.push(holder.clone());
+    }
+    lines.push(format!(
+        "{} {}",
+        group_thousands(mu_from_m2(parcel.area_m2), 2),
+        tr(lang, "亩", "mu")
+    ));
+    let standing_of = standing.of(index);
+    match standing.case(index, cases) {
+        Some(case) => lines.push(format!(
+            "{} #{}: {}",
+            tr(lang, "台账", "Case"),
+            case.id,
+            case.entry.progress.label(lang)
+        )),
+        None => lines.push(format!(
+            "{}: {}",
+            tr(lang, "现状", "Status"),
+            standing_of.status.map_or("—", |s| s.label(lang))
+        )),
+    }
+    if standing_of.alert.any() {
+        lines.push(format!(
+            "{}: {}",
+            tr(lang, "预警", "Alert"),
+            standing_of.alert.reasons(lang)
+        ));
+    }
+    lines
+}
+
+/// The context menu of a parcel (on the map or a table row): 登记/编辑台账, 缩放至,
+/// 复制宗地编号, 查看历史.
+pub fn parcel_context_menu_ui(
+    ui: &mut Ui,
+    lang: Lang,
+    park: &Park,
+    index: usize,
+    case: Option<i64>,
+    commands: &mut Vec<Command>,
+) {
+    let Some(parcel) = park.parcels.get(index) else {
+        return;
+    };
+    ui.label(RichText::new(&parcel.parcel_no).strong());
+    ui.separator();
+    let register = match case {
+        Some(_) => tr(lang, "编辑台账", "Edit case"),
+        None => tr(lang, "登记闲置/低效", "Register idle/low-efficiency"),
+    };
+    if ui.button(register).clicked() {
+        match case {
+            Some(id) => {
+                commands.push(Command::Select(Some(index)));
+                commands.push(Command::EditCase(id));
+            }
+            None => commands.push(Command::RegisterParcel(index)),
+        }
+        ui.close();
+    }
+    if ui.button(tr(lang, "缩放至", "Zoom to")).clicked() {
+        commands.push(Command::ShowParcel(parcel.parcel_no.clone()));
+        ui.close();
+    }
+    if ui
+        .button(tr(lang, "复制宗地编号", "Copy parcel number"))
+        .clicked()
+    {
+        ui.ctx().copy_text(parcel.parcel_no.clone());
+        ui.close();
+    }
+    if ui.button(tr(lang, "查看历史", "Show history")).clicked() {
+        commands.push(Command::Select(Some(index)));
+        ui.close();
+    }
 }

@@ -37,12 +37,14 @@ pub struct LedgerTableState {
 }
 
 /// What a click in the table asks for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum TableAction {
     /// Select (and zoom to) the parcel of a row.
     Select(String),
     /// Open a case in the form.
     Edit(i64),
+    /// What a row's context menu asked for.
+    Commands(Vec<crate::ui::app::Command>),
 }
 
 impl LedgerTableState {
@@ -175,14 +177,18 @@ impl LedgerTableState {
         let tr = |zh: &'static str, en: &'static str| if lang == Lang::Zh { zh } else { en };
         self.filters_ui(ui, lang, park);
         let rows = self.rows(entries);
-        let (idle_m2, revitalized_m2, floor_m2) =
-            rows.iter().fold((0.0, 0.0, 0.0), |(a, b, c), s| {
-                (
-                    a + s.entry.idle_land_m2,
-                    b + s.entry.revitalized_land_m2,
-                    c + s.entry.revitalized_building_m2,
-                )
-            });
+        // The shown rows' figures, by the one function every figure comes from.
+        let figures = crate::stats::summarize_cases(
+            &rows
+                .iter()
+                .map(|s| crate::stats::CaseFigures::from(*s))
+                .collect::<Vec<_>>(),
+        );
+        let (idle_m2, revitalized_m2, floor_m2) = (
+            figures.idle_area_m2,
+            figures.revitalized_land_m2,
+            figures.revitalized_building_m2,
+        );
         ui.label(format!(
             "{} {} / {}  ·  {:.2} {}  ·  {} {:.2} {} {:.0} m²",
             tr("显示", "Showing"),
@@ -281,21 +287,11 @@ impl LedgerTableState {
                         });
                     }
                     row.col(|ui| {
-                        let mut alerts = Vec::new();
-                        if e.is_overdue(today) {
-                            alerts.push(tr("逾期", "overdue"));
-                        }
-                        if e.idle_over_two_years(today) {
-                            alerts.push(tr("闲置满两年", "idle 2y+"));
-                        } else if e.idle_over_one_year(today) {
-                            alerts.push(tr("闲置满一年", "idle 1y+"));
-                        }
+                        let alerts = crate::standing::Alert::of_case(e, today).reasons(lang);
                         ui.add(
-                            egui::Label::new(
-                                RichText::new(alerts.join(" ")).color(theme::ERROR_TEXT),
-                            )
-                            .selectable(false)
-                            .truncate(),
+                            egui::Label::new(RichText::new(alerts).color(theme::ERROR_TEXT))
+                                .selectable(false)
+                                .truncate(),
                         );
                     });
                     let response = row.response();
@@ -304,6 +300,26 @@ impl LedgerTableState {
                     } else if response.clicked() {
                         action = Some(TableAction::Select(e.parcel_no.clone()));
                     }
+                    response.context_menu(|ui| {
+                        let Some(index) =
+                            park.parcels.iter().position(|p| p.parcel_no == e.parcel_no)
+                        else {
+                            ui.label(tr("宗地不在当前图层", "The parcel is not loaded"));
+                            return;
+                        };
+                        let mut commands = Vec::new();
+                        crate::ui::panels::parcel_context_menu_ui(
+                            ui,
+                            lang,
+                            park,
+                            index,
+                            Some(stored.id),
+                            &mut commands,
+                        );
+                        if !commands.is_empty() {
+                            action = Some(TableAction::Commands(commands));
+                        }
+                    });
                 });
             });
         action

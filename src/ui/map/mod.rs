@@ -69,6 +69,10 @@ pub struct MapOutput {
     pub rect: Rect,
     /// The world point clicked (for tools such as the measure tool).
     pub clicked_world: Option<[f64; 2]>,
+    /// `Some(hit)` when the map was right-clicked: the parcel under the pointer, if any.
+    pub secondary_clicked: Option<Option<usize>>,
+    /// The map's response, for its tooltip and context menu.
+    pub response: egui::Response,
 }
 
 /// Zoom (world metres per point) below which parcel outlines are drawn.
@@ -209,6 +213,8 @@ pub fn map_ui(
         cursor_lon_lat: None,
         rect,
         clicked_world: None,
+        secondary_clicked: None,
+        response: response.clone(),
     };
     if let Some(pos) = response.hover_pos() {
         let world = camera.world_from_ui(pos, rect);
@@ -216,6 +222,11 @@ pub fn map_ui(
         if style.show_parcels {
             output.hovered = hit_at(pos);
         }
+    }
+    if response.secondary_clicked() {
+        let pos = response.interact_pointer_pos();
+        output.secondary_clicked =
+            Some(pos.and_then(|p| style.show_parcels.then(|| hit_at(p)).flatten()));
     }
     if response.clicked() {
         let pos = response.interact_pointer_pos();
