@@ -16,7 +16,8 @@ fn main() {
 fn case(i: usize) -> LedgerEntry {
     let methods = DisposalMethod::PARK_FIVE;
     LedgerEntry {
-        parcel_no: format!("LJ-{:05}", i % 90_000),
+        // One case per parcel: a parcel has at most one open case.
+        parcel_no: format!("LJ-{i:06}"),
         district: Some("LJ".to_owned()),
         holder: Some(format!("示例企业{i}有限公司")),
         parcel_area_m2: 20_000.0 + (i % 1000) as f64,

@@ -381,3 +381,49 @@ fn with_no_system_dialog_the_built_in_one_opens_a_parcel_file() {
     harness.run_steps(2);
     assert!(harness.state().file_dialog.is_none());
 }
+
+#[test]
+fn the_date_picker_speaks_the_interface_language() {
+    let mut harness = harness("date");
+    let Some(case) = harness
+        .state()
+        .ledger
+        .entries
+        .iter()
+        .find(|c| c.entry.deadline == Some(jiff::civil::date(2025, 12, 31)))
+        .cloned()
+    else {
+        panic!("a case due 2025-12-31");
+    };
+    harness.state_mut().send(Command::EditCase(case.id));
+    harness.run_steps(10);
+    let button = harness.get_by_role_and_label(egui::accesskit::Role::Button, "2025-12-31");
+    button.scroll_to_me();
+    harness.run_steps(2);
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, "2025-12-31")
+        .click();
+    harness.run_steps(3);
+    harness.get_by_label("2025年12月");
+    for name in ["一", "三", "六"] {
+        assert!(harness.query_all_by_label(name).count() >= 1, "{name}");
+    }
+    harness.get_by_label("确定");
+    let fifteen = harness.query_all_by_label("15").count();
+    harness
+        .query_all_by_label("15")
+        .nth(fifteen - 1)
+        .unwrap_or_else(|| panic!("the 15th"))
+        .click();
+    harness.run_steps(2);
+    harness.get_by_label("确定").click();
+    harness.run_steps(3);
+    let form = harness
+        .state()
+        .ledger
+        .form
+        .as_ref()
+        .unwrap_or_else(|| panic!("form"));
+    assert_eq!(form.entry.deadline, Some(jiff::civil::date(2025, 12, 15)));
+    assert!(harness.query_by_label("2025年12月").is_none(), "closed");
+}

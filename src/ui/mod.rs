@@ -5,6 +5,7 @@
 pub mod app;
 pub mod attributes;
 pub mod dashboard;
+pub mod date_picker;
 pub mod files;
 pub mod import_dialog;
 pub mod ledger;

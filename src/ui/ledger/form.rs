@@ -540,12 +540,7 @@ fn date_field(ui: &mut Ui, id: &str, value: &mut Option<Date>, lang: Lang) {
             *value = set.then(crate::ui::ledger::today);
         }
         if let Some(date) = value {
-            ui.add(
-                egui_extras::DatePickerButton::new(date)
-                    .id_salt(id)
-                    .show_icon(false)
-                    .format("%Y-%m-%d"),
-            );
+            crate::ui::date_picker::date_picker_ui(ui, id, date, lang);
         }
     });
 }
