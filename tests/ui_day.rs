@@ -427,3 +427,34 @@ fn the_date_picker_speaks_the_interface_language() {
     assert_eq!(form.entry.deadline, Some(jiff::civil::date(2025, 12, 15)));
     assert!(harness.query_by_label("2025年12月").is_none(), "closed");
 }
+
+#[test]
+fn selecting_a_parcel_does_not_move_the_map() {
+    let mut harness = harness("still");
+    let before = harness.get_by_label("地图").rect();
+    // The parcel with the longest holder name, the one most likely to widen the panel.
+    let index = (0..harness.state().park.parcels.len())
+        .max_by_key(|&i| {
+            harness.state().park.parcels[i]
+                .holder
+                .as_deref()
+                .map_or(0, |h| h.chars().count())
+        })
+        .unwrap_or(0);
+    harness.state_mut().send(Command::Select(Some(index)));
+    harness.run_steps(5);
+    assert_eq!(harness.state().selection.primary(), Some(index));
+    let after = harness.get_by_label("地图").rect();
+    assert_eq!(before, after, "the map keeps its place and size");
+    // In English too: the panels take their English widths once, then hold still.
+    harness
+        .state_mut()
+        .send(Command::SetLang(parkland::model::Lang::En));
+    harness.state_mut().send(Command::Select(None));
+    harness.run_steps(5);
+    let english = harness.get_by_label("Map").rect();
+    assert!(english.width() > 600.0, "{english:?}");
+    harness.state_mut().send(Command::Select(Some(index)));
+    harness.run_steps(5);
+    assert_eq!(harness.get_by_label("Map").rect(), english);
+}

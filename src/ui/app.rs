@@ -1057,8 +1057,11 @@ impl eframe::App for ParklandApp {
                     &mut self.commands,
                 );
             });
+        // A fixed least width, and values that elide (full text on hover): selecting a parcel
+        // with a long holder name never widens the panel and shifts the map.
         egui::Panel::right("parcel")
             .default_size(300.0)
+            .min_size(300.0)
             .drag_to_open(false)
             .show_collapsible(ui, &mut (self.view == MainView::Map), |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| {

@@ -14,6 +14,10 @@ use crate::ui::theme;
 use crate::units::{ha_from_m2, km2_from_m2, mu_from_m2};
 use egui::{Color32, RichText, Ui};
 
+/// The widest a value column of the parcel panel gets; longer values elide (full text on
+/// hover), so the panel keeps its width.
+const PANEL_VALUE_WIDTH: f32 = 170.0;
+
 /// Chinese or English text.
 #[must_use]
 pub fn tr(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
@@ -513,10 +517,11 @@ pub fn parcel_ui(
     egui::Grid::new("parcel_attributes")
         .num_columns(2)
         .striped(true)
+        .max_col_width(PANEL_VALUE_WIDTH)
         .show(ui, |ui| {
             for (key, value) in rows {
                 ui.label(RichText::new(key).strong());
-                ui.label(value);
+                ui.add(egui::Label::new(value).truncate());
                 ui.end_row();
             }
         });
@@ -650,6 +655,7 @@ pub fn parcel_ledger_ui(
         egui::Grid::new("parcel_case")
             .num_columns(2)
             .striped(true)
+            .max_col_width(PANEL_VALUE_WIDTH)
             .show(ui, |ui| {
                 let methods = e.methods_label(lang);
                 let idle_days = e
@@ -674,7 +680,7 @@ pub fn parcel_ledger_ui(
                     ),
                 ] {
                     ui.label(RichText::new(key).strong());
-                    ui.label(value);
+                    ui.add(egui::Label::new(value).truncate());
                     ui.end_row();
                 }
             });
