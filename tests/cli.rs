@@ -565,3 +565,40 @@ fn the_sample_cases_never_reach_the_users_own_ledger() {
     assert!(data.join("sample-ledger.sqlite").exists());
     assert!(data.join("ledger.sqlite").exists());
 }
+
+#[test]
+fn the_default_operator_is_the_os_account_even_without_user() {
+    let home = fresh_home("operator");
+    let ledger = home.join("ledger.sqlite").display().to_string();
+    let output = Command::new(env!("CARGO_BIN_EXE_parkland"))
+        .args([
+            "ledger",
+            "add",
+            "--ledger",
+            &ledger,
+            "--parcel",
+            "LCX-0101",
+            "--kind",
+            "闲置土地",
+            "--progress",
+            "待认定",
+        ])
+        .env("HOME", &home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env_remove("USER")
+        .env_remove("USERNAME")
+        .env_remove("LOGNAME")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    let history = json_of(&parkland_in(
+        &home,
+        "UTC",
+        &[
+            "ledger", "history", "LCX-0101", "--json", "--ledger", &ledger,
+        ],
+    ));
+    let account = whoami::username().unwrap_or_else(|e| panic!("{e}"));
+    assert!(!account.is_empty());
+    assert_eq!(history[0]["operator"], account.as_str());
+}
