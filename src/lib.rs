@@ -3,6 +3,7 @@
 //! The domain core (`geo_io`, `crs`, `geometry`, `model`, `spatial`, `standing`, `stats`) knows no screen;
 //! the CLI (`cli`) and the window (`ui`, feature `gui`) are thin layers over it.
 
+pub mod atomic_file;
 pub mod cli;
 pub mod crs;
 pub mod exchange;

@@ -22,7 +22,7 @@ pub use geojson_write::{GeoJsonCrs, GeoJsonSummary, write_geojson};
 pub use gpkg_read::{LayerChoice, read_gpkg};
 pub use gpkg_write::{GpkgSummary, SRS_ID, write_gpkg};
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Why an export failed.
 #[derive(Debug, thiserror::Error)]
@@ -42,42 +42,13 @@ pub enum ExchangeError {
 }
 
 /// Runs `write` on a temporary path beside `path`, syncs the result and renames it over
-/// `path`. On any failure the temporary file is removed and `path` is left as it was.
-/// Returns the size of the written file.
+/// `path` ([`crate::atomic_file::replace_with`]). Returns the size of the written file.
 pub(crate) fn replace_atomically(
     path: &Path,
     write: impl FnOnce(&Path) -> Result<(), ExchangeError>,
 ) -> Result<u64, ExchangeError> {
-    let io_error = |source: std::io::Error| ExchangeError::Io {
+    crate::atomic_file::replace_with(path, write, |source| ExchangeError::Io {
         path: path.display().to_string(),
         source,
-    };
-    if path.is_dir() {
-        return Err(io_error(std::io::Error::new(
-            std::io::ErrorKind::IsADirectory,
-            "it is a folder; give a file name",
-        )));
-    }
-    let temp = temp_path(path);
-    let _ = std::fs::remove_file(&temp);
-    let result = write(&temp).and_then(|()| {
-        let file = std::fs::File::open(&temp).map_err(io_error)?;
-        file.sync_all().map_err(io_error)?;
-        let bytes = file.metadata().map_err(io_error)?.len();
-        drop(file);
-        std::fs::rename(&temp, path).map_err(io_error)?;
-        Ok(bytes)
-    });
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    result
-}
-
-/// `.NAME.parkland-PID.tmp` in the target's folder (same file system, so the rename is atomic).
-fn temp_path(path: &Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map_or_else(|| "export".into(), |n| n.to_string_lossy().into_owned());
-    path.with_file_name(format!(".{name}.parkland-{}.tmp", std::process::id()))
+    })
 }

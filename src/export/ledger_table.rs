@@ -134,7 +134,7 @@ pub fn write_ledger_csv(table: &LedgerTable, path: &Path) -> anyhow::Result<()> 
         }
         writer.flush()?;
     }
-    std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))
+    crate::atomic_file::write(path, &bytes).with_context(|| format!("writing {}", path.display()))
 }
 
 /// Writes the table as an Excel workbook with one sheet, 台账.
@@ -142,9 +142,10 @@ pub fn write_ledger_xlsx(table: &LedgerTable, path: &Path) -> anyhow::Result<()>
     use anyhow::Context as _;
     let mut workbook = rust_xlsxwriter::Workbook::new();
     write_ledger_sheet(table, workbook.add_worksheet())?;
-    workbook
-        .save(path)
-        .with_context(|| format!("writing {}", path.display()))
+    let bytes = workbook
+        .save_to_buffer()
+        .with_context(|| format!("writing {}", path.display()))?;
+    crate::atomic_file::write(path, &bytes).with_context(|| format!("writing {}", path.display()))
 }
 
 /// Writes the table into a worksheet named 台账: bold headers, 亩 to two decimals, frozen

@@ -463,12 +463,16 @@ pub fn write_report_xlsx(report: &Report, path: &Path) -> Result<(), ReportError
         .set_alt_text(&report.map_title);
     sheet.insert_image(1, 0, &image)?;
 
-    workbook.save(path).map_err(|e| match e {
+    let bytes = workbook.save_to_buffer().map_err(|e| match e {
         rust_xlsxwriter::XlsxError::IoError(source) => ReportError::Io {
             path: path.to_owned(),
             source,
         },
         other => ReportError::Xlsx(other),
+    })?;
+    crate::atomic_file::write(path, &bytes).map_err(|source| ReportError::Io {
+        path: path.to_owned(),
+        source,
     })
 }
 
@@ -484,7 +488,7 @@ const SHADE: Rgb = [0xee, 0xf3, 0xf9];
 /// CJK font.
 pub fn write_report_pdf(report: &Report, path: &Path) -> Result<(), ReportError> {
     let bytes = report_pdf(report)?;
-    std::fs::write(path, bytes).map_err(|source| ReportError::Io {
+    crate::atomic_file::write(path, &bytes).map_err(|source| ReportError::Io {
         path: path.to_owned(),
         source,
     })

@@ -257,7 +257,7 @@ pub fn write_rows_csv(
         }
         writer.flush()?;
     }
-    std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))
+    crate::atomic_file::write(path, &bytes).with_context(|| format!("writing {}", path.display()))
 }
 
 #[cfg(test)]

@@ -650,7 +650,7 @@ pub fn encode_png(image: &Pixmap) -> Result<Vec<u8>, RenderError> {
 /// Writes the image as a PNG file.
 pub fn write_png(image: &Pixmap, path: &Path) -> Result<(), RenderError> {
     let bytes = encode_png(image)?;
-    std::fs::write(path, bytes).map_err(|source| RenderError::Io {
+    crate::atomic_file::write(path, &bytes).map_err(|source| RenderError::Io {
         path: path.to_owned(),
         source,
     })
