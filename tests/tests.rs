@@ -1,6 +1,7 @@
 //! One integration-test binary, one module per area.
 
 mod cli;
+mod cli_snapshots;
 mod corpus;
 mod dashboard;
 mod enterprise;
