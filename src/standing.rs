@@ -194,7 +194,7 @@ impl Alert {
     /// What the alert is about, e.g. `逾期、闲置满两年`.
     #[must_use]
     pub fn reasons(self, lang: Lang) -> String {
-        let tr = |zh: &'static str, en: &'static str| if lang == Lang::Zh { zh } else { en };
+        let tr = |zh: &'static str, en: &'static str| lang.pick(zh, en);
         let mut what = Vec::new();
         if self.duplicate {
             what.push(tr("重复登记", "registered twice"));

@@ -38,14 +38,6 @@ pub enum ReportError {
     },
 }
 
-fn tr(lang: Lang, zh: &str, en: &str) -> String {
-    match lang {
-        Lang::Zh => zh,
-        Lang::En => en,
-    }
-    .to_owned()
-}
-
 /// One summary figure.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Figure {
@@ -113,9 +105,9 @@ impl Report {
         } else {
             0.0
         };
-        let mu = tr(lang, "亩", "mu");
+        let mu = lang.pick("亩", "mu").to_owned();
         let figure = |zh: &str, en: &str, value: f64, decimals: usize, unit: &str| Figure {
-            label: tr(lang, zh, en),
+            label: lang.pick(zh, en).to_owned(),
             value,
             decimals,
             unit: unit.to_owned(),
@@ -133,7 +125,7 @@ impl Report {
                 "Parcels",
                 t.parcels as f64,
                 0,
-                &tr(lang, "宗", ""),
+                lang.pick("宗", ""),
             ),
             figure(
                 figure::PARCEL_AREA,
@@ -147,7 +139,7 @@ impl Report {
                 "Parcels idle or low-efficiency now",
                 t.idle_parcels as f64,
                 0,
-                &tr(lang, "宗", ""),
+                lang.pick("宗", ""),
             ),
             figure(
                 figure::IDLE_AREA,
@@ -161,7 +153,7 @@ impl Report {
                 "Cases registered in the ledger",
                 ledger.entries as f64,
                 0,
-                &tr(lang, "件", ""),
+                lang.pick("件", ""),
             ),
             figure(
                 figure::CASE_IDLE_AREA,
@@ -194,14 +186,16 @@ impl Report {
         ];
 
         let districts = Table {
-            title: tr(lang, "二、分片区情况", "2. By district"),
+            title: lang.pick("二、分片区情况", "2. By district").to_owned(),
             headers: vec![
-                tr(lang, "片区", "District"),
-                tr(lang, "面积（km²）", "Area (km²)"),
-                tr(lang, "宗地（宗）", "Parcels"),
-                tr(lang, "宗地面积（亩）", "Parcel area (mu)"),
-                tr(lang, "现闲置低效（宗）", "Idle/low now (parcels)"),
-                tr(lang, "现闲置低效面积（亩）", "Idle/low now (mu)"),
+                lang.pick("片区", "District").to_owned(),
+                lang.pick("面积（km²）", "Area (km²)").to_owned(),
+                lang.pick("宗地（宗）", "Parcels").to_owned(),
+                lang.pick("宗地面积（亩）", "Parcel area (mu)").to_owned(),
+                lang.pick("现闲置低效（宗）", "Idle/low now (parcels)")
+                    .to_owned(),
+                lang.pick("现闲置低效面积（亩）", "Idle/low now (mu)")
+                    .to_owned(),
             ],
             rows: summary
                 .districts
@@ -222,7 +216,7 @@ impl Report {
                 })
                 .collect(),
             total: Some(vec![
-                Cell::Text(tr(lang, "合计", "Total")),
+                Cell::Text(lang.pick("合计", "Total").to_owned()),
                 Cell::Number(km2_from_m2(t.area_m2), 2),
                 Cell::Number(t.parcels as f64, 0),
                 Cell::Number(mu_from_m2(t.parcel_area_m2), 2),
@@ -231,11 +225,11 @@ impl Report {
             ]),
             note: (summary.districts.iter().map(|d| d.parcels).sum::<usize>() != t.parcels).then(
                 || {
-                    tr(
-                        lang,
+                    lang.pick(
                         "注：合计含不在任何片区内的宗地。",
                         "Note: the total includes parcels outside every district.",
                     )
+                    .to_owned()
                 },
             ),
         };
@@ -243,10 +237,12 @@ impl Report {
         let group_headers = |first: String| {
             vec![
                 first,
-                tr(lang, "案件（件）", "Cases"),
-                tr(lang, "闲置面积（亩）", "Idle land (mu)"),
-                tr(lang, "盘活土地（亩）", "Revitalized land (mu)"),
-                tr(lang, "盘活厂房（㎡）", "Revitalized floor (m²)"),
+                lang.pick("案件（件）", "Cases").to_owned(),
+                lang.pick("闲置面积（亩）", "Idle land (mu)").to_owned(),
+                lang.pick("盘活土地（亩）", "Revitalized land (mu)")
+                    .to_owned(),
+                lang.pick("盘活厂房（㎡）", "Revitalized floor (m²)")
+                    .to_owned(),
             ]
         };
         let group_row = |g: &CaseGroup| {
@@ -259,7 +255,7 @@ impl Report {
             ]
         };
         let ledger_total = vec![
-            Cell::Text(tr(lang, "合计", "Total")),
+            Cell::Text(lang.pick("合计", "Total").to_owned()),
             Cell::Number(ledger.entries as f64, 0),
             Cell::Number(mu_from_m2(ledger.idle_area_m2), 2),
             Cell::Number(mu_from_m2(ledger.revitalized_land_m2), 2),
@@ -273,8 +269,8 @@ impl Report {
             .iter()
             .any(|c| !c.deleted && c.entry.methods.len() > 1);
         let methods = Table {
-            title: tr(lang, "三、按处置方式", "3. By disposal method"),
-            headers: group_headers(tr(lang, "处置方式", "Method")),
+            title: lang.pick("三、按处置方式", "3. By disposal method").to_owned(),
+            headers: group_headers(lang.pick("处置方式", "Method").to_owned()),
             rows: cases_by_method(cases, lang)
                 .iter()
                 .filter(|g| g.cases > 0 || park_five.contains(&g.label))
@@ -282,16 +278,14 @@ impl Report {
                 .collect(),
             total: Some(ledger_total.clone()),
             note: several.then(|| {
-                tr(
-                    lang,
-                    "注：一件案件采用多种处置方式的，在各方式下分别计入，合计按案件计。",
-                    "Note: a case with several methods counts under each; the total counts it once.",
-                )
+                lang.pick("注：一件案件采用多种处置方式的，在各方式下分别计入，合计按案件计。", "Note: a case with several methods counts under each; the total counts it once.").to_owned()
             }),
         };
         let progress = Table {
-            title: tr(lang, "四、按处置进度", "4. By disposal progress"),
-            headers: group_headers(tr(lang, "处置进度", "Progress")),
+            title: lang
+                .pick("四、按处置进度", "4. By disposal progress")
+                .to_owned(),
+            headers: group_headers(lang.pick("处置进度", "Progress").to_owned()),
             rows: cases_by_progress(cases, lang)
                 .iter()
                 .map(group_row)
@@ -310,11 +304,12 @@ impl Report {
         let map = render_map(&request)?;
         Ok(Self {
             lang,
-            title: tr(
-                lang,
-                "一园三区 低效闲置工业用地处置情况报告",
-                "Industrial park: idle and low-efficiency land report",
-            ),
+            title: lang
+                .pick(
+                    "一园三区 低效闲置工业用地处置情况报告",
+                    "Industrial park: idle and low-efficiency land report",
+                )
+                .to_owned(),
             date,
             figures,
             tables: vec![districts, methods, progress],
@@ -383,21 +378,22 @@ pub fn write_report_xlsx(report: &Report, path: &Path) -> Result<(), ReportError
     };
 
     let sheet = workbook.add_worksheet();
-    sheet.set_name(tr(lang, "汇总", "Summary"))?;
+    sheet.set_name(lang.pick("汇总", "Summary").to_owned())?;
     sheet.write_string_with_format(0, 0, &report.title, &title)?;
     sheet.write_string_with_format(1, 0, report.date_text(), &muted)?;
     let mut row = 3u32;
     sheet.write_string_with_format(
         row,
         0,
-        tr(lang, "一、总体情况", "1. The park in figures"),
+        lang.pick("一、总体情况", "1. The park in figures")
+            .to_owned(),
         &section,
     )?;
     row += 1;
     for (col, head) in (0u16..).zip([
-        tr(lang, "指标", "Figure"),
-        tr(lang, "数值", "Value"),
-        tr(lang, "单位", "Unit"),
+        lang.pick("指标", "Figure").to_owned(),
+        lang.pick("数值", "Value").to_owned(),
+        lang.pick("单位", "Unit").to_owned(),
     ]) {
         sheet.write_string_with_format(row, col, head, &header)?;
     }
@@ -455,7 +451,7 @@ pub fn write_report_xlsx(report: &Report, path: &Path) -> Result<(), ReportError
     }
 
     let sheet = workbook.add_worksheet();
-    sheet.set_name(tr(lang, "专题图", "Map"))?;
+    sheet.set_name(lang.pick("专题图", "Map").to_owned())?;
     sheet.write_string_with_format(0, 0, &report.map_title, &section)?;
     let image = Image::new_from_buffer(&report.map_png()?)?
         .set_scale_width(0.5)
@@ -518,7 +514,7 @@ pub fn report_pdf(report: &Report) -> Result<Vec<u8>, ReportError> {
 
     // 一、总体情况: the figures in two columns of label … value.
     doc.text(
-        &tr(lang, "一、总体情况", "1. The park in figures"),
+        lang.pick("一、总体情况", "1. The park in figures"),
         MARGIN,
         y,
         Style::new(13.0, TEXT).bold(true),
@@ -553,7 +549,7 @@ pub fn report_pdf(report: &Report) -> Result<Vec<u8>, ReportError> {
     doc.new_page();
     let mut y = MARGIN + 10.0;
     doc.text(
-        &tr(lang, "五、宗地专题图", "5. Parcel map"),
+        lang.pick("五、宗地专题图", "5. Parcel map"),
         MARGIN,
         y,
         Style::new(13.0, TEXT).bold(true),
@@ -619,7 +615,7 @@ fn ledger_table_for_pdf(table: &LedgerTable, lang: Lang) -> Table {
         None => (Vec::new(), None),
     };
     Table {
-        title: tr(lang, "六、台账明细", "6. The ledger"),
+        title: lang.pick("六、台账明细", "6. The ledger").to_owned(),
         headers: COLUMNS
             .iter()
             .map(|&c| {
@@ -632,11 +628,7 @@ fn ledger_table_for_pdf(table: &LedgerTable, lang: Lang) -> Table {
             .collect(),
         rows,
         total,
-        note: Some(tr(
-            lang,
-            "注：完整台账（闲置原因、引进项目、责任单位、完成时限等）见 Excel 报告的“台账”表。",
-            "Note: the full ledger (causes, projects, units, deadlines) is in the workbook's 台账 sheet.",
-        )),
+        note: Some(lang.pick("注：完整台账（闲置原因、引进项目、责任单位、完成时限等）见 Excel 报告的“台账”表。", "Note: the full ledger (causes, projects, units, deadlines) is in the workbook's 台账 sheet.").to_owned()),
     }
 }
 

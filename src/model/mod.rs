@@ -88,3 +88,20 @@ pub enum Lang {
     Zh,
     En,
 }
+
+impl Lang {
+    /// The Chinese or the English of a text: the one way the program picks its language.
+    ///
+    /// ```
+    /// use parkland::model::Lang;
+    /// assert_eq!(Lang::Zh.pick("台账", "Ledger"), "台账");
+    /// assert_eq!(Lang::En.pick("台账", "Ledger"), "Ledger");
+    /// ```
+    #[must_use]
+    pub fn pick<T>(self, zh: T, en: T) -> T {
+        match self {
+            Self::Zh => zh,
+            Self::En => en,
+        }
+    }
+}

@@ -10,14 +10,6 @@ use crate::style::{Classification, Rgb};
 use crate::units::{km2_from_m2, mu_from_m2};
 use tiny_skia::{FillRule, LineJoin, Paint, PathBuilder, Pixmap, Rect, Stroke, Transform};
 
-fn tr(lang: Lang, zh: &str, en: &str) -> String {
-    match lang {
-        Lang::Zh => zh,
-        Lang::En => en,
-    }
-    .to_owned()
-}
-
 /// One line of the legend.
 #[derive(Debug, Clone)]
 pub enum Row {
@@ -78,16 +70,16 @@ impl Block {
 #[must_use]
 pub fn legend_blocks(park: &Park, classification: &Classification, lang: Lang) -> Vec<Block> {
     let mut classes = vec![
-        Row::Heading(tr(lang, "图例", "Legend")),
+        Row::Heading(lang.pick("图例", "Legend").to_owned()),
         Row::Sub(format!(
             "{} · {}",
-            tr(lang, "宗地", "Parcels"),
+            lang.pick("宗地", "Parcels").to_owned(),
             classification.preset.label(lang)
         )),
         Row::Columns(
-            tr(lang, "类别", "Class"),
-            tr(lang, "宗数", "Count"),
-            tr(lang, "面积（亩）", "Area (mu)"),
+            lang.pick("类别", "Class").to_owned(),
+            lang.pick("宗数", "Count").to_owned(),
+            lang.pick("面积（亩）", "Area (mu)").to_owned(),
         ),
     ];
     for class in &classification.classes {
@@ -100,11 +92,11 @@ pub fn legend_blocks(park: &Park, classification: &Classification, lang: Lang) -
     }
     classes.push(Row::Rule);
     classes.push(Row::Total {
-        label: tr(lang, "合计", "Total"),
+        label: lang.pick("合计", "Total").to_owned(),
         count: classification.classes.iter().map(|c| c.count).sum(),
         area_mu: mu_from_m2(classification.classes.iter().map(|c| c.area_m2).sum()),
     });
-    let mut districts = vec![Row::Heading(tr(lang, "片区", "Districts"))];
+    let mut districts = vec![Row::Heading(lang.pick("片区", "Districts").to_owned())];
     for (i, district) in park.districts.iter().enumerate() {
         districts.push(Row::District {
             fill: palette::district_fill(i),
@@ -114,11 +106,13 @@ pub fn legend_blocks(park: &Park, classification: &Classification, lang: Lang) -
         });
     }
     districts.push(Row::Gap);
-    districts.push(Row::Note(tr(
-        lang,
-        "面积为椭球面积；Web 墨卡托投影",
-        "Ellipsoidal areas; Web Mercator",
-    )));
+    districts.push(Row::Note(
+        lang.pick(
+            "面积为椭球面积；Web 墨卡托投影",
+            "Ellipsoidal areas; Web Mercator",
+        )
+        .to_owned(),
+    ));
     vec![Block { rows: classes }, Block { rows: districts }]
 }
 

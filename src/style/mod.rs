@@ -148,14 +148,6 @@ pub fn kind_color(kind: Option<IdleKind>) -> Rgb {
     }
 }
 
-fn tr(lang: Lang, zh: &str, en: &str) -> String {
-    match lang {
-        Lang::Zh => zh,
-        Lang::En => en,
-    }
-    .to_owned()
-}
-
 /// The method class of a case: its one method, or "several", or "not decided".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum MethodClass {
@@ -207,7 +199,7 @@ impl Classification {
                         DISTRICT_COLORS[i % DISTRICT_COLORS.len()],
                     );
                 }
-                let none = builder.push(tr(lang, "未分区", "No district"), NONE_COLOR);
+                let none = builder.push(lang.pick("未分区", "No district").to_owned(), NONE_COLOR);
                 for p in &park.parcels {
                     let class = p
                         .district
@@ -232,8 +224,9 @@ impl Classification {
                 for (i, (use_, _)) in uses.iter().enumerate() {
                     index.insert(*use_, builder.push((*use_).to_owned(), CATEGORICAL[i]));
                 }
-                let other = builder.push(tr(lang, "其他用途", "Other uses"), NONE_COLOR);
-                let none = builder.push(tr(lang, "未注明", "Not given"), NO_CASE_COLOR);
+                let other =
+                    builder.push(lang.pick("其他用途", "Other uses").to_owned(), NONE_COLOR);
+                let none = builder.push(lang.pick("未注明", "Not given").to_owned(), NO_CASE_COLOR);
                 for p in &park.parcels {
                     let class = match p.land_use.as_deref() {
                         Some(name) => index.get(name).copied().unwrap_or(other),
@@ -251,7 +244,10 @@ impl Classification {
                         builder.push(s.label(lang).to_owned(), status_color(Some(s))),
                     );
                 }
-                let none = builder.push(tr(lang, "未注明", "Not given"), status_color(None));
+                let none = builder.push(
+                    lang.pick("未注明", "Not given").to_owned(),
+                    status_color(None),
+                );
                 for (i, p) in park.parcels.iter().enumerate() {
                     let class = standing.status(i).map_or(none, |s| index[&s]);
                     builder.assign(class, p.area_m2);
@@ -266,7 +262,8 @@ impl Classification {
                         builder.push(k.label(lang).to_owned(), kind_color(Some(k))),
                     );
                 }
-                let none = builder.push(tr(lang, "未登记", "No case"), kind_color(None));
+                let none =
+                    builder.push(lang.pick("未登记", "No case").to_owned(), kind_color(None));
                 for (i, p) in park.parcels.iter().enumerate() {
                     let class = case(i).map_or(none, |e| index[&e.kind]);
                     builder.assign(class, p.area_m2);
@@ -291,13 +288,19 @@ impl Classification {
                 }
                 index.insert(
                     MethodClass::Several,
-                    builder.push(tr(lang, "多种方式", "Several methods"), [0x2f, 0x4b, 0x7c]),
+                    builder.push(
+                        lang.pick("多种方式", "Several methods").to_owned(),
+                        [0x2f, 0x4b, 0x7c],
+                    ),
                 );
                 index.insert(
                     MethodClass::Undecided,
-                    builder.push(tr(lang, "方式未定", "Method not decided"), NONE_COLOR),
+                    builder.push(
+                        lang.pick("方式未定", "Method not decided").to_owned(),
+                        NONE_COLOR,
+                    ),
                 );
-                let none = builder.push(tr(lang, "未登记", "No case"), NO_CASE_COLOR);
+                let none = builder.push(lang.pick("未登记", "No case").to_owned(), NO_CASE_COLOR);
                 for (i, p) in park.parcels.iter().enumerate() {
                     let class = case(i).map_or(none, |e| index[&method_class(e)]);
                     builder.assign(class, p.area_m2);
@@ -311,7 +314,10 @@ impl Classification {
                         builder.push(s.label(lang).to_owned(), progress_color(Some(s))),
                     );
                 }
-                let none = builder.push(tr(lang, "未登记", "No case"), progress_color(None));
+                let none = builder.push(
+                    lang.pick("未登记", "No case").to_owned(),
+                    progress_color(None),
+                );
                 for (i, p) in park.parcels.iter().enumerate() {
                     let class = case(i).map_or(none, |e| index[&e.progress]);
                     builder.assign(class, p.area_m2);
@@ -321,13 +327,16 @@ impl Classification {
                 let mut lower = 0.0;
                 for (i, &upper) in AREA_BREAKS_MU.iter().enumerate() {
                     builder.push(
-                        format!("{lower:.0} – {upper:.0} {}", tr(lang, "亩", "mu")),
+                        format!(
+                            "{lower:.0} – {upper:.0} {}",
+                            lang.pick("亩", "mu").to_owned()
+                        ),
                         SEQUENTIAL[i],
                     );
                     lower = upper;
                 }
                 builder.push(
-                    format!("≥ {lower:.0} {}", tr(lang, "亩", "mu")),
+                    format!("≥ {lower:.0} {}", lang.pick("亩", "mu").to_owned()),
                     SEQUENTIAL[AREA_BREAKS_MU.len()],
                 );
                 for p in &park.parcels {

@@ -362,15 +362,13 @@ impl ParklandApp {
                     return;
                 }
                 NativeOutcome::Cancelled => return,
-                NativeOutcome::Failed => panels::tr(
-                    lang,
+                NativeOutcome::Failed => lang.pick(
                     "系统文件对话框无法打开，已改用内置对话框。",
                     "The system file dialog could not open; this built-in one is used instead.",
                 ),
             }
         } else {
-            panels::tr(
-                lang,
+            lang.pick(
                 "此桌面没有系统文件对话框，使用内置对话框。",
                 "This desktop has no system file dialog; the built-in one is used.",
             )
@@ -583,11 +581,11 @@ impl ParklandApp {
                         format!(
                             "{} {}, {} {}, {} {}",
                             s.districts,
-                            panels::tr(self.state.lang, "个片区", "districts"),
+                            self.state.lang.pick("个片区", "districts"),
                             s.parcels,
-                            panels::tr(self.state.lang, "宗地", "parcels"),
+                            self.state.lang.pick("宗地", "parcels"),
                             s.cases,
-                            panels::tr(self.state.lang, "件台账", "ledger cases"),
+                            self.state.lang.pick("件台账", "ledger cases"),
                         )
                     });
                 self.export_notice(&path, result.map_err(|e| e.to_string()));
@@ -604,9 +602,9 @@ impl ParklandApp {
                             format!(
                                 "{} {}, {} {}, {}",
                                 s.parcels,
-                                panels::tr(self.state.lang, "宗地", "parcels"),
+                                self.state.lang.pick("宗地", "parcels"),
                                 s.parcels_with_case,
-                                panels::tr(self.state.lang, "宗有台账", "with a ledger case"),
+                                self.state.lang.pick("宗有台账", "with a ledger case"),
                                 s.crs
                             )
                         });
@@ -624,7 +622,7 @@ impl ParklandApp {
                     format!(
                         "{} {}",
                         table.rows.len().saturating_sub(1),
-                        panels::tr(self.state.lang, "件台账", "ledger cases")
+                        self.state.lang.pick("件台账", "ledger cases")
                     )
                 });
                 self.export_notice(&path, result.map_err(|e| format!("{e:#}")));
@@ -755,12 +753,9 @@ impl ParklandApp {
             Some("pdf") => true,
             Some("xlsx") => false,
             _ => {
-                return Err(panels::tr(
-                    lang,
-                    "报告须为 .xlsx 或 .pdf",
-                    "a report is .xlsx or .pdf",
-                )
-                .to_owned());
+                return Err(lang
+                    .pick("报告须为 .xlsx 或 .pdf", "a report is .xlsx or .pdf")
+                    .to_owned());
             }
         };
         let report = crate::export::Report::new(
@@ -780,7 +775,7 @@ impl ParklandApp {
         Ok(format!(
             "{} {}",
             self.ledger.entries.len(),
-            panels::tr(lang, "件台账", "ledger cases")
+            lang.pick("件台账", "ledger cases")
         ))
     }
 
@@ -1093,20 +1088,16 @@ impl eframe::App for ParklandApp {
                 .show(ui, |ui| {
                     ui.horizontal(|ui| {
                         let tab = &mut self.state.bottom_tab;
-                        ui.selectable_value(
-                            tab,
-                            BottomTab::Ledger,
-                            panels::tr(lang, "台账", "Ledger"),
-                        );
+                        ui.selectable_value(tab, BottomTab::Ledger, lang.pick("台账", "Ledger"));
                         ui.selectable_value(
                             tab,
                             BottomTab::Attributes,
-                            panels::tr(lang, "宗地属性表", "Parcel attributes"),
+                            lang.pick("宗地属性表", "Parcel attributes"),
                         );
                         ui.selectable_value(
                             tab,
                             BottomTab::Districts,
-                            panels::tr(lang, "片区属性表", "District attributes"),
+                            lang.pick("片区属性表", "District attributes"),
                         );
                     });
                     ui.separator();

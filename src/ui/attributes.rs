@@ -129,7 +129,7 @@ impl AttributeTableState {
 
     fn filters_ui(&mut self, ui: &mut Ui, ctx: &TableContext<'_>) {
         let lang = ctx.lang;
-        let tr = |zh: &'static str, en: &'static str| if lang == Lang::Zh { zh } else { en };
+        let tr = |zh: &'static str, en: &'static str| lang.pick(zh, en);
         let all = tr("全部", "All");
         let query = &mut self.query;
         ui.horizontal_wrapped(|ui| {
@@ -215,7 +215,7 @@ impl AttributeTableState {
     /// Shows the filters, the counts and the table; pushes commands for clicks.
     pub fn ui(&mut self, ui: &mut Ui, ctx: &TableContext<'_>, commands: &mut Vec<Command>) {
         let lang = ctx.lang;
-        let tr = |zh: &'static str, en: &'static str| if lang == Lang::Zh { zh } else { en };
+        let tr = |zh: &'static str, en: &'static str| lang.pick(zh, en);
         self.filters_ui(ui, ctx);
         let (rows, count, area_m2) = self.cached_rows(ctx);
         ui.horizontal(|ui| {
@@ -370,7 +370,7 @@ pub fn district_table_ui(
 ) {
     use crate::cli::group_thousands;
     use crate::units::km2_from_m2;
-    let tr = |zh: &'static str, en: &'static str| crate::ui::panels::tr(lang, zh, en);
+    let tr = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     let headers = [
         tr("代码", "Code"),
         tr("片区", "District"),

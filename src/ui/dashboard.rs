@@ -6,7 +6,6 @@ use crate::ledger::{Ledger, StoredEntry};
 use crate::model::{IdleKind, Lang, ParcelStatus, Park};
 use crate::stats::{self, Dashboard, DistrictLedger, DistrictYield, EnterpriseYields};
 use crate::ui::app::Command;
-use crate::ui::panels::tr;
 use crate::ui::theme;
 use crate::units::{km2_from_m2, mu_from_m2};
 use egui::text::LayoutJob;
@@ -29,8 +28,8 @@ pub enum MainView {
 pub fn view_tabs_ui(ui: &mut Ui, lang: Lang, view: MainView, commands: &mut Vec<Command>) {
     ui.horizontal(|ui| {
         for (value, label) in [
-            (MainView::Map, tr(lang, "地图视图", "Map view")),
-            (MainView::Stats, tr(lang, "统计视图", "Statistics")),
+            (MainView::Map, lang.pick("地图视图", "Map view")),
+            (MainView::Stats, lang.pick("统计视图", "Statistics")),
         ] {
             if ui.selectable_label(view == value, label).clicked() && view != value {
                 commands.push(Command::SetView(value));
@@ -113,11 +112,11 @@ impl DashboardView {
                 .auto_shrink(false)
                 .show(ui, |ui| {
                     ui.horizontal(|ui| {
-                        ui.heading(tr(lang, "园区统计", "Park statistics"));
+                        ui.heading(lang.pick("园区统计", "Park statistics"));
                         ui.label(
                             RichText::new(format!(
                                 "{} {}",
-                                tr(lang, "统计日期", "As of"),
+                                lang.pick("统计日期", "As of"),
                                 figures.today
                             ))
                             .weak(),
@@ -146,7 +145,7 @@ fn district_label(lang: Lang, park: &Park, row: &DistrictLedger) -> String {
         Some(code) => park
             .district(code)
             .map_or_else(|| row.name.clone(), |d| d.label(lang).to_owned()),
-        None => tr(lang, "未分区", "No district").to_owned(),
+        None => lang.pick("未分区", "No district").to_owned(),
     }
 }
 
@@ -165,38 +164,38 @@ fn cards_ui(ui: &mut Ui, lang: Lang, f: &Dashboard) {
     let alerts = &f.alert_counts;
     let cards = [
         Card {
-            title: tr(lang, "园区面积", "Park area"),
+            title: lang.pick("园区面积", "Park area"),
             value: group_thousands(km2_from_m2(total.area_m2), 2),
             unit: "km²",
             detail: format!(
                 "{} {} · {} {}",
                 group_thousands(mu_from_m2(total.area_m2), 0),
-                tr(lang, "亩", "mu"),
+                lang.pick("亩", "mu"),
                 f.park.districts.len(),
-                tr(lang, "个片区", "districts")
+                lang.pick("个片区", "districts")
             ),
             accent: theme::CARD_PARK,
         },
         Card {
-            title: tr(lang, "宗地", "Parcels"),
+            title: lang.pick("宗地", "Parcels"),
             value: group_thousands(total.parcels as f64, 0),
-            unit: tr(lang, "宗", "parcels"),
+            unit: lang.pick("宗", "parcels"),
             detail: format!(
                 "{} {} {}",
-                tr(lang, "合计", "total"),
+                lang.pick("合计", "total"),
                 group_thousands(mu_from_m2(total.parcel_area_m2), 2),
-                tr(lang, "亩", "mu")
+                lang.pick("亩", "mu")
             ),
             accent: theme::status_fill(Some(ParcelStatus::InUse)),
         },
         Card {
-            title: tr(lang, "台账登记", "Cases registered"),
+            title: lang.pick("台账登记", "Cases registered"),
             value: group_thousands(mu_from_m2(ledger.idle_area_m2), 2),
-            unit: tr(lang, "亩", "mu"),
+            unit: lang.pick("亩", "mu"),
             detail: format!(
                 "{} {}{}",
                 ledger.entries,
-                tr(lang, "件案件", "cases"),
+                lang.pick("件案件", "cases"),
                 if ledger.duplicate_cases > 0 {
                     match lang {
                         Lang::Zh => format!(" · 重复登记 {} 件未计", ledger.duplicate_cases),
@@ -211,39 +210,39 @@ fn cards_ui(ui: &mut Ui, lang: Lang, f: &Dashboard) {
             accent: theme::status_fill(Some(ParcelStatus::LowEfficiency)),
         },
         Card {
-            title: tr(lang, "现闲置低效宗地", "Idle or low-efficiency now"),
+            title: lang.pick("现闲置低效宗地", "Idle or low-efficiency now"),
             value: group_thousands(mu_from_m2(total.idle_area_m2), 2),
-            unit: tr(lang, "亩", "mu"),
-            detail: format!("{} {}", total.idle_parcels, tr(lang, "宗宗地", "parcels")),
+            unit: lang.pick("亩", "mu"),
+            detail: format!("{} {}", total.idle_parcels, lang.pick("宗宗地", "parcels")),
             accent: theme::status_fill(Some(ParcelStatus::Idle)),
         },
         Card {
-            title: tr(lang, "盘活土地", "Revitalized land"),
+            title: lang.pick("盘活土地", "Revitalized land"),
             value: group_thousands(mu_from_m2(ledger.revitalized_land_m2), 2),
-            unit: tr(lang, "亩", "mu"),
+            unit: lang.pick("亩", "mu"),
             detail: format!(
                 "{} {} {}",
-                tr(lang, "已盘活", "from"),
+                lang.pick("已盘活", "from"),
                 f.revitalized_entries,
-                tr(lang, "宗", "cases")
+                lang.pick("宗", "cases")
             ),
             accent: theme::CHART_REVITALIZED,
         },
         Card {
-            title: tr(lang, "盘活厂房", "Revitalized factory floor"),
+            title: lang.pick("盘活厂房", "Revitalized factory floor"),
             value: group_thousands(ledger.revitalized_building_m2, 0),
             unit: "m²",
             detail: format!(
                 "{} {} m²",
-                tr(lang, "闲置厂房", "idle floor"),
+                lang.pick("闲置厂房", "idle floor"),
                 group_thousands(f.idle_building_m2, 0)
             ),
             accent: theme::CHART_REVITALIZED,
         },
         Card {
-            title: tr(lang, "预警", "Alerts"),
+            title: lang.pick("预警", "Alerts"),
             value: alerts.entries.to_string(),
-            unit: tr(lang, "宗", "parcels"),
+            unit: lang.pick("宗", "parcels"),
             detail: match lang {
                 Lang::Zh => format!(
                     "逾期 {} · 满一年 {} · 满两年 {} · 未登记 {} · 重复 {}",
@@ -377,7 +376,7 @@ fn enterprise_heading_ui(
         return;
     };
     ui.horizontal_wrapped(|ui| {
-        let label = ui.label(tr(lang, "企业指标年度", "Enterprise figures of"));
+        let label = ui.label(lang.pick("企业指标年度", "Enterprise figures of"));
         if enterprise.years.len() > 1 {
             crate::ui::combo_labelled(
                 ui,
@@ -445,27 +444,30 @@ fn districts_ui(
     enterprise: &EnterpriseFigures,
     new_year: &mut Option<i16>,
 ) {
-    ui.heading(tr(lang, "分片区统计", "By district"));
+    ui.heading(lang.pick("分片区统计", "By district"));
     enterprise_heading_ui(ui, lang, enterprise, new_year);
     let yields = enterprise.yields.as_ref();
-    let mu = tr(lang, "亩", "mu");
+    let mu = lang.pick("亩", "mu");
     let mut headers: Vec<String> = vec![
-        tr(lang, "片区", "District").to_owned(),
-        tr(lang, "面积(km²)", "Area (km²)").to_owned(),
-        format!("{}({mu})", tr(lang, "面积", "Area ")),
-        tr(lang, "宗地(宗)", "Parcels").to_owned(),
-        tr(lang, "登记案件(宗)", "Cases registered").to_owned(),
-        format!("{}({mu})", tr(lang, "登记闲置低效", "Registered idle/low ")),
-        tr(lang, "闲置厂房(m²)", "Idle floor (m²)").to_owned(),
-        format!("{}({mu})", tr(lang, "盘活土地", "Revit. land ")),
-        tr(lang, "盘活厂房(m²)", "Revit. floor (m²)").to_owned(),
-        tr(lang, "预警(宗)", "Alerts").to_owned(),
+        lang.pick("片区", "District").to_owned(),
+        lang.pick("面积(km²)", "Area (km²)").to_owned(),
+        format!("{}({mu})", lang.pick("面积", "Area ")),
+        lang.pick("宗地(宗)", "Parcels").to_owned(),
+        lang.pick("登记案件(宗)", "Cases registered").to_owned(),
+        format!(
+            "{}({mu})",
+            lang.pick("登记闲置低效", "Registered idle/low ")
+        ),
+        lang.pick("闲置厂房(m²)", "Idle floor (m²)").to_owned(),
+        format!("{}({mu})", lang.pick("盘活土地", "Revit. land ")),
+        lang.pick("盘活厂房(m²)", "Revit. floor (m²)").to_owned(),
+        lang.pick("预警(宗)", "Alerts").to_owned(),
     ];
     // ENTERPRISE FIGURES: 亩均税收 / 亩均产值 (万元/亩) of the year shown, from
     // `stats::enterprise_yields`, when the ledger has enterprise figures.
     if yields.is_some() {
-        headers.push(tr(lang, "亩均税收", "Tax/mu").to_owned());
-        headers.push(tr(lang, "亩均产值", "Output/mu").to_owned());
+        headers.push(lang.pick("亩均税收", "Tax/mu").to_owned());
+        headers.push(lang.pick("亩均产值", "Output/mu").to_owned());
     }
     let per_mu = |code: Option<&str>| {
         yields.map(|y| per_mu_cells(code.and_then(|c| y.districts.iter().find(|d| d.code == c))))
@@ -512,7 +514,7 @@ fn districts_ui(
             .into_iter()
             .flatten(),
     );
-    rows.push((tr(lang, "园区合计", "Park total").to_owned(), total_cells));
+    rows.push((lang.pick("园区合计", "Park total").to_owned(), total_cells));
     let total_row = rows.len() - 1;
     let name_width = text_column_width(ui, rows.iter().map(|(name, _)| name.as_str()), 90.0);
     // Its own horizontal scroll, so that a narrow window does not widen the charts below.
@@ -695,12 +697,11 @@ fn category_tooltip(plot: egui_plot::PlotResponse<()>, horizontal: bool, texts: 
 fn kinds_chart_ui(ui: &mut Ui, lang: Lang, park: &Park, f: &Dashboard) {
     chart_title_ui(
         ui,
-        tr(
-            lang,
+        lang.pick(
             "台账登记闲置低效用地（亩）",
             "Idle & low-efficiency land registered (mu)",
         ),
-        tr(lang, "按片区和类型", "by district and kind"),
+        lang.pick("按片区和类型", "by district and kind"),
     );
     let names: Vec<String> = f
         .districts
@@ -732,7 +733,7 @@ fn kinds_chart_ui(ui: &mut Ui, lang: Lang, park: &Park, f: &Dashboard) {
         shown.push(kind);
         charts.push(chart);
     }
-    let (mu, cases) = (tr(lang, "亩", "mu"), tr(lang, "宗", "cases"));
+    let (mu, cases) = (lang.pick("亩", "mu"), lang.pick("宗", "cases"));
     let texts: Vec<String> = f
         .districts
         .iter()
@@ -751,7 +752,7 @@ fn kinds_chart_ui(ui: &mut Ui, lang: Lang, park: &Park, f: &Dashboard) {
                     .filter(|k| shown.contains(&k.kind))
                     .map(|k| line(k.kind.label(lang), k.idle_land_m2, k.entries)),
             );
-            lines.push(line(tr(lang, "合计", "Total"), d.idle_land_m2, d.entries));
+            lines.push(line(lang.pick("合计", "Total"), d.idle_land_m2, d.entries));
             lines.join("\n")
         })
         .collect();
@@ -785,7 +786,7 @@ fn kinds_chart_ui(ui: &mut Ui, lang: Lang, park: &Park, f: &Dashboard) {
                 .formatter(move |mark, _| category_name(&axis_names, mark.value))
                 .label_spacing(20.0..=30.0),
         ])
-        .y_axis_label(tr(lang, "亩", "mu"))
+        .y_axis_label(lang.pick("亩", "mu"))
         .show(ui, |plot| {
             for chart in charts {
                 plot.bar_chart(chart);
@@ -797,9 +798,8 @@ fn kinds_chart_ui(ui: &mut Ui, lang: Lang, park: &Park, f: &Dashboard) {
 fn methods_chart_ui(ui: &mut Ui, lang: Lang, f: &Dashboard) {
     chart_title_ui(
         ui,
-        tr(lang, "处置方式（宗）", "Disposal methods (cases)"),
-        tr(
-            lang,
+        lang.pick("处置方式（宗）", "Disposal methods (cases)"),
+        lang.pick(
             "一宗可用多种方式；园区五种方式总是列出",
             "a case may use several; the park's five always shown",
         ),
@@ -816,7 +816,7 @@ fn methods_chart_ui(ui: &mut Ui, lang: Lang, f: &Dashboard) {
         .by_method
         .iter()
         .rev()
-        .map(|(m, count)| format!("{}: {count} {}", m.label(lang), tr(lang, "宗", "cases")))
+        .map(|(m, count)| format!("{}: {count} {}", m.label(lang), lang.pick("宗", "cases")))
         .collect();
     let bars = f
         .by_method
@@ -825,7 +825,7 @@ fn methods_chart_ui(ui: &mut Ui, lang: Lang, f: &Dashboard) {
         .enumerate()
         .map(|(i, (m, count))| bar(i, *count as f64, m.label(lang), theme::CHART_METHODS))
         .collect();
-    let chart = BarChart::new(tr(lang, "处置方式", "Methods"), bars)
+    let chart = BarChart::new(lang.pick("处置方式", "Methods"), bars)
         .horizontal()
         .color(theme::CHART_METHODS)
         .allow_hover(false);
@@ -839,7 +839,7 @@ fn methods_chart_ui(ui: &mut Ui, lang: Lang, f: &Dashboard) {
                 .formatter(move |mark, _| category_name(&names, mark.value))
                 .label_spacing(12.0..=16.0),
         ])
-        .x_axis_label(tr(lang, "宗", "cases"))
+        .x_axis_label(lang.pick("宗", "cases"))
         .show(ui, |plot| plot.bar_chart(chart));
     category_tooltip(plot, true, &texts);
 }
@@ -847,8 +847,8 @@ fn methods_chart_ui(ui: &mut Ui, lang: Lang, f: &Dashboard) {
 fn months_chart_ui(ui: &mut Ui, lang: Lang, f: &Dashboard) {
     chart_title_ui(
         ui,
-        tr(lang, "盘活土地（亩）", "Revitalized land (mu)"),
-        tr(lang, "按完成月份", "by month of completion"),
+        lang.pick("盘活土地（亩）", "Revitalized land (mu)"),
+        lang.pick("按完成月份", "by month of completion"),
     );
     if f.by_month.is_empty() {
         let (rect, _) = ui.allocate_exact_size(
@@ -858,8 +858,7 @@ fn months_chart_ui(ui: &mut Ui, lang: Lang, f: &Dashboard) {
         ui.put(
             rect,
             egui::Label::new(
-                RichText::new(tr(
-                    lang,
+                RichText::new(lang.pick(
                     "暂无填写完成日期的盘活案件",
                     "No revitalized case has a completion date yet",
                 ))
@@ -879,13 +878,13 @@ fn months_chart_ui(ui: &mut Ui, lang: Lang, f: &Dashboard) {
                 format!(
                     "{}\n{} {} {} · {} {} m² · {} {}",
                     m.label(),
-                    tr(lang, "盘活土地", "land"),
+                    lang.pick("盘活土地", "land"),
                     group_thousands(mu_from_m2(m.land_m2), 2),
-                    tr(lang, "亩", "mu"),
-                    tr(lang, "厂房", "floor"),
+                    lang.pick("亩", "mu"),
+                    lang.pick("厂房", "floor"),
                     group_thousands(m.building_m2, 0),
                     m.entries,
-                    tr(lang, "宗", "cases")
+                    lang.pick("宗", "cases")
                 )
             })
             .collect();
@@ -896,7 +895,7 @@ fn months_chart_ui(ui: &mut Ui, lang: Lang, f: &Dashboard) {
             .enumerate()
             .map(|(i, (m, name))| bar(i, mu_from_m2(m.land_m2), name, theme::CHART_REVITALIZED))
             .collect();
-        let chart = BarChart::new(tr(lang, "盘活土地", "Revitalized land"), bars)
+        let chart = BarChart::new(lang.pick("盘活土地", "Revitalized land"), bars)
             .color(theme::CHART_REVITALIZED)
             .allow_hover(false);
         // Every month labelled when there is room (about 64 points a label), else every k-th.
@@ -912,7 +911,7 @@ fn months_chart_ui(ui: &mut Ui, lang: Lang, f: &Dashboard) {
                     .formatter(move |mark, _| category_name(&names, mark.value))
                     .label_spacing(20.0..=30.0),
             ])
-            .y_axis_label(tr(lang, "亩", "mu"))
+            .y_axis_label(lang.pick("亩", "mu"))
             .show(ui, |plot| plot.bar_chart(chart));
         category_tooltip(plot, false, &texts);
     }
@@ -938,10 +937,9 @@ fn months_chart_ui(ui: &mut Ui, lang: Lang, f: &Dashboard) {
 
 fn alerts_ui(ui: &mut Ui, lang: Lang, park: &Park, f: &Dashboard, commands: &mut Vec<Command>) {
     ui.horizontal(|ui| {
-        ui.heading(tr(lang, "预警", "Alerts"));
+        ui.heading(lang.pick("预警", "Alerts"));
         ui.label(
-            RichText::new(tr(
-                lang,
+            RichText::new(lang.pick(
                 "点击一行，在地图上查看该宗地",
                 "Click a row to see the parcel on the map",
             ))
@@ -949,16 +947,16 @@ fn alerts_ui(ui: &mut Ui, lang: Lang, park: &Park, f: &Dashboard, commands: &mut
         );
     });
     if f.alerts.is_empty() {
-        ui.label(tr(lang, "无预警。", "No alerts."));
+        ui.label(lang.pick("无预警。", "No alerts."));
         return;
     }
     let headers = [
-        tr(lang, "宗地编号", "Parcel"),
-        tr(lang, "片区", "District"),
-        tr(lang, "土地使用权人", "Holder"),
-        tr(lang, "预警", "Alert"),
-        tr(lang, "闲置天数", "Days idle"),
-        tr(lang, "完成时限", "Deadline"),
+        lang.pick("宗地编号", "Parcel"),
+        lang.pick("片区", "District"),
+        lang.pick("土地使用权人", "Holder"),
+        lang.pick("预警", "Alert"),
+        lang.pick("闲置天数", "Days idle"),
+        lang.pick("完成时限", "Deadline"),
     ];
     let district_width = text_column_width(ui, park.districts.iter().map(|d| d.label(lang)), 90.0);
     // Its own horizontal scroll, so that a narrow window does not widen the charts below.

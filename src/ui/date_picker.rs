@@ -3,7 +3,6 @@
 //! Monday, as Chinese calendars print them. (`egui_extras`' picker has English text only.)
 
 use crate::model::Lang;
-use crate::ui::panels::tr;
 use egui::{Area, Frame, Key, Order, RichText, Ui};
 use jiff::civil::{Date, Weekday};
 
@@ -119,7 +118,7 @@ pub fn date_picker_ui(ui: &mut Ui, id_salt: &str, date: &mut Date, lang: Lang) -
                 ui.horizontal(|ui| {
                     if ui
                         .button("<")
-                        .on_hover_text(tr(lang, "上个月", "Previous month"))
+                        .on_hover_text(lang.pick("上个月", "Previous month"))
                         .clicked()
                     {
                         (picker.year, picker.month) = shift_month(picker.year, picker.month, -1);
@@ -127,7 +126,7 @@ pub fn date_picker_ui(ui: &mut Ui, id_salt: &str, date: &mut Date, lang: Lang) -
                     ui.label(RichText::new(month_title(picker.year, picker.month, lang)).strong());
                     if ui
                         .button(">")
-                        .on_hover_text(tr(lang, "下个月", "Next month"))
+                        .on_hover_text(lang.pick("下个月", "Next month"))
                         .clicked()
                     {
                         (picker.year, picker.month) = shift_month(picker.year, picker.month, 1);
@@ -167,15 +166,15 @@ pub fn date_picker_ui(ui: &mut Ui, id_salt: &str, date: &mut Date, lang: Lang) -
                         }
                     });
                 ui.horizontal(|ui| {
-                    if ui.button(tr(lang, "今天", "Today")).clicked() {
+                    if ui.button(lang.pick("今天", "Today")).clicked() {
                         let today = crate::time::today();
                         picker.chosen = today;
                         (picker.year, picker.month) = (today.year(), today.month());
                     }
-                    if ui.button(tr(lang, "取消", "Cancel")).clicked() {
+                    if ui.button(lang.pick("取消", "Cancel")).clicked() {
                         close = true;
                     }
-                    if ui.button(tr(lang, "确定", "OK")).clicked() {
+                    if ui.button(lang.pick("确定", "OK")).clicked() {
                         changed = *date != picker.chosen;
                         *date = picker.chosen;
                         close = true;

@@ -11,7 +11,6 @@
 
 use crate::model::Lang;
 use crate::ui::app::{Command, LayerKind};
-use crate::ui::panels::tr;
 use egui::{RichText, Ui};
 use std::path::{Path, PathBuf};
 
@@ -237,8 +236,10 @@ impl BuiltinDialog {
     fn chosen(&mut self, lang: Lang) -> Option<PathBuf> {
         let name = self.name.trim();
         if name.is_empty() {
-            self.error =
-                Some(tr(lang, "请选择或输入文件名", "choose or type a file name").to_owned());
+            self.error = Some(
+                lang.pick("请选择或输入文件名", "choose or type a file name")
+                    .to_owned(),
+            );
             return None;
         }
         let mut path = self.dir.join(name);
@@ -252,7 +253,7 @@ impl BuiltinDialog {
             self.error = Some(format!(
                 "{}: {}",
                 path.display(),
-                tr(lang, "文件不存在", "no such file")
+                lang.pick("文件不存在", "no such file")
             ));
             return None;
         }
@@ -281,7 +282,7 @@ impl BuiltinDialog {
             ui.label(RichText::new(note).color(crate::ui::theme::INFO_TEXT));
         }
         ui.horizontal(|ui| {
-            if ui.button(tr(lang, "上一级", "Up")).clicked()
+            if ui.button(lang.pick("上一级", "Up")).clicked()
                 && let Some(parent) = self.dir.parent().map(Path::to_path_buf)
             {
                 self.enter(&parent);
@@ -297,7 +298,7 @@ impl BuiltinDialog {
             .auto_shrink([false, false])
             .show(ui, |ui| {
                 if self.entries.is_empty() {
-                    ui.label(RichText::new(tr(lang, "（空）", "(empty)")).weak());
+                    ui.label(RichText::new(lang.pick("（空）", "(empty)")).weak());
                 }
                 for (name, is_dir) in &self.entries {
                     let text = if *is_dir {
@@ -321,7 +322,7 @@ impl BuiltinDialog {
         }
         ui.separator();
         ui.horizontal(|ui| {
-            let label = ui.label(tr(lang, "文件名", "File name"));
+            let label = ui.label(lang.pick("文件名", "File name"));
             let field = ui
                 .add(egui::TextEdit::singleline(&mut self.name).desired_width(300.0))
                 .labelled_by(label.id);
@@ -344,16 +345,16 @@ impl BuiltinDialog {
         }
         ui.horizontal(|ui| {
             let ok = if self.request.save {
-                tr(lang, "保存", "Save")
+                lang.pick("保存", "Save")
             } else {
-                tr(lang, "打开", "Open")
+                lang.pick("打开", "Open")
             };
             if (ui.button(ok).clicked() || double_clicked)
                 && let Some(path) = self.chosen(lang)
             {
                 outcome = DialogOutcome::Chosen(path);
             }
-            if ui.button(tr(lang, "取消", "Cancel")).clicked() {
+            if ui.button(lang.pick("取消", "Cancel")).clicked() {
                 outcome = DialogOutcome::Cancelled;
             }
         });

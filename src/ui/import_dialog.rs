@@ -9,7 +9,6 @@ use crate::ledger::import::{self, LedgerImportPreview, RowAction};
 use crate::ledger::sheet::Problem;
 use crate::model::{Lang, Park};
 use crate::ui::app::{Command, Notice};
-use crate::ui::panels::tr;
 use crate::ui::theme;
 use egui::{Align, Layout, RichText, Ui};
 use egui_extras::{Column, TableBuilder};
@@ -48,11 +47,11 @@ pub fn import_menu_ui(ui: &mut Ui, lang: Lang, commands: &mut Vec<Command>) {
     for (kind, label) in [
         (
             ImportKind::Ledger,
-            tr(lang, "从 Excel/CSV 导入…", "Import from Excel/CSV…"),
+            lang.pick("从 Excel/CSV 导入…", "Import from Excel/CSV…"),
         ),
         (
             ImportKind::Enterprise,
-            tr(lang, "导入企业指标…", "Import enterprise figures…"),
+            lang.pick("导入企业指标…", "Import enterprise figures…"),
         ),
     ] {
         if ui.button(label).clicked() {
@@ -85,8 +84,7 @@ pub fn preview(
             title: cannot_import_title(lang, &file),
             rejected: true,
             lines: vec![
-                tr(
-                    lang,
+                lang.pick(
                     "台账未打开：请先用 台账 → 打开台账… 打开台账。",
                     "The ledger is not open: open it with Ledger → Open ledger… first.",
                 )
@@ -107,12 +105,8 @@ pub fn preview(
         rejected: true,
         lines: vec![
             error.to_string(),
-            tr(
-                lang,
-                "台账未作任何修改。",
-                "Nothing was written to the ledger.",
-            )
-            .to_owned(),
+            lang.pick("台账未作任何修改。", "Nothing was written to the ledger.")
+                .to_owned(),
         ],
     })
 }
@@ -195,8 +189,7 @@ impl ImportDialog {
                 rejected: true,
                 lines: vec![
                     error.to_string(),
-                    tr(
-                        lang,
+                    lang.pick(
                         "台账未作任何修改；请重新导入以查看最新内容。",
                         "Nothing was written; import again to preview against the current ledger.",
                     )
@@ -210,8 +203,8 @@ impl ImportDialog {
     #[must_use]
     pub fn window_ui(&self, ctx: &egui::Context, lang: Lang) -> DialogAction {
         let title = match self.kind() {
-            ImportKind::Ledger => tr(lang, "导入台账", "Import ledger"),
-            ImportKind::Enterprise => tr(lang, "导入企业指标", "Import enterprise figures"),
+            ImportKind::Ledger => lang.pick("导入台账", "Import ledger"),
+            ImportKind::Enterprise => lang.pick("导入企业指标", "Import enterprise figures"),
         };
         let mut open = true;
         let mut action = DialogAction::None;
@@ -253,9 +246,11 @@ fn buttons_ui(ui: &mut Ui, lang: Lang, problems: usize) -> DialogAction {
             ),
         };
         let import = ui
-            .add_enabled(problems == 0, egui::Button::new(tr(lang, "导入", "Import")))
-            .on_hover_text(tr(
-                lang,
+            .add_enabled(
+                problems == 0,
+                egui::Button::new(lang.pick("导入", "Import")),
+            )
+            .on_hover_text(lang.pick(
                 "在一个事务中写入台账",
                 "Write to the ledger in one transaction",
             ))
@@ -263,7 +258,7 @@ fn buttons_ui(ui: &mut Ui, lang: Lang, problems: usize) -> DialogAction {
         if import.clicked() && problems == 0 {
             action = DialogAction::Import;
         }
-        if ui.button(tr(lang, "取消", "Cancel")).clicked() {
+        if ui.button(lang.pick("取消", "Cancel")).clicked() {
             action = DialogAction::Cancel;
         }
         if problems > 0 {
@@ -392,7 +387,7 @@ fn ledger_preview_ui(ui: &mut Ui, lang: Lang, preview: &LedgerImportPreview, roo
                 .map(|change| {
                     let blank = |t: &str| {
                         if t.is_empty() {
-                            tr(lang, "（空）", "(blank)").to_owned()
+                            lang.pick("（空）", "(blank)").to_owned()
                         } else {
                             t.to_owned()
                         }
@@ -400,7 +395,7 @@ fn ledger_preview_ui(ui: &mut Ui, lang: Lang, preview: &LedgerImportPreview, roo
                     format!(
                         "{}{}{} → {}",
                         change.column.header(),
-                        tr(lang, "：", ": "),
+                        lang.pick("：", ": "),
                         blank(&change.before),
                         blank(&change.after)
                     )
@@ -430,11 +425,11 @@ fn ledger_preview_ui(ui: &mut Ui, lang: Lang, preview: &LedgerImportPreview, roo
         .column(Column::remainder().at_least(160.0).clip(true))
         .header(24.0, |mut header| {
             for title in [
-                tr(lang, "行", "Row"),
-                tr(lang, "宗地编号", "Parcel"),
-                tr(lang, "操作", "Action"),
-                tr(lang, "变更（原 → 新）", "Changes (before → after)"),
-                tr(lang, "问题", "Problems"),
+                lang.pick("行", "Row"),
+                lang.pick("宗地编号", "Parcel"),
+                lang.pick("操作", "Action"),
+                lang.pick("变更（原 → 新）", "Changes (before → after)"),
+                lang.pick("问题", "Problems"),
             ] {
                 header.col(|ui| header_ui(ui, title));
             }
@@ -495,8 +490,7 @@ fn enterprise_preview_ui(ui: &mut Ui, lang: Lang, preview: &EnterpriseImportPrev
     counts_ui(ui, &counts);
     if c.replaced > 0 {
         ui.label(
-            RichText::new(tr(
-                lang,
+            RichText::new(lang.pick(
                 "导入将替换文件所含年度的全部企业指标。",
                 "Importing replaces every figure of the years in the file.",
             ))
@@ -536,14 +530,14 @@ fn enterprise_preview_ui(ui: &mut Ui, lang: Lang, preview: &EnterpriseImportPrev
         .column(Column::remainder().at_least(160.0).clip(true))
         .header(24.0, |mut header| {
             for title in [
-                tr(lang, "行", "Row"),
-                tr(lang, "企业名称", "Enterprise"),
-                tr(lang, "年度", "Year"),
-                tr(lang, "产值(万元)", "Output (10k)"),
-                tr(lang, "税收(万元)", "Tax (10k)"),
-                tr(lang, "投资(万元)", "Invest. (10k)"),
-                tr(lang, "宗地", "Parcels"),
-                tr(lang, "问题", "Problems"),
+                lang.pick("行", "Row"),
+                lang.pick("企业名称", "Enterprise"),
+                lang.pick("年度", "Year"),
+                lang.pick("产值(万元)", "Output (10k)"),
+                lang.pick("税收(万元)", "Tax (10k)"),
+                lang.pick("投资(万元)", "Invest. (10k)"),
+                lang.pick("宗地", "Parcels"),
+                lang.pick("问题", "Problems"),
             ] {
                 header.col(|ui| header_ui(ui, title));
             }
@@ -575,7 +569,7 @@ fn enterprise_preview_ui(ui: &mut Ui, lang: Lang, preview: &EnterpriseImportPrev
                 }
                 table_row.col(|ui| {
                     let text = if row.parcels.is_empty() && figures.is_some() {
-                        RichText::new(tr(lang, "无宗地", "none")).color(theme::ALERT_WARNING)
+                        RichText::new(lang.pick("无宗地", "none")).color(theme::ALERT_WARNING)
                     } else {
                         RichText::new(row.parcels.join("、"))
                     };

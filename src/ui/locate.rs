@@ -3,7 +3,6 @@
 
 use crate::model::{Lang, Park};
 use crate::ui::app::Command;
-use crate::ui::panels::tr;
 use egui::{Key, Ui};
 
 /// Most matches listed under the box.
@@ -60,13 +59,9 @@ pub fn locate_ui(
     state: &mut LocateState,
     commands: &mut Vec<Command>,
 ) {
-    let label = ui.label(tr(lang, "定位", "Find"));
+    let label = ui.label(lang.pick("定位", "Find"));
     let edit = egui::TextEdit::singleline(&mut state.text)
-        .hint_text(tr(
-            lang,
-            "宗地编号或权利人 (Ctrl+F)",
-            "Parcel no. or holder (Ctrl+F)",
-        ))
+        .hint_text(lang.pick("宗地编号或权利人 (Ctrl+F)", "Parcel no. or holder (Ctrl+F)"))
         .desired_width(190.0);
     let response = ui.add(edit).labelled_by(label.id);
     if state.focus_requested {
@@ -106,7 +101,7 @@ pub fn locate_ui(
             egui::Frame::popup(ui.style()).show(ui, |ui| {
                 ui.set_min_width(response.rect.width().max(260.0));
                 if found.is_empty() {
-                    ui.label(tr(lang, "没有匹配的宗地", "No parcel matches"));
+                    ui.label(lang.pick("没有匹配的宗地", "No parcel matches"));
                 }
                 for (row, &index) in found.iter().enumerate() {
                     let parcel = &park.parcels[index];

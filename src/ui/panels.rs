@@ -18,15 +18,6 @@ use egui::{Color32, RichText, Ui};
 /// hover), so the panel keeps its width.
 const PANEL_VALUE_WIDTH: f32 = 170.0;
 
-/// Chinese or English text.
-#[must_use]
-pub fn tr(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Zh => zh,
-        Lang::En => en,
-    }
-}
-
 fn sqlite(target: FileTarget, title: &str) -> Command {
     Command::PickFile(FileRequest::open(
         target,
@@ -46,13 +37,13 @@ pub fn menu_bar_ui(
 ) {
     let lang = state.lang;
     egui::MenuBar::new().ui(ui, |ui| {
-        ui.menu_button(tr(lang, "文件", "File"), |ui| {
+        ui.menu_button(lang.pick("文件", "File"), |ui| {
             for (kind, label) in [
                 (
                     LayerKind::Districts,
-                    tr(lang, "打开片区…", "Open districts…"),
+                    lang.pick("打开片区…", "Open districts…"),
                 ),
-                (LayerKind::Parcels, tr(lang, "打开宗地…", "Open parcels…")),
+                (LayerKind::Parcels, lang.pick("打开宗地…", "Open parcels…")),
             ] {
                 if ui.button(label).clicked() {
                     ui.close();
@@ -66,8 +57,8 @@ pub fn menu_bar_ui(
             }
             ui.separator();
             for (current_view, label) in [
-                (true, tr(lang, "导出地图图片（当前视图）…", "Export map image (this view)…")),
-                (false, tr(lang, "导出地图图片（全园区）…", "Export map image (whole park)…")),
+                (true, lang.pick("导出地图图片（当前视图）…", "Export map image (this view)…")),
+                (false, lang.pick("导出地图图片（全园区）…", "Export map image (whole park)…")),
             ] {
                 if ui.button(label).clicked() {
                     ui.close();
@@ -81,10 +72,8 @@ pub fn menu_bar_ui(
                 }
             }
             if ui
-                .button(tr(lang, "导出 GeoPackage…", "Export GeoPackage…"))
-                .on_hover_text(tr(
-                    lang,
-                    "片区、宗地（含台账字段）和台账表，QGIS 与 GDAL 可直接打开",
+                .button(lang.pick("导出 GeoPackage…", "Export GeoPackage…"))
+                .on_hover_text(lang.pick("片区、宗地（含台账字段）和台账表，QGIS 与 GDAL 可直接打开",
                     "Districts, parcels with their ledger fields, and the ledger, for QGIS and GDAL",
                 ))
                 .clicked()
@@ -99,10 +88,10 @@ pub fn menu_bar_ui(
                 )));
             }
             for (gauss_kruger, label) in [
-                (false, tr(lang, "导出 GeoJSON（经纬度）…", "Export GeoJSON (lon/lat)…")),
+                (false, lang.pick("导出 GeoJSON（经纬度）…", "Export GeoJSON (lon/lat)…")),
                 (
                     true,
-                    tr(lang, "导出 GeoJSON（高斯-克吕格）…", "Export GeoJSON (Gauss-Krüger)…"),
+                    lang.pick("导出 GeoJSON（高斯-克吕格）…", "Export GeoJSON (Gauss-Krüger)…"),
                 ),
             ] {
                 if ui.button(label).clicked() {
@@ -120,28 +109,28 @@ pub fn menu_bar_ui(
             for (target, label, name, filter, extension) in [
                 (
                     FileTarget::LedgerXlsx,
-                    tr(lang, "导出台账 (Excel)…", "Export ledger (Excel)…"),
+                    lang.pick("导出台账 (Excel)…", "Export ledger (Excel)…"),
                     "ledger.xlsx",
                     "Excel",
                     "xlsx",
                 ),
                 (
                     FileTarget::LedgerCsv,
-                    tr(lang, "导出台账 (CSV)…", "Export ledger (CSV)…"),
+                    lang.pick("导出台账 (CSV)…", "Export ledger (CSV)…"),
                     "ledger.csv",
                     "CSV",
                     "csv",
                 ),
                 (
                     FileTarget::ReportXlsx,
-                    tr(lang, "导出报告 (Excel)…", "Export report (Excel)…"),
+                    lang.pick("导出报告 (Excel)…", "Export report (Excel)…"),
                     "report.xlsx",
                     "Excel",
                     "xlsx",
                 ),
                 (
                     FileTarget::ReportPdf,
-                    tr(lang, "导出报告 (PDF)…", "Export report (PDF)…"),
+                    lang.pick("导出报告 (PDF)…", "Export report (PDF)…"),
                     "report.pdf",
                     "PDF",
                     "pdf",
@@ -160,39 +149,39 @@ pub fn menu_bar_ui(
             }
             ui.separator();
             if ui
-                .button(tr(lang, "备份台账…", "Back up ledger…"))
+                .button(lang.pick("备份台账…", "Back up ledger…"))
                 .clicked()
             {
                 ui.close();
                 commands.push(Command::PickFile(FileRequest::save(
                     FileTarget::BackupLedger,
-                    tr(lang, "备份台账", "Back up ledger"),
+                    lang.pick("备份台账", "Back up ledger"),
                     "ledger-backup.sqlite",
                     "SQLite",
                     &["sqlite"],
                 )));
             }
             if ui
-                .button(tr(lang, "恢复台账…", "Restore ledger…"))
+                .button(lang.pick("恢复台账…", "Restore ledger…"))
                 .clicked()
             {
                 ui.close();
                 commands.push(sqlite(
                     FileTarget::RestoreLedger,
-                    tr(lang, "从备份恢复台账", "Restore ledger from a backup"),
+                    lang.pick("从备份恢复台账", "Restore ledger from a backup"),
                 ));
             }
             ui.separator();
-            if ui.button(tr(lang, "退出", "Quit")).clicked() {
+            if ui.button(lang.pick("退出", "Quit")).clicked() {
                 commands.push(Command::Quit);
             }
         });
-        ui.menu_button(tr(lang, "台账", "Ledger"), |ui| {
-            if ui.button(tr(lang, "打开台账…", "Open ledger…")).clicked() {
+        ui.menu_button(lang.pick("台账", "Ledger"), |ui| {
+            if ui.button(lang.pick("打开台账…", "Open ledger…")).clicked() {
                 ui.close();
                 commands.push(sqlite(
                     FileTarget::OpenLedger,
-                    tr(lang, "打开台账", "Open ledger"),
+                    lang.pick("打开台账", "Open ledger"),
                 ));
             }
             crate::ui::import_dialog::import_menu_ui(ui, lang, commands);
@@ -200,7 +189,7 @@ pub fn menu_bar_ui(
             if ui
                 .add_enabled(
                     ledger.can_undo(),
-                    egui::Button::new(tr(lang, "撤销 (Ctrl+Z)", "Undo (Ctrl+Z)")),
+                    egui::Button::new(lang.pick("撤销 (Ctrl+Z)", "Undo (Ctrl+Z)")),
                 )
                 .clicked()
             {
@@ -210,7 +199,7 @@ pub fn menu_bar_ui(
             if ui
                 .add_enabled(
                     ledger.can_redo(),
-                    egui::Button::new(tr(lang, "重做 (Ctrl+Shift+Z)", "Redo (Ctrl+Shift+Z)")),
+                    egui::Button::new(lang.pick("重做 (Ctrl+Shift+Z)", "Redo (Ctrl+Shift+Z)")),
                 )
                 .clicked()
             {
@@ -220,24 +209,24 @@ pub fn menu_bar_ui(
             ui.separator();
             ui.checkbox(
                 &mut state.show_ledger,
-                tr(lang, "显示台账表", "Show the ledger table"),
+                lang.pick("显示台账表", "Show the ledger table"),
             );
             ui.horizontal(|ui| {
-                let label = ui.label(tr(lang, "操作员", "Operator"));
+                let label = ui.label(lang.pick("操作员", "Operator"));
                 ui.add(egui::TextEdit::singleline(&mut state.operator).desired_width(120.0))
                     .labelled_by(label.id);
             });
         });
-        ui.menu_button(tr(lang, "视图", "View"), |ui| {
+        ui.menu_button(lang.pick("视图", "View"), |ui| {
             if ui
-                .button(tr(lang, "全图显示 (Home)", "Zoom to park (Home)"))
+                .button(lang.pick("全图显示 (Home)", "Zoom to park (Home)"))
                 .clicked()
             {
                 commands.push(Command::FitPark);
                 ui.close();
             }
         });
-        ui.menu_button(tr(lang, "语言", "Language"), |ui| {
+        ui.menu_button(lang.pick("语言", "Language"), |ui| {
             for (value, label) in [(Lang::Zh, "中文"), (Lang::En, "English")] {
                 if ui.selectable_label(lang == value, label).clicked() {
                     commands.push(Command::SetLang(value));
@@ -249,19 +238,15 @@ pub fn menu_bar_ui(
         for (mode, label, hint) in [
             (
                 MeasureMode::Distance,
-                tr(lang, "测距", "Measure distance"),
-                tr(
-                    lang,
-                    "单击地图量测大地线距离",
+                lang.pick("测距", "Measure distance"),
+                lang.pick("单击地图量测大地线距离",
                     "Click on the map to measure geodesic distance",
                 ),
             ),
             (
                 MeasureMode::Area,
-                tr(lang, "测面", "Measure area"),
-                tr(
-                    lang,
-                    "单击地图量测面积（平方米、亩）",
+                lang.pick("测面", "Measure area"),
+                lang.pick("单击地图量测面积（平方米、亩）",
                     "Click on the map to measure area (m², mu)",
                 ),
             ),
@@ -273,10 +258,8 @@ pub fn menu_bar_ui(
         }
         ui.separator();
         if ui
-            .button(tr(lang, "全图", "Whole park"))
-            .on_hover_text(tr(
-                lang,
-                "缩放到整个园区 (Home)",
+            .button(lang.pick("全图", "Whole park"))
+            .on_hover_text(lang.pick("缩放到整个园区 (Home)",
                 "Zoom to the whole park (Home)",
             ))
             .clicked()
@@ -300,32 +283,31 @@ pub fn status_bar_ui(
         match cursor_lon_lat {
             Some((lon, lat)) => ui.label(format!(
                 "{} {lon:.6}°  {} {lat:.6}°",
-                tr(lang, "经度", "Lon"),
-                tr(lang, "纬度", "Lat")
+                lang.pick("经度", "Lon"),
+                lang.pick("纬度", "Lat")
             )),
-            None => ui.label(tr(lang, "经度 —  纬度 —", "Lon —  Lat —")),
+            None => ui.label(lang.pick("经度 —  纬度 —", "Lon —  Lat —")),
         };
         ui.separator();
         if let Some((camera, (_, lat))) = scale {
             ui.label(format!(
                 "{} 1:{}",
-                tr(lang, "比例尺", "Scale"),
+                lang.pick("比例尺", "Scale"),
                 group_thousands(camera.scale_denominator(lat), 0)
             ));
             ui.separator();
         }
         ui.label(format!(
             "{} {}  {} {}",
-            tr(lang, "片区", "Districts"),
+            lang.pick("片区", "Districts"),
             park.districts.len(),
-            tr(lang, "宗地", "Parcels"),
+            lang.pick("宗地", "Parcels"),
             park.parcels.len()
         ));
         ui.separator();
         // Who every ledger change is recorded as (台账 → 操作员 changes it).
-        ui.label(format!("{} {operator}", tr(lang, "登记人", "Recorded as")))
-            .on_hover_text(tr(
-                lang,
+        ui.label(format!("{} {operator}", lang.pick("登记人", "Recorded as")))
+            .on_hover_text(lang.pick(
                 "台账的每次修改都记录此操作员（台账 → 操作员）",
                 "Every ledger change is recorded with this name (Ledger → Operator)",
             ));
@@ -346,15 +328,15 @@ pub fn layers_ui(
     commands: &mut Vec<Command>,
 ) {
     let lang = state.lang;
-    ui.heading(tr(lang, "图层", "Layers"));
-    ui.checkbox(&mut state.show_districts, tr(lang, "片区", "Districts"));
-    ui.checkbox(&mut state.show_parcels, tr(lang, "宗地", "Parcels"));
+    ui.heading(lang.pick("图层", "Layers"));
+    ui.checkbox(&mut state.show_districts, lang.pick("片区", "Districts"));
+    ui.checkbox(&mut state.show_parcels, lang.pick("宗地", "Parcels"));
     ui.horizontal(|ui| {
-        let label = ui.label(tr(lang, "标注", "Labels"));
+        let label = ui.label(lang.pick("标注", "Labels"));
         let text = |by: LabelBy| match by {
-            LabelBy::ParcelNo => tr(lang, "宗地编号", "Parcel number"),
-            LabelBy::Holder => tr(lang, "权利人", "Holder"),
-            LabelBy::None => tr(lang, "不标注", "None"),
+            LabelBy::ParcelNo => lang.pick("宗地编号", "Parcel number"),
+            LabelBy::Holder => lang.pick("权利人", "Holder"),
+            LabelBy::None => lang.pick("不标注", "None"),
         };
         crate::ui::combo_labelled(
             ui,
@@ -369,7 +351,7 @@ pub fn layers_ui(
     });
     ui.separator();
 
-    ui.heading(tr(lang, "片区", "Districts"));
+    ui.heading(lang.pick("片区", "Districts"));
     egui::Grid::new("districts").num_columns(2).show(ui, |ui| {
         for (i, district) in park.districts.iter().enumerate() {
             ui.horizontal(|ui| {
@@ -383,15 +365,15 @@ pub fn layers_ui(
     let total: f64 = park.districts.iter().map(|d| d.area_m2).sum();
     ui.label(format!(
         "{} {:.2} km²",
-        tr(lang, "合计", "Total"),
+        lang.pick("合计", "Total"),
         km2_from_m2(total)
     ));
     ui.separator();
 
-    ui.heading(tr(lang, "专题", "Style"));
+    ui.heading(lang.pick("专题", "Style"));
     let mut style = state.style;
     ui.horizontal(|ui| {
-        let label = ui.label(tr(lang, "着色", "Colour by"));
+        let label = ui.label(lang.pick("着色", "Colour by"));
         crate::ui::combo_labelled(
             ui,
             label.id,
@@ -416,31 +398,26 @@ pub fn layers_ui(
             ui.label(format!(
                 "{} {}",
                 group_thousands(class.area_mu(), 1),
-                tr(lang, "亩", "mu")
+                lang.pick("亩", "mu")
             ));
             ui.end_row();
         }
     });
     ui.separator();
-    ui.heading(tr(lang, "预警", "Alerts"));
+    ui.heading(lang.pick("预警", "Alerts"));
     ui.horizontal(|ui| {
         swatch(ui, theme::ALERT_SEVERE);
-        ui.label(tr(
-            lang,
+        ui.label(lang.pick(
             "逾期、闲置满两年或重复登记",
             "Overdue, idle 2 years+ or registered twice",
         ));
     });
     ui.horizontal(|ui| {
         swatch(ui, theme::ALERT_WARNING);
-        ui.label(tr(
-            lang,
-            "闲置满一年或未登记",
-            "Idle 1 year+ or not registered",
-        ));
+        ui.label(lang.pick("闲置满一年或未登记", "Idle 1 year+ or not registered"));
     });
     if alerts.is_empty() {
-        ui.label(tr(lang, "无", "None"));
+        ui.label(lang.pick("无", "None"));
     }
     for row in alerts {
         if ui
@@ -460,10 +437,9 @@ pub fn parcel_ui(
     parcel: Option<&Parcel>,
     status_now: Option<ParcelStatus>,
 ) {
-    ui.heading(tr(lang, "宗地信息", "Parcel"));
+    ui.heading(lang.pick("宗地信息", "Parcel"));
     let Some(parcel) = parcel else {
-        ui.label(tr(
-            lang,
+        ui.label(lang.pick(
             "点击地图上的宗地查看属性。",
             "Click a parcel on the map to see it.",
         ));
@@ -477,40 +453,43 @@ pub fn parcel_ui(
     });
     let dash = || "—".to_owned();
     let rows: [(&str, String); 10] = [
-        (tr(lang, "宗地编号", "Parcel no."), parcel.parcel_no.clone()),
-        (tr(lang, "片区", "District"), district.unwrap_or_else(dash)),
         (
-            tr(lang, "土地使用权人", "Holder"),
+            lang.pick("宗地编号", "Parcel no."),
+            parcel.parcel_no.clone(),
+        ),
+        (lang.pick("片区", "District"), district.unwrap_or_else(dash)),
+        (
+            lang.pick("土地使用权人", "Holder"),
             parcel.holder.clone().unwrap_or_else(dash),
         ),
         (
-            tr(lang, "土地用途", "Land use"),
+            lang.pick("土地用途", "Land use"),
             parcel.land_use.clone().unwrap_or_else(dash),
         ),
         (
-            tr(lang, "供地时间", "Supplied on"),
+            lang.pick("供地时间", "Supplied on"),
             parcel.supplied_on.clone().unwrap_or_else(dash),
         ),
         (
-            tr(lang, "现状", "Status now"),
+            lang.pick("现状", "Status now"),
             status_now.map_or_else(dash, |s| s.label(lang).to_owned()),
         ),
         (
-            tr(lang, "调查状态", "Surveyed status"),
+            lang.pick("调查状态", "Surveyed status"),
             parcel
                 .status
                 .map_or_else(dash, |s| s.label(lang).to_owned()),
         ),
         (
-            tr(lang, "面积 (m²)", "Area (m²)"),
+            lang.pick("面积 (m²)", "Area (m²)"),
             group_thousands(parcel.area_m2, 2),
         ),
         (
-            tr(lang, "面积 (亩)", "Area (mu)"),
+            lang.pick("面积 (亩)", "Area (mu)"),
             group_thousands(mu_from_m2(parcel.area_m2), 2),
         ),
         (
-            tr(lang, "面积 (公顷)", "Area (ha)"),
+            lang.pick("面积 (公顷)", "Area (ha)"),
             format!("{:.4}", ha_from_m2(parcel.area_m2)),
         ),
     ];
@@ -528,8 +507,7 @@ pub fn parcel_ui(
     if !parcel.valid {
         ui.colored_label(
             theme::status_fill(Some(ParcelStatus::Idle)),
-            tr(
-                lang,
+            lang.pick(
                 "几何无效（自相交等），面积可能不准。",
                 "Invalid geometry (self-intersection…); the area may be wrong.",
             ),
@@ -545,7 +523,7 @@ pub fn loading_ui(
     progress: &crate::progress::Progress,
 ) -> bool {
     let mut cancel = false;
-    egui::Window::new(tr(lang, "正在加载", "Loading"))
+    egui::Window::new(lang.pick("正在加载", "Loading"))
         .id(egui::Id::unique("parkland_loading"))
         .collapsible(false)
         .resizable(false)
@@ -562,12 +540,11 @@ pub fn loading_ui(
                     .show_percentage()
                     .desired_width(320.0),
             );
-            ui.label(tr(
-                lang,
+            ui.label(lang.pick(
                 "加载完成前，地图显示原有图层。",
                 "Until it is done, the map shows what it had.",
             ));
-            if ui.button(tr(lang, "取消", "Cancel")).clicked() {
+            if ui.button(lang.pick("取消", "Cancel")).clicked() {
                 cancel = true;
             }
         });
@@ -589,8 +566,7 @@ pub fn notice_ui(ctx: &egui::Context, lang: Lang, index: usize, notice: &Notice)
             if notice.rejected {
                 ui.colored_label(
                     theme::status_fill(Some(ParcelStatus::Idle)),
-                    tr(
-                        lang,
+                    lang.pick(
                         "文件未加载，地图保持原样。",
                         "The file was not loaded; the map is unchanged.",
                     ),
@@ -607,13 +583,13 @@ pub fn notice_ui(ctx: &egui::Context, lang: Lang, index: usize, notice: &Notice)
                         ui.label(
                             format!(
                                 "{} {}",
-                                tr(lang, "……另有", "… and"),
+                                lang.pick("……另有", "… and"),
                                 notice.lines.len() - NOTICE_LINES
-                            ) + tr(lang, " 条", " more"),
+                            ) + lang.pick(" 条", " more"),
                         );
                     }
                 });
-            if ui.button(tr(lang, "关闭", "Close")).clicked() {
+            if ui.button(lang.pick("关闭", "Close")).clicked() {
                 close = true;
             }
         });
@@ -631,20 +607,20 @@ pub fn parcel_ledger_ui(
     commands: &mut Vec<Command>,
 ) {
     ui.separator();
-    ui.heading(tr(lang, "台账", "Ledger"));
+    ui.heading(lang.pick("台账", "Ledger"));
     if ledger.store.is_none() {
-        ui.label(tr(lang, "台账未打开。", "The ledger is not open."));
+        ui.label(lang.pick("台账未打开。", "The ledger is not open."));
         return;
     }
     ui.horizontal(|ui| {
         if ui
-            .button(tr(lang, "登记闲置/低效", "Register idle/low-efficiency"))
+            .button(lang.pick("登记闲置/低效", "Register idle/low-efficiency"))
             .clicked()
         {
             commands.push(Command::RegisterSelected);
         }
         if let Some(case) = case
-            && ui.button(tr(lang, "编辑台账", "Edit case")).clicked()
+            && ui.button(lang.pick("编辑台账", "Edit case")).clicked()
         {
             commands.push(Command::EditCase(case.id));
         }
@@ -662,20 +638,20 @@ pub fn parcel_ledger_ui(
                     .idle_days(day)
                     .map_or_else(|| "—".to_owned(), |d| d.to_string());
                 for (key, value) in [
-                    (tr(lang, "案件", "Case"), format!("#{}", case.id)),
-                    (tr(lang, "类型", "Kind"), e.kind.label(lang).to_owned()),
-                    (tr(lang, "处置方式", "Methods"), methods),
+                    (lang.pick("案件", "Case"), format!("#{}", case.id)),
+                    (lang.pick("类型", "Kind"), e.kind.label(lang).to_owned()),
+                    (lang.pick("处置方式", "Methods"), methods),
                     (
-                        tr(lang, "处置进度", "Progress"),
+                        lang.pick("处置进度", "Progress"),
                         e.progress.label(lang).to_owned(),
                     ),
-                    (tr(lang, "闲置天数", "Days idle"), idle_days),
+                    (lang.pick("闲置天数", "Days idle"), idle_days),
                     (
-                        tr(lang, "盘活土地 (亩)", "Revitalized (mu)"),
+                        lang.pick("盘活土地 (亩)", "Revitalized (mu)"),
                         format!("{:.2}", mu_from_m2(e.revitalized_land_m2)),
                     ),
                     (
-                        tr(lang, "盘活厂房 (m²)", "Revitalized floor (m²)"),
+                        lang.pick("盘活厂房 (m²)", "Revitalized floor (m²)"),
                         group_thousands(e.revitalized_building_m2, 0),
                     ),
                 ] {
@@ -694,13 +670,13 @@ pub fn parcel_ledger_ui(
             ui.label(
                 RichText::new(format!(
                     "{} #{} ({})",
-                    tr(lang, "已作废案件", "Voided case"),
+                    lang.pick("已作废案件", "Voided case"),
                     voided.id,
                     voided.entry.progress.label(lang)
                 ))
                 .weak(),
             );
-            if ui.button(tr(lang, "恢复", "Restore")).clicked() {
+            if ui.button(lang.pick("恢复", "Restore")).clicked() {
                 commands.push(Command::RestoreCase(voided.id));
             }
         });
@@ -708,7 +684,7 @@ pub fn parcel_ledger_ui(
     let history = ledger.history(&parcel.parcel_no);
     if !history.is_empty() {
         ui.label(
-            RichText::new(tr(lang, "变更记录（最新在前）", "History (newest first)")).strong(),
+            RichText::new(lang.pick("变更记录（最新在前）", "History (newest first)")).strong(),
         );
         for event in history {
             let step = event.step.map_or("", |s| s.label(lang));
@@ -722,7 +698,7 @@ pub fn parcel_ledger_ui(
             ));
             if let Some(reason) = &event.reason {
                 ui.label(
-                    RichText::new(format!("    {}: {reason}", tr(lang, "原因", "Reason"))).weak(),
+                    RichText::new(format!("    {}: {reason}", lang.pick("原因", "Reason"))).weak(),
                 );
             }
             for change in event.changes(lang) {
@@ -742,8 +718,7 @@ pub fn ledger_panel_ui(
     commands: &mut Vec<Command>,
 ) {
     ui.horizontal(|ui| {
-        ui.heading(tr(
-            lang,
+        ui.heading(lang.pick(
             "低效闲置工业用地台账",
             "Idle and low-efficiency industrial land ledger",
         ));
@@ -783,11 +758,11 @@ pub fn selection_ui(ui: &mut Ui, lang: Lang, park: &Park, selection: &crate::que
     ui.label(
         RichText::new(format!(
             "{} {count} {}，{} {} {}",
-            tr(lang, "已选", "Selected"),
-            tr(lang, "宗", "parcels"),
-            tr(lang, "合计", "total"),
+            lang.pick("已选", "Selected"),
+            lang.pick("宗", "parcels"),
+            lang.pick("合计", "total"),
             group_thousands(mu_from_m2(area_m2), 2),
-            tr(lang, "亩", "mu"),
+            lang.pick("亩", "mu"),
         ))
         .strong(),
     );
@@ -814,26 +789,26 @@ pub fn parcel_tooltip(
     lines.push(format!(
         "{} {}",
         group_thousands(mu_from_m2(parcel.area_m2), 2),
-        tr(lang, "亩", "mu")
+        lang.pick("亩", "mu")
     ));
     let standing_of = standing.of(index);
     match standing.case(index, cases) {
         Some(case) => lines.push(format!(
             "{} #{}: {}",
-            tr(lang, "台账", "Case"),
+            lang.pick("台账", "Case"),
             case.id,
             case.entry.progress.label(lang)
         )),
         None => lines.push(format!(
             "{}: {}",
-            tr(lang, "现状", "Status"),
+            lang.pick("现状", "Status"),
             standing_of.status.map_or("—", |s| s.label(lang))
         )),
     }
     if standing_of.alert.any() {
         lines.push(format!(
             "{}: {}",
-            tr(lang, "预警", "Alert"),
+            lang.pick("预警", "Alert"),
             standing_of.alert.reasons(lang)
         ));
     }
@@ -856,8 +831,8 @@ pub fn parcel_context_menu_ui(
     ui.label(RichText::new(&parcel.parcel_no).strong());
     ui.separator();
     let register = match case {
-        Some(_) => tr(lang, "编辑台账", "Edit case"),
-        None => tr(lang, "登记闲置/低效", "Register idle/low-efficiency"),
+        Some(_) => lang.pick("编辑台账", "Edit case"),
+        None => lang.pick("登记闲置/低效", "Register idle/low-efficiency"),
     };
     if ui.button(register).clicked() {
         match case {
@@ -869,18 +844,18 @@ pub fn parcel_context_menu_ui(
         }
         ui.close();
     }
-    if ui.button(tr(lang, "缩放至", "Zoom to")).clicked() {
+    if ui.button(lang.pick("缩放至", "Zoom to")).clicked() {
         commands.push(Command::ShowParcel(parcel.parcel_no.clone()));
         ui.close();
     }
     if ui
-        .button(tr(lang, "复制宗地编号", "Copy parcel number"))
+        .button(lang.pick("复制宗地编号", "Copy parcel number"))
         .clicked()
     {
         ui.ctx().copy_text(parcel.parcel_no.clone());
         ui.close();
     }
-    if ui.button(tr(lang, "查看历史", "Show history")).clicked() {
+    if ui.button(lang.pick("查看历史", "Show history")).clicked() {
         commands.push(Command::Select(Some(index)));
         ui.close();
     }

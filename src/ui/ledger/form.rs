@@ -247,7 +247,7 @@ impl EntryForm {
 
     /// Shows the form's fields, each with its messages.
     pub fn ui(&mut self, ui: &mut Ui, lang: Lang) {
-        let tr = |zh: &'static str, en: &'static str| if lang == Lang::Zh { zh } else { en };
+        let tr = |zh: &'static str, en: &'static str| lang.pick(zh, en);
         // Once a save has shown messages, they follow the values: a message goes as soon as
         // its field is valid.
         if !self.errors.is_empty() || !self.parse_errors.is_empty() {
@@ -487,7 +487,7 @@ impl EntryForm {
     /// The general message, the correction and void controls of a stored case, and the
     /// Save / Cancel buttons, below the scrolling fields.
     pub fn buttons_ui(&mut self, ui: &mut Ui, lang: Lang) -> FormAction {
-        let tr = |zh: &'static str, en: &'static str| if lang == Lang::Zh { zh } else { en };
+        let tr = |zh: &'static str, en: &'static str| lang.pick(zh, en);
         let mut action = FormAction::None;
         if let Some(general) = &self.general_error {
             ui.label(RichText::new(general).color(theme::ERROR_TEXT));

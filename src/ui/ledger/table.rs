@@ -100,7 +100,7 @@ impl LedgerTableState {
     }
 
     fn filters_ui(&mut self, ui: &mut Ui, lang: Lang, park: &Park) {
-        let tr = |zh: &'static str, en: &'static str| if lang == Lang::Zh { zh } else { en };
+        let tr = |zh: &'static str, en: &'static str| lang.pick(zh, en);
         let all = tr("全部", "All");
         ui.horizontal_wrapped(|ui| {
             let label = ui.label(tr("片区", "District"));
@@ -174,7 +174,7 @@ impl LedgerTableState {
         today: Date,
         selected_parcel: Option<&str>,
     ) -> Option<TableAction> {
-        let tr = |zh: &'static str, en: &'static str| if lang == Lang::Zh { zh } else { en };
+        let tr = |zh: &'static str, en: &'static str| lang.pick(zh, en);
         self.filters_ui(ui, lang, park);
         let rows = self.rows(entries);
         // The shown rows' figures, by the one function every figure comes from.
