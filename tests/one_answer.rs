@@ -41,7 +41,7 @@ fn assert_surfaces_agree(park: &Park, ledger: &Ledger, cases: &[StoredEntry], co
     let figures = ledger_summary(cases);
 
     // `summary` (SQL over the covering index) and the window's ledger figures.
-    let sql = ok(ledger.summary());
+    let sql = ok(parkland::stats::stored_summary(ledger));
     assert_eq!(sql, figures, "{context}: SQL summary vs in-memory");
 
     // The 统计 view.

@@ -7,13 +7,13 @@
 
 use super::ledger_table::{Cell, LEDGER_HEADERS, LedgerTable, write_ledger_sheet};
 use super::pdf::{A4, HAlign, PdfDoc, PdfError, Rgb, Style};
-use crate::cli::group_thousands;
 use crate::ledger::StoredEntry;
 use crate::model::{Lang, Park};
 use crate::render::{RenderError, RenderRequest, render_map};
 use crate::standing::Standing;
 use crate::stats::{CaseGroup, cases_by_method, cases_by_progress, ledger_summary, park_summary};
 use crate::style::{Classification, StylePreset};
+use crate::units::group_thousands;
 use crate::units::{km2_from_m2, mu_from_m2};
 use std::path::{Path, PathBuf};
 

@@ -619,25 +619,14 @@ impl Ledger {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// The ledger's figures computed in SQL, without loading the cases (what `summary` and
-    /// the dashboard need from a large ledger). Agrees with [`crate::stats::ledger_summary`].
-    pub fn summary(&self) -> Result<crate::stats::LedgerSummary, LedgerError> {
+    /// What the figures need of every live case, read from the covering index without the
+    /// cases' texts and geometry (what `summary` and the dashboard need from a large ledger);
+    /// `stats::summarize_rows` turns them into the figures, as for the window's cases.
+    pub fn case_rows(&self) -> Result<Vec<CaseRow>, LedgerError> {
         use crate::model::DisposalMethod;
-        use crate::standing::CaseKey;
-        use crate::stats::CaseFigures;
-        /// One row of the covering index.
-        struct Row {
-            id: i64,
-            parcel_no: String,
-            progress: Progress,
-            methods: Vec<DisposalMethod>,
-            /// Idle land, revitalized land and floor.
-            areas: [f64; 3],
-        }
         let mut statement = self.conn.prepare_cached(include_str!("sql/summary.sql"))?;
         let mut rows = statement.query([])?;
-        // (id, parcel number, progress, methods, idle land, revitalized land and floor)
-        let mut read: Vec<Row> = Vec::new();
+        let mut read = Vec::new();
         while let Some(row) = rows.next()? {
             let progress = row.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;
             let Some(progress) = Progress::parse(progress) else {
@@ -652,31 +641,17 @@ impl Ledger {
                 .filter_map(|code| DisposalMethod::ALL.iter().find(|m| m.code() == code))
                 .copied()
                 .collect();
-            read.push(Row {
+            read.push(CaseRow {
                 id: row.get(0)?,
                 parcel_no: row.get(1)?,
                 progress,
                 methods,
-                areas: [row.get(4)?, row.get(5)?, row.get(6)?],
+                idle_land_m2: row.get(4)?,
+                revitalized_land_m2: row.get(5)?,
+                revitalized_building_m2: row.get(6)?,
             });
         }
-        let cases: Vec<CaseFigures<'_>> = read
-            .iter()
-            .map(|r| CaseFigures {
-                key: CaseKey {
-                    id: r.id,
-                    parcel_no: &r.parcel_no,
-                    open: !r.progress.is_closed(),
-                    voided: false,
-                },
-                progress: r.progress,
-                methods: &r.methods,
-                idle_land_m2: r.areas[0],
-                revitalized_land_m2: r.areas[1],
-                revitalized_building_m2: r.areas[2],
-            })
-            .collect();
-        Ok(crate::stats::summarize_cases(&cases))
+        Ok(read)
     }
 
     /// Every event of the cases of a parcel, newest first.
@@ -731,6 +706,18 @@ impl Ledger {
         )?;
         Ok(entries.len())
     }
+}
+
+/// One live case as the figures read it ([`Ledger::case_rows`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseRow {
+    pub id: i64,
+    pub parcel_no: String,
+    pub progress: Progress,
+    pub methods: Vec<crate::model::DisposalMethod>,
+    pub idle_land_m2: f64,
+    pub revitalized_land_m2: f64,
+    pub revitalized_building_m2: f64,
 }
 
 /// A changed case in an import: its id, the version it was read at, and its new values.

@@ -4,9 +4,9 @@
 use super::PxRect;
 use super::palette;
 use super::text::{Align, TextStyle, Typeface, draw_text};
-use crate::cli::group_thousands;
 use crate::model::{Lang, Park};
 use crate::style::{Classification, Rgb};
+use crate::units::group_thousands;
 use crate::units::{km2_from_m2, mu_from_m2};
 use tiny_skia::{FillRule, LineJoin, Paint, PathBuilder, Pixmap, Rect, Stroke, Transform};
 

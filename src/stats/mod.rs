@@ -157,6 +157,40 @@ impl<'a> From<&'a StoredEntry> for CaseFigures<'a> {
     }
 }
 
+impl<'a> From<&'a crate::ledger::CaseRow> for CaseFigures<'a> {
+    fn from(r: &'a crate::ledger::CaseRow) -> Self {
+        Self {
+            key: CaseKey {
+                id: r.id,
+                parcel_no: &r.parcel_no,
+                open: !r.progress.is_closed(),
+                voided: false,
+            },
+            progress: r.progress,
+            methods: &r.methods,
+            idle_land_m2: r.idle_land_m2,
+            revitalized_land_m2: r.revitalized_land_m2,
+            revitalized_building_m2: r.revitalized_building_m2,
+        }
+    }
+}
+
+/// The ledger figures of the rows the store reads from its index ([`Ledger::case_rows`]):
+/// what `parkland summary` needs from a large ledger without loading the cases.
+///
+/// [`Ledger::case_rows`]: crate::ledger::Ledger::case_rows
+#[must_use]
+pub fn summarize_rows(rows: &[crate::ledger::CaseRow]) -> LedgerSummary {
+    summarize_cases(&rows.iter().map(CaseFigures::from).collect::<Vec<_>>())
+}
+
+/// The ledger figures of a stored ledger, read from its index.
+pub fn stored_summary(
+    ledger: &crate::ledger::Ledger,
+) -> Result<LedgerSummary, crate::ledger::LedgerError> {
+    Ok(summarize_rows(&ledger.case_rows()?))
+}
+
 /// Aggregates ledger cases.
 #[must_use]
 pub fn ledger_summary(entries: &[StoredEntry]) -> LedgerSummary {

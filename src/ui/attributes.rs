@@ -368,7 +368,7 @@ pub fn district_table_ui(
     park: &Park,
     summary: &crate::stats::ParkSummary,
 ) {
-    use crate::cli::group_thousands;
+    use crate::units::group_thousands;
     use crate::units::km2_from_m2;
     let tr = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     let headers = [

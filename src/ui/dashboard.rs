@@ -1,12 +1,12 @@
 //! The 统计 (statistics) view: figure cards, the per-district table, three charts and the 预警
 //! list. Every figure comes from [`crate::stats::dashboard`]; this file only lays them out.
 
-use crate::cli::group_thousands;
 use crate::ledger::{Ledger, StoredEntry};
 use crate::model::{IdleKind, Lang, ParcelStatus, Park};
 use crate::stats::{self, Dashboard, DistrictLedger, DistrictYield, EnterpriseYields};
 use crate::ui::app::Command;
 use crate::ui::theme;
+use crate::units::group_thousands;
 use crate::units::{km2_from_m2, mu_from_m2};
 use egui::text::LayoutJob;
 use egui::{Align, Color32, FontId, Layout, RichText, Stroke, TextFormat, Ui};

@@ -516,7 +516,7 @@ fn enterprise_preview_ui(ui: &mut Ui, lang: Lang, preview: &EnterpriseImportPrev
         .rows
         .iter()
         .map(|row| LINE_HEIGHT * row.problems.len().max(1) as f32 + 2.0);
-    let amount = |v: f64| crate::cli::group_thousands(v, 1);
+    let amount = |v: f64| crate::units::group_thousands(v, 1);
     TableBuilder::new(ui)
         .id_salt("enterprise_import_preview")
         .striped(true)

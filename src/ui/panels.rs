@@ -1,7 +1,6 @@
 //! The panels around the map: menu, layers and legend, parcel attributes, status bar, and
 //! import notices.
 
-use crate::cli::group_thousands;
 use crate::model::{Lang, Parcel, ParcelStatus, Park};
 use crate::style::{Classification, StylePreset};
 use crate::ui::app::{Command, LayerKind, Notice, PersistedState};
@@ -11,6 +10,7 @@ use crate::ui::map::Camera;
 use crate::ui::map::LabelBy;
 use crate::ui::map::measure::MeasureMode;
 use crate::ui::theme;
+use crate::units::group_thousands;
 use crate::units::{ha_from_m2, km2_from_m2, mu_from_m2};
 use egui::{Color32, RichText, Ui};
 

@@ -85,7 +85,7 @@ impl Measure {
                 let area = self.area_m2();
                 let figures = format!(
                     "{} m² = {:.2} {}",
-                    crate::cli::group_thousands(area, 1),
+                    crate::units::group_thousands(area, 1),
                     mu_from_m2(area),
                     if zh { "亩" } else { "mu" }
                 );
