@@ -475,12 +475,7 @@ mod hit_tests {
         let bounds = shapes
             .iter()
             .filter_map(|s| s.bounding_rect())
-            .reduce(|a, b| {
-                geo::Rect::new(
-                    geo::coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
-                    geo::coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
-                )
-            })
+            .reduce(crate::geometry::union_rect)
             .expect("bounds");
         let mut state: u64 = 7;
         let mut next = || {

@@ -47,20 +47,9 @@ fn screenshot(display: &str) -> Option<(usize, usize, Vec<u8>)> {
     (fields[0] == "P6" && pixels.len() == width * height * 3).then_some((width, height, pixels))
 }
 
-fn count_near(pixels: &[u8], rgb: [u8; 3]) -> usize {
-    pixels
-        .chunks_exact(3)
-        .filter(|p| p.iter().zip(rgb).all(|(a, b)| a.abs_diff(b) <= 4))
-        .count()
-}
-
-#[test]
-fn real_window_opens_on_the_sample_park() {
-    if !have("Xvfb") || !have("import") {
-        crate::skip_or_fail("Xvfb or ImageMagick's import is not installed");
-        return;
-    }
-    let display = format!(":{}", 100 + std::process::id() % 800);
+/// An X server of this test's own (display number from the process id and `offset`), 1280×800.
+fn start_xvfb(offset: u32) -> (Reaper, String) {
+    let display = format!(":{}", 100 + (std::process::id() + offset) % 800);
     let xvfb = Command::new("Xvfb")
         .args([
             display.as_str(),
@@ -74,8 +63,24 @@ fn real_window_opens_on_the_sample_park() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap_or_else(|e| panic!("cannot start Xvfb: {e}"));
-    let _xvfb = Reaper(xvfb);
     std::thread::sleep(Duration::from_millis(800));
+    (Reaper(xvfb), display)
+}
+
+fn count_near(pixels: &[u8], rgb: [u8; 3]) -> usize {
+    pixels
+        .chunks_exact(3)
+        .filter(|p| p.iter().zip(rgb).all(|(a, b)| a.abs_diff(b) <= 4))
+        .count()
+}
+
+#[test]
+fn real_window_opens_on_the_sample_park() {
+    if !have("Xvfb") || !have("import") {
+        crate::skip_or_fail("Xvfb or ImageMagick's import is not installed");
+        return;
+    }
+    let (_xvfb, display) = start_xvfb(0);
 
     // A fresh HOME so that no remembered view or window size is used.
     let home = std::env::temp_dir().join(format!("parkland-window-{}", std::process::id()));
@@ -137,22 +142,7 @@ fn with_no_desktop_portal_the_built_in_file_dialog_opens_a_parcel_file() {
         crate::skip_or_fail("Xvfb or xdotool is not installed");
         return;
     }
-    let display = format!(":{}", 100 + (std::process::id() + 401) % 800);
-    let xvfb = Command::new("Xvfb")
-        .args([
-            display.as_str(),
-            "-screen",
-            "0",
-            "1280x800x24",
-            "-nolisten",
-            "tcp",
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start Xvfb: {e}"));
-    let _xvfb = Reaper(xvfb);
-    std::thread::sleep(Duration::from_millis(800));
+    let (_xvfb, display) = start_xvfb(401);
     let home = std::env::temp_dir().join(format!("parkland-window-dialog-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&home);
     std::fs::create_dir_all(&home).unwrap_or_else(|e| panic!("{e}"));

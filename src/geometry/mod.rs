@@ -133,6 +133,15 @@ pub fn geodesic_area_m2(geometry: &MultiPolygon<f64>) -> f64 {
         .sum()
 }
 
+/// The smallest rectangle holding both: the one bounds union of the core.
+#[must_use]
+pub fn union_rect(a: geo::Rect<f64>, b: geo::Rect<f64>) -> geo::Rect<f64> {
+    geo::Rect::new(
+        geo::coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
+        geo::coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

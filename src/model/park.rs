@@ -296,12 +296,7 @@ impl Park {
             .map(|d| &d.geometry)
             .chain(self.parcels.iter().map(|p| &p.geometry))
             .filter_map(BoundingRect::bounding_rect)
-            .reduce(|a, b| {
-                Rect::new(
-                    geo::coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
-                    geo::coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
-                )
-            })
+            .reduce(crate::geometry::union_rect)
     }
 }
 

@@ -1,7 +1,7 @@
-//! Every colour of the map image, in one place. The map itself uses the window's colours
-//! (`ui::theme`: paper background, light district fills with saturated outlines, slate parcel
-//! outlines) so that an exported image looks like the screen; parcel fills come from
-//! [`crate::style`].
+//! Every colour of the map, in one place: the map image draws with them and the window's
+//! theme (`ui::theme`) reads the map's colours from here (paper background, light district
+//! fills with saturated outlines, slate parcel outlines), so that an exported image looks like
+//! the screen; parcel fills come from [`crate::style`].
 
 use crate::style::Rgb;
 use tiny_skia::Color;

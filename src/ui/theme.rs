@@ -3,40 +3,28 @@
 use crate::model::ParcelStatus;
 use egui::Color32;
 
+// The map's own colours are the map image's (`render::palette`), so that an exported image
+// looks like the screen: one palette, read here.
+use crate::render::palette;
+
 /// Map background, a light paper tone.
-pub const MAP_BACKGROUND: Color32 = Color32::from_rgb(0xf3, 0xf1, 0xec);
+pub const MAP_BACKGROUND: Color32 = rgb(palette::MAP_BACKGROUND);
 
-/// Fill and outline of each district, by position in the district file.
-const DISTRICT_FILLS: [Color32; 6] = [
-    Color32::from_rgb(0xcf, 0xe3, 0xf5),
-    Color32::from_rgb(0xd5, 0xee, 0xd0),
-    Color32::from_rgb(0xf8, 0xe0, 0xc4),
-    Color32::from_rgb(0xe6, 0xd7, 0xf2),
-    Color32::from_rgb(0xf5, 0xd0, 0xd8),
-    Color32::from_rgb(0xd9, 0xf0, 0xee),
-];
-const DISTRICT_OUTLINES: [Color32; 6] = [
-    Color32::from_rgb(0x2b, 0x6c, 0xb0),
-    Color32::from_rgb(0x2f, 0x85, 0x3a),
-    Color32::from_rgb(0xc0, 0x6a, 0x12),
-    Color32::from_rgb(0x74, 0x44, 0xa8),
-    Color32::from_rgb(0xb0, 0x35, 0x58),
-    Color32::from_rgb(0x1f, 0x8a, 0x80),
-];
-
+/// Fill of each district, by position in the district file.
 #[must_use]
 pub fn district_fill(i: usize) -> Color32 {
-    DISTRICT_FILLS[i % DISTRICT_FILLS.len()]
+    rgb(palette::district_fill(i))
 }
 
+/// Outline and name colour of each district.
 #[must_use]
 pub fn district_outline(i: usize) -> Color32 {
-    DISTRICT_OUTLINES[i % DISTRICT_OUTLINES.len()]
+    rgb(palette::district_outline(i))
 }
 
 /// An egui colour from a style colour.
 #[must_use]
-pub fn rgb(c: crate::style::Rgb) -> Color32 {
+pub const fn rgb(c: crate::style::Rgb) -> Color32 {
     Color32::from_rgb(c[0], c[1], c[2])
 }
 
@@ -46,7 +34,7 @@ pub fn status_fill(status: Option<ParcelStatus>) -> Color32 {
     rgb(crate::style::status_color(status))
 }
 
-pub const PARCEL_OUTLINE: Color32 = Color32::from_rgb(0x4a, 0x55, 0x68);
+pub const PARCEL_OUTLINE: Color32 = rgb(palette::PARCEL_OUTLINE);
 pub const HOVER_OUTLINE: Color32 = Color32::from_rgb(0x00, 0xa0, 0xe0);
 pub const HOVER_FILL: Color32 = Color32::from_rgba_premultiplied(0x00, 0x50, 0x70, 0x50);
 pub const SELECTED_OUTLINE: Color32 = Color32::from_rgb(0xff, 0xd4, 0x00);

@@ -507,17 +507,12 @@ fn scale_bar(painter: &egui::Painter, rect: Rect, camera: &Camera, lat: f64) {
     );
 }
 
-/// The largest 1-2-5 × 10^k ground length that fits in `max_points`, and its length in points.
+/// The largest 1-2-5 × 10^k ground length that fits in `max_points`, and its length in points:
+/// the map image's rule ([`crate::render::nice_scale_length`]), in screen points.
 #[must_use]
 pub fn nice_scale_length(ground_per_point: f64, max_points: f64) -> (f64, f32) {
-    let max_m = ground_per_point * max_points;
-    let magnitude = 10f64.powf(max_m.log10().floor());
-    let metres = [5.0, 2.0, 1.0]
-        .into_iter()
-        .map(|f| f * magnitude)
-        .find(|&m| m <= max_m)
-        .unwrap_or(magnitude);
-    (metres, (metres / ground_per_point) as f32)
+    let (metres, points) = crate::render::nice_scale_length(ground_per_point, max_points);
+    (metres, points as f32)
 }
 
 fn north_arrow(painter: &egui::Painter, rect: Rect) {
