@@ -35,6 +35,8 @@ fn case(i: usize) -> LedgerEntry {
         },
         revitalized_land_m2: if i.is_multiple_of(3) { 5_000.0 } else { 0.0 },
         revitalized_building_m2: if i.is_multiple_of(3) { 1_200.0 } else { 0.0 },
+        // A case registered as revitalized carries its completion date.
+        completed_on: i.is_multiple_of(3).then(|| jiff::civil::date(2025, 6, 30)),
         notes: "bench".to_owned(),
         ..LedgerEntry::default()
     }

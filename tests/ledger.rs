@@ -328,6 +328,36 @@ fn county_export_reads_back_with_headers_and_totals() {
     );
 }
 
+/// Where [`stress_writer`] writes, when this test binary runs it as a child process.
+const STRESS_LEDGER: &str = "PARKLAND_STRESS_LEDGER";
+
+/// The writer of [`killed_writers_never_lose_a_committed_case`], run as a child process: it
+/// registers cases in a loop, each its own transaction, and prints each id once committed.
+#[test]
+#[ignore = "a helper process, started by killed_writers_never_lose_a_committed_case"]
+fn stress_writer() {
+    use std::io::Write as _;
+    let Some(path) = std::env::var_os(STRESS_LEDGER) else {
+        return;
+    };
+    let mut ledger = ok(Ledger::open(std::path::Path::new(&path)));
+    let mut out = std::io::stdout().lock();
+    for i in 0..1_000_000 {
+        // Written off (closed): a parcel may have any number of closed cases.
+        let entry = LedgerEntry {
+            parcel_no: "LJ-0101".to_owned(),
+            parcel_area_m2: 20_000.0,
+            idle_land_m2: 20_000.0,
+            progress: Progress::WrittenOff,
+            notes: format!("stress {i}"),
+            ..LedgerEntry::default()
+        };
+        let id = ok(ledger.create(&entry, None, "stress"));
+        let _ = writeln!(out, "{id}");
+        let _ = out.flush();
+    }
+}
+
 /// A child process writes cases in a loop and is killed with SIGKILL at pseudo-random
 /// moments; after each kill the ledger opens, passes `integrity_check`, and holds every case
 /// whose commit returned (the child prints an id only after its commit).
@@ -342,9 +372,17 @@ fn killed_writers_never_lose_a_committed_case() {
         seed ^= seed >> 7;
         seed ^= seed << 17;
         let delay = std::time::Duration::from_millis(40 + seed % 160);
-        let mut child = Command::new(env!("CARGO_BIN_EXE_parkland"))
-            .args(["ledger", "stress", "--ledger"])
-            .arg(&path)
+        // This test binary again, running only the writer below (not a part of the product).
+        let mut child = Command::new(std::env::current_exe().unwrap_or_else(|e| panic!("{e}")))
+            .args([
+                "--exact",
+                "ledger::stress_writer",
+                "--ignored",
+                "--nocapture",
+                "--test-threads",
+                "1",
+            ])
+            .env(STRESS_LEDGER, &path)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()

@@ -91,12 +91,6 @@ pub enum LedgerCommand {
         #[arg(long)]
         operator: Option<String>,
     },
-    /// Writes cases in a loop, printing each id once committed (crash tests).
-    #[command(hide = true)]
-    Stress {
-        #[arg(long, default_value_t = 1_000_000)]
-        count: usize,
-    },
 }
 
 fn enum_parser<T: Copy + Send + Sync + 'static>(
@@ -450,7 +444,6 @@ pub fn run(args: &LedgerArgs, cli: &Cli, out: &mut dyn Write) -> anyhow::Result<
             dry_run,
             operator,
         } => import(&mut ledger, &park, file, *dry_run, operator.as_deref(), out),
-        LedgerCommand::Stress { count } => stress(&mut ledger, &park, *count, out),
     }
 }
 
@@ -744,30 +737,4 @@ fn import(
         }
         Err(other) => Err(other.into()),
     }
-}
-
-fn stress(
-    ledger: &mut Ledger,
-    park: &Park,
-    count: usize,
-    out: &mut dyn Write,
-) -> anyhow::Result<ExitCode> {
-    let Some(parcel) = park.parcels.first() else {
-        anyhow::bail!("the park has no parcel to register");
-    };
-    for i in 0..count {
-        // Written off (closed): a parcel may have any number of closed cases.
-        let entry = LedgerEntry {
-            parcel_no: parcel.parcel_no.clone(),
-            parcel_area_m2: parcel.area_m2,
-            idle_land_m2: parcel.area_m2,
-            progress: Progress::WrittenOff,
-            notes: format!("stress {i}"),
-            ..LedgerEntry::default()
-        };
-        let id = ledger.create(&entry, None, "stress")?;
-        writeln!(out, "{id}")?;
-        out.flush()?;
-    }
-    Ok(ExitCode::SUCCESS)
 }

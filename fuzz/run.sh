@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs one fuzz target under AFL++ (afl.rs, stable toolchain) for a given time, then prints
+# its statistics. Usage: fuzz/run.sh geojson|gpkg|sheet [SECONDS] [MAX_EXECUTIONS]
+#
+# Needs `cargo install cargo-afl` (it builds AFL++ once). Findings land in
+# fuzz/out/TARGET/default/crashes and hangs; each one found is fixed and kept as a test.
+set -euo pipefail
+cd "$(dirname "$0")"
+target=${1:?geojson, gpkg or sheet}
+seconds=${2:-7200}
+max_execs=${3:-10000000}
+cargo afl build --release --bin "$target"
+export AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_UI=1
+export AFL_NO_AFFINITY=1
+mkdir -p out
+# -V: stop after this many seconds; -E: or after this many executions, whichever comes first.
+cargo afl fuzz -i "seeds/$target" -o "out/$target" -V "$seconds" -E "$max_execs" \
+  -t 2000 -- "target/release/$target" > "out/$target.log" 2>&1 || true
+stats="out/$target/default/fuzzer_stats"
+grep -E '^(run_time|execs_done|execs_per_sec|corpus_count|bitmap_cvg|saved_crashes|saved_hangs|edges_found|total_edges) ' "$stats"
