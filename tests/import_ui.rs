@@ -185,7 +185,10 @@ fn a_bad_method_is_shown_and_import_writes_nothing() {
     harness.get_by_label("导入").click();
     harness.run_steps(3);
     // Even a command sent past the disabled button writes nothing.
-    send(&mut harness, Command::FinishImport(true));
+    send(
+        &mut harness,
+        Command::FinishImport(parkland::ui::app::ImportDecision::Import),
+    );
     assert!(harness.state().import.is_some(), "the window stays open");
     assert_eq!(ledger_counts(&harness), before);
     assert!(harness.state().notices.is_empty());
@@ -354,7 +357,10 @@ fn opening_another_ledger_drops_a_preview_made_against_this_one() {
         "the preview is gone"
     );
     let before = ledger_counts(&harness);
-    send(&mut harness, Command::FinishImport(true));
+    send(
+        &mut harness,
+        Command::FinishImport(parkland::ui::app::ImportDecision::Import),
+    );
     assert_eq!(
         ledger_counts(&harness),
         before,

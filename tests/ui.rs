@@ -686,9 +686,10 @@ fn the_file_menu_exports_a_geopackage_and_geojson_that_read_back() {
     let gpkg = dir.join("park.gpkg");
     let geojson = dir.join("parcels.geojson");
     harness.state_mut().send(Command::ExportGpkg(gpkg.clone()));
-    harness
-        .state_mut()
-        .send(Command::ExportGeoJson(geojson.clone(), true));
+    harness.state_mut().send(Command::ExportGeoJson(
+        geojson.clone(),
+        parkland::exchange::GeoJsonCrs::GaussKruger,
+    ));
     harness.run_steps(3);
     assert_eq!(harness.state().notices.len(), 2, "one notice per export");
     assert!(harness.state().notices.iter().all(|n| !n.rejected));
@@ -711,12 +712,14 @@ fn the_file_menu_exports_the_map_as_a_png() {
     let dir = std::env::temp_dir().join(format!("parkland-ui-{}-png", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
     let (view, whole) = (dir.join("view.png"), dir.join("whole.png"));
-    harness
-        .state_mut()
-        .send(Command::ExportMapImage(view.clone(), true));
-    harness
-        .state_mut()
-        .send(Command::ExportMapImage(whole.clone(), false));
+    harness.state_mut().send(Command::ExportMapImage(
+        view.clone(),
+        parkland::ui::app::MapExtent::CurrentView,
+    ));
+    harness.state_mut().send(Command::ExportMapImage(
+        whole.clone(),
+        parkland::ui::app::MapExtent::WholePark,
+    ));
     harness.run_steps(3);
     assert!(harness.state().notices.iter().all(|n| !n.rejected));
     for path in [view, whole] {

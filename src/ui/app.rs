@@ -111,8 +111,8 @@ pub enum Command {
     Select(Option<usize>),
     /// Shift-click: add or remove one parcel.
     ToggleSelect(usize),
-    /// Box select; `true` adds to the selection.
-    SelectMany(Vec<usize>, bool),
+    /// Box select.
+    SelectMany(Vec<usize>, SelectMode),
     /// Select a parcel by number and zoom to it (from the ledger table).
     ShowParcel(String),
     /// Open the entry form for the selected parcel.
@@ -128,14 +128,14 @@ pub enum Command {
     CancelForm,
     OpenLedger(PathBuf),
     BackupLedger(PathBuf),
-    /// Write the current map view (or the whole park when `false`) as a PNG map image.
-    ExportMapImage(PathBuf, bool),
+    /// Write a PNG map image of the current view or of the whole park.
+    ExportMapImage(PathBuf, MapExtent),
     /// Write the park and its ledger as a GeoPackage.
     ExportGpkg(PathBuf),
-    /// Write the parcels and their cases as `GeoJSON` (lon/lat, or Gauss-Krüger when true).
-    ExportGeoJson(PathBuf, bool),
-    /// Write the ledger in the county's columns: xlsx, or CSV when `true`.
-    ExportLedgerTable(PathBuf, bool),
+    /// Write the parcels and their cases as `GeoJSON`, in lon/lat or Gauss-Krüger.
+    ExportGeoJson(PathBuf, crate::exchange::GeoJsonCrs),
+    /// Write the ledger in the county's columns.
+    ExportLedgerTable(PathBuf, TableFormat),
     /// Write the park report: xlsx or PDF by the file's extension.
     ExportReport(PathBuf),
     /// Ask for a file (the system dialog, or the built-in one where it cannot open).
@@ -145,8 +145,8 @@ pub enum Command {
     PreviewLedgerImport(PathBuf),
     /// Read enterprise figures (xlsx/CSV) and show what importing them would do.
     PreviewEnterpriseImport(PathBuf),
-    /// The import window's 导入 (`true`) or 取消 (`false`).
-    FinishImport(bool),
+    /// The import window's 导入 or 取消.
+    FinishImport(ImportDecision),
     Undo,
     Redo,
     SetStyle(StylePreset),
@@ -157,6 +157,36 @@ pub enum Command {
     SetView(MainView),
     DismissNotice(usize),
     Quit,
+}
+
+/// Replace the selection, or add to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SelectMode {
+    Replace,
+    Add,
+}
+
+/// What a map image shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MapExtent {
+    /// The map view as it is on screen.
+    CurrentView,
+    WholePark,
+}
+
+/// A table's file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableFormat {
+    Xlsx,
+    /// UTF-8 with a byte-order mark, so that Excel reads the Chinese.
+    Csv,
+}
+
+/// The import window's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportDecision {
+    Import,
+    Cancel,
 }
 
 /// A report shown in a window until dismissed: a rejected file or a load with warnings.
@@ -523,7 +553,9 @@ impl ParklandApp {
             Command::FitPark => self.fit_pending = true,
             Command::Select(index) => self.selection.set(index),
             Command::ToggleSelect(index) => self.selection.toggle(index),
-            Command::SelectMany(indices, add) => self.selection.extend(indices, add),
+            Command::SelectMany(indices, mode) => {
+                self.selection.extend(indices, mode == SelectMode::Add);
+            }
             Command::ShowParcel(parcel_no) => {
                 if let Some(index) = self.parcel_index(&parcel_no) {
                     self.selection.set(Some(index));
@@ -571,8 +603,8 @@ impl ParklandApp {
                     self.ledger.error = Some(e.to_string());
                 }
             }
-            Command::ExportMapImage(path, current_view) => {
-                let result = self.export_map_image(&path, current_view);
+            Command::ExportMapImage(path, extent) => {
+                let result = self.export_map_image(&path, extent == MapExtent::CurrentView);
                 self.export_notice(&path, result);
             }
             Command::ExportGpkg(path) => {
@@ -590,12 +622,7 @@ impl ParklandApp {
                     });
                 self.export_notice(&path, result.map_err(|e| e.to_string()));
             }
-            Command::ExportGeoJson(path, gauss_kruger) => {
-                let crs = if gauss_kruger {
-                    crate::exchange::GeoJsonCrs::GaussKruger
-                } else {
-                    crate::exchange::GeoJsonCrs::LonLat
-                };
+            Command::ExportGeoJson(path, crs) => {
                 let result =
                     crate::exchange::write_geojson(&self.park, &self.ledger.entries, &path, crs)
                         .map(|s| {
@@ -611,9 +638,9 @@ impl ParklandApp {
                 self.export_notice(&path, result.map_err(|e| e.to_string()));
             }
             Command::PickFile(request) => self.pick_file(request),
-            Command::ExportLedgerTable(path, csv) => {
+            Command::ExportLedgerTable(path, format) => {
                 let table = crate::export::LedgerTable::new(&self.ledger.entries, &self.park);
-                let result = if csv {
+                let result = if format == TableFormat::Csv {
                     crate::export::write_ledger_csv(&table, &path)
                 } else {
                     crate::export::write_ledger_xlsx(&table, &path)
@@ -646,7 +673,9 @@ impl ParklandApp {
             Command::PreviewEnterpriseImport(path) => {
                 self.preview_import(ImportKind::Enterprise, &path);
             }
-            Command::FinishImport(apply) => self.finish_import(apply),
+            Command::FinishImport(decision) => {
+                self.finish_import(decision == ImportDecision::Import);
+            }
             Command::Undo => {
                 self.ledger.undo(&self.state.operator);
                 self.colors_dirty = true;
@@ -1265,7 +1294,12 @@ impl eframe::App for ParklandApp {
                     _ => {}
                 }
                 if let Some(parcels) = output.boxed {
-                    self.commands.push(Command::SelectMany(parcels, output.add));
+                    let mode = if output.add {
+                        SelectMode::Add
+                    } else {
+                        SelectMode::Replace
+                    };
+                    self.commands.push(Command::SelectMany(parcels, mode));
                 }
             });
 
@@ -1325,8 +1359,14 @@ impl eframe::App for ParklandApp {
 
         if let Some(dialog) = &self.import {
             match dialog.window_ui(&ctx, lang) {
-                DialogAction::Import => self.commands.push(Command::FinishImport(true)),
-                DialogAction::Cancel => self.commands.push(Command::FinishImport(false)),
+                DialogAction::Import => {
+                    self.commands
+                        .push(Command::FinishImport(ImportDecision::Import));
+                }
+                DialogAction::Cancel => {
+                    self.commands
+                        .push(Command::FinishImport(ImportDecision::Cancel));
+                }
                 DialogAction::None => {}
             }
         }

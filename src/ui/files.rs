@@ -18,11 +18,11 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, PartialEq)]
 pub enum FileTarget {
     Open(LayerKind),
-    /// A PNG map image of the current view (`true`) or the whole park.
-    MapImage(bool),
+    /// A PNG map image.
+    MapImage(crate::ui::app::MapExtent),
     Gpkg,
-    /// `GeoJSON` in Gauss-Krüger (`true`) or lon/lat.
-    GeoJson(bool),
+    /// `GeoJSON` in lon/lat or Gauss-Krüger.
+    GeoJson(crate::exchange::GeoJsonCrs),
     BackupLedger,
     RestoreLedger,
     OpenLedger,
@@ -94,8 +94,12 @@ impl FileRequest {
             FileTarget::ImportLedger => Command::PreviewLedgerImport(path),
             FileTarget::ImportEnterprise => Command::PreviewEnterpriseImport(path),
             FileTarget::ParcelsCsv(rows) => Command::ExportParcelsCsv(path, rows.clone()),
-            FileTarget::LedgerXlsx => Command::ExportLedgerTable(path, false),
-            FileTarget::LedgerCsv => Command::ExportLedgerTable(path, true),
+            FileTarget::LedgerXlsx => {
+                Command::ExportLedgerTable(path, crate::ui::app::TableFormat::Xlsx)
+            }
+            FileTarget::LedgerCsv => {
+                Command::ExportLedgerTable(path, crate::ui::app::TableFormat::Csv)
+            }
             FileTarget::ReportXlsx | FileTarget::ReportPdf => Command::ExportReport(path),
         }
     }

@@ -1,9 +1,10 @@
 //! The panels around the map: menu, layers and legend, parcel attributes, status bar, and
 //! import notices.
 
+use crate::exchange::GeoJsonCrs;
 use crate::model::{Lang, Parcel, ParcelStatus, Park};
 use crate::style::{Classification, StylePreset};
-use crate::ui::app::{Command, LayerKind, Notice, PersistedState};
+use crate::ui::app::{Command, LayerKind, MapExtent, Notice, PersistedState};
 use crate::ui::files::{FileRequest, FileTarget};
 use crate::ui::ledger::{LedgerView, today};
 use crate::ui::map::Camera;
@@ -56,14 +57,20 @@ pub fn menu_bar_ui(
                 }
             }
             ui.separator();
-            for (current_view, label) in [
-                (true, lang.pick("导出地图图片（当前视图）…", "Export map image (this view)…")),
-                (false, lang.pick("导出地图图片（全园区）…", "Export map image (whole park)…")),
+            for (extent, label) in [
+                (
+                    MapExtent::CurrentView,
+                    lang.pick("导出地图图片（当前视图）…", "Export map image (this view)…"),
+                ),
+                (
+                    MapExtent::WholePark,
+                    lang.pick("导出地图图片（全园区）…", "Export map image (whole park)…"),
+                ),
             ] {
                 if ui.button(label).clicked() {
                     ui.close();
                     commands.push(Command::PickFile(FileRequest::save(
-                        FileTarget::MapImage(current_view),
+                        FileTarget::MapImage(extent),
                         label,
                         "map.png",
                         "PNG",
@@ -87,17 +94,20 @@ pub fn menu_bar_ui(
                     &["gpkg"],
                 )));
             }
-            for (gauss_kruger, label) in [
-                (false, lang.pick("导出 GeoJSON（经纬度）…", "Export GeoJSON (lon/lat)…")),
+            for (crs, label) in [
                 (
-                    true,
+                    GeoJsonCrs::LonLat,
+                    lang.pick("导出 GeoJSON（经纬度）…", "Export GeoJSON (lon/lat)…"),
+                ),
+                (
+                    GeoJsonCrs::GaussKruger,
                     lang.pick("导出 GeoJSON（高斯-克吕格）…", "Export GeoJSON (Gauss-Krüger)…"),
                 ),
             ] {
                 if ui.button(label).clicked() {
                     ui.close();
                     commands.push(Command::PickFile(FileRequest::save(
-                        FileTarget::GeoJson(gauss_kruger),
+                        FileTarget::GeoJson(crs),
                         label,
                         "parcels.geojson",
                         "GeoJSON",
