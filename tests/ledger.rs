@@ -276,7 +276,7 @@ fn sample_ledger_matches_the_parks_annual_figures() {
     for method in DisposalMethod::PARK_FIVE {
         let label = method.label(parkland::model::Lang::Zh);
         assert!(
-            summary.by_method.get(label).is_some_and(|&n| n >= 2),
+            summary.by_method.get(&method).is_some_and(|&n| n >= 2),
             "{label}: {:?}",
             summary.by_method
         );

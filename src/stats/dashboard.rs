@@ -300,11 +300,7 @@ pub fn method_rows(ledger: &LedgerSummary) -> Vec<(DisposalMethod, usize)> {
     DisposalMethod::ALL
         .iter()
         .map(|&m| {
-            let n = ledger
-                .by_method
-                .get(m.label(Lang::Zh))
-                .copied()
-                .unwrap_or(0);
+            let n = ledger.by_method.get(&m).copied().unwrap_or(0);
             (m, n)
         })
         .filter(|&(m, n)| n > 0 || DisposalMethod::PARK_FIVE.contains(&m))

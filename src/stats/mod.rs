@@ -123,10 +123,13 @@ pub struct LedgerSummary {
     pub idle_area_m2: f64,
     pub revitalized_land_m2: f64,
     pub revitalized_building_m2: f64,
-    /// Cases per disposal method (Chinese label → count; a case may use several methods).
-    pub by_method: BTreeMap<String, usize>,
-    /// Cases per progress (Chinese label → count).
-    pub by_progress: BTreeMap<String, usize>,
+    /// Cases per disposal method (a case may use several methods), in display order; written
+    /// as Chinese label → count.
+    #[serde(serialize_with = "method_labels")]
+    pub by_method: BTreeMap<DisposalMethod, usize>,
+    /// Cases per progress, in display order; written as Chinese label → count.
+    #[serde(serialize_with = "progress_labels")]
+    pub by_progress: BTreeMap<Progress, usize>,
     /// Open cases of a parcel that has a newer open case (重复登记): listed under 预警, in
     /// none of the figures above, so the parcel's area is counted once.
     pub duplicate_cases: usize,
@@ -225,13 +228,13 @@ pub fn summarize_cases(cases: &[CaseFigures<'_>]) -> LedgerSummary {
         .iter()
         .zip(method_counts)
         .filter(|(_, n)| *n > 0)
-        .map(|(m, n)| (m.label(Lang::Zh).to_owned(), n))
+        .map(|(m, n)| (*m, n))
         .collect();
     let by_progress = Progress::ALL
         .iter()
         .zip(progress_counts)
         .filter(|(_, n)| *n > 0)
-        .map(|(p, n)| (p.label(Lang::Zh).to_owned(), n))
+        .map(|(p, n)| (*p, n))
         .collect();
     LedgerSummary {
         entries: counted().count(),
@@ -242,6 +245,35 @@ pub fn summarize_cases(cases: &[CaseFigures<'_>]) -> LedgerSummary {
         by_progress,
         duplicate_cases: counts.duplicates.len(),
     }
+}
+
+/// Counts keyed by an enumeration, written with the enumeration's Chinese labels as keys (in
+/// the enumeration's order): labels only where the figures are shown.
+fn labelled<K: Copy, S: serde::Serializer>(
+    counts: &BTreeMap<K, usize>,
+    label: impl Fn(K) -> &'static str,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap as _;
+    let mut map = serializer.serialize_map(Some(counts.len()))?;
+    for (&key, count) in counts {
+        map.serialize_entry(label(key), count)?;
+    }
+    map.end()
+}
+
+fn method_labels<S: serde::Serializer>(
+    counts: &BTreeMap<DisposalMethod, usize>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    labelled(counts, |m| m.label(Lang::Zh), serializer)
+}
+
+fn progress_labels<S: serde::Serializer>(
+    counts: &BTreeMap<Progress, usize>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    labelled(counts, |p| p.label(Lang::Zh), serializer)
 }
 
 /// The sum of `values` whatever order they come in: sorted, then added with Neumaier's
@@ -273,11 +305,7 @@ pub fn method_counts(summary: &LedgerSummary, lang: Lang) -> Vec<(&'static str, 
         .map(|m| {
             (
                 m.label(lang),
-                summary
-                    .by_method
-                    .get(m.label(Lang::Zh))
-                    .copied()
-                    .unwrap_or(0),
+                summary.by_method.get(m).copied().unwrap_or(0),
             )
         })
         .collect()
@@ -291,11 +319,7 @@ pub fn progress_counts(summary: &LedgerSummary, lang: Lang) -> Vec<(&'static str
         .map(|p| {
             (
                 p.label(lang),
-                summary
-                    .by_progress
-                    .get(p.label(Lang::Zh))
-                    .copied()
-                    .unwrap_or(0),
+                summary.by_progress.get(p).copied().unwrap_or(0),
             )
         })
         .collect()
