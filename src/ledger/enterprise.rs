@@ -324,18 +324,7 @@ pub fn preview(
 }
 
 fn find_header(sheets: &[Sheet]) -> Option<(&Sheet, usize)> {
-    sheets.iter().find_map(|sheet| {
-        sheet
-            .rows
-            .iter()
-            .take(super::import::HEADER_SEARCH_ROWS)
-            .position(|row| {
-                row.cells
-                    .iter()
-                    .any(|c| EnterpriseColumn::Enterprise.matches(&c.text()))
-            })
-            .map(|index| (sheet, index))
-    })
+    super::sheet::find_header(sheets, |text| EnterpriseColumn::Enterprise.matches(text))
 }
 
 fn read_row<'r>(

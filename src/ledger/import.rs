@@ -28,7 +28,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 /// How many rows from the top are searched for the header row.
-pub const HEADER_SEARCH_ROWS: usize = 20;
+pub use super::sheet::HEADER_SEARCH_ROWS;
 
 /// A column of the county table, in the export's order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -376,17 +376,8 @@ pub fn preview(
 
 /// The first sheet with a header row (a row with a 宗地编号 cell near the top).
 fn find_header(sheets: &[Sheet]) -> Option<(&Sheet, usize)> {
-    sheets.iter().find_map(|sheet| {
-        sheet
-            .rows
-            .iter()
-            .take(HEADER_SEARCH_ROWS)
-            .position(|row| {
-                row.cells
-                    .iter()
-                    .any(|c| header_matches(&c.text(), Column::ParcelNo.header()))
-            })
-            .map(|index| (sheet, index))
+    super::sheet::find_header(sheets, |text| {
+        header_matches(text, Column::ParcelNo.header())
     })
 }
 

@@ -147,6 +147,22 @@ pub enum SheetError {
     },
 }
 
+/// How many rows from the top of a sheet are searched for the header row.
+pub const HEADER_SEARCH_ROWS: usize = 20;
+
+/// The first sheet with a header row near the top: a row with a cell `is_key` accepts (the
+/// column that names the table, e.g. 宗地编号 or 企业名称). The sheet and the row's index.
+pub fn find_header(sheets: &[Sheet], is_key: impl Fn(&str) -> bool) -> Option<(&Sheet, usize)> {
+    sheets.iter().find_map(|sheet| {
+        sheet
+            .rows
+            .iter()
+            .take(HEADER_SEARCH_ROWS)
+            .position(|row| row.cells.iter().any(|c| is_key(&c.text())))
+            .map(|index| (sheet, index))
+    })
+}
+
 /// Reads every worksheet of an xlsx/xls/xlsb/ods workbook, or a `.csv` file as one sheet.
 pub fn read_sheets(path: &Path) -> Result<Vec<Sheet>, SheetError> {
     let is_csv = path
