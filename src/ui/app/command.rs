@@ -1,0 +1,312 @@
+//! Everything the user can ask for, as values: menus, shortcuts, context menus and tables
+//! send a [`Command`]; the app applies them after the frame is laid out, so layout code never
+//! changes the world.
+
+use super::{
+    EntryForm, ImportKind, Lang, LayerKind, MainView, Measure, MeasureMode, Notice, ParklandApp,
+    PathBuf, StylePreset,
+};
+
+/// Everything the user can ask for; applied after the frame is laid out.
+#[derive(Debug, Clone)]
+pub enum Command {
+    /// Stop the load running in the background.
+    CancelLoad,
+    /// Turn the measure tool on in a mode, or off.
+    Measure(Option<MeasureMode>),
+    Open(LayerKind, PathBuf),
+    /// A dropped file: districts or parcels decided from its name and contents.
+    OpenDropped(PathBuf),
+    FitPark,
+    Select(Option<usize>),
+    /// Shift-click: add or remove one parcel.
+    ToggleSelect(usize),
+    /// Box select.
+    SelectMany(Vec<usize>, SelectMode),
+    /// Select a parcel by number and zoom to it (from the ledger table).
+    ShowParcel(String),
+    /// Open the entry form for the selected parcel.
+    RegisterSelected,
+    /// Select a parcel and open its entry form (its open case where it has one).
+    RegisterParcel(usize),
+    EditCase(i64),
+    SaveForm,
+    /// 作废 the case open in the form, with the form's reason.
+    VoidFormCase,
+    /// 恢复 a voided case.
+    RestoreCase(i64),
+    CancelForm,
+    OpenLedger(PathBuf),
+    BackupLedger(PathBuf),
+    /// Write a PNG map image of the current view or of the whole park.
+    ExportMapImage(PathBuf, MapExtent),
+    /// Write the park and its ledger as a GeoPackage.
+    ExportGpkg(PathBuf),
+    /// Write the parcels and their cases as `GeoJSON`, in lon/lat or Gauss-Krüger.
+    ExportGeoJson(PathBuf, crate::exchange::GeoJsonCrs),
+    /// Write the ledger in the county's columns.
+    ExportLedgerTable(PathBuf, TableFormat),
+    /// Write the park report: xlsx or PDF by the file's extension.
+    ExportReport(PathBuf),
+    /// Ask for a file (the system dialog, or the built-in one where it cannot open).
+    PickFile(crate::ui::files::FileRequest),
+    RestoreLedger(PathBuf),
+    /// Read a ledger table (xlsx/CSV) and show what importing it would do.
+    PreviewLedgerImport(PathBuf),
+    /// Read enterprise figures (xlsx/CSV) and show what importing them would do.
+    PreviewEnterpriseImport(PathBuf),
+    /// The import window's 导入 or 取消.
+    FinishImport(ImportDecision),
+    Undo,
+    Redo,
+    SetStyle(StylePreset),
+    /// Write these parcels (the filtered table) as CSV.
+    ExportParcelsCsv(PathBuf, Vec<usize>),
+    SetLang(Lang),
+    /// Show the map or the 统计 dashboard in the central area.
+    SetView(MainView),
+    DismissNotice(usize),
+    Quit,
+}
+
+/// Replace the selection, or add to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SelectMode {
+    Replace,
+    Add,
+}
+
+/// What a map image shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MapExtent {
+    /// The map view as it is on screen.
+    CurrentView,
+    WholePark,
+}
+
+/// A table's file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableFormat {
+    Xlsx,
+    /// UTF-8 with a byte-order mark, so that Excel reads the Chinese.
+    Csv,
+}
+
+/// The import window's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportDecision {
+    Import,
+    Cancel,
+}
+
+impl ParklandApp {
+    pub(super) fn apply(&mut self, ctx: &egui::Context, command: Command) {
+        match command {
+            Command::Open(kind, path) => self.start_load(ctx, Some(kind), path),
+            Command::OpenDropped(path) => self.start_load(ctx, None, path),
+            Command::Measure(mode) => self.measure = mode.map(Measure::new),
+            Command::CancelLoad => {
+                if let Some(pending) = &self.pending {
+                    pending.progress.cancel();
+                }
+            }
+            Command::FitPark => self.fit_pending = true,
+            Command::Select(index) => self.selection.set(index),
+            Command::ToggleSelect(index) => self.selection.toggle(index),
+            Command::SelectMany(indices, mode) => {
+                self.selection.extend(indices, mode == SelectMode::Add);
+            }
+            Command::ShowParcel(parcel_no) => {
+                if let Some(index) = self.parcel_index(&parcel_no) {
+                    self.selection.set(Some(index));
+                    self.zoom_to_parcel(index);
+                }
+            }
+            Command::RegisterSelected => self.register_selected(),
+            Command::RegisterParcel(index) => {
+                self.selection.set(Some(index));
+                self.register_selected();
+            }
+            Command::EditCase(id) => {
+                if let Some(stored) = self.ledger.entries.iter().find(|e| e.id == id) {
+                    self.ledger.form = Some(EntryForm::edit(stored));
+                }
+            }
+            Command::SaveForm => {
+                self.ledger.save_form(&self.state.operator);
+                self.colors_dirty = true;
+            }
+            Command::VoidFormCase => {
+                self.ledger.void_form_case(&self.state.operator);
+                self.colors_dirty = true;
+            }
+            Command::RestoreCase(id) => {
+                self.ledger.restore(id, &self.state.operator);
+                self.colors_dirty = true;
+            }
+            Command::CancelForm => {
+                self.ledger.form = None;
+                self.ledger.info = None;
+            }
+            Command::OpenLedger(path) => {
+                // A preview made against the other ledger must not be applied to this one.
+                self.import = None;
+                self.ledger_chosen = true;
+                self.ledger
+                    .open(&path, &self.park, self.sample_park, &self.state.operator);
+                self.colors_dirty = true;
+            }
+            Command::BackupLedger(path) => {
+                if let Some(store) = &self.ledger.store
+                    && let Err(e) = store.backup_to(&path)
+                {
+                    self.ledger.error = Some(e.to_string());
+                }
+            }
+            Command::ExportMapImage(path, extent) => {
+                let result = self.export_map_image(&path, extent == MapExtent::CurrentView);
+                self.export_notice(&path, result);
+            }
+            Command::ExportGpkg(path) => {
+                let result = crate::exchange::write_gpkg(&self.park, &self.ledger.entries, &path)
+                    .map(|s| {
+                        format!(
+                            "{} {}, {} {}, {} {}",
+                            s.districts,
+                            self.state.lang.pick("个片区", "districts"),
+                            s.parcels,
+                            self.state.lang.pick("宗地", "parcels"),
+                            s.cases,
+                            self.state.lang.pick("件台账", "ledger cases"),
+                        )
+                    });
+                self.export_notice(&path, result.map_err(|e| e.to_string()));
+            }
+            Command::ExportGeoJson(path, crs) => {
+                let result =
+                    crate::exchange::write_geojson(&self.park, &self.ledger.entries, &path, crs)
+                        .map(|s| {
+                            format!(
+                                "{} {}, {} {}, {}",
+                                s.parcels,
+                                self.state.lang.pick("宗地", "parcels"),
+                                s.parcels_with_case,
+                                self.state.lang.pick("宗有台账", "with a ledger case"),
+                                s.crs
+                            )
+                        });
+                self.export_notice(&path, result.map_err(|e| e.to_string()));
+            }
+            Command::PickFile(request) => self.pick_file(request),
+            Command::ExportLedgerTable(path, format) => {
+                let table = crate::export::LedgerTable::new(&self.ledger.entries, &self.park);
+                let result = if format == TableFormat::Csv {
+                    crate::export::write_ledger_csv(&table, &path)
+                } else {
+                    crate::export::write_ledger_xlsx(&table, &path)
+                }
+                .map(|()| {
+                    format!(
+                        "{} {}",
+                        table.rows.len().saturating_sub(1),
+                        self.state.lang.pick("件台账", "ledger cases")
+                    )
+                });
+                self.export_notice(&path, result.map_err(|e| format!("{e:#}")));
+            }
+            Command::ExportReport(path) => {
+                let result = self.export_report(&path);
+                self.export_notice(&path, result);
+            }
+            Command::RestoreLedger(path) => {
+                self.import = None;
+                if let Some(store) = &mut self.ledger.store {
+                    match store.restore_from(&path) {
+                        Ok(()) => self.ledger.error = None,
+                        Err(e) => self.ledger.error = Some(e.to_string()),
+                    }
+                }
+                self.ledger.reload();
+                self.colors_dirty = true;
+            }
+            Command::PreviewLedgerImport(path) => self.preview_import(ImportKind::Ledger, &path),
+            Command::PreviewEnterpriseImport(path) => {
+                self.preview_import(ImportKind::Enterprise, &path);
+            }
+            Command::FinishImport(decision) => {
+                self.finish_import(decision == ImportDecision::Import);
+            }
+            Command::Undo => {
+                self.ledger.undo(&self.state.operator);
+                self.colors_dirty = true;
+            }
+            Command::Redo => {
+                self.ledger.redo(&self.state.operator);
+                self.colors_dirty = true;
+            }
+            Command::ExportParcelsCsv(path, rows) => {
+                if let Err(e) =
+                    crate::query::write_rows_csv(&self.park, &self.standing, &rows, &path)
+                {
+                    self.notices.push(Notice {
+                        title: path.display().to_string(),
+                        rejected: true,
+                        lines: vec![format!("{e:#}")],
+                    });
+                }
+            }
+            Command::SetStyle(style) => {
+                self.state.style = style;
+                self.colors_dirty = true;
+            }
+            Command::SetLang(lang) => {
+                self.state.lang = lang;
+                // Legend labels are in the interface language.
+                self.colors_dirty = true;
+            }
+            Command::SetView(view) => self.view = view,
+            Command::DismissNotice(i) => {
+                if i < self.notices.len() {
+                    self.notices.remove(i);
+                }
+            }
+            Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+        }
+    }
+
+    /// Reads a table to import and opens the import window, or reports why it cannot.
+    pub(super) fn preview_import(&mut self, kind: ImportKind, path: &std::path::Path) {
+        let lang = self.state.lang;
+        match crate::ui::import_dialog::preview(
+            kind,
+            path,
+            &self.park,
+            self.ledger.store.as_ref(),
+            lang,
+        ) {
+            Ok(dialog) => self.import = Some(dialog),
+            Err(notice) => self.notices.push(notice),
+        }
+    }
+
+    /// Writes the previewed import (one transaction) or drops it.
+    pub(super) fn finish_import(&mut self, apply: bool) {
+        if !apply {
+            self.import = None;
+            return;
+        }
+        let (Some(dialog), Some(store)) = (&self.import, &mut self.ledger.store) else {
+            return;
+        };
+        let Some(notice) = dialog.apply(store, &self.state.operator, self.state.lang) else {
+            // Problems block the import; the window stays open.
+            return;
+        };
+        self.notices.push(notice);
+        self.import = None;
+        self.ledger.reload();
+        // New progress colours the map; new figures change the 统计 view.
+        self.colors_dirty = true;
+        self.dashboard.invalidate();
+    }
+}
