@@ -65,7 +65,7 @@ fn parcels_from_import(
     let parcels: Vec<Parcel> = import
         .features
         .into_iter()
-        .map(|f| Parcel::from_feature(f, &mut report.messages))
+        .map(|f| Parcel::from_placed_feature(f, &mut report.messages))
         .collect();
     prepare_parcels(parcels, report, origin, progress)
 }

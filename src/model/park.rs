@@ -127,9 +127,11 @@ impl crate::geo_io::FromFeature for Parcel {
 }
 
 impl Parcel {
-    /// A parcel from an imported feature; an unknown status is left blank with a message.
+    /// A parcel from an imported feature at its place in the file (numbered by its position
+    /// when the file gives no number); an unknown status is left blank with a message. Unlike
+    /// the reader's [`crate::geo_io::FromFeature::from_feature`], the parcel is placed at once.
     #[must_use]
-    pub fn from_feature(
+    pub fn from_placed_feature(
         feature: ImportedFeature,
         messages: &mut Vec<crate::geo_io::Message>,
     ) -> Self {
@@ -224,7 +226,7 @@ impl Park {
         let parcels: Vec<Parcel> = import
             .features
             .into_iter()
-            .map(|f| Parcel::from_feature(f, &mut report.messages))
+            .map(|f| Parcel::from_placed_feature(f, &mut report.messages))
             .collect();
         self.set_parcel_list(parcels, report);
     }
