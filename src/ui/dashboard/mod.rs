@@ -1,0 +1,181 @@
+//! The 统计 (statistics) view: figure cards, the per-district table, three charts and the 预警
+//! list. Every figure comes from [`crate::stats::dashboard`]; this file only lays them out.
+
+use crate::ledger::{Ledger, StoredEntry};
+use crate::model::{IdleKind, Lang, ParcelStatus, Park};
+use crate::stats::{self, Dashboard, DistrictLedger, DistrictYield, EnterpriseYields};
+use crate::ui::app::Command;
+use crate::ui::theme;
+use crate::units::group_thousands;
+use crate::units::{km2_from_m2, mu_from_m2};
+use egui::text::LayoutJob;
+use egui::{Align, Color32, FontId, Layout, RichText, Stroke, TextFormat, Ui};
+use egui_extras::{Column, TableBuilder};
+use egui_plot::{AxisHints, Bar, BarChart, Corner, GridInput, GridMark, Legend, Plot};
+use jiff::civil::Date;
+
+mod alerts;
+mod cards;
+mod charts;
+mod districts;
+
+use alerts::alerts_ui;
+use cards::cards_ui;
+use charts::charts_ui;
+use districts::districts_ui;
+
+/// What the central area shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MainView {
+    /// 地图
+    #[default]
+    Map,
+    /// 统计
+    Stats,
+}
+
+/// The tabs above the central area: 地图视图 | 统计视图.
+pub fn view_tabs_ui(ui: &mut Ui, lang: Lang, view: MainView, commands: &mut Vec<Command>) {
+    ui.horizontal(|ui| {
+        for (value, label) in [
+            (MainView::Map, lang.pick("地图视图", "Map view")),
+            (MainView::Stats, lang.pick("统计视图", "Statistics")),
+        ] {
+            if ui.selectable_label(view == value, label).clicked() && view != value {
+                commands.push(Command::SetView(value));
+            }
+        }
+    });
+}
+
+/// The dashboard's figures, kept until the park or the ledger changes or the day turns.
+#[derive(Default)]
+pub struct DashboardView {
+    figures: Option<Dashboard>,
+    /// Enterprise figures (企业指标) read from the ledger, until the next change.
+    enterprise: Option<EnterpriseFigures>,
+    /// The year chosen for 亩均 figures; the latest year when `None`.
+    enterprise_year: Option<i16>,
+}
+
+/// The years with enterprise figures, and the 亩均税收 / 亩均产值 of the year shown.
+struct EnterpriseFigures {
+    years: Vec<i16>,
+    yields: Option<EnterpriseYields>,
+}
+
+impl EnterpriseFigures {
+    /// Reads the chosen year's figures (the latest year when not chosen or not there), as
+    /// `parkland enterprise summary` does.
+    fn read(park: &Park, store: Option<&Ledger>, chosen: Option<i16>) -> Self {
+        let years = store
+            .and_then(|s| s.enterprise_years().ok())
+            .unwrap_or_default();
+        let year = chosen
+            .filter(|y| years.contains(y))
+            .or_else(|| years.last().copied());
+        let yields = year.and_then(|year| {
+            let figures = store?.enterprise_figures(Some(year)).ok()?;
+            Some(stats::enterprise_yields(park, &figures, year))
+        });
+        Self { years, yields }
+    }
+}
+
+impl DashboardView {
+    /// Forgets the figures (the park, the ledger or the language changed).
+    pub fn invalidate(&mut self) {
+        self.figures = None;
+        self.enterprise = None;
+    }
+
+    /// The figures on `today`, computed again only when needed.
+    pub fn figures(&mut self, park: &Park, entries: &[StoredEntry], today: Date) -> &Dashboard {
+        if self.figures.as_ref().is_some_and(|f| f.today != today) {
+            self.figures = None;
+        }
+        self.figures
+            .get_or_insert_with(|| stats::dashboard(park, entries, today))
+    }
+
+    /// The whole view, scrolling.
+    pub fn ui(
+        &mut self,
+        ui: &mut Ui,
+        lang: Lang,
+        park: &Park,
+        entries: &[StoredEntry],
+        store: Option<&Ledger>,
+        commands: &mut Vec<Command>,
+    ) {
+        self.figures(park, entries, crate::ui::ledger::today());
+        let chosen = self.enterprise_year;
+        let enterprise = self
+            .enterprise
+            .get_or_insert_with(|| EnterpriseFigures::read(park, store, chosen));
+        let Some(figures) = self.figures.as_ref() else {
+            return;
+        };
+        let mut new_year = None;
+        egui::Frame::central_panel(ui.style()).show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .auto_shrink(false)
+                .show(ui, |ui| {
+                    ui.horizontal(|ui| {
+                        ui.heading(lang.pick("园区统计", "Park statistics"));
+                        ui.label(
+                            RichText::new(format!(
+                                "{} {}",
+                                lang.pick("统计日期", "As of"),
+                                figures.today
+                            ))
+                            .weak(),
+                        );
+                    });
+                    ui.add_space(6.0);
+                    cards_ui(ui, lang, figures);
+                    ui.add_space(14.0);
+                    districts_ui(ui, lang, park, figures, enterprise, &mut new_year);
+                    ui.add_space(14.0);
+                    charts_ui(ui, lang, park, figures);
+                    ui.add_space(14.0);
+                    alerts_ui(ui, lang, park, figures, commands);
+                });
+        });
+        if let Some(year) = new_year {
+            self.enterprise_year = Some(year);
+            self.enterprise = None;
+        }
+    }
+}
+
+/// A district row's name in the interface language; "未分区" for cases without one.
+fn district_label(lang: Lang, park: &Park, row: &DistrictLedger) -> String {
+    match &row.code {
+        Some(code) => park
+            .district(code)
+            .map_or_else(|| row.name.clone(), |d| d.label(lang).to_owned()),
+        None => lang.pick("未分区", "No district").to_owned(),
+    }
+}
+
+/// The width a column needs for the longest of some texts (in the body font), at least `min`.
+fn text_column_width<'a>(ui: &Ui, texts: impl Iterator<Item = &'a str>, min: f32) -> f32 {
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    texts
+        .map(|t| {
+            ui.painter()
+                .layout_no_wrap(t.to_owned(), font.clone(), Color32::PLACEHOLDER)
+                .size()
+                .x
+                + 12.0
+        })
+        .fold(min, f32::max)
+}
+
+/// A right-aligned number cell.
+fn number_cell(ui: &mut Ui, text: impl Into<egui::WidgetText>) {
+    ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+        ui.add(egui::Label::new(text).selectable(false));
+    });
+}
