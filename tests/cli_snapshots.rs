@@ -137,6 +137,16 @@ fn check_human_and_json() {
     let bad = bad.display().to_string();
     insta::assert_snapshot!("check", run(&home, &["check", &good, &bad]));
     insta::assert_snapshot!("check_json", run(&home, &["check", "--json", &good, &bad]));
+    // A parcel file that cannot be read refuses every command the same way: exit 2.
+    for command in [
+        &["summary"][..],
+        &["ledger", "list"],
+        &["export", "--gpkg", "x.gpkg"],
+    ] {
+        let mut args = command.to_vec();
+        args.extend(["--parcels", bad.as_str()]);
+        insta::assert_snapshot!(format!("refused_{}", command[0]), run(&home, &args));
+    }
 }
 
 #[test]

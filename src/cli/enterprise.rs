@@ -47,20 +47,7 @@ pub enum EnterpriseCommand {
 }
 
 pub fn run(args: &EnterpriseArgs, cli: &Cli, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
-    let park = match super::summary::load_park(cli) {
-        Ok(park) => park,
-        Err(rejected) => {
-            writeln!(out, "error: {rejected}")?;
-            return Ok(ExitCode::from(EXIT_REJECTED));
-        }
-    };
-    let mut ledger = match super::ledger::open_ledger(cli, &park) {
-        Ok(ledger) => ledger,
-        Err(error) => {
-            writeln!(out, "error: {error}")?;
-            return Ok(ExitCode::from(EXIT_REJECTED));
-        }
-    };
+    let (park, mut ledger) = super::park_and_ledger(cli)?;
     match &args.command {
         EnterpriseCommand::Import {
             file,

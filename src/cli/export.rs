@@ -28,23 +28,8 @@ pub fn run(args: &ExportArgs, cli: &Cli, out: &mut dyn Write) -> anyhow::Result<
         writeln!(out, "error: give --gpkg FILE and/or --geojson FILE")?;
         return Ok(ExitCode::from(EXIT_REJECTED));
     }
-    let park = match super::summary::load_park(cli) {
-        Ok(park) => park,
-        Err(rejected) => {
-            writeln!(out, "error: {rejected}")?;
-            for message in &rejected.report.messages {
-                writeln!(out, "  {message}")?;
-            }
-            return Ok(ExitCode::from(EXIT_REJECTED));
-        }
-    };
-    let cases = match super::ledger::open_ledger(cli, &park) {
-        Ok(ledger) => ledger.list()?,
-        Err(error) => {
-            writeln!(out, "error: {error}")?;
-            return Ok(ExitCode::from(EXIT_REJECTED));
-        }
-    };
+    let (park, ledger) = super::park_and_ledger(cli)?;
+    let cases = ledger.list()?;
     if let Some(path) = &args.gpkg {
         let started = Instant::now();
         let written = write_gpkg(&park, &cases, path)

@@ -322,20 +322,7 @@ pub fn open_ledger(cli: &Cli, park: &Park) -> Result<Ledger, LedgerError> {
 }
 
 pub fn run(args: &LedgerArgs, cli: &Cli, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
-    let park = match super::summary::load_park(cli) {
-        Ok(park) => park,
-        Err(rejected) => {
-            writeln!(out, "error: {rejected}")?;
-            return Ok(ExitCode::from(EXIT_REJECTED));
-        }
-    };
-    let mut ledger = match open_ledger(cli, &park) {
-        Ok(ledger) => ledger,
-        Err(error) => {
-            writeln!(out, "error: {error}")?;
-            return Ok(ExitCode::from(EXIT_REJECTED));
-        }
-    };
+    let (park, mut ledger) = super::park_and_ledger(cli)?;
     match &args.command {
         LedgerCommand::List { json } => list(&ledger, *json, out),
         LedgerCommand::Add(add_args) => add(&mut ledger, &park, add_args, out),

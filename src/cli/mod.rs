@@ -52,8 +52,57 @@ pub enum Command {
     Report(report::ReportArgs),
 }
 
-/// Runs a subcommand, writing its report to `out`. Returns the process exit code.
+/// Runs a subcommand, writing its report to `out`. Returns the process exit code: an input
+/// refused ([`Refused`]) is said on `out` and exits with [`EXIT_REJECTED`], in this one place.
 pub fn run(command: &Command, cli: &Cli, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
+    match run_command(command, cli, out) {
+        Err(error) => match error.downcast::<Refused>() {
+            Ok(refused) => {
+                for line in &refused.0 {
+                    writeln!(out, "{line}")?;
+                }
+                Ok(ExitCode::from(EXIT_REJECTED))
+            }
+            Err(other) => Err(other),
+        },
+        ok => ok,
+    }
+}
+
+/// An input the user gave was refused (a file that cannot be read, a ledger that cannot be
+/// opened): the lines that say why, printed before the program exits with code 2.
+#[derive(Debug)]
+pub struct Refused(pub Vec<String>);
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.join("\n"))
+    }
+}
+
+impl std::error::Error for Refused {}
+
+/// The park named on the command line (the sample for what is not given), or why not: the
+/// rejection and every message of its report.
+pub(crate) fn park(cli: &Cli) -> Result<crate::model::Park, Refused> {
+    summary::load_park(cli).map_err(|rejected| {
+        let mut lines = vec![format!("error: {rejected}")];
+        lines.extend(rejected.report.messages.iter().map(|m| format!("  {m}")));
+        Refused(lines)
+    })
+}
+
+/// The park and its ledger (see [`ledger::open_ledger`]), or why not.
+pub(crate) fn park_and_ledger(
+    cli: &Cli,
+) -> Result<(crate::model::Park, crate::ledger::Ledger), Refused> {
+    let park = park(cli)?;
+    let ledger =
+        ledger::open_ledger(cli, &park).map_err(|e| Refused(vec![format!("error: {e}")]))?;
+    Ok((park, ledger))
+}
+
+fn run_command(command: &Command, cli: &Cli, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     match command {
         Command::Check(args) => check::run(args, out),
         Command::Summary(args) => summary::run(args, cli, out),

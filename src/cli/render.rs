@@ -1,7 +1,7 @@
 //! `parkland render --out map.png [--width W --height H] [--style S] [--lang zh|en]
 //! [--bbox W,S,E,N] [--title T] [--date YYYY-MM-DD]`: the park as a PNG map.
 
-use super::{Cli, EXIT_REJECTED};
+use super::Cli;
 use crate::ledger::StoredEntry;
 use crate::model::{Lang, Park};
 use crate::render::{RenderRequest, View, render, write_png};
@@ -98,42 +98,22 @@ fn needs_ledger(preset: StylePreset) -> bool {
     )
 }
 
-/// The park (files given or the sample) and the ledger's cases, or the exit code after the
-/// error was written to `out`.
+/// The park (files given or the sample) and, when the style reads it, the ledger's cases.
 pub(super) fn load_park_and_cases(
     cli: &Cli,
     with_ledger: bool,
-    out: &mut dyn Write,
-) -> anyhow::Result<Result<(Park, Vec<StoredEntry>), ExitCode>> {
-    let park = match super::summary::load_park(cli) {
-        Ok(park) => park,
-        Err(rejected) => {
-            writeln!(out, "error: {rejected}")?;
-            for message in &rejected.report.messages {
-                writeln!(out, "  {message}")?;
-            }
-            return Ok(Err(ExitCode::from(EXIT_REJECTED)));
-        }
-    };
+) -> anyhow::Result<(Park, Vec<StoredEntry>)> {
     if !with_ledger {
-        return Ok(Ok((park, Vec::new())));
+        return Ok((super::park(cli)?, Vec::new()));
     }
-    let cases = match super::ledger::open_ledger(cli, &park) {
-        Ok(ledger) => ledger.list()?,
-        Err(error) => {
-            writeln!(out, "error: {error}")?;
-            return Ok(Err(ExitCode::from(EXIT_REJECTED)));
-        }
-    };
-    Ok(Ok((park, cases)))
+    let (park, ledger) = super::park_and_ledger(cli)?;
+    let cases = ledger.list()?;
+    Ok((park, cases))
 }
 
 pub fn run(args: &RenderArgs, cli: &Cli, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     let with_ledger = needs_ledger(args.map.style) || cli.ledger.is_some();
-    let (park, cases) = match load_park_and_cases(cli, with_ledger, out)? {
-        Ok(loaded) => loaded,
-        Err(code) => return Ok(code),
-    };
+    let (park, cases) = load_park_and_cases(cli, with_ledger)?;
     let classification = Classification::compute(args.map.style, &park, &cases, args.map.lang);
     let mut request = RenderRequest::new(&park, &classification);
     request.width = args.width;

@@ -42,10 +42,7 @@ pub fn run(args: &ReportArgs, cli: &Cli, out: &mut dyn Write) -> anyhow::Result<
             return Ok(ExitCode::from(EXIT_REJECTED));
         }
     };
-    let (park, cases) = match super::render::load_park_and_cases(cli, true, out)? {
-        Ok(loaded) => loaded,
-        Err(code) => return Ok(code),
-    };
+    let (park, cases) = super::render::load_park_and_cases(cli, true)?;
     let date = args.map.date.unwrap_or_else(|| jiff::Zoned::now().date());
     let report = Report::new(&park, &cases, args.map.style, args.map.lang, date)
         .context("making the report")?;

@@ -1,6 +1,6 @@
 //! `parkland summary [--districts FILE] [--parcels FILE] [--json]`
 
-use super::{Cli, EXIT_REJECTED, group_thousands};
+use super::{Cli, group_thousands};
 use crate::exchange::LayerChoice;
 use crate::geo_io::{Import, read_file_layer};
 use crate::model::Lang;
@@ -45,23 +45,8 @@ pub fn load_park(cli: &Cli) -> Result<Park, Box<crate::geo_io::Rejected>> {
 }
 
 pub fn run(args: &SummaryArgs, cli: &Cli, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
-    let park = match load_park(cli) {
-        Ok(park) => park,
-        Err(rejected) => {
-            writeln!(out, "error: {rejected}")?;
-            for message in &rejected.report.messages {
-                writeln!(out, "  {message}")?;
-            }
-            return Ok(ExitCode::from(EXIT_REJECTED));
-        }
-    };
-    let cases = match super::ledger::open_ledger(cli, &park) {
-        Ok(ledger) => ledger.list()?,
-        Err(error) => {
-            writeln!(out, "error: {error}")?;
-            return Ok(ExitCode::from(EXIT_REJECTED));
-        }
-    };
+    let (park, ledger) = super::park_and_ledger(cli)?;
+    let cases = ledger.list()?;
     // Where each parcel stands now and which cases count: the same answer as the window's.
     let standing = Standing::compute(&park, &cases, crate::time::today());
     let summary = park_summary(&park, &standing);
