@@ -136,53 +136,71 @@ pub struct AddArgs {
     /// 类型: 闲置土地, 低效用地, 闲置厂房 (or `idle_land`, `low_efficiency`, `idle_factory`).
     #[arg(long, value_parser = kind)]
     pub kind: IdleKind,
-    /// e.g. 未按期动工满一年, 开发不足, 供而未用, 用而未尽, 建而未投, 投而未达, 亩均效益低.
-    #[arg(long, value_parser = subtype)]
-    pub subtype: Option<IdleSubtype>,
-    /// 闲置原因: 政府原因, 企业原因, 司法查封, 其他.
-    #[arg(long, value_parser = cause, default_value = "企业原因")]
-    pub cause: CauseClass,
-    #[arg(long, default_value = "")]
-    pub cause_text: String,
-    /// 处置方式 (repeat for several), e.g. 返租共管.
-    #[arg(long = "method", value_parser = method)]
-    pub methods: Vec<DisposalMethod>,
-    /// What 其他 means when it is a method.
-    #[arg(long, default_value = "")]
-    pub method_other: String,
     /// 处置进度: 待认定, 已认定, 处置中, 已处置, 已盘活, 暂缓, 核销.
     #[arg(long, value_parser = progress)]
     pub progress: Progress,
-    /// Idle land (亩); defaults to the parcel's area.
+    #[command(flatten)]
+    pub fields: CaseFields,
+}
+
+/// The fields of a case that `add` and `edit` take alike, each optional: what is not given
+/// keeps its value (for `add`, the parcel's area as idle land, else empty).
+#[derive(Debug, clap::Args)]
+pub struct CaseFields {
+    /// e.g. 未按期动工满一年, 开发不足, 供而未用, 用而未尽, 建而未投, 投而未达, 亩均效益低.
+    #[arg(long, value_parser = subtype)]
+    pub subtype: Option<IdleSubtype>,
+    /// 闲置原因: 政府原因, 企业原因 (the default), 司法查封, 其他.
+    #[arg(long, value_parser = cause)]
+    pub cause: Option<CauseClass>,
+    /// 闲置原因说明 (free text).
+    #[arg(long)]
+    pub cause_text: Option<String>,
+    /// 处置方式 (repeat for several), e.g. 返租共管; replaces the case's methods.
+    #[arg(long = "method", value_parser = method)]
+    pub methods: Vec<DisposalMethod>,
+    /// What 其他 means when it is a method.
+    #[arg(long)]
+    pub method_other: Option<String>,
+    /// Idle land (亩); for a new case, the parcel's area when not given.
     #[arg(long)]
     pub idle_land_mu: Option<f64>,
-    #[arg(long, default_value_t = 0.0)]
-    pub idle_building_m2: f64,
-    #[arg(long, default_value_t = 0.0)]
-    pub revitalized_land_mu: f64,
-    #[arg(long, default_value_t = 0.0)]
-    pub revitalized_building_m2: f64,
+    /// 闲置厂房 (m²).
+    #[arg(long)]
+    pub idle_building_m2: Option<f64>,
+    /// 盘活土地 (亩).
+    #[arg(long)]
+    pub revitalized_land_mu: Option<f64>,
+    /// 盘活厂房 (m²).
+    #[arg(long)]
+    pub revitalized_building_m2: Option<f64>,
+    /// 认定日期 (YYYY-MM-DD).
     #[arg(long, value_parser = date)]
     pub identified_on: Option<jiff::civil::Date>,
+    /// 约定动工日期 (YYYY-MM-DD).
     #[arg(long, value_parser = date)]
     pub agreed_start_on: Option<jiff::civil::Date>,
+    /// 闲置起始日期 (YYYY-MM-DD).
     #[arg(long, value_parser = date)]
     pub idle_since: Option<jiff::civil::Date>,
+    /// 完成时限 (YYYY-MM-DD).
     #[arg(long, value_parser = date)]
     pub deadline: Option<jiff::civil::Date>,
+    /// 完成日期 (YYYY-MM-DD); required for a case registered as 已盘活.
     #[arg(long, value_parser = date)]
     pub completed_on: Option<jiff::civil::Date>,
     /// 引进项目.
-    #[arg(long, default_value = "")]
-    pub new_project: String,
+    #[arg(long)]
+    pub new_project: Option<String>,
     /// 投资 (万元).
-    #[arg(long, default_value_t = 0.0)]
-    pub investment: f64,
+    #[arg(long)]
+    pub investment: Option<f64>,
     /// 责任单位.
-    #[arg(long, default_value = "")]
-    pub responsible_unit: String,
-    #[arg(long, default_value = "")]
-    pub notes: String,
+    #[arg(long)]
+    pub responsible_unit: Option<String>,
+    /// 备注.
+    #[arg(long)]
+    pub notes: Option<String>,
     /// Who is making the change (default: the OS user).
     #[arg(long)]
     pub operator: Option<String>,
@@ -191,108 +209,86 @@ pub struct AddArgs {
 /// What `ledger edit` may change: every field of `add` except the parcel, each optional.
 #[derive(Debug, clap::Args)]
 pub struct EditArgs {
+    /// The case's id (`ledger list`).
     pub case_id: i64,
+    /// 类型: 闲置土地, 低效用地, 闲置厂房.
     #[arg(long, value_parser = kind)]
     pub kind: Option<IdleKind>,
-    #[arg(long, value_parser = subtype)]
-    pub subtype: Option<IdleSubtype>,
-    #[arg(long, value_parser = cause)]
-    pub cause: Option<CauseClass>,
-    #[arg(long)]
-    pub cause_text: Option<String>,
-    /// 处置方式 (repeat for several); replaces the case's methods.
-    #[arg(long = "method", value_parser = method)]
-    pub methods: Vec<DisposalMethod>,
-    #[arg(long)]
-    pub method_other: Option<String>,
+    /// Along the allowed steps only (use `correct` to move it back).
     #[arg(long, value_parser = progress)]
     pub progress: Option<Progress>,
-    #[arg(long)]
-    pub idle_land_mu: Option<f64>,
-    #[arg(long)]
-    pub idle_building_m2: Option<f64>,
-    #[arg(long)]
-    pub revitalized_land_mu: Option<f64>,
-    #[arg(long)]
-    pub revitalized_building_m2: Option<f64>,
-    #[arg(long, value_parser = date)]
-    pub identified_on: Option<jiff::civil::Date>,
-    #[arg(long, value_parser = date)]
-    pub agreed_start_on: Option<jiff::civil::Date>,
-    #[arg(long, value_parser = date)]
-    pub idle_since: Option<jiff::civil::Date>,
-    #[arg(long, value_parser = date)]
-    pub deadline: Option<jiff::civil::Date>,
-    #[arg(long, value_parser = date)]
-    pub completed_on: Option<jiff::civil::Date>,
-    #[arg(long)]
-    pub new_project: Option<String>,
-    #[arg(long)]
-    pub investment: Option<f64>,
-    #[arg(long)]
-    pub responsible_unit: Option<String>,
-    #[arg(long)]
-    pub notes: Option<String>,
-    #[arg(long)]
-    pub operator: Option<String>,
+    #[command(flatten)]
+    pub fields: CaseFields,
 }
 
-impl EditArgs {
-    /// The case with the fields given changed; the others exactly as stored.
-    fn apply(&self, stored: &LedgerEntry) -> LedgerEntry {
-        let mut e = stored.clone();
+impl CaseFields {
+    /// The case with the fields given changed; the others exactly as they were.
+    fn apply(&self, entry: &mut LedgerEntry) {
         let set = |slot: &mut String, value: &Option<String>| {
             if let Some(v) = value {
                 v.clone_into(slot);
             }
         };
-        if let Some(v) = self.kind {
-            e.kind = v;
-        }
         if let Some(v) = self.subtype {
-            e.subtype = Some(v);
+            entry.subtype = Some(v);
         }
         if let Some(v) = self.cause {
-            e.cause = v;
+            entry.cause = v;
         }
-        set(&mut e.cause_text, &self.cause_text);
+        set(&mut entry.cause_text, &self.cause_text);
         if !self.methods.is_empty() {
-            e.methods.clone_from(&self.methods);
+            entry.methods.clone_from(&self.methods);
         }
-        set(&mut e.method_other, &self.method_other);
-        if let Some(v) = self.progress {
-            e.progress = v;
-        }
-        if let Some(v) = self.idle_land_mu {
-            e.idle_land_m2 = m2_from_mu(v);
-        }
-        if let Some(v) = self.idle_building_m2 {
-            e.idle_building_m2 = v;
-        }
-        if let Some(v) = self.revitalized_land_mu {
-            e.revitalized_land_m2 = m2_from_mu(v);
-        }
-        if let Some(v) = self.revitalized_building_m2 {
-            e.revitalized_building_m2 = v;
+        set(&mut entry.method_other, &self.method_other);
+        for (slot, mu) in [
+            (&mut entry.idle_land_m2, self.idle_land_mu),
+            (&mut entry.revitalized_land_m2, self.revitalized_land_mu),
+        ] {
+            if let Some(mu) = mu {
+                *slot = m2_from_mu(mu);
+            }
         }
         for (slot, value) in [
-            (&mut e.identified_on, self.identified_on),
-            (&mut e.agreed_start_on, self.agreed_start_on),
-            (&mut e.idle_since, self.idle_since),
-            (&mut e.deadline, self.deadline),
-            (&mut e.completed_on, self.completed_on),
+            (&mut entry.idle_building_m2, self.idle_building_m2),
+            (
+                &mut entry.revitalized_building_m2,
+                self.revitalized_building_m2,
+            ),
+            (&mut entry.investment_10k_yuan, self.investment),
+        ] {
+            if let Some(value) = value {
+                *slot = value;
+            }
+        }
+        for (slot, value) in [
+            (&mut entry.identified_on, self.identified_on),
+            (&mut entry.agreed_start_on, self.agreed_start_on),
+            (&mut entry.idle_since, self.idle_since),
+            (&mut entry.deadline, self.deadline),
+            (&mut entry.completed_on, self.completed_on),
         ] {
             if value.is_some() {
                 *slot = value;
             }
         }
-        set(&mut e.new_project, &self.new_project);
-        if let Some(v) = self.investment {
-            e.investment_10k_yuan = v;
+        set(&mut entry.new_project, &self.new_project);
+        set(&mut entry.responsible_unit, &self.responsible_unit);
+        set(&mut entry.notes, &self.notes);
+    }
+}
+
+impl EditArgs {
+    /// The case with the fields given changed; the others exactly as stored.
+    fn apply(&self, stored: &LedgerEntry) -> LedgerEntry {
+        let mut entry = stored.clone();
+        if let Some(kind) = self.kind {
+            entry.kind = kind;
         }
-        set(&mut e.responsible_unit, &self.responsible_unit);
-        set(&mut e.notes, &self.notes);
-        e
+        if let Some(progress) = self.progress {
+            entry.progress = progress;
+        }
+        self.fields.apply(&mut entry);
+        entry
     }
 }
 
@@ -327,7 +323,11 @@ pub fn run(args: &LedgerArgs, cli: &Cli, out: &mut dyn Write) -> anyhow::Result<
         LedgerCommand::List { json } => list(&ledger, *json, out),
         LedgerCommand::Add(add_args) => add(&mut ledger, &park, add_args, out),
         LedgerCommand::Edit(edit_args) => {
-            let operator = edit_args.operator.clone().unwrap_or_else(default_operator);
+            let operator = edit_args
+                .fields
+                .operator
+                .clone()
+                .unwrap_or_else(default_operator);
             let id = edit_args.case_id;
             let result = match ledger.get(id)? {
                 Some(stored) if !stored.deleted => {
@@ -517,33 +517,22 @@ fn add(
         )?;
         return Ok(ExitCode::from(EXIT_REJECTED));
     };
-    let entry = LedgerEntry {
+    let mut entry = LedgerEntry {
         parcel_no: parcel.parcel_no.clone(),
         district: parcel.district.clone(),
         holder: parcel.holder.clone(),
         parcel_area_m2: parcel.area_m2,
-        idle_land_m2: args.idle_land_mu.map_or(parcel.area_m2, m2_from_mu),
-        idle_building_m2: args.idle_building_m2,
+        idle_land_m2: parcel.area_m2,
         kind: args.kind,
-        subtype: args.subtype,
-        cause: args.cause,
-        cause_text: args.cause_text.clone(),
-        identified_on: args.identified_on,
-        agreed_start_on: args.agreed_start_on,
-        idle_since: args.idle_since,
-        deadline: args.deadline,
-        completed_on: args.completed_on,
-        methods: args.methods.clone(),
-        method_other: args.method_other.clone(),
         progress: args.progress,
-        revitalized_land_m2: m2_from_mu(args.revitalized_land_mu),
-        revitalized_building_m2: args.revitalized_building_m2,
-        new_project: args.new_project.clone(),
-        investment_10k_yuan: args.investment,
-        responsible_unit: args.responsible_unit.clone(),
-        notes: args.notes.clone(),
+        ..LedgerEntry::default()
     };
-    let operator = args.operator.clone().unwrap_or_else(default_operator);
+    args.fields.apply(&mut entry);
+    let operator = args
+        .fields
+        .operator
+        .clone()
+        .unwrap_or_else(default_operator);
     let geometry = geojson::GeometryValue::from(&parcel.geometry).to_string();
     match ledger.create(&entry, Some(&geometry), &operator) {
         Ok(id) => {

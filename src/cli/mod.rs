@@ -28,7 +28,8 @@ pub struct Cli {
     /// Parcel polygons (`GeoJSON` or GeoPackage) to use instead of the sample park.
     #[arg(long, global = true, value_name = "FILE")]
     pub parcels: Option<PathBuf>,
-    /// The ledger file (SQLite); default: ledger.sqlite in the platform data folder.
+    /// The ledger file (SQLite); default, in the platform data folder: sample-ledger.sqlite on
+    /// the sample park, ledger.sqlite on your own parcels.
     #[arg(long, global = true, value_name = "FILE")]
     pub ledger: Option<PathBuf>,
 }
