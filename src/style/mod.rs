@@ -262,8 +262,10 @@ impl Classification {
                         builder.push(k.label(lang).to_owned(), kind_color(Some(k))),
                     );
                 }
-                let none =
-                    builder.push(lang.pick("未登记", "No case").to_owned(), kind_color(None));
+                let none = builder.push(
+                    lang.pick("无台账案件", "No case").to_owned(),
+                    kind_color(None),
+                );
                 for (i, p) in park.parcels.iter().enumerate() {
                     let class = case(i).map_or(none, |e| index[&e.kind]);
                     builder.assign(class, p.area_m2);
@@ -300,7 +302,8 @@ impl Classification {
                         NONE_COLOR,
                     ),
                 );
-                let none = builder.push(lang.pick("未登记", "No case").to_owned(), NO_CASE_COLOR);
+                let none =
+                    builder.push(lang.pick("无台账案件", "No case").to_owned(), NO_CASE_COLOR);
                 for (i, p) in park.parcels.iter().enumerate() {
                     let class = case(i).map_or(none, |e| index[&method_class(e)]);
                     builder.assign(class, p.area_m2);
@@ -315,7 +318,7 @@ impl Classification {
                     );
                 }
                 let none = builder.push(
-                    lang.pick("未登记", "No case").to_owned(),
+                    lang.pick("无台账案件", "No case").to_owned(),
                     progress_color(None),
                 );
                 for (i, p) in park.parcels.iter().enumerate() {
@@ -491,7 +494,7 @@ mod tests {
 
         let kind = Classification::compute(StylePreset::LedgerKind, &park, &cases, Lang::Zh);
         let no_case = kind.classes.last().expect("no-case row");
-        assert_eq!(no_case.label, "未登记");
+        assert_eq!(no_case.label, "无台账案件");
         assert_eq!(no_case.count, park.parcels.len() - cases.len());
 
         let method = Classification::compute(StylePreset::Method, &park, &cases, Lang::En);
