@@ -10,7 +10,7 @@
 //! Enterprises that no parcel holds are stored too, and reported.
 
 use super::import::ImportError;
-use super::sheet::{Problem, Sheet, SheetCell, SheetRow, header_matches, read_sheets};
+use super::sheet::{Problem, SheetCell, SheetRow, header_matches};
 use super::{Ledger, LedgerError, now};
 use crate::model::{EnterpriseFigures, Park};
 use rusqlite::{TransactionBehavior, params};
@@ -179,49 +179,36 @@ pub fn preview(
     park: &Park,
     ledger: &Ledger,
 ) -> Result<EnterpriseImportPreview, ImportError> {
-    let shown = path.display().to_string();
-    let sheets = read_sheets(path)?;
-    let Some((sheet, header_index)) = find_header(&sheets) else {
-        return Err(ImportError::NoHeader {
-            path: shown,
+    let table = super::import::open_table(
+        path,
+        &super::import::TableKind {
+            is_key: &|text| EnterpriseColumn::Enterprise.matches(text),
+            column_of: &|text| {
+                EnterpriseColumn::ALL
+                    .iter()
+                    .copied()
+                    .find(|c| c.matches(text))
+            },
+            name: ("企业指标", "the enterprise figures"),
             wanted: format!(
                 "{} (or {})",
                 EnterpriseColumn::Enterprise.header(),
                 EnterpriseColumn::Enterprise.header_en()
             ),
             expected: "enterprise figures: 企业名称, 年度, 产值(万元), 税收(万元), 投资(万元)",
-        });
-    };
-    let header_row = sheet.rows.get(header_index).map_or(1, |r| r.number);
+        },
+    )?;
+    let (shown, header_row, columns) = (table.file.clone(), table.header_row, &table.columns);
     let mut preview = EnterpriseImportPreview {
         file: shown.clone(),
-        sheet: sheet.name.clone(),
+        sheet: table.sheet_name(),
         header_row,
         rows: Vec::new(),
-        problems: Vec::new(),
-        notes: Vec::new(),
+        problems: table.problems.clone(),
+        notes: table.notes.clone(),
         years: Vec::new(),
         replaced: 0,
     };
-    let columns: HashMap<EnterpriseColumn, usize> =
-        sheet
-            .rows
-            .get(header_index)
-            .map_or_else(HashMap::new, |header| {
-                super::sheet::map_header(
-                    &header.cells,
-                    header_row,
-                    |text| {
-                        EnterpriseColumn::ALL
-                            .iter()
-                            .copied()
-                            .find(|c| c.matches(text))
-                    },
-                    ("企业指标", "the enterprise figures"),
-                    &mut preview.problems,
-                    &mut preview.notes,
-                )
-            });
     for column in EnterpriseColumn::ALL {
         if !columns.contains_key(&column) {
             preview.problems.push(Problem::new(
@@ -253,7 +240,7 @@ pub fn preview(
     }
     let mut first_row_of: HashMap<(String, i16), usize> = HashMap::new();
     let mut years = BTreeSet::new();
-    for row in sheet.rows.iter().skip(header_index + 1) {
+    for row in table.data_rows() {
         if row.is_blank() {
             continue;
         }
@@ -321,10 +308,6 @@ pub fn preview(
             source,
         })?;
     Ok(preview)
-}
-
-fn find_header(sheets: &[Sheet]) -> Option<(&Sheet, usize)> {
-    super::sheet::find_header(sheets, |text| EnterpriseColumn::Enterprise.matches(text))
 }
 
 fn read_row<'r>(

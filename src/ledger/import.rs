@@ -268,32 +268,34 @@ pub fn preview(
     park: &Park,
     ledger: &Ledger,
 ) -> Result<LedgerImportPreview, ImportError> {
-    let shown = path.display().to_string();
-    let sheets = read_sheets(path)?;
-    let Some((sheet, header_index)) = find_header(&sheets) else {
-        return Err(ImportError::NoHeader {
-            path: shown,
+    let table = open_table(
+        path,
+        &TableKind {
+            is_key: &|text| header_matches(text, Column::ParcelNo.header()),
+            column_of: &|text| {
+                Column::ALL
+                    .iter()
+                    .copied()
+                    .find(|c| header_matches(text, c.header()))
+            },
+            name: ("县台账", "the county ledger table"),
             wanted: Column::ParcelNo.header().to_owned(),
             expected: "the county ledger table (as `parkland ledger export` writes it)",
-        });
-    };
+        },
+    )?;
     let cases = ledger.list().map_err(|source| ImportError::Ledger {
-        path: shown.clone(),
+        path: table.file.clone(),
         source,
     })?;
-    let header = sheet
-        .rows
-        .get(header_index)
-        .map_or(&[][..], |r| &r.cells[..]);
     let mut preview = LedgerImportPreview {
-        file: shown,
-        sheet: sheet.name.clone(),
-        header_row: sheet.rows.get(header_index).map_or(1, |r| r.number),
+        file: table.file.clone(),
+        sheet: table.sheet_name(),
+        header_row: table.header_row,
         rows: Vec::new(),
-        problems: Vec::new(),
-        notes: Vec::new(),
+        problems: table.problems.clone(),
+        notes: table.notes.clone(),
     };
-    let columns = map_columns(header, preview.header_row, &mut preview);
+    let columns = &table.columns;
     if !columns.contains_key(&Column::Progress) {
         // The parcel attribute table has 宗地编号 too; a ledger table always has 处置进度.
         preview.problems.push(Problem::new(
@@ -318,16 +320,16 @@ pub fn preview(
     }
     let context = RowContext {
         park,
-        columns: &columns,
+        columns,
         parcels: &parcels,
         cases_by_parcel: &cases_by_parcel,
     };
     let mut first_row_of: HashMap<String, usize> = HashMap::new();
-    for row in sheet.rows.iter().skip(header_index + 1) {
+    for row in table.data_rows() {
         if row.is_blank() {
             continue;
         }
-        if is_totals_row(row, &columns) {
+        if is_totals_row(row, columns) {
             preview.notes.push(Problem::new(
                 Some(row.number),
                 None,
@@ -374,32 +376,90 @@ pub fn preview(
     Ok(preview)
 }
 
-/// The first sheet with a header row (a row with a 宗地编号 cell near the top).
-fn find_header(sheets: &[Sheet]) -> Option<(&Sheet, usize)> {
-    super::sheet::find_header(sheets, |text| {
-        header_matches(text, Column::ParcelNo.header())
-    })
+/// A table found in a workbook: the first sheet with the table's header row near the top,
+/// its columns mapped from their headers, and the problems and notes of that mapping. The
+/// first steps every spreadsheet import shares (the ledger's and the enterprise figures').
+pub(super) struct OpenTable<C> {
+    pub file: String,
+    pub sheets: Vec<Sheet>,
+    pub sheet: usize,
+    /// The header row's index in the sheet's rows, and its spreadsheet row number.
+    pub header_index: usize,
+    pub header_row: usize,
+    pub columns: HashMap<C, usize>,
+    pub problems: Vec<Problem>,
+    pub notes: Vec<Problem>,
 }
 
-/// Column index → column, from the header cells; other headers are noted and ignored.
-fn map_columns(
-    header: &[SheetCell],
-    header_row: usize,
-    preview: &mut LedgerImportPreview,
-) -> HashMap<Column, usize> {
-    super::sheet::map_header(
-        header,
+impl<C> OpenTable<C> {
+    /// The name of the sheet read.
+    pub fn sheet_name(&self) -> String {
+        self.sheets
+            .get(self.sheet)
+            .map_or_else(String::new, |s| s.name.clone())
+    }
+
+    /// The rows under the header.
+    pub fn data_rows(&self) -> impl Iterator<Item = &SheetRow> {
+        self.sheets
+            .get(self.sheet)
+            .into_iter()
+            .flat_map(|s| s.rows.iter().skip(self.header_index + 1))
+    }
+}
+
+/// What a table is, for [`open_table`]: the header that identifies it, how each header maps
+/// to a column, its name (zh, en) for notes, and what the user should give instead.
+pub(super) struct TableKind<'a, C> {
+    pub is_key: &'a dyn Fn(&str) -> bool,
+    pub column_of: &'a dyn Fn(&str) -> Option<C>,
+    pub name: (&'static str, &'static str),
+    pub wanted: String,
+    pub expected: &'static str,
+}
+
+/// Reads a workbook or CSV and finds the table in it.
+pub(super) fn open_table<C: Copy + Eq + std::hash::Hash>(
+    path: &Path,
+    kind: &TableKind<'_, C>,
+) -> Result<OpenTable<C>, ImportError> {
+    let file = path.display().to_string();
+    let sheets = read_sheets(path)?;
+    // The first sheet with the key header near its top, and that header's row.
+    let found = sheets.iter().enumerate().find_map(|(index, sheet)| {
+        super::sheet::find_header(std::slice::from_ref(sheet), kind.is_key)
+            .map(|(_, header)| (index, header))
+    });
+    let Some((sheet, header_index)) = found else {
+        return Err(ImportError::NoHeader {
+            path: file,
+            wanted: kind.wanted.clone(),
+            expected: kind.expected,
+        });
+    };
+    let header = sheets[sheet].rows.get(header_index);
+    let header_row = header.map_or(1, |r| r.number);
+    let (mut problems, mut notes) = (Vec::new(), Vec::new());
+    let columns = header.map_or_else(HashMap::new, |header| {
+        super::sheet::map_header(
+            &header.cells,
+            header_row,
+            kind.column_of,
+            kind.name,
+            &mut problems,
+            &mut notes,
+        )
+    });
+    Ok(OpenTable {
+        file,
+        sheets,
+        sheet,
+        header_index,
         header_row,
-        |text| {
-            Column::ALL
-                .iter()
-                .copied()
-                .find(|c| header_matches(text, c.header()))
-        },
-        ("县台账", "the county ledger table"),
-        &mut preview.problems,
-        &mut preview.notes,
-    )
+        columns,
+        problems,
+        notes,
+    })
 }
 
 /// The export's totals row: 合计 in the first column, or `13 宗` as the parcel number.
