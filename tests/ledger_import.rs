@@ -605,3 +605,33 @@ fn ledger_import_command_exits_2_on_problems_and_writes_only_without() {
     );
     assert_eq!(events(), events_before + 1);
 }
+
+/// Workbooks the fuzzer found (`fuzz/`, target `sheet`) on which calamine 0.38 panics with an
+/// arithmetic overflow: each import says the file is damaged, naming it, and writes nothing;
+/// the program goes on.
+#[test]
+fn damaged_workbooks_found_by_fuzzing_are_refused_with_a_message() {
+    let (park, ledger) = sample();
+    let before = ok(ledger.list());
+    for name in [
+        "sheet_overflow_multiply.xlsx",
+        "sheet_overflow_subtract.xlsx",
+    ] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/fuzz")
+            .join(name);
+        match preview(&path, &park, &ledger) {
+            Err(ImportError::Sheet(error)) => {
+                let message = error.to_string();
+                assert!(message.contains(name), "{message}");
+                assert!(message.contains("damaged"), "{message}");
+            }
+            other => panic!("{name}: expected a damaged-workbook error, got {other:?}"),
+        }
+        assert!(
+            parkland::ledger::enterprise::preview(&path, &park, &ledger).is_err(),
+            "{name}: the enterprise import refuses it too"
+        );
+    }
+    assert_eq!(ok(ledger.list()), before, "nothing written");
+}

@@ -172,7 +172,20 @@ pub fn read_sheets(path: &Path) -> Result<Vec<Sheet>, SheetError> {
     if is_csv {
         read_csv(path).map(|sheet| vec![sheet])
     } else {
-        read_workbook(path)
+        // calamine 0.38 panics on some damaged workbooks (arithmetic overflow in its cell
+        // reference parser, found by fuzzing: `fuzz/`, FUZZING.md). A damaged file must get a
+        // message naming it, never end the program: its panic becomes this file's error.
+        std::panic::catch_unwind(|| read_workbook(path)).unwrap_or_else(|panic| {
+            let detail = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "the reader failed".to_owned());
+            Err(SheetError::Workbook {
+                path: path.display().to_string(),
+                detail: format!("the workbook is damaged: {detail}"),
+            })
+        })
     }
 }
 
