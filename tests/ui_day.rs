@@ -458,3 +458,33 @@ fn selecting_a_parcel_does_not_move_the_map() {
     harness.run_steps(5);
     assert_eq!(harness.get_by_label("Map").rect(), english);
 }
+
+#[test]
+fn menus_show_the_shortcuts_the_keyboard_answers_to() {
+    let mut harness = harness("shortcuts");
+    // The 台账 menu (the bottom panel has a 台账 tab too: the menu is the first).
+    harness
+        .query_all_by_label("台账")
+        .next()
+        .unwrap_or_else(|| panic!("the 台账 menu"))
+        .click();
+    harness.run_steps(2);
+    // The labels come from the one list of shortcuts (ui::app::command::SHORTCUTS).
+    harness.get_by_label("撤销 (Ctrl+Z)");
+    harness.get_by_label("重做 (Ctrl+Shift+Z)");
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(2);
+    harness.get_by_label("视图").click();
+    harness.run_steps(2);
+    harness.get_by_label("全图显示 (Home)");
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(2);
+    // And the keys do what the labels say: Ctrl+F puts the keyboard in the 定位 box.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    harness.run_steps(2);
+    assert!(
+        harness
+            .get_by_role_and_label(egui::accesskit::Role::TextInput, "定位")
+            .is_focused()
+    );
+}

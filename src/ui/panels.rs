@@ -19,6 +19,11 @@ use egui::{Color32, RichText, Ui};
 /// hover), so the panel keeps its width.
 const PANEL_VALUE_WIDTH: f32 = 170.0;
 
+/// A command's label with its shortcut, from the one list of shortcuts.
+fn shortcut_label(command: &Command, lang: Lang, ui: &Ui) -> String {
+    command.menu_label(lang, ui.ctx()).unwrap_or_default()
+}
+
 fn sqlite(target: FileTarget, title: &str) -> Command {
     Command::PickFile(FileRequest::open(
         target,
@@ -199,7 +204,7 @@ pub fn menu_bar_ui(
             if ui
                 .add_enabled(
                     ledger.can_undo(),
-                    egui::Button::new(lang.pick("撤销 (Ctrl+Z)", "Undo (Ctrl+Z)")),
+                    egui::Button::new(shortcut_label(&Command::Undo, lang, ui)),
                 )
                 .clicked()
             {
@@ -209,7 +214,7 @@ pub fn menu_bar_ui(
             if ui
                 .add_enabled(
                     ledger.can_redo(),
-                    egui::Button::new(lang.pick("重做 (Ctrl+Shift+Z)", "Redo (Ctrl+Shift+Z)")),
+                    egui::Button::new(shortcut_label(&Command::Redo, lang, ui)),
                 )
                 .clicked()
             {
@@ -229,7 +234,7 @@ pub fn menu_bar_ui(
         });
         ui.menu_button(lang.pick("视图", "View"), |ui| {
             if ui
-                .button(lang.pick("全图显示 (Home)", "Zoom to park (Home)"))
+                .button(shortcut_label(&Command::FitPark, lang, ui))
                 .clicked()
             {
                 commands.push(Command::FitPark);
@@ -269,9 +274,7 @@ pub fn menu_bar_ui(
         ui.separator();
         if ui
             .button(lang.pick("全图", "Whole park"))
-            .on_hover_text(lang.pick("缩放到整个园区 (Home)",
-                "Zoom to the whole park (Home)",
-            ))
+            .on_hover_text(shortcut_label(&Command::FitPark, lang, ui))
             .clicked()
         {
             commands.push(Command::FitPark);

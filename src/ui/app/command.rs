@@ -50,6 +50,8 @@ pub enum Command {
     ExportReport(PathBuf),
     /// Ask for a file (the system dialog, or the built-in one where it cannot open).
     PickFile(crate::ui::files::FileRequest),
+    /// Put the keyboard in the 定位 box.
+    FocusLocate,
     RestoreLedger(PathBuf),
     /// Read a ledger table (xlsx/CSV) and show what importing it would do.
     PreviewLedgerImport(PathBuf),
@@ -97,6 +99,57 @@ pub enum TableFormat {
 pub enum ImportDecision {
     Import,
     Cancel,
+}
+
+/// A command with a keyboard shortcut and its label.
+pub struct Shortcut {
+    pub command: fn() -> Command,
+    pub keys: egui::KeyboardShortcut,
+    /// Chinese and English.
+    pub label: (&'static str, &'static str),
+}
+
+/// The commands that have a keyboard shortcut, with their labels: the one list the menus,
+/// the tooltips and the keyboard read, so that a shortcut shown is the shortcut that works.
+/// Ctrl+Shift+Z comes before Ctrl+Z, which it contains.
+pub const SHORTCUTS: [Shortcut; 4] = [
+    Shortcut {
+        command: || Command::Redo,
+        keys: egui::KeyboardShortcut::new(
+            egui::Modifiers::COMMAND.plus(egui::Modifiers::SHIFT),
+            egui::Key::Z,
+        ),
+        label: ("重做", "Redo"),
+    },
+    Shortcut {
+        command: || Command::Undo,
+        keys: egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::Z),
+        label: ("撤销", "Undo"),
+    },
+    Shortcut {
+        command: || Command::FocusLocate,
+        keys: egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::F),
+        label: ("定位宗地", "Find a parcel"),
+    },
+    Shortcut {
+        command: || Command::FitPark,
+        keys: egui::KeyboardShortcut::new(egui::Modifiers::NONE, egui::Key::Home),
+        label: ("全图显示", "Zoom to park"),
+    },
+];
+
+impl Command {
+    /// The command's menu label with its shortcut, e.g. `撤销 (Ctrl+Z)`, for the commands of
+    /// [`SHORTCUTS`].
+    #[must_use]
+    pub fn menu_label(&self, lang: crate::model::Lang, ctx: &egui::Context) -> Option<String> {
+        SHORTCUTS.iter().find_map(|s| {
+            (std::mem::discriminant(&(s.command)()) == std::mem::discriminant(self)).then(|| {
+                let (zh, en) = s.label;
+                format!("{} ({})", lang.pick(zh, en), ctx.format_shortcut(&s.keys))
+            })
+        })
+    }
 }
 
 impl ParklandApp {
@@ -198,6 +251,7 @@ impl ParklandApp {
                 self.export_notice(&path, result.map_err(|e| e.to_string()));
             }
             Command::PickFile(request) => self.pick_file(request),
+            Command::FocusLocate => self.locate.focus_requested = true,
             Command::ExportLedgerTable(path, format) => {
                 let table = crate::export::LedgerTable::new(&self.ledger.entries, &self.park);
                 let result = if format == TableFormat::Csv {

@@ -8,31 +8,19 @@ use super::{
 
 impl ParklandApp {
     pub(super) fn handle_input(&mut self, ctx: &egui::Context) {
-        // Ctrl+Z / Ctrl+Shift+Z undo ledger edits unless a text field has the keyboard.
+        // The shortcuts of `command::SHORTCUTS` (Ctrl+Shift+Z before Ctrl+Z), unless a text
+        // field has the keyboard (there Ctrl+Z undoes typing) or the entry form is open.
         let typing = ctx.memory(|m| m.focused().is_some());
         if !typing && self.ledger.form.is_none() {
-            let (undo, redo) = ctx.input_mut(|i| {
-                let redo = i.consume_key(
-                    egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
-                    egui::Key::Z,
-                );
-                let undo = i.consume_key(egui::Modifiers::COMMAND, egui::Key::Z);
-                (undo, redo)
-            });
-            if redo {
-                self.send(Command::Redo);
-            } else if undo {
-                self.send(Command::Undo);
+            for shortcut in &super::command::SHORTCUTS {
+                if ctx.input_mut(|i| i.consume_shortcut(&shortcut.keys)) {
+                    self.send((shortcut.command)());
+                }
             }
         }
-        // Ctrl+F: the 定位 box.
-        if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::F)) {
-            self.locate.focus_requested = true;
-        }
         let form_open = self.ledger.form.is_some();
-        let (home, escape, dropped) = ctx.input(|i| {
+        let (escape, dropped) = ctx.input(|i| {
             (
-                i.key_pressed(egui::Key::Home),
                 i.key_pressed(egui::Key::Escape) && !form_open,
                 i.raw
                     .dropped_files
@@ -41,9 +29,6 @@ impl ParklandApp {
                     .collect::<Vec<_>>(),
             )
         });
-        if home {
-            self.send(Command::FitPark);
-        }
         if escape {
             match &mut self.measure {
                 Some(measure) if !measure.points.is_empty() => measure.points.clear(),
