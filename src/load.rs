@@ -27,6 +27,43 @@ pub fn read_parcels(
     read_geojson_as(bytes, source, progress)
 }
 
+/// Reads a parcel file, whatever its format: the one way from a parcel file to parcels, for
+/// the window's loader and the CLI alike. A GeoPackage gives its `parcels` layer (or its first
+/// polygon layer); a `GeoJSON` file is read in pieces on all cores.
+pub fn read_parcels_file(
+    path: &Path,
+    progress: &Progress,
+) -> Result<(Vec<Parcel>, ImportReport), Box<Rejected>> {
+    if crate::geo_io::is_geopackage(path) {
+        let import =
+            crate::geo_io::read_file_layer(path, crate::exchange::LayerChoice::Prefer("parcels"))?;
+        return Ok(parcels_of_import(import));
+    }
+    crate::geo_io::read_geojson_file_as(path, progress)
+}
+
+/// The parcels of a whole-file import, each at its place in the file.
+fn parcels_of_import(import: crate::geo_io::Import) -> (Vec<Parcel>, ImportReport) {
+    let mut report = import.report;
+    let parcels = import
+        .features
+        .into_iter()
+        .map(|f| Parcel::from_placed_feature(f, &mut report.messages))
+        .collect();
+    (parcels, report)
+}
+
+/// Parcels from a whole-file import (a GeoPackage, or a small file read to guess its kind),
+/// triangulated and indexed.
+fn parcels_from_import(
+    import: crate::geo_io::Import,
+    origin: Option<[f64; 2]>,
+    progress: &Progress,
+) -> Result<LoadedParcels, Box<Rejected>> {
+    let (parcels, report) = parcels_of_import(import);
+    prepare_parcels(parcels, report, origin, progress)
+}
+
 /// Reads a parcel file and prepares it for the map, around `origin` when given.
 pub fn load_parcels_file(
     path: &Path,
@@ -34,12 +71,7 @@ pub fn load_parcels_file(
     progress: &Progress,
 ) -> Result<LoadedParcels, Box<Rejected>> {
     progress.start(Stage::Reading, 1);
-    if crate::geo_io::is_geopackage(path) {
-        let import =
-            crate::geo_io::read_file_layer(path, crate::exchange::LayerChoice::Prefer("parcels"))?;
-        return parcels_from_import(import, origin, progress);
-    }
-    let (parcels, report) = crate::geo_io::read_geojson_file_as(path, progress)?;
+    let (parcels, report) = read_parcels_file(path, progress)?;
     prepare_parcels(parcels, report, origin, progress)
 }
 
@@ -51,22 +83,6 @@ pub fn load_parcels(
     progress: &Progress,
 ) -> Result<LoadedParcels, Box<Rejected>> {
     let (parcels, report) = read_parcels(bytes, source, progress)?;
-    prepare_parcels(parcels, report, origin, progress)
-}
-
-/// Parcels from a whole-file import (a GeoPackage, or a small file read to guess its kind),
-/// triangulated and indexed.
-fn parcels_from_import(
-    import: crate::geo_io::Import,
-    origin: Option<[f64; 2]>,
-    progress: &Progress,
-) -> Result<LoadedParcels, Box<Rejected>> {
-    let mut report = import.report;
-    let parcels: Vec<Parcel> = import
-        .features
-        .into_iter()
-        .map(|f| Parcel::from_placed_feature(f, &mut report.messages))
-        .collect();
     prepare_parcels(parcels, report, origin, progress)
 }
 

@@ -29,16 +29,11 @@ pub fn load_park(cli: &Cli) -> Result<Park, Box<crate::geo_io::Rejected>> {
     };
     let mut park = Park::from_imports(Some(districts), None);
     match &cli.parcels {
-        // A GeoJSON parcel file goes the fast way (read in pieces on both cores, only the
-        // parcel properties).
-        Some(path) if !crate::geo_io::is_geopackage(path) => {
-            let (parcels, report) = crate::geo_io::read_geojson_file_as::<crate::model::Parcel>(
-                path,
-                &crate::progress::Progress::new(),
-            )?;
+        Some(path) => {
+            let (parcels, report) =
+                crate::load::read_parcels_file(path, &crate::progress::Progress::new())?;
             park.set_parcel_list(parcels, report);
         }
-        Some(path) => park.set_parcels(read_file_layer(path, LayerChoice::Prefer("parcels"))?),
         None => park.set_parcels(sample::sample_parcels()?),
     }
     Ok(park)
