@@ -138,8 +138,8 @@ fn xdotool(display: &str, args: &[&str]) {
 
 #[test]
 fn with_no_desktop_portal_the_built_in_file_dialog_opens_a_parcel_file() {
-    if !have("Xvfb") || !have("xdotool") {
-        crate::skip_or_fail("Xvfb or xdotool is not installed");
+    if !have("Xvfb") || !have("xdotool") || !have("import") {
+        crate::skip_or_fail("Xvfb, xdotool or ImageMagick's import is not installed");
         return;
     }
     let (_xvfb, display) = start_xvfb(401);
@@ -176,7 +176,18 @@ fn with_no_desktop_portal_the_built_in_file_dialog_opens_a_parcel_file() {
         );
         std::thread::sleep(Duration::from_millis(200));
     }
-    std::thread::sleep(Duration::from_secs(3));
+    // Until the map is drawn (the in-use parcel fill on screen), then a moment more.
+    let deadline = Instant::now() + Duration::from_mins(1);
+    loop {
+        assert!(Instant::now() < deadline, "the window never drew the map");
+        if let Some((_, _, pixels)) = screenshot(&display)
+            && count_near(&pixels, [0x9d, 0xb4, 0xcc]) > 500
+        {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    std::thread::sleep(Duration::from_millis(500));
     // 文件 → 打开宗地… (the menu's first item and its second entry).
     xdotool(&display, &["mousemove", "20", "13", "click", "1"]);
     std::thread::sleep(Duration::from_millis(700));
