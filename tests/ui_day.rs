@@ -70,7 +70,7 @@ fn press(harness: &mut Harness<'_, ParklandApp>, pos: egui::Pos2, button: egui::
 fn type_into(harness: &mut Harness<'_, ParklandApp>, label: &str, text: &str) {
     let field = harness.get_by_role_and_label(egui::accesskit::Role::TextInput, label);
     field.scroll_to_me();
-    harness.run_steps(2);
+    harness.run_steps(6);
     harness
         .get_by_role_and_label(egui::accesskit::Role::TextInput, label)
         .focus();
@@ -267,7 +267,7 @@ fn a_correction_moves_progress_back_with_a_reason() {
     // The progress list now offers the earlier steps.
     let combo = harness.get_by_role_and_label(egui::accesskit::Role::ComboBox, "处置进度");
     combo.scroll_to_me();
-    harness.run_steps(2);
+    harness.run_steps(6);
     harness
         .get_by_role_and_label(egui::accesskit::Role::ComboBox, "处置进度")
         .click();
@@ -399,7 +399,7 @@ fn the_date_picker_speaks_the_interface_language() {
     harness.run_steps(10);
     let button = harness.get_by_role_and_label(egui::accesskit::Role::Button, "2025-12-31");
     button.scroll_to_me();
-    harness.run_steps(2);
+    harness.run_steps(6);
     harness
         .get_by_role_and_label(egui::accesskit::Role::Button, "2025-12-31")
         .click();

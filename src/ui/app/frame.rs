@@ -340,7 +340,12 @@ impl eframe::App for ParklandApp {
                     }
                     // Leave room for the buttons below the fields on small screens (a stored
                     // case has the correction and void rows too).
-                    let below = if form.editing.is_some() { 250.0 } else { 160.0 };
+                    // The fields scroll; the buttons below them (with the correction and
+                    // void rows of a stored case, and the note above) fit on the screen.
+                    let mut below = if form.editing.is_some() { 310.0 } else { 170.0 };
+                    if self.ledger.info.is_some() {
+                        below += 40.0;
+                    }
                     let room = (ctx.content_rect().height() - below).max(200.0);
                     egui::ScrollArea::vertical()
                         .max_height(room)
