@@ -571,3 +571,41 @@ fn export_subcommand_writes_files_that_load_again() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("no-such-folder"), "{stderr}");
 }
+
+/// GDAL reads each parcel's status now from the GeoPackage (from its case where it has one),
+/// with the survey's status beside it: WX-0803's case is 已盘活, its file says 闲置.
+#[test]
+fn gdal_reads_the_status_now_and_the_survey_status() {
+    let dir = scratch_dir("status-now");
+    let (_, _, path) = sample_gpkg(&dir);
+    let file = path.display().to_string();
+    let Some(output) = gdal(
+        "ogrinfo",
+        &[
+            "-ro",
+            "-q",
+            "-where",
+            "parcel_no IN ('WX-0803', 'LJ-3302')",
+            &file,
+            "parcels",
+        ],
+    ) else {
+        return;
+    };
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    let feature = |no: &str| {
+        stdout
+            .split("OGRFeature(parcels)")
+            .find(|f| f.contains(&format!("parcel_no (String) = {no}")))
+            .unwrap_or_else(|| panic!("{no} in\n{stdout}"))
+            .to_owned()
+    };
+    let wx = feature("WX-0803");
+    assert!(wx.contains("\n  status (String) = revitalized"), "{wx}");
+    assert!(wx.contains("survey_status (String) = idle"), "{wx}");
+    assert!(wx.contains("progress (String) = revitalized"), "{wx}");
+    let lj = feature("LJ-3302");
+    assert!(lj.contains("\n  status (String) = low_efficiency"), "{lj}");
+    assert!(lj.contains("progress (String) = disposing"), "{lj}");
+}
