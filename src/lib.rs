@@ -18,6 +18,7 @@ pub mod prepare;
 pub mod progress;
 pub mod query;
 pub mod render;
+pub mod report;
 pub mod sample;
 pub mod spatial;
 pub mod standing;

@@ -8,10 +8,10 @@
 //! crate's types because the latter fail a whole collection on one bad feature, while a land
 //! officer needs every good feature loaded and every bad one named.
 
-use super::report::{FeatureRef, ImportReport, Message};
 use crate::crs::{Crs, UnsupportedCrs};
 use crate::geometry::{geodesic_area_m2, validity_problem};
 use crate::progress::{Progress, Stage};
+use crate::report::{FeatureRef, ImportReport, Message};
 use geo::{Coord, CoordsIter, LineString, MapCoordsInPlace, MultiPolygon, Polygon};
 use rayon::prelude::*;
 use serde::Deserialize;

@@ -8,16 +8,16 @@ mod fast;
 mod file;
 mod geojson;
 mod properties;
-mod report;
 mod split;
+mod to_model;
 
 pub use file::{file_bytes, is_geopackage, read_file, read_file_layer};
 
+pub use crate::report::{FeatureRef, ImportReport, Level, Message};
 pub use geojson::{
     FromFeature, Import, ImportedFeature, RejectReason, Rejected, read_geojson, read_geojson_as,
     read_geojson_file, read_geojson_file_as,
 };
 pub use properties::Properties;
-pub use report::{FeatureRef, ImportReport, Level, Message};
 
 pub(crate) use geojson::{close_ring, first_out_of_range, to_multipolygon};

@@ -1,7 +1,9 @@
-//! Districts and parcels built from imported features, and the park that holds them.
+//! Districts and parcels, and the park that holds them. How a file's features become
+//! districts and parcels is the readers' business (`geo_io::to_model`): the model reads no
+//! file.
 
 use super::Lang;
-use crate::geo_io::{Import, ImportReport, ImportedFeature};
+use crate::report::ImportReport;
 use geo::{BoundingRect, Contains, InteriorPoint, MultiPolygon, Rect};
 use rayon::prelude::*;
 use std::collections::HashSet;
@@ -22,30 +24,6 @@ pub struct District {
 }
 
 impl District {
-    fn from_feature(feature: ImportedFeature) -> Self {
-        let code = feature
-            .property_text("code")
-            .or_else(|| feature.id.clone())
-            .unwrap_or_else(|| format!("#{}", feature.index + 1));
-        // `district` and `district_en` are what the benchmark generator calls the names.
-        let name = feature
-            .property_text("name")
-            .or_else(|| feature.property_text("district"))
-            .unwrap_or_else(|| code.clone());
-        let name_en = feature
-            .property_text("name_en")
-            .or_else(|| feature.property_text("district_en"))
-            .unwrap_or_else(|| name.clone());
-        Self {
-            code,
-            name,
-            name_en,
-            geometry: feature.geometry,
-            area_m2: feature.area_m2,
-            valid: feature.valid,
-        }
-    }
-
     /// The name in the interface language.
     #[must_use]
     pub fn label(&self, lang: Lang) -> &str {
@@ -110,74 +88,7 @@ pub struct Parcel {
     pub feature_index: usize,
 }
 
-impl crate::geo_io::FromFeature for Parcel {
-    const KEEP: Option<&'static [&'static str]> = Some(PARCEL_PROPERTIES);
-
-    fn from_feature(feature: ImportedFeature, messages: &mut Vec<crate::geo_io::Message>) -> Self {
-        Self::unplaced(feature, messages)
-    }
-
-    /// Sets the position in the file, and names a parcel the file gives no number by it.
-    fn place(&mut self, index: usize) {
-        self.feature_index = index;
-        if self.parcel_no.is_empty() {
-            self.parcel_no = format!("#{}", index + 1);
-        }
-    }
-}
-
 impl Parcel {
-    /// A parcel from an imported feature at its place in the file (numbered by its position
-    /// when the file gives no number); an unknown status is left blank with a message. Unlike
-    /// the reader's [`crate::geo_io::FromFeature::from_feature`], the parcel is placed at once.
-    #[must_use]
-    pub fn from_placed_feature(
-        feature: ImportedFeature,
-        messages: &mut Vec<crate::geo_io::Message>,
-    ) -> Self {
-        let index = feature.index;
-        let mut parcel = Self::unplaced(feature, messages);
-        crate::geo_io::FromFeature::place(&mut parcel, index);
-        parcel
-    }
-
-    /// A parcel from an imported feature, its number left empty when the file gives none
-    /// (see [`crate::geo_io::FromFeature::place`]).
-    fn unplaced(mut feature: ImportedFeature, messages: &mut Vec<crate::geo_io::Message>) -> Self {
-        let status = feature.take_text("status").and_then(|text| {
-            let status = ParcelStatus::parse(&text);
-            if status.is_none() {
-                messages.push(crate::geo_io::Message {
-                    level: crate::geo_io::Level::Warning,
-                    feature: Some(feature.feature_ref()),
-                    text: format!("unknown status \"{text}\" (expected 在用, 闲置, 低效 or 已盘活); left blank"),
-                });
-            }
-            status
-        });
-        Self {
-            // `parcel_id` and `owner` are what other tools (and the benchmark generator) call
-            // the parcel number and the holder.
-            parcel_no: feature
-                .take_text("parcel_no")
-                .or_else(|| feature.take_text("parcel_id"))
-                .or_else(|| feature.id.clone())
-                // Never empty otherwise: `take_text` gives no empty text.
-                .unwrap_or_default(),
-            district: feature.take_text("district"),
-            holder: feature
-                .take_text("holder")
-                .or_else(|| feature.take_text("owner")),
-            land_use: feature.take_text("land_use"),
-            supplied_on: feature.take_text("supplied_on"),
-            status,
-            area_m2: feature.area_m2,
-            valid: feature.valid,
-            feature_index: feature.index,
-            geometry: feature.geometry,
-        }
-    }
-
     /// True when the parcel file marks it 闲置 or 低效.
     #[must_use]
     pub fn is_idle_or_low(&self) -> bool {
@@ -195,42 +106,6 @@ pub struct Park {
 }
 
 impl Park {
-    /// Builds a park from imported district and parcel files. Parcels without a `district`
-    /// property are assigned to the district containing their interior point.
-    #[must_use]
-    pub fn from_imports(districts: Option<Import>, parcels: Option<Import>) -> Self {
-        let mut park = Self::default();
-        if let Some(import) = districts {
-            park.set_districts(import);
-        }
-        if let Some(import) = parcels {
-            park.set_parcels(import);
-        }
-        park
-    }
-
-    /// Replaces the districts.
-    pub fn set_districts(&mut self, import: Import) {
-        self.districts = import
-            .features
-            .into_iter()
-            .map(District::from_feature)
-            .collect();
-        self.district_report = Some(import.report);
-        self.assign_missing_districts();
-    }
-
-    /// Replaces the parcels; duplicate parcel numbers are reported.
-    pub fn set_parcels(&mut self, import: Import) {
-        let mut report = import.report;
-        let parcels: Vec<Parcel> = import
-            .features
-            .into_iter()
-            .map(|f| Parcel::from_placed_feature(f, &mut report.messages))
-            .collect();
-        self.set_parcel_list(parcels, report);
-    }
-
     /// Replaces the parcels with ones already read (see [`crate::load`]); duplicate parcel
     /// numbers are reported.
     pub fn set_parcel_list(&mut self, mut parcels: Vec<Parcel>, mut report: ImportReport) {
@@ -249,9 +124,9 @@ impl Park {
         let mut seen = HashSet::new();
         for parcel in parcels.iter() {
             if !seen.insert(parcel.parcel_no.as_str()) {
-                report.messages.push(crate::geo_io::Message {
-                    level: crate::geo_io::Level::Warning,
-                    feature: Some(crate::geo_io::FeatureRef {
+                report.messages.push(crate::report::Message {
+                    level: crate::report::Level::Warning,
+                    feature: Some(crate::report::FeatureRef {
                         index: parcel.feature_index,
                         id: Some(parcel.parcel_no.clone()),
                     }),
@@ -273,7 +148,7 @@ impl Park {
         std::mem::replace(&mut self.parcels, parcels)
     }
 
-    fn assign_missing_districts(&mut self) {
+    pub(crate) fn assign_missing_districts(&mut self) {
         assign_districts(&self.districts, &mut self.parcels);
     }
 

@@ -1,4 +1,6 @@
-//! What an import found: counts and messages, each naming the feature it is about.
+//! What an import found: counts and messages, each naming the feature it is about. Every
+//! reader returns one, and the park keeps the reports of its files; neither the model nor a
+//! screen needs to know which reader wrote it.
 
 use serde::Serialize;
 use std::fmt;
