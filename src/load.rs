@@ -37,20 +37,9 @@ pub fn read_parcels_file(
     if crate::geo_io::is_geopackage(path) {
         let import =
             crate::geo_io::read_file_layer(path, crate::exchange::LayerChoice::Prefer("parcels"))?;
-        return Ok(parcels_of_import(import));
+        return Ok(crate::geo_io::parcels_of(import));
     }
     crate::geo_io::read_geojson_file_as(path, progress)
-}
-
-/// The parcels of a whole-file import, each at its place in the file.
-fn parcels_of_import(import: crate::geo_io::Import) -> (Vec<Parcel>, ImportReport) {
-    let mut report = import.report;
-    let parcels = import
-        .features
-        .into_iter()
-        .map(|f| Parcel::from_placed_feature(f, &mut report.messages))
-        .collect();
-    (parcels, report)
 }
 
 /// Parcels from a whole-file import (a GeoPackage, or a small file read to guess its kind),
@@ -60,7 +49,7 @@ fn parcels_from_import(
     origin: Option<[f64; 2]>,
     progress: &Progress,
 ) -> Result<LoadedParcels, Box<Rejected>> {
-    let (parcels, report) = parcels_of_import(import);
+    let (parcels, report) = crate::geo_io::parcels_of(import);
     prepare_parcels(parcels, report, origin, progress)
 }
 

@@ -10,6 +10,7 @@ mod geojson;
 mod properties;
 mod split;
 mod to_model;
+pub use to_model::parcels_of;
 
 pub use file::{file_bytes, is_geopackage, read_file, read_file_layer};
 

@@ -124,12 +124,20 @@ impl Park {
 
     /// Replaces the parcels; duplicate parcel numbers are reported.
     pub fn set_parcels(&mut self, import: Import) {
-        let mut report = import.report;
-        let parcels: Vec<Parcel> = import
-            .features
-            .into_iter()
-            .map(|f| Parcel::from_placed_feature(f, &mut report.messages))
-            .collect();
+        let (parcels, report) = parcels_of(import);
         self.set_parcel_list(parcels, report);
     }
+}
+
+/// The parcels of a whole-file import, each at its place in the file, with the import's
+/// report (and a message for each unknown status).
+#[must_use]
+pub fn parcels_of(import: Import) -> (Vec<Parcel>, crate::report::ImportReport) {
+    let mut report = import.report;
+    let parcels = import
+        .features
+        .into_iter()
+        .map(|f| Parcel::from_placed_feature(f, &mut report.messages))
+        .collect();
+    (parcels, report)
 }
