@@ -484,22 +484,7 @@ fn list(ledger: &Ledger, json: bool, out: &mut dyn Write) -> anyhow::Result<Exit
             }
         )?;
     }
-    let summary = crate::stats::ledger_summary(&entries);
-    writeln!(
-        out,
-        "{} cases registered, {} 亩 idle land; revitalized {} 亩 land, {} m² floor",
-        summary.entries,
-        group_thousands(mu_from_m2(summary.idle_area_m2), 2),
-        group_thousands(mu_from_m2(summary.revitalized_land_m2), 2),
-        group_thousands(summary.revitalized_building_m2, 0)
-    )?;
-    if summary.duplicate_cases > 0 {
-        writeln!(
-            out,
-            "{} open case(s) not counted: their parcel has a newer open case (重复登记)",
-            summary.duplicate_cases
-        )?;
-    }
+    super::write_ledger_figures(out, &crate::stats::ledger_summary(&entries))?;
     Ok(ExitCode::SUCCESS)
 }
 

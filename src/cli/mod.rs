@@ -143,5 +143,30 @@ pub(crate) fn write_import_problems<'a>(
     Ok(Some(ExitCode::from(EXIT_REJECTED)))
 }
 
+/// The ledger's figures as `summary` and `ledger list` print them: cases registered and their
+/// idle land, land and floor revitalized, and the duplicates left out.
+pub(crate) fn write_ledger_figures(
+    out: &mut dyn Write,
+    ledger: &crate::stats::LedgerSummary,
+) -> std::io::Result<()> {
+    use crate::units::mu_from_m2;
+    writeln!(
+        out,
+        "台账登记 cases registered: {} cases, {} 亩 idle land; 已盘活 revitalized: {} 亩 land, {} m² factory floor",
+        ledger.entries,
+        group_thousands(mu_from_m2(ledger.idle_area_m2), 2),
+        group_thousands(mu_from_m2(ledger.revitalized_land_m2), 2),
+        group_thousands(ledger.revitalized_building_m2, 0)
+    )?;
+    if ledger.duplicate_cases > 0 {
+        writeln!(
+            out,
+            "  重复登记: {} open case(s) of parcels with a newer open case are not counted (each parcel's area counts once); see 预警",
+            ledger.duplicate_cases
+        )?;
+    }
+    Ok(())
+}
+
 /// Thousands separators (kept here for the subcommands; the function lives in the core).
 pub use crate::units::group_thousands;

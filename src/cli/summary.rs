@@ -89,21 +89,8 @@ pub fn run(args: &SummaryArgs, cli: &Cli, out: &mut dyn Write) -> anyhow::Result
         out,
         "(idle now: parcels 闲置 or 低效 today, from their ledger case where they have one)"
     )?;
-    writeln!(
-        out,
-        "\n台账登记 cases registered: {} cases, {} 亩 idle land; 已盘活 revitalized: {} 亩 land, {} m² factory floor",
-        ledger.entries,
-        group_thousands(mu_from_m2(ledger.idle_area_m2), 2),
-        group_thousands(mu_from_m2(ledger.revitalized_land_m2), 2),
-        group_thousands(ledger.revitalized_building_m2, 0)
-    )?;
-    if ledger.duplicate_cases > 0 {
-        writeln!(
-            out,
-            "  重复登记: {} open case(s) of parcels with a newer open case are not counted (each parcel's area counts once); see 预警",
-            ledger.duplicate_cases
-        )?;
-    }
+    writeln!(out)?;
+    super::write_ledger_figures(out, &ledger)?;
     let unregistered = standing
         .parcels
         .iter()
