@@ -292,24 +292,13 @@ impl EditArgs {
     }
 }
 
-/// The ledger used when `--ledger` is not given: the sample park's own ledger on the sample
-/// park, the user's default ledger otherwise (so the sample cases never reach it).
-#[must_use]
-pub fn default_ledger_for(cli: &Cli) -> PathBuf {
-    if cli.parcels.is_none() {
-        crate::ledger::sample_path()
-    } else {
-        crate::ledger::default_path()
-    }
-}
-
 /// Opens the ledger named by `--ledger` (or the default one), seeding the sample ledger into
 /// a new ledger when the sample park is in use.
 pub fn open_ledger(cli: &Cli, park: &Park) -> Result<Ledger, LedgerError> {
     let path = cli
         .ledger
         .clone()
-        .unwrap_or_else(|| default_ledger_for(cli));
+        .unwrap_or_else(|| crate::ledger::default_path_for(cli.parcels.is_none()));
     let mut ledger = Ledger::open(&path)?;
     if cli.parcels.is_none() {
         ledger.seed_sample(park, &default_operator())?;

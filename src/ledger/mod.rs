@@ -183,6 +183,17 @@ pub fn sample_path() -> PathBuf {
     default_path().with_file_name("sample-ledger.sqlite")
 }
 
+/// The ledger used when none is chosen: the sample park's own, or the user's default (so
+/// the sample cases never reach the user's ledger). The window and the CLI both ask here.
+#[must_use]
+pub fn default_path_for(sample_park: bool) -> PathBuf {
+    if sample_park {
+        sample_path()
+    } else {
+        default_path()
+    }
+}
+
 /// The operator recorded on changes when none is set: the operating system's account (from
 /// the account database, so it works where `$USER` is unset), else `$USER` and its kin.
 #[must_use]

@@ -220,10 +220,13 @@ impl eframe::App for ParklandApp {
             .frame(egui::Frame::NONE)
             .show(ui, |ui| {
                 if self.view == MainView::Stats {
-                    let entries = &self.ledger.entries;
-                    let store = self.ledger.store.as_ref();
-                    self.dashboard
-                        .ui(ui, lang, &self.park, entries, store, &mut self.commands);
+                    let sources = dashboard::Sources {
+                        park: &self.park,
+                        entries: &self.ledger.entries,
+                        standing: &self.standing,
+                        store: self.ledger.store.as_ref(),
+                    };
+                    self.dashboard.ui(ui, lang, &sources, &mut self.commands);
                     return;
                 }
                 let rect = ui.available_rect_before_wrap();

@@ -29,15 +29,6 @@ pub use command::{Command, ImportDecision, MapExtent, SelectMode, TableFormat};
 use frame::camera_shows;
 use loading::{rejected_notice, warning_notice};
 
-/// The ledger used when none is chosen: the sample park's own, or the user's default.
-fn default_ledger_path(sample_park: bool) -> PathBuf {
-    if sample_park {
-        crate::ledger::sample_path()
-    } else {
-        crate::ledger::default_path()
-    }
-}
-
 /// What is remembered between runs (window size and position are eframe's).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
@@ -231,7 +222,7 @@ impl ParklandApp {
         let ledger_chosen = startup.ledger.is_some();
         let ledger_path = startup
             .ledger
-            .unwrap_or_else(|| default_ledger_path(sample_park));
+            .unwrap_or_else(|| crate::ledger::default_path_for(sample_park));
         ledger.open(&ledger_path, &park, sample_park, &state.operator);
         if let Some(error) = &ledger.error {
             notices.push(Notice {

@@ -12,7 +12,6 @@ use egui::text::LayoutJob;
 use egui::{Align, Color32, FontId, Layout, RichText, Stroke, TextFormat, Ui};
 use egui_extras::{Column, TableBuilder};
 use egui_plot::{AxisHints, Bar, BarChart, Corner, GridInput, GridMark, Legend, Plot};
-use jiff::civil::Date;
 
 mod alerts;
 mod cards;
@@ -82,6 +81,16 @@ impl EnterpriseFigures {
     }
 }
 
+/// What the 统计 view is computed from: the park, the ledger's cases and where each parcel
+/// stands (the window's, not computed again), and the open store for enterprise figures.
+#[derive(Clone, Copy)]
+pub struct Sources<'a> {
+    pub park: &'a Park,
+    pub entries: &'a [StoredEntry],
+    pub standing: &'a crate::standing::Standing,
+    pub store: Option<&'a Ledger>,
+}
+
 impl DashboardView {
     /// Forgets the figures (the park, the ledger or the language changed).
     pub fn invalidate(&mut self) {
@@ -90,12 +99,22 @@ impl DashboardView {
     }
 
     /// The figures on `today`, computed again only when needed.
-    pub fn figures(&mut self, park: &Park, entries: &[StoredEntry], today: Date) -> &Dashboard {
-        if self.figures.as_ref().is_some_and(|f| f.today != today) {
+    pub fn figures(
+        &mut self,
+        park: &Park,
+        entries: &[StoredEntry],
+        standing: &crate::standing::Standing,
+    ) -> &Dashboard {
+        if self
+            .figures
+            .as_ref()
+            .is_some_and(|f| f.today != standing.today)
+        {
             self.figures = None;
         }
+        // The window's standing, as the map and the tables read it: not computed again.
         self.figures
-            .get_or_insert_with(|| stats::dashboard(park, entries, today))
+            .get_or_insert_with(|| stats::dashboard_with(park, entries, standing))
     }
 
     /// The whole view, scrolling.
@@ -103,12 +122,16 @@ impl DashboardView {
         &mut self,
         ui: &mut Ui,
         lang: Lang,
-        park: &Park,
-        entries: &[StoredEntry],
-        store: Option<&Ledger>,
+        sources: &Sources<'_>,
         commands: &mut Vec<Command>,
     ) {
-        self.figures(park, entries, crate::ui::ledger::today());
+        let Sources {
+            park,
+            entries,
+            standing,
+            store,
+        } = *sources;
+        self.figures(park, entries, standing);
         let chosen = self.enterprise_year;
         let enterprise = self
             .enterprise
