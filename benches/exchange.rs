@@ -9,7 +9,7 @@
 //! BENCHMARKS.md.
 
 use geo::{LineString, MultiPolygon, Polygon};
-use parkland::exchange::{GeoJsonCrs, LayerChoice, read_gpkg, write_geojson, write_gpkg};
+use parkland::formats::{GeoJsonCrs, LayerChoice, read_gpkg, write_geojson, write_gpkg};
 use parkland::geometry::geodesic_area_m2;
 use parkland::ledger::StoredEntry;
 use parkland::model::{
@@ -130,7 +130,7 @@ fn generated_park() -> Park {
 }
 
 fn loaded_park(path: &str) -> Park {
-    let parcels = parkland::geo_io::read_geojson_file(std::path::Path::new(path))
+    let parcels = parkland::formats::read_geojson_file(std::path::Path::new(path))
         .unwrap_or_else(|e| panic!("{e}"));
     Park::from_imports(parkland::sample::sample_districts().ok(), Some(parcels))
 }

@@ -9,9 +9,9 @@
 //! Run: `cargo bench --bench frame`.
 
 use divan::Bencher;
-use parkland::load::load_parcels_file;
-use parkland::model::{Lang, Park};
-use parkland::progress::Progress;
+use parkland::layer::Progress;
+use parkland::layer::load_parcels_file;
+use parkland::model::{Lang, ParcelList, Park};
 use parkland::query::Selection;
 use parkland::ui::map::{Camera, LabelBy, MapLayer, MapStyle, Overlay, map_ui};
 use std::path::PathBuf;
@@ -31,9 +31,13 @@ static LOADED: LazyLock<Loaded> = LazyLock::new(|| {
         .map_or_else(|| PathBuf::from("/work/bench-data"), PathBuf::from);
     let loaded = load_parcels_file(&dir.join("parcels_1m.geojson"), None, &Progress::new())
         .expect("parcels_1m.geojson loads");
-    let districts = parkland::geo_io::read_geojson_file(&dir.join("districts_1m.geojson")).ok();
+    let districts = parkland::formats::read_geojson_file(&dir.join("districts_1m.geojson")).ok();
     let mut park = Park::from_imports(districts, None);
-    park.set_parcel_list(loaded.parcels, loaded.report);
+    park.set_parcels(ParcelList::check(
+        &park.districts,
+        loaded.parcels,
+        loaded.report,
+    ));
     let mut layer = MapLayer::with_parcels(&park, loaded.prepared);
     layer.recolor(|i| {
         if i % 7 == 0 {

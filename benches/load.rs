@@ -8,8 +8,8 @@
 //! Run: `cargo bench --bench load`.
 
 use divan::Bencher;
-use parkland::load::{LoadedParcels, load_parcels, load_parcels_file};
-use parkland::progress::Progress;
+use parkland::layer::Progress;
+use parkland::layer::{LoadedParcels, load_parcels, load_parcels_file};
 use std::path::PathBuf;
 use std::sync::LazyLock;
 

@@ -8,7 +8,7 @@
 //! `python3 ../shared/bench/gen_parcels.py --n 1000000 --seed 1 --out FILE` (and
 //! `--districts`). Without them the 1M benchmarks say so and are skipped.
 
-use parkland::geo_io::read_geojson_file;
+use parkland::formats::read_geojson_file;
 use parkland::model::{Lang, Park};
 use parkland::render::{RenderRequest, View, encode_png, render_map};
 use parkland::style::{Classification, StylePreset};

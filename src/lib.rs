@@ -1,21 +1,18 @@
 //! Parkland (园区土地管理): a desktop GIS for the land office of a county industrial park.
 //!
-//! The domain core (`geo_io`, `crs`, `geometry`, `model`, `spatial`, `standing`, `stats`) knows no screen;
+//! The domain core (`formats`, `layer`, `crs`, `geometry`, `model`, `spatial`, `standing`, `stats`) knows no screen;
 //! the CLI (`cli`) and the window (`ui`, feature `gui`) are thin layers over it.
 
 pub mod atomic_file;
 pub mod cli;
 pub mod crs;
-pub mod exchange;
 pub mod export;
 pub mod fonts;
-pub mod geo_io;
+pub mod formats;
 pub mod geometry;
+pub mod layer;
 pub mod ledger;
-pub mod load;
 pub mod model;
-pub mod prepare;
-pub mod progress;
 pub mod query;
 pub mod render;
 pub mod report;

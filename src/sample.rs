@@ -2,7 +2,7 @@
 //! `parkland summary` work from any folder with no arguments. The same files are in
 //! `sample_parcels/` for reading from disk.
 
-use crate::geo_io::{Import, Rejected, read_geojson};
+use crate::formats::{Import, Rejected, read_geojson};
 use crate::model::Park;
 
 /// `sample_parcels/districts.geojson`, embedded.

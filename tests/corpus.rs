@@ -1,6 +1,6 @@
 //! Real `GeoJSON` from other projects (`../shared/corpus/geojson/`) against `expected.json`.
 
-use parkland::geo_io::read_geojson_file;
+use parkland::formats::read_geojson_file;
 use std::path::PathBuf;
 
 /// `$PARKLAND_CORPUS`, else `../shared/corpus/geojson` beside the checkout, else the

@@ -2,8 +2,8 @@
 //! our reader, `GeoJSON` round trips in lon/lat and Gauss-Krüger, damaged GeoPackage files, and the
 //! `export` subcommand.
 
-use parkland::exchange::{GeoJsonCrs, LayerChoice, read_gpkg, write_geojson, write_gpkg};
-use parkland::geo_io::{Import, Level, RejectReason, read_file, read_geojson_file};
+use parkland::formats::{GeoJsonCrs, LayerChoice, read_gpkg, write_geojson, write_gpkg};
+use parkland::formats::{Import, Level, RejectReason, read_file, read_geojson_file};
 use parkland::ledger::{Ledger, StoredEntry};
 use parkland::model::{Park, Progress};
 use parkland::sample::sample_park;
@@ -43,11 +43,11 @@ fn sample_gpkg(dir: &Path) -> (Park, Vec<StoredEntry>, PathBuf) {
     (park, cases, path)
 }
 
-fn ok(result: Result<Import, Box<parkland::geo_io::Rejected>>) -> Import {
+fn ok(result: Result<Import, Box<parkland::formats::Rejected>>) -> Import {
     result.unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn rejected(result: Result<Import, Box<parkland::geo_io::Rejected>>) -> String {
+fn rejected(result: Result<Import, Box<parkland::formats::Rejected>>) -> String {
     match result {
         Ok(import) => panic!("loaded {} features", import.features.len()),
         Err(rejected) => rejected.to_string(),

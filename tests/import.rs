@@ -1,6 +1,6 @@
-//! One test per import rule of `geo_io::read_geojson`.
+//! One test per import rule of `formats::read_geojson`.
 
-use parkland::geo_io::{Import, Level, RejectReason, Rejected, read_geojson};
+use parkland::formats::{Import, Level, RejectReason, Rejected, read_geojson};
 
 fn load(text: &str) -> Import {
     match read_geojson(text.as_bytes(), "test.geojson") {
@@ -392,9 +392,9 @@ fn a_file_read_in_pieces_numbers_and_reports_every_feature_as_a_sequential_read(
     let parallel_text = big_collection(n, false);
     // Big enough to be cut in pieces, and to be read from a file piece by piece.
     assert!(parallel_text.len() > 4 << 20, "cut in several pieces");
-    let progress = parkland::progress::Progress::new();
+    let progress = parkland::layer::Progress::new();
     let read = |text: &str| {
-        parkland::load::read_parcels(text.as_bytes(), "big.geojson", &progress).expect("loads")
+        parkland::layer::read_parcels(text.as_bytes(), "big.geojson", &progress).expect("loads")
     };
     let (parallel, parallel_report) = read(&parallel_text);
     let (sequential, sequential_report) = read(&big_collection(n, true));
@@ -403,7 +403,7 @@ fn a_file_read_in_pieces_numbers_and_reports_every_feature_as_a_sequential_read(
     let path = std::env::temp_dir().join(format!("parkland-big-{}.geojson", std::process::id()));
     std::fs::write(&path, &parallel_text).expect("write");
     let (from_file, file_report) =
-        parkland::geo_io::read_geojson_file_as::<parkland::model::Parcel>(&path, &progress)
+        parkland::formats::read_geojson_file_as::<parkland::model::Parcel>(&path, &progress)
             .expect("loads from the file");
     let _ = std::fs::remove_file(&path);
     assert_eq!(from_file.len(), parallel.len());
@@ -424,7 +424,7 @@ fn a_file_read_in_pieces_numbers_and_reports_every_feature_as_a_sequential_read(
         );
         assert_eq!(a.area_m2.to_bits(), b.area_m2.to_bits());
     }
-    let texts = |report: &parkland::geo_io::ImportReport| -> Vec<String> {
+    let texts = |report: &parkland::formats::ImportReport| -> Vec<String> {
         report.messages.iter().map(ToString::to_string).collect()
     };
     let (a, b) = (texts(&parallel_report), texts(&sequential_report));

@@ -5,7 +5,8 @@
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use parkland::export::{Cell, LEDGER_HEADERS, LedgerTable, write_ledger_xlsx};
+use parkland::export::{LEDGER_HEADERS, LedgerTable, write_ledger_xlsx};
+use parkland::formats::sheet::Cell;
 use parkland::ledger::import::Column;
 use parkland::model::{Lang, Progress};
 use parkland::ui::app::{Command, Startup};

@@ -1,7 +1,8 @@
 //! Reading the county ledger table back: round trips of the export, an edited cell, bad rows
 //! that must write nothing, CSV, stale previews, and the `ledger import` command.
 
-use parkland::export::{Cell, LEDGER_HEADERS, LedgerTable, write_ledger_csv, write_ledger_xlsx};
+use parkland::export::{LEDGER_HEADERS, LedgerTable, write_ledger_csv, write_ledger_xlsx};
+use parkland::formats::sheet::Cell;
 use parkland::ledger::import::{Column, ImportError, LedgerImportPreview, RowAction, preview};
 use parkland::ledger::{Action, Ledger, LedgerError, StoredEntry};
 use parkland::model::{DisposalMethod, IdleKind, IdleSubtype, Park, Progress};

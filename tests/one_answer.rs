@@ -2,8 +2,9 @@
 //! come from one place, whatever surface shows them; a parcel has at most one open case; a
 //! stored value changes only when a person changes it.
 
-use parkland::exchange::columns::{Cell, parcel_row};
-use parkland::export::{Cell as TableCell, LedgerTable};
+use parkland::export::LedgerTable;
+use parkland::formats::columns::{Cell, parcel_row};
+use parkland::formats::sheet::Cell as TableCell;
 use parkland::ledger::{Action, Ledger, LedgerError, StoredEntry};
 use parkland::model::{
     DisposalMethod, Field, IdleKind, Lang, LedgerEntry, ParcelStatus, Park, Progress,
@@ -102,7 +103,7 @@ fn assert_surfaces_agree(park: &Park, ledger: &Ledger, cases: &[StoredEntry], co
     );
 
     // The GeoPackage / GeoJSON `status` column.
-    let by_parcel = parkland::exchange::columns::cases_by_parcel(cases);
+    let by_parcel = parkland::formats::columns::cases_by_parcel(cases);
     let mut exported_idle = 0;
     for (i, parcel) in park.parcels.iter().enumerate() {
         let case = by_parcel.get(parcel.parcel_no.as_str()).copied();

@@ -1,6 +1,6 @@
 //! The embedded sample park matches the park's own figures.
 
-use parkland::model::ParcelStatus;
+use parkland::model::{ParcelList, ParcelStatus};
 use parkland::sample::sample_park;
 use parkland::stats::park_summary;
 use parkland::units::{km2_from_m2, mu_from_m2};
@@ -130,7 +130,11 @@ fn parcels_naming_their_district_count_in_it() {
         };
     }
     let mut reloaded = park.clone();
-    reloaded.set_parcel_list(renamed, parkland::geo_io::ImportReport::default());
+    reloaded.set_parcels(ParcelList::check(
+        &reloaded.districts,
+        renamed,
+        parkland::formats::ImportReport::default(),
+    ));
     let got: Vec<Option<String>> = reloaded
         .parcels
         .iter()
@@ -150,6 +154,10 @@ fn parcels_naming_their_district_count_in_it() {
     // A district no one has is kept as the file gives it.
     let mut unknown = park.parcels.clone();
     unknown[0].district = Some("某某工业区".to_owned());
-    reloaded.set_parcel_list(unknown, parkland::geo_io::ImportReport::default());
+    reloaded.set_parcels(ParcelList::check(
+        &reloaded.districts,
+        unknown,
+        parkland::formats::ImportReport::default(),
+    ));
     assert_eq!(reloaded.parcels[0].district.as_deref(), Some("某某工业区"));
 }

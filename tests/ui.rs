@@ -688,19 +688,19 @@ fn the_file_menu_exports_a_geopackage_and_geojson_that_read_back() {
     harness.state_mut().send(Command::ExportGpkg(gpkg.clone()));
     harness.state_mut().send(Command::ExportGeoJson(
         geojson.clone(),
-        parkland::exchange::GeoJsonCrs::GaussKruger,
+        parkland::formats::GeoJsonCrs::GaussKruger,
     ));
     harness.run_steps(3);
     assert_eq!(harness.state().notices.len(), 2, "one notice per export");
     assert!(harness.state().notices.iter().all(|n| !n.rejected));
-    let parcels = parkland::geo_io::read_file_layer(
+    let parcels = parkland::formats::read_file_layer(
         &gpkg,
-        parkland::exchange::LayerChoice::Prefer("parcels"),
+        parkland::formats::LayerChoice::Prefer("parcels"),
     )
     .unwrap_or_else(|e| panic!("{e}"));
     let park = &harness.state().park;
     assert_eq!(parcels.features.len(), park.parcels.len());
-    let back = parkland::geo_io::read_file(&geojson).unwrap_or_else(|e| panic!("{e}"));
+    let back = parkland::formats::read_file(&geojson).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(back.features.len(), park.parcels.len());
     let total: f64 = park.parcels.iter().map(|p| p.area_m2).sum();
     assert!((back.report.area_m2 - total).abs() < 1e-6 * total);

@@ -1,7 +1,7 @@
 //! `parkland check FILE... [--json]`
 
 use super::{EXIT_REJECTED, group_thousands};
-use crate::geo_io::{ImportReport, Level, Message, read_file};
+use crate::formats::{ImportReport, Level, Message, read_file};
 use crate::units::{ha_from_m2, mu_from_m2};
 use serde::Serialize;
 use std::io::Write;
@@ -50,11 +50,11 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     let mut any_rejected = false;
     for path in &args.files {
         let read = if args.map {
-            crate::load::load_parcels_file(path, None, &crate::progress::Progress::new()).map(
+            crate::layer::load_parcels_file(path, None, &crate::layer::Progress::new()).map(
                 |loaded| {
                     let triangles = loaded.prepared.tessellation.triangles.len() / 3;
                     // Freed while the report is printed (and not waited for at exit).
-                    crate::load::free_in_background((loaded.parcels, loaded.prepared));
+                    crate::layer::free_in_background((loaded.parcels, loaded.prepared));
                     (loaded.report, Some(triangles))
                 },
             )

@@ -2,7 +2,7 @@
 //! and the county.
 
 use super::{Cli, EXIT_REJECTED, group_thousands};
-use crate::exchange::{GeoJsonCrs, write_geojson, write_gpkg};
+use crate::formats::{GeoJsonCrs, write_geojson, write_gpkg};
 use anyhow::Context as _;
 use std::io::Write;
 use std::path::PathBuf;

@@ -123,8 +123,8 @@ pub const EXIT_REJECTED: u8 = 2;
 pub(crate) fn write_import_problems<'a>(
     out: &mut dyn Write,
     file: &str,
-    notes: &[crate::ledger::sheet::Problem],
-    problems: impl Iterator<Item = &'a crate::ledger::sheet::Problem>,
+    notes: &[crate::formats::sheet::Problem],
+    problems: impl Iterator<Item = &'a crate::formats::sheet::Problem>,
     count: usize,
 ) -> std::io::Result<Option<ExitCode>> {
     for note in notes {

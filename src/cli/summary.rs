@@ -1,10 +1,10 @@
 //! `parkland summary [--districts FILE] [--parcels FILE] [--json]`
 
 use super::{Cli, group_thousands};
-use crate::exchange::LayerChoice;
-use crate::geo_io::{Import, read_file_layer};
+use crate::formats::LayerChoice;
+use crate::formats::{Import, read_file_layer};
 use crate::model::Lang;
-use crate::model::Park;
+use crate::model::{ParcelList, Park};
 use crate::sample;
 use crate::standing::Standing;
 use crate::stats::{ledger_summary, method_counts, park_summary, progress_counts};
@@ -22,20 +22,17 @@ pub struct SummaryArgs {
 
 /// Loads the park named on the command line, with the sample for whatever is not given. A
 /// GeoPackage holding both is read by its `districts` and `parcels` layers.
-pub fn load_park(cli: &Cli) -> Result<Park, Box<crate::geo_io::Rejected>> {
+pub fn load_park(cli: &Cli) -> Result<Park, Box<crate::formats::Rejected>> {
     let districts: Import = match &cli.districts {
         Some(path) => read_file_layer(path, LayerChoice::Prefer("districts"))?,
         None => sample::sample_districts()?,
     };
     let mut park = Park::from_imports(Some(districts), None);
-    match &cli.parcels {
-        Some(path) => {
-            let (parcels, report) =
-                crate::load::read_parcels_file(path, &crate::progress::Progress::new())?;
-            park.set_parcel_list(parcels, report);
-        }
-        None => park.set_parcels(sample::sample_parcels()?),
-    }
+    let (parcels, report) = match &cli.parcels {
+        Some(path) => crate::layer::read_parcels_file(path, &crate::layer::Progress::new())?,
+        None => crate::formats::parcels_of(sample::sample_parcels()?),
+    };
+    park.set_parcels(ParcelList::check(&park.districts, parcels, report));
     Ok(park)
 }
 

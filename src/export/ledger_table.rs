@@ -1,6 +1,7 @@
 //! The ledger table in the column order a county office uses, with Chinese headers, 亩 to
 //! two decimals and a totals row.
 
+use crate::formats::sheet::{Cell, SheetTable};
 use crate::ledger::StoredEntry;
 use crate::model::{Lang, LedgerEntry, Park};
 use crate::units::mu_from_m2;
@@ -24,24 +25,6 @@ pub const LEDGER_HEADERS: [&str; 15] = [
     "完成时限",
     "备注",
 ];
-
-/// One cell: text or a number with its decimals.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
-    Text(String),
-    Number(f64, usize),
-}
-
-impl Cell {
-    /// The cell as the CSV writes it.
-    #[must_use]
-    pub fn text(&self) -> String {
-        match self {
-            Self::Text(t) => t.clone(),
-            Self::Number(v, decimals) => format!("{v:.decimals$}"),
-        }
-    }
-}
 
 /// The ledger as rows of cells, the last row being the totals.
 pub struct LedgerTable {
@@ -122,66 +105,28 @@ pub fn entry_row(serial: usize, e: &LedgerEntry, park: &Park) -> Vec<Cell> {
     ]
 }
 
+/// Columns wider than Excel's default in the ledger sheet.
+const LEDGER_WIDTHS: [(u16, f64); 5] = [(1, 12.0), (3, 28.0), (5, 24.0), (6, 30.0), (7, 16.0)];
+
+impl LedgerTable {
+    /// The table as a worksheet named 台账.
+    #[must_use]
+    pub fn sheet(&self) -> SheetTable<'_> {
+        SheetTable {
+            name: "台账",
+            headers: &LEDGER_HEADERS,
+            rows: &self.rows,
+            widths: &LEDGER_WIDTHS,
+        }
+    }
+}
+
 /// Writes the table as CSV, UTF-8 with a byte-order mark so that Excel reads the Chinese.
 pub fn write_ledger_csv(table: &LedgerTable, path: &Path) -> anyhow::Result<()> {
-    use anyhow::Context as _;
-    let mut bytes = b"\xEF\xBB\xBF".to_vec();
-    {
-        let mut writer = csv::Writer::from_writer(&mut bytes);
-        writer.write_record(LEDGER_HEADERS)?;
-        for row in &table.rows {
-            writer.write_record(row.iter().map(Cell::text))?;
-        }
-        writer.flush()?;
-    }
-    crate::atomic_file::write(path, &bytes).with_context(|| format!("writing {}", path.display()))
+    crate::formats::sheet::write_csv(path, &LEDGER_HEADERS, &table.rows)
 }
 
 /// Writes the table as an Excel workbook with one sheet, 台账.
 pub fn write_ledger_xlsx(table: &LedgerTable, path: &Path) -> anyhow::Result<()> {
-    use anyhow::Context as _;
-    let mut workbook = rust_xlsxwriter::Workbook::new();
-    write_ledger_sheet(table, workbook.add_worksheet())?;
-    let bytes = workbook
-        .save_to_buffer()
-        .with_context(|| format!("writing {}", path.display()))?;
-    crate::atomic_file::write(path, &bytes).with_context(|| format!("writing {}", path.display()))
-}
-
-/// Writes the table into a worksheet named 台账: bold headers, 亩 to two decimals, frozen
-/// header row (also the ledger sheet of the report workbook).
-pub fn write_ledger_sheet(
-    table: &LedgerTable,
-    sheet: &mut rust_xlsxwriter::Worksheet,
-) -> Result<(), rust_xlsxwriter::XlsxError> {
-    use rust_xlsxwriter::Format;
-    sheet.set_name("台账")?;
-    let header = Format::new().set_bold().set_background_color("#DDEBF7");
-    let two = Format::new().set_num_format("0.00");
-    let zero = Format::new().set_num_format("#,##0");
-    for (col, title) in (0u16..).zip(LEDGER_HEADERS) {
-        sheet.write_string_with_format(0, col, title, &header)?;
-    }
-    for (row, cells) in (1u32..).zip(&table.rows) {
-        for (col, cell) in (0u16..).zip(cells) {
-            match cell {
-                Cell::Text(text) => {
-                    sheet.write_string(row, col, text)?;
-                }
-                Cell::Number(value, 2) => {
-                    sheet.write_number_with_format(row, col, *value, &two)?;
-                }
-                Cell::Number(value, _) => {
-                    sheet.write_number_with_format(row, col, *value, &zero)?;
-                }
-            }
-        }
-    }
-    sheet.set_column_width(1, 12)?;
-    sheet.set_column_width(3, 28)?;
-    sheet.set_column_width(5, 24)?;
-    sheet.set_column_width(6, 30)?;
-    sheet.set_column_width(7, 16)?;
-    sheet.set_freeze_panes(1, 0)?;
-    Ok(())
+    crate::formats::sheet::write_xlsx(path, &table.sheet())
 }

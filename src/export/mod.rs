@@ -6,8 +6,7 @@ pub mod pdf;
 mod report;
 
 pub use ledger_table::{
-    Cell, LEDGER_HEADERS, LedgerTable, entry_row, write_ledger_csv, write_ledger_sheet,
-    write_ledger_xlsx,
+    LEDGER_HEADERS, LedgerTable, entry_row, write_ledger_csv, write_ledger_xlsx,
 };
 pub use report::{
     Figure, MAP_SIZE, Report, ReportError, Table, figure, report_pdf, write_report_pdf,

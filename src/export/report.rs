@@ -5,8 +5,9 @@
 //! report, the CLI and the window agree. The map is [`crate::render`]'s image, with the same
 //! classification as the window.
 
-use super::ledger_table::{Cell, LEDGER_HEADERS, LedgerTable, write_ledger_sheet};
+use super::ledger_table::{LEDGER_HEADERS, LedgerTable};
 use super::pdf::{A4, HAlign, PdfDoc, PdfError, Rgb, Style};
+use crate::formats::sheet::{Cell, write_worksheet};
 use crate::ledger::StoredEntry;
 use crate::model::{Lang, Park};
 use crate::render::{RenderError, RenderRequest, render_map};
@@ -441,7 +442,7 @@ pub fn write_report_xlsx(report: &Report, path: &Path) -> Result<(), ReportError
         sheet.set_column_width(col, 18)?;
     }
 
-    write_ledger_sheet(&report.ledger, workbook.add_worksheet())?;
+    write_worksheet(&report.ledger.sheet(), workbook.add_worksheet())?;
     if lang == Lang::En {
         // The county's column heads stay Chinese (they are the county's form); the sheet
         // name follows the report's language.

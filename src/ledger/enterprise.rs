@@ -10,8 +10,8 @@
 //! Enterprises that no parcel holds are stored too, and reported.
 
 use super::import::ImportError;
-use super::sheet::{Problem, SheetCell, SheetRow, header_matches};
 use super::{Ledger, LedgerError, now};
+use crate::formats::sheet::{Problem, SheetCell, SheetRow, header_matches};
 use crate::model::{EnterpriseFigures, Park};
 use rusqlite::{TransactionBehavior, params};
 use std::collections::{BTreeSet, HashMap};

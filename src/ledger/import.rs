@@ -16,9 +16,12 @@
 //! blank 片区, 土地使用权人 or 面积(亩) means "as recorded" (for a new case: the parcel's);
 //! blank 盘活 areas are 0; a blank text column clears the text.
 
-use super::sheet::{Problem, Sheet, SheetCell, SheetError, SheetRow, header_matches, read_sheets};
 use super::{ImportUpdate, Ledger, LedgerError, StoredEntry};
-use crate::export::{Cell, LEDGER_HEADERS, entry_row};
+use crate::export::{LEDGER_HEADERS, entry_row};
+use crate::formats::sheet::Cell;
+use crate::formats::sheet::{
+    Problem, Sheet, SheetCell, SheetError, SheetRow, header_matches, read_sheets,
+};
 use crate::model::{
     CauseClass, DisposalMethod, Field, IdleKind, IdleSubtype, Lang, LedgerEntry, Parcel, Park,
     Progress,
@@ -28,7 +31,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 /// How many rows from the top are searched for the header row.
-pub use super::sheet::HEADER_SEARCH_ROWS;
+pub use crate::formats::sheet::HEADER_SEARCH_ROWS;
 
 /// A column of the county table, in the export's order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -427,7 +430,7 @@ pub(super) fn open_table<C: Copy + Eq + std::hash::Hash>(
     let sheets = read_sheets(path)?;
     // The first sheet with the key header near its top, and that header's row.
     let found = sheets.iter().enumerate().find_map(|(index, sheet)| {
-        super::sheet::find_header(std::slice::from_ref(sheet), kind.is_key)
+        crate::formats::sheet::find_header(std::slice::from_ref(sheet), kind.is_key)
             .map(|(_, header)| (index, header))
     });
     let Some((sheet, header_index)) = found else {
@@ -441,7 +444,7 @@ pub(super) fn open_table<C: Copy + Eq + std::hash::Hash>(
     let header_row = header.map_or(1, |r| r.number);
     let (mut problems, mut notes) = (Vec::new(), Vec::new());
     let columns = header.map_or_else(HashMap::new, |header| {
-        super::sheet::map_header(
+        crate::formats::sheet::map_header(
             &header.cells,
             header_row,
             kind.column_of,

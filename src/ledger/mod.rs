@@ -17,7 +17,6 @@ mod changes;
 pub mod enterprise;
 pub mod import;
 mod sample;
-pub mod sheet;
 
 pub use changes::{FieldChange, field_changes};
 pub use sample::{SAMPLE_REVITALIZED_BUILDING_M2, SAMPLE_REVITALIZED_LAND_MU, sample_entries};

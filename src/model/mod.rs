@@ -79,7 +79,7 @@ pub use ledger::{
     AREA_TOLERANCE, CauseClass, DisposalMethod, Field, FieldError, IdleKind, IdleSubtype,
     LedgerEntry, Progress,
 };
-pub use park::{District, PARCEL_PROPERTIES, Parcel, ParcelStatus, Park};
+pub use park::{District, PARCEL_PROPERTIES, Parcel, ParcelList, ParcelStatus, Park};
 
 /// Interface language. Chinese is the default; the UI has an English switch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]

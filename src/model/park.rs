@@ -1,5 +1,5 @@
 //! Districts and parcels, and the park that holds them. How a file's features become
-//! districts and parcels is the readers' business (`geo_io::to_model`): the model reads no
+//! districts and parcels is the readers' business (`formats::to_model`): the model reads no
 //! file.
 
 use super::Lang;
@@ -105,24 +105,26 @@ pub struct Park {
     pub parcel_report: Option<ImportReport>,
 }
 
-impl Park {
-    /// Replaces the parcels with ones already read (see [`crate::load`]); duplicate parcel
-    /// numbers are reported.
-    pub fn set_parcel_list(&mut self, mut parcels: Vec<Parcel>, mut report: ImportReport) {
-        Self::check_parcels(&self.districts, &mut parcels, &mut report);
-        self.set_checked_parcels(parcels, report);
-    }
+/// Parcels ready to join a park: duplicate parcel numbers reported, a district given by name
+/// replaced by its code, and parcels without a district given the one containing them. The
+/// one way parcels enter a park ([`Park::set_parcels`]); the window makes it on its loading
+/// thread, off the UI thread.
+#[derive(Debug, Clone)]
+pub struct ParcelList {
+    parcels: Vec<Parcel>,
+    report: ImportReport,
+}
 
-    /// What a parcel list needs before it joins a park with `districts`: duplicate parcel
-    /// numbers reported, a district given by name replaced by its code, and parcels without a
-    /// district given the one containing them. The window runs this on its loading thread.
-    pub fn check_parcels(
+impl ParcelList {
+    /// Checks parcels read from a file (with the file's `report`) against a park's districts.
+    #[must_use]
+    pub fn check(
         districts: &[District],
-        parcels: &mut [Parcel],
-        report: &mut ImportReport,
-    ) {
+        mut parcels: Vec<Parcel>,
+        mut report: ImportReport,
+    ) -> Self {
         let mut seen = HashSet::new();
-        for parcel in parcels.iter() {
+        for parcel in &parcels {
             if !seen.insert(parcel.parcel_no.as_str()) {
                 report.messages.push(crate::report::Message {
                     level: crate::report::Level::Warning,
@@ -134,18 +136,29 @@ impl Park {
                 });
             }
         }
-        assign_districts(districts, parcels);
+        assign_districts(districts, &mut parcels);
+        Self { parcels, report }
     }
 
-    /// Replaces the parcels with ones already passed through [`Self::check_parcels`].
-    /// Returns the parcels it replaced, for the caller to free where it suits.
-    pub fn set_checked_parcels(
-        &mut self,
-        parcels: Vec<Parcel>,
-        report: ImportReport,
-    ) -> Vec<Parcel> {
-        self.parcel_report = Some(report);
-        std::mem::replace(&mut self.parcels, parcels)
+    /// The parcels, in file order.
+    #[must_use]
+    pub fn parcels(&self) -> &[Parcel] {
+        &self.parcels
+    }
+
+    /// What reading and checking the parcels found.
+    #[must_use]
+    pub fn report(&self) -> &ImportReport {
+        &self.report
+    }
+}
+
+impl Park {
+    /// Replaces the parcels (and their file's report). Returns the parcels it replaced, for
+    /// the caller to free where it suits: a million parcels take half a second to free.
+    pub fn set_parcels(&mut self, list: ParcelList) -> Vec<Parcel> {
+        self.parcel_report = Some(list.report);
+        std::mem::replace(&mut self.parcels, list.parcels)
     }
 
     pub(crate) fn assign_missing_districts(&mut self) {

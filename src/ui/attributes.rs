@@ -5,6 +5,7 @@
 use crate::model::{Lang, ParcelStatus, Park};
 use crate::query::{ParcelQuery, SortKey, land_uses, rows_as_tsv, totals};
 use crate::ui::app::Command;
+use crate::ui::revision::Revision;
 use crate::units::mu_from_m2;
 use egui::{ComboBox, RichText, Ui};
 use egui_extras::{Column, TableBuilder};
@@ -40,9 +41,9 @@ struct RowsKey {
     query: ParcelQuery,
     sort: SortKey,
     descending: bool,
-    generation: u64,
+    generation: Revision,
     /// Changes when the parcels' standing (status now) changes.
-    standing: u64,
+    standing: Revision,
     /// The map view, when only visible rows are shown.
     view: Option<u64>,
     /// The selection, when only selected rows are shown.
@@ -64,14 +65,14 @@ pub struct TableContext<'a> {
     /// Each parcel's status now: the table shows and filters by it.
     pub standing: &'a crate::standing::Standing,
     /// Changes when the standing is recomputed.
-    pub standing_generation: u64,
+    pub standing_revision: Revision,
     /// The ledger's cases (for a row's context menu).
     pub cases: &'a [crate::ledger::StoredEntry],
     pub selection: &'a crate::query::Selection,
     /// Parcels whose envelope meets the map view.
     pub visible: &'a dyn Fn() -> Vec<usize>,
     /// Changes when the park's parcels change.
-    pub generation: u64,
+    pub generation: Revision,
     /// Changes when the map view changes.
     pub view: u64,
 }
@@ -102,7 +103,7 @@ impl AttributeTableState {
             sort: self.sort,
             descending: self.descending,
             generation: ctx.generation,
-            standing: ctx.standing_generation,
+            standing: ctx.standing_revision,
             view: self.only_visible.then_some(ctx.view),
             selection: self.only_selected.then(|| ctx.selection.clone()),
         };

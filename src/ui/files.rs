@@ -22,7 +22,7 @@ pub enum FileTarget {
     MapImage(crate::ui::app::MapExtent),
     Gpkg,
     /// `GeoJSON` in lon/lat or Gauss-Krüger.
-    GeoJson(crate::exchange::GeoJsonCrs),
+    GeoJson(crate::formats::GeoJsonCrs),
     BackupLedger,
     RestoreLedger,
     OpenLedger,

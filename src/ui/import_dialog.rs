@@ -3,10 +3,10 @@
 //! by the core's `apply`. Nothing here reads or writes a file itself: the previews come from
 //! [`crate::ledger::import`] and [`crate::ledger::enterprise`].
 
+use crate::formats::sheet::Problem;
 use crate::ledger::Ledger;
 use crate::ledger::enterprise::{self, EnterpriseImportPreview};
 use crate::ledger::import::{self, LedgerImportPreview, RowAction};
-use crate::ledger::sheet::Problem;
 use crate::model::{Lang, Park};
 use crate::ui::app::{Command, Notice};
 use crate::ui::theme;

@@ -12,6 +12,7 @@ pub mod ledger;
 pub mod locate;
 pub mod map;
 pub mod panels;
+pub mod revision;
 pub mod theme;
 
 pub use app::ParklandApp;

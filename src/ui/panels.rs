@@ -1,7 +1,7 @@
 //! The panels around the map: menu, layers and legend, parcel attributes, status bar, and
 //! import notices.
 
-use crate::exchange::GeoJsonCrs;
+use crate::formats::GeoJsonCrs;
 use crate::model::{Lang, Parcel, ParcelStatus, Park};
 use crate::style::{Classification, StylePreset};
 use crate::ui::app::{Command, LayerKind, MapExtent, Notice, PersistedState};
@@ -533,7 +533,7 @@ pub fn loading_ui(
     ctx: &egui::Context,
     lang: Lang,
     path: &std::path::Path,
-    progress: &crate::progress::Progress,
+    progress: &crate::layer::Progress,
 ) -> bool {
     let mut cancel = false;
     egui::Window::new(lang.pick("正在加载", "Loading"))

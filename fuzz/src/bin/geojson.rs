@@ -1,11 +1,11 @@
 //! The GeoJSON reader: any bytes give an import or a rejection with a report, never a panic.
 fn main() {
     afl::fuzz!(|data: &[u8]| {
-        let _ = parkland::geo_io::read_geojson(data, "fuzz.geojson");
-        let _ = parkland::geo_io::read_geojson_as::<parkland::model::Parcel>(
+        let _ = parkland::formats::read_geojson(data, "fuzz.geojson");
+        let _ = parkland::formats::read_geojson_as::<parkland::model::Parcel>(
             data,
             "fuzz.geojson",
-            &parkland::progress::Progress::new(),
+            &parkland::layer::Progress::new(),
         );
     });
 }

@@ -43,7 +43,7 @@ pub enum Command {
     /// Write the park and its ledger as a GeoPackage.
     ExportGpkg(PathBuf),
     /// Write the parcels and their cases as `GeoJSON`, in lon/lat or Gauss-Krüger.
-    ExportGeoJson(PathBuf, crate::exchange::GeoJsonCrs),
+    ExportGeoJson(PathBuf, crate::formats::GeoJsonCrs),
     /// Write the ledger in the county's columns.
     ExportLedgerTable(PathBuf, TableFormat),
     /// Write the park report: xlsx or PDF by the file's extension.
@@ -187,15 +187,12 @@ impl ParklandApp {
             }
             Command::SaveForm => {
                 self.ledger.save_form(&self.state.operator);
-                self.colors_dirty = true;
             }
             Command::VoidFormCase => {
                 self.ledger.void_form_case(&self.state.operator);
-                self.colors_dirty = true;
             }
             Command::RestoreCase(id) => {
                 self.ledger.restore(id, &self.state.operator);
-                self.colors_dirty = true;
             }
             Command::CancelForm => {
                 self.ledger.form = None;
@@ -207,7 +204,6 @@ impl ParklandApp {
                 self.ledger_chosen = true;
                 self.ledger
                     .open(&path, &self.park, self.sample_park, &self.state.operator);
-                self.colors_dirty = true;
             }
             Command::BackupLedger(path) => {
                 if let Some(store) = &self.ledger.store
@@ -221,7 +217,7 @@ impl ParklandApp {
                 self.export_notice(&path, result);
             }
             Command::ExportGpkg(path) => {
-                let result = crate::exchange::write_gpkg(&self.park, &self.ledger.entries, &path)
+                let result = crate::formats::write_gpkg(&self.park, &self.ledger.entries, &path)
                     .map(|s| {
                         format!(
                             "{} {}, {} {}, {} {}",
@@ -237,7 +233,7 @@ impl ParklandApp {
             }
             Command::ExportGeoJson(path, crs) => {
                 let result =
-                    crate::exchange::write_geojson(&self.park, &self.ledger.entries, &path, crs)
+                    crate::formats::write_geojson(&self.park, &self.ledger.entries, &path, crs)
                         .map(|s| {
                             format!(
                                 "{} {}, {} {}, {}",
@@ -281,7 +277,6 @@ impl ParklandApp {
                     }
                 }
                 self.ledger.reload();
-                self.colors_dirty = true;
             }
             Command::PreviewLedgerImport(path) => self.preview_import(ImportKind::Ledger, &path),
             Command::PreviewEnterpriseImport(path) => {
@@ -292,11 +287,9 @@ impl ParklandApp {
             }
             Command::Undo => {
                 self.ledger.undo(&self.state.operator);
-                self.colors_dirty = true;
             }
             Command::Redo => {
                 self.ledger.redo(&self.state.operator);
-                self.colors_dirty = true;
             }
             Command::ExportParcelsCsv(path, rows) => {
                 if let Err(e) =
@@ -311,12 +304,9 @@ impl ParklandApp {
             }
             Command::SetStyle(style) => {
                 self.state.style = style;
-                self.colors_dirty = true;
             }
             Command::SetLang(lang) => {
                 self.state.lang = lang;
-                // Legend labels are in the interface language.
-                self.colors_dirty = true;
             }
             Command::SetView(view) => self.view = view,
             Command::DismissNotice(i) => {
@@ -359,8 +349,5 @@ impl ParklandApp {
         self.notices.push(notice);
         self.import = None;
         self.ledger.reload();
-        // New progress colours the map; new figures change the 统计 view.
-        self.colors_dirty = true;
-        self.dashboard.invalidate();
     }
 }

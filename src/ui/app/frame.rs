@@ -50,9 +50,7 @@ impl eframe::App for ParklandApp {
         }
         self.poll_load(&ctx);
         self.handle_input(&ctx);
-        if self.colors_dirty {
-            self.recolor();
-        }
+        self.refresh_derived();
         self.gpu = frame
             .wgpu_render_state()
             .is_some_and(|render_state| map::gpu::sync(render_state, &self.layer));
@@ -191,7 +189,7 @@ impl eframe::App for ParklandApp {
                                 lang,
                                 park: &self.park,
                                 standing: &self.standing,
-                                standing_generation: self.standing_generation,
+                                standing_revision: self.standing_revision,
                                 cases: &self.ledger.entries,
                                 selection: &self.selection,
                                 visible: &visible,
@@ -224,6 +222,7 @@ impl eframe::App for ParklandApp {
                         park: &self.park,
                         entries: &self.ledger.entries,
                         standing: &self.standing,
+                        revision: self.standing_revision,
                         store: self.ledger.store.as_ref(),
                     };
                     self.dashboard.ui(ui, lang, &sources, &mut self.commands);

@@ -2,9 +2,18 @@
 //! window does with the result (a new layer, or a notice naming the file and the problem).
 
 use super::{
-    Arc, ImportReport, Lang, LayerKind, LoadedLayer, MapLayer, Measure, Notice, Park, ParklandApp,
-    PathBuf, PendingLoad, Progress, RejectReason, Rejected, mpsc,
+    Arc, ImportReport, Lang, LayerKind, MapLayer, Measure, Notice, ParklandApp, PathBuf,
+    PendingLoad, Progress, RejectReason, Rejected, mpsc,
 };
+use crate::layer::LoadedLayer;
+use crate::model::ParcelList;
+
+/// What the loading thread hands the window: districts, or parcels checked against the
+/// park's districts and prepared for the map.
+pub(super) enum Loaded {
+    Districts(crate::formats::Import),
+    Parcels(Box<(ParcelList, crate::layer::PreparedShapes)>),
+}
 
 impl ParklandApp {
     /// Starts reading a file on the loading thread; a load already running is cancelled.
@@ -26,11 +35,14 @@ impl ParklandApp {
             std::thread::Builder::new()
                 .name("parkland-loader".to_owned())
                 .spawn(move || {
-                    let mut result = crate::load::load_layer(&path, kind, &progress);
-                    if let Ok(LoadedLayer::Parcels(loaded)) = &mut result {
-                        let loaded = &mut **loaded;
-                        Park::check_parcels(&districts, &mut loaded.parcels, &mut loaded.report);
-                    }
+                    let result =
+                        crate::layer::load_layer(&path, kind, &progress).map(|layer| match layer {
+                            LoadedLayer::Districts(import) => Loaded::Districts(import),
+                            LoadedLayer::Parcels(loaded) => Loaded::Parcels(Box::new((
+                                ParcelList::check(&districts, loaded.parcels, loaded.report),
+                                loaded.prepared,
+                            ))),
+                        });
                     // The window may have closed meanwhile; then nobody needs the result.
                     let _ = sender.send(result);
                     ctx.request_repaint();
@@ -100,20 +112,20 @@ impl ParklandApp {
 
     /// Replaces a layer with a loaded file; a rejected file never gets here, so the map keeps
     /// what it had.
-    pub(super) fn finish_load(&mut self, result: Result<LoadedLayer, Box<Rejected>>) {
+    pub(super) fn finish_load(&mut self, result: Result<Loaded, Box<Rejected>>) {
         let lang = self.state.lang;
         match result {
-            Ok(LoadedLayer::Districts(import)) => {
+            Ok(Loaded::Districts(import)) => {
                 self.notices.extend(warning_notice(&import.report, lang));
                 self.park.set_districts(import);
                 let parcels = std::mem::take(&mut self.layer.parcels);
                 self.layer = MapLayer::with_parcels(&self.park, parcels);
             }
-            Ok(LoadedLayer::Parcels(loaded)) => {
-                let loaded = *loaded;
-                let old = self.park.set_checked_parcels(loaded.parcels, loaded.report);
+            Ok(Loaded::Parcels(loaded)) => {
+                let (list, prepared) = *loaded;
+                let old = self.park.set_parcels(list);
                 // A million old parcels take half a second to free: not on the UI thread.
-                crate::load::free_in_background(old);
+                crate::layer::free_in_background(old);
                 // The user's own parcels: a new ledger must not be seeded with sample cases,
                 // and the sample park's ledger is left to the sample park.
                 let was_sample = std::mem::replace(&mut self.sample_park, false);
@@ -135,9 +147,9 @@ impl ParklandApp {
                 self.hovered = None;
                 let old = std::mem::replace(
                     &mut self.layer,
-                    MapLayer::with_parcels(&self.park, loaded.prepared),
+                    MapLayer::with_parcels(&self.park, prepared),
                 );
-                crate::load::free_in_background(old);
+                crate::layer::free_in_background(old);
             }
             Err(rejected) if rejected.reason == RejectReason::Cancelled => {
                 self.notices.push(Notice {
@@ -159,7 +171,6 @@ impl ParklandApp {
             }
         }
         self.fit_pending = true;
-        self.colors_dirty = true;
     }
 }
 

@@ -1,10 +1,9 @@
 //! The app shell: persisted state, runtime state, the frame's layout, and the commands that
 //! change the world at the end of the frame.
 
-use crate::geo_io::{Import, ImportReport, RejectReason, Rejected, read_file};
-use crate::load::LoadedLayer;
+use crate::formats::{Import, ImportReport, RejectReason, Rejected, read_file};
+use crate::layer::Progress;
 use crate::model::{Lang, Parcel, Park};
-use crate::progress::Progress;
 use crate::query::Selection;
 use crate::sample;
 use crate::style::{Classification, StylePreset};
@@ -14,6 +13,7 @@ use crate::ui::import_dialog::{DialogAction, ImportDialog, ImportKind};
 use crate::ui::ledger::{EntryForm, LedgerView};
 use crate::ui::map::measure::{Measure, MeasureMode};
 use crate::ui::map::{self, Camera, LabelBy, MapLayer, MapStyle};
+use crate::ui::revision::Revision;
 use crate::ui::{install_fonts, panels, theme};
 use egui::{Pos2, Rect};
 use serde::{Deserialize, Serialize};
@@ -88,13 +88,24 @@ pub struct Startup {
     pub started: Option<std::time::Instant>,
 }
 
-pub use crate::load::LayerKind;
+pub use crate::layer::LayerKind;
 
 /// A file being read on the loading thread.
 pub struct PendingLoad {
     pub path: PathBuf,
     pub progress: Arc<Progress>,
-    receiver: mpsc::Receiver<Result<LoadedLayer, Box<Rejected>>>,
+    receiver: mpsc::Receiver<Result<loading::Loaded, Box<Rejected>>>,
+}
+
+/// The inputs of the standing and of what is derived with it: the map layer (the park), the
+/// ledger's cases, the style, the language, and the day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct DerivedKey {
+    layer: Revision,
+    ledger: Revision,
+    style: StylePreset,
+    lang: Lang,
+    today: jiff::civil::Date,
 }
 
 /// A report shown in a window until dismissed: a rejected file or a load with warnings.
@@ -140,10 +151,11 @@ pub struct ParklandApp {
     /// Where every parcel stands now (current case, status, 预警): the one answer the map,
     /// the legend, the tables and the panels read. Recomputed with the colours.
     pub standing: crate::standing::Standing,
-    /// Counts the standings computed, so that tables cached on it know when to refresh.
-    standing_generation: u64,
-    /// Fill colours need recomputing (ledger or colour mode changed).
-    colors_dirty: bool,
+    /// Changes whenever the standing is recomputed, so that what is cached on it (the
+    /// attribute table's rows, the 统计 view's figures) knows when to refresh.
+    standing_revision: Revision,
+    /// What the standing and the colours were last computed from.
+    derived_for: Option<DerivedKey>,
     /// The map fills are drawn by the GPU renderer (its buffers are up to date).
     gpu: bool,
     /// Every parcel's class under the current style, and the legend.
@@ -256,13 +268,13 @@ impl ParklandApp {
             ledger,
             sample_park,
             ledger_chosen,
-            standing_generation: 0,
+            standing_revision: Revision::new(),
             standing: crate::standing::Standing::compute(
                 &Park::default(),
                 &[],
                 crate::time::today(),
             ),
-            colors_dirty: true,
+            derived_for: None,
             gpu: false,
             park_summary: crate::stats::park_summary(
                 &Park::default(),
@@ -337,7 +349,7 @@ impl ParklandApp {
             &self.ledger.entries,
             crate::ui::ledger::today(),
         );
-        self.standing_generation += 1;
+        self.standing_revision.bump();
         self.classification = Classification::compute_with(
             self.state.style,
             &self.park,
@@ -352,9 +364,28 @@ impl ParklandApp {
         self.alert_rows =
             crate::stats::alert_rows(&self.park, &self.ledger.entries, &self.standing);
         self.park_summary = crate::stats::park_summary(&self.park, &self.standing);
-        // Whatever changed the colours (ledger, park, language) changes the figures too.
-        self.dashboard.invalidate();
-        self.colors_dirty = false;
+    }
+
+    /// What the standing, the colours and legend, the 预警 and the district figures are
+    /// computed from.
+    fn derived_key(&self) -> DerivedKey {
+        DerivedKey {
+            layer: self.layer.generation,
+            ledger: self.ledger.revision,
+            style: self.state.style,
+            lang: self.state.lang,
+            today: crate::ui::ledger::today(),
+        }
+    }
+
+    /// Computes the standing and what follows from it again when what it is computed from
+    /// changed since (see [`crate::ui::revision`]).
+    fn refresh_derived(&mut self) {
+        let key = self.derived_key();
+        if self.derived_for != Some(key) {
+            self.recolor();
+            self.derived_for = Some(key);
+        }
     }
 
     /// 预警 outlines: every parcel the standing puts under an alert, severe ones red.

@@ -5,6 +5,7 @@ use crate::ledger::{Ledger, StoredEntry};
 use crate::model::{IdleKind, Lang, ParcelStatus, Park};
 use crate::stats::{self, Dashboard, DistrictLedger, DistrictYield, EnterpriseYields};
 use crate::ui::app::Command;
+use crate::ui::revision::{Derived, Revision};
 use crate::ui::theme;
 use crate::units::group_thousands;
 use crate::units::{km2_from_m2, mu_from_m2};
@@ -47,12 +48,13 @@ pub fn view_tabs_ui(ui: &mut Ui, lang: Lang, view: MainView, commands: &mut Vec<
     });
 }
 
-/// The dashboard's figures, kept until the park or the ledger changes or the day turns.
+/// The dashboard's figures, kept until the standing they are computed from changes (the
+/// park, the ledger, the language or the day).
 #[derive(Default)]
 pub struct DashboardView {
-    figures: Option<Dashboard>,
-    /// Enterprise figures (企业指标) read from the ledger, until the next change.
-    enterprise: Option<EnterpriseFigures>,
+    figures: Derived<Revision, Dashboard>,
+    /// Enterprise figures (企业指标) read from the ledger, for the year chosen.
+    enterprise: Derived<(Revision, Option<i16>), EnterpriseFigures>,
     /// The year chosen for 亩均 figures; the latest year when `None`.
     enterprise_year: Option<i16>,
 }
@@ -89,34 +91,11 @@ pub struct Sources<'a> {
     pub entries: &'a [StoredEntry],
     pub standing: &'a crate::standing::Standing,
     pub store: Option<&'a Ledger>,
+    /// Changes whenever the standing is recomputed: when any of the above changed.
+    pub revision: Revision,
 }
 
 impl DashboardView {
-    /// Forgets the figures (the park, the ledger or the language changed).
-    pub fn invalidate(&mut self) {
-        self.figures = None;
-        self.enterprise = None;
-    }
-
-    /// The figures on `today`, computed again only when needed.
-    pub fn figures(
-        &mut self,
-        park: &Park,
-        entries: &[StoredEntry],
-        standing: &crate::standing::Standing,
-    ) -> &Dashboard {
-        if self
-            .figures
-            .as_ref()
-            .is_some_and(|f| f.today != standing.today)
-        {
-            self.figures = None;
-        }
-        // The window's standing, as the map and the tables read it: not computed again.
-        self.figures
-            .get_or_insert_with(|| stats::dashboard_with(park, entries, standing))
-    }
-
     /// The whole view, scrolling.
     pub fn ui(
         &mut self,
@@ -125,20 +104,13 @@ impl DashboardView {
         sources: &Sources<'_>,
         commands: &mut Vec<Command>,
     ) {
-        let Sources {
-            park,
-            entries,
-            standing,
-            store,
-        } = *sources;
-        self.figures(park, entries, standing);
-        let chosen = self.enterprise_year;
-        let enterprise = self
-            .enterprise
-            .get_or_insert_with(|| EnterpriseFigures::read(park, store, chosen));
-        let Some(figures) = self.figures.as_ref() else {
-            return;
-        };
+        let (park, store, chosen) = (sources.park, sources.store, self.enterprise_year);
+        let enterprise = self.enterprise.get((sources.revision, chosen), || {
+            EnterpriseFigures::read(park, store, chosen)
+        });
+        let figures = self.figures.get(sources.revision, || {
+            stats::dashboard_with(park, sources.entries, sources.standing)
+        });
         let mut new_year = None;
         egui::Frame::central_panel(ui.style()).show(ui, |ui| {
             egui::ScrollArea::vertical()
@@ -167,7 +139,6 @@ impl DashboardView {
         });
         if let Some(year) = new_year {
             self.enterprise_year = Some(year);
-            self.enterprise = None;
         }
     }
 }

@@ -10,6 +10,7 @@ pub use table::{LedgerTableState, TableAction};
 
 use crate::ledger::{Action, Event, Ledger, LedgerError, StoredEntry};
 use crate::model::{LedgerEntry, Park};
+use crate::ui::revision::{Derived, Revision};
 use jiff::civil::Date;
 use std::path::Path;
 
@@ -42,8 +43,10 @@ pub struct LedgerView {
     pub table: LedgerTableState,
     undo: Vec<UndoStep>,
     redo: Vec<UndoStep>,
-    /// The history last read, by parcel number, until the next reload (not a query a frame).
-    history_cache: std::cell::RefCell<Option<(String, Vec<Event>)>>,
+    /// Changes whenever the cases are read again (after every write, and on open).
+    pub revision: Revision,
+    /// The history last read, for a parcel number at a revision (not a query a frame).
+    history_cache: std::cell::RefCell<Derived<(String, Revision), Vec<Event>>>,
 }
 
 fn stale_message(by: &str, at: &str) -> String {
@@ -74,7 +77,7 @@ impl LedgerView {
                 self.store = None;
                 self.entries.clear();
                 self.voided.clear();
-                self.history_cache.replace(None);
+                self.revision.bump();
                 self.error = Some(e.to_string());
             }
         }
@@ -102,25 +105,21 @@ impl LedgerView {
                 Err(e) => self.error = Some(e.to_string()),
             }
         }
-        self.history_cache.replace(None);
+        self.revision.bump();
     }
 
     /// Every event of a parcel's cases, newest first.
     #[must_use]
     pub fn history(&self, parcel_no: &str) -> Vec<Event> {
-        if let Some((cached_for, events)) = &*self.history_cache.borrow()
-            && cached_for == parcel_no
-        {
-            return events.clone();
-        }
-        let events = self
-            .store
-            .as_ref()
-            .and_then(|s| s.history(parcel_no).ok())
-            .unwrap_or_default();
         self.history_cache
-            .replace(Some((parcel_no.to_owned(), events.clone())));
-        events
+            .borrow_mut()
+            .get((parcel_no.to_owned(), self.revision), || {
+                self.store
+                    .as_ref()
+                    .and_then(|s| s.history(parcel_no).ok())
+                    .unwrap_or_default()
+            })
+            .clone()
     }
 
     /// Saves the form's case (create, update or correction). On success the form closes and

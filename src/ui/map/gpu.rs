@@ -4,7 +4,8 @@
 //! 1,000,000 parcels. Hover, selection and labels are drawn by egui on top.
 
 use super::layer::MapLayer;
-use crate::prepare::Tessellation;
+use crate::layer::prepare::Tessellation;
+use crate::ui::revision::Revision;
 use eframe::egui_wgpu::{self, CallbackResources, CallbackTrait, RenderState};
 use eframe::wgpu;
 use eframe::wgpu::util::DeviceExt as _;
@@ -65,8 +66,9 @@ struct GpuMap {
     bind_group: wgpu::BindGroup,
     districts: Option<GpuMesh>,
     parcels: Option<GpuMesh>,
-    generation: u64,
-    color_generation: u64,
+    /// The layer's shapes and colours last uploaded.
+    generation: Option<Revision>,
+    color_generation: Option<Revision>,
 }
 
 /// Uploads what changed since the last frame; returns false when the GPU path is unusable.
@@ -81,7 +83,7 @@ pub fn sync(render_state: &RenderState, layer: &MapLayer) -> bool {
     let Some(map) = resources.get_mut::<GpuMap>() else {
         return false;
     };
-    if map.generation != layer.generation {
+    if map.generation != Some(layer.generation) {
         // Buffers over the device's limit (256 MiB by default) would fail validation: then
         // the window draws with egui's meshes instead.
         let limit = device.limits().max_buffer_size;
@@ -89,7 +91,7 @@ pub fn sync(render_state: &RenderState, layer: &MapLayer) -> bool {
         {
             map.districts = None;
             map.parcels = None;
-            map.generation = 0;
+            map.generation = None;
             return false;
         }
         map.districts = upload(
@@ -104,9 +106,9 @@ pub fn sync(render_state: &RenderState, layer: &MapLayer) -> bool {
             &layer.parcel_vertex_colors,
             true,
         );
-        map.generation = layer.generation;
-        map.color_generation = layer.color_generation;
-    } else if map.color_generation != layer.color_generation {
+        map.generation = Some(layer.generation);
+        map.color_generation = Some(layer.color_generation);
+    } else if map.color_generation != Some(layer.color_generation) {
         if let Some(parcels) = &map.parcels
             && !layer.parcel_vertex_colors.is_empty()
         {
@@ -116,7 +118,7 @@ pub fn sync(render_state: &RenderState, layer: &MapLayer) -> bool {
                 bytemuck::cast_slice(&layer.parcel_vertex_colors),
             );
         }
-        map.color_generation = layer.color_generation;
+        map.color_generation = Some(layer.color_generation);
     }
     true
 }
@@ -213,8 +215,8 @@ fn create(device: &wgpu::Device, format: wgpu::TextureFormat) -> GpuMap {
         bind_group,
         districts: None,
         parcels: None,
-        generation: 0,
-        color_generation: 0,
+        generation: None,
+        color_generation: None,
     }
 }
 

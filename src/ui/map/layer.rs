@@ -1,24 +1,17 @@
-//! What the map draws, prepared once per load (see [`crate::prepare`]): triangulated fills in
+//! What the map draws, prepared once per load (see [`crate::layer::prepare`]): triangulated fills in
 //! f32 metres around a local origin, rings for outlines, and lon/lat R-trees. A pan or zoom
 //! only changes the camera; a restyle only rewrites the vertex colours.
 
 use crate::crs::web_mercator;
+use crate::layer::Progress;
+use crate::layer::prepare::{PreparedShapes, Tessellation, world_bounds};
 use crate::model::Park;
-use crate::prepare::{PreparedShapes, Tessellation, world_bounds};
-use crate::progress::Progress;
+use crate::ui::revision::Revision;
 use crate::ui::theme;
 use egui::{Color32, Mesh, Pos2, pos2};
 use geo::{InteriorPoint, MultiPolygon};
 use rayon::prelude::*;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-
-/// Identifies a geometry upload, so the GPU copy is replaced only when the shapes change.
-static NEXT_GENERATION: AtomicU64 = AtomicU64::new(1);
-
-fn next_generation() -> u64 {
-    NEXT_GENERATION.fetch_add(1, Ordering::Relaxed)
-}
 
 /// The prepared map of a park.
 pub struct MapLayer {
@@ -33,10 +26,10 @@ pub struct MapLayer {
     /// The widest parcel's smaller side in world metres: no parcel label fits when even this
     /// one is too narrow on screen.
     pub max_parcel_width_m: f64,
-    /// Changes when the shapes change.
-    pub generation: u64,
+    /// The shapes' revision: a new layer has a new one.
+    pub generation: Revision,
     /// Changes when the colours change.
-    pub color_generation: u64,
+    pub color_generation: Revision,
     /// Fill colour of every parcel vertex (premultiplied RGBA), for the GPU.
     pub parcel_vertex_colors: Vec<[u8; 4]>,
     pub district_vertex_colors: Vec<[u8; 4]>,
@@ -106,8 +99,8 @@ impl MapLayer {
             bounds,
             district_anchors,
             max_parcel_width_m,
-            generation: next_generation(),
-            color_generation: next_generation(),
+            generation: Revision::new(),
+            color_generation: Revision::new(),
             parcel_vertex_colors,
             district_vertex_colors,
             cpu_fill: None,
@@ -118,7 +111,7 @@ impl MapLayer {
     pub fn recolor(&mut self, color: impl Fn(usize) -> Color32 + Sync) {
         self.parcel_vertex_colors =
             vertex_colors(&self.parcels.tessellation, |i| color(i).to_array());
-        self.color_generation = next_generation();
+        self.color_generation.bump();
         self.cpu_fill = None;
     }
 

@@ -385,7 +385,7 @@ fn transformed(mesh: &Mesh, transform: TSTransform) -> Shape {
 
 fn highlight(
     painter: &egui::Painter,
-    t: &crate::prepare::Tessellation,
+    t: &crate::layer::prepare::Tessellation,
     index: usize,
     view: &View,
     fill: Color32,

@@ -11,7 +11,7 @@
 //! The coordinates are parsed once, into the `Vec<Coord>` each ring keeps, and of the
 //! properties only the kept ones are allocated.
 
-use super::Properties;
+use crate::formats::{FromFeature, Properties};
 use geo::{Coord, LineString, MultiPolygon, Polygon};
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
@@ -25,16 +25,16 @@ pub(super) struct FastFeature {
 }
 
 /// Reads a plain feature (see the module documentation) at the start of `text`, keeping
-/// only the properties `T` reads (see [`super::FromFeature::KEEP`]); the feature and the
+/// only the properties `T` reads (see [`FromFeature::KEEP`]); the feature and the
 /// bytes it took, or `None` for anything else.
-pub(super) fn parse_at<T: super::FromFeature>(text: &[u8]) -> Option<(FastFeature, usize)> {
+pub(super) fn parse_at<T: FromFeature>(text: &[u8]) -> Option<(FastFeature, usize)> {
     super::split::next_value::<Keeping<T>>(text).map(|(Keeping(feature, _), n)| (feature, n))
 }
 
 /// A feature read with `T`'s choice of properties.
 struct Keeping<T>(FastFeature, std::marker::PhantomData<T>);
 
-impl<'de, T: super::FromFeature> de::Deserialize<'de> for Keeping<T> {
+impl<'de, T: FromFeature> de::Deserialize<'de> for Keeping<T> {
     fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let feature = deserializer.deserialize_map(FeatureSeed { keep: T::KEEP })?;
         Ok(Self(feature, std::marker::PhantomData))
@@ -434,7 +434,7 @@ impl<'de> Visitor<'de> for PositionSeed {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::geo_io::{FromFeature, ImportedFeature, Message};
+    use crate::formats::{FromFeature, ImportedFeature, Message};
 
     /// Reads a plain feature that is the whole of `text`.
     fn parse<T: FromFeature>(text: &[u8]) -> Option<FastFeature> {

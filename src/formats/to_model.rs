@@ -1,8 +1,8 @@
 //! From a reader's features to the model: districts, parcels and the park built from imported
 //! files. Here, beside the readers, so that the model depends on no reader.
 
-use crate::geo_io::{FromFeature, Import, ImportedFeature, Message};
-use crate::model::{District, PARCEL_PROPERTIES, Parcel, ParcelStatus, Park};
+use crate::formats::{FromFeature, Import, ImportedFeature, Message};
+use crate::model::{District, PARCEL_PROPERTIES, Parcel, ParcelList, ParcelStatus, Park};
 
 impl District {
     pub(crate) fn from_feature(feature: ImportedFeature) -> Self {
@@ -47,17 +47,6 @@ impl FromFeature for Parcel {
 }
 
 impl Parcel {
-    /// A parcel from an imported feature at its place in the file (numbered by its position
-    /// when the file gives no number); an unknown status is left blank with a message. Unlike
-    /// the reader's [`crate::geo_io::FromFeature::from_feature`], the parcel is placed at once.
-    #[must_use]
-    pub fn from_placed_feature(feature: ImportedFeature, messages: &mut Vec<Message>) -> Self {
-        let index = feature.index;
-        let mut parcel = Self::unplaced(feature, messages);
-        FromFeature::place(&mut parcel, index);
-        parcel
-    }
-
     /// A parcel from an imported feature, its number left empty when the file gives none
     /// (see [`FromFeature::place`]).
     fn unplaced(mut feature: ImportedFeature, messages: &mut Vec<Message>) -> Self {
@@ -106,7 +95,8 @@ impl Park {
             park.set_districts(import);
         }
         if let Some(import) = parcels {
-            park.set_parcels(import);
+            let (parcels, report) = parcels_of(import);
+            park.set_parcels(ParcelList::check(&park.districts, parcels, report));
         }
         park
     }
@@ -121,23 +111,11 @@ impl Park {
         self.district_report = Some(import.report);
         self.assign_missing_districts();
     }
-
-    /// Replaces the parcels; duplicate parcel numbers are reported.
-    pub fn set_parcels(&mut self, import: Import) {
-        let (parcels, report) = parcels_of(import);
-        self.set_parcel_list(parcels, report);
-    }
 }
 
 /// The parcels of a whole-file import, each at its place in the file, with the import's
 /// report (and a message for each unknown status).
 #[must_use]
 pub fn parcels_of(import: Import) -> (Vec<Parcel>, crate::report::ImportReport) {
-    let mut report = import.report;
-    let parcels = import
-        .features
-        .into_iter()
-        .map(|f| Parcel::from_placed_feature(f, &mut report.messages))
-        .collect();
-    (parcels, report)
+    import.into_items()
 }

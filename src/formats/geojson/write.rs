@@ -7,14 +7,14 @@
 //!   easting), in metres, named by a legacy `crs` member as survey tools expect.
 //!
 //! Each feature has the parcel number as its `id`, the attributes of
-//! [`super::columns::parcel_row`] as `properties` (the same keys on every feature, null where
+//! [`crate::formats::columns::parcel_row`] as `properties` (the same keys on every feature, null where
 //! there is no value), and a Polygon or `MultiPolygon` whose rings follow the right-hand rule.
 //! Positions are written with full precision, so reading the file back gives the same areas.
 
-use super::binary::needs_reversal;
-use super::columns::{cases_by_parcel, parcel_row};
-use super::{ExchangeError, replace_atomically};
 use crate::crs::{Crs, FromLonLat};
+use crate::formats::columns::{cases_by_parcel, parcel_row};
+use crate::formats::gpkg::binary::needs_reversal;
+use crate::formats::{WriteError, replace_atomically};
 use crate::ledger::StoredEntry;
 use crate::model::Park;
 use geo::{LineString, MultiPolygon};
@@ -48,9 +48,9 @@ pub fn write_geojson(
     cases: &[StoredEntry],
     path: &Path,
     crs: GeoJsonCrs,
-) -> Result<GeoJsonSummary, ExchangeError> {
+) -> Result<GeoJsonSummary, WriteError> {
     let shown = path.display().to_string();
-    let projection_error = |reason: String| ExchangeError::Projection {
+    let projection_error = |reason: String| WriteError::Projection {
         path: shown.clone(),
         reason,
     };
@@ -76,7 +76,7 @@ pub fn write_geojson(
     let by_parcel = cases_by_parcel(cases);
     let mut parcels_with_case = 0;
     let bytes = replace_atomically(path, |temp| {
-        let io_error = |source: std::io::Error| ExchangeError::Io {
+        let io_error = |source: std::io::Error| WriteError::Io {
             path: shown.clone(),
             source,
         };

@@ -13,7 +13,7 @@
 //!
 //! ```
 //! use geo::{MultiPolygon, polygon};
-//! use parkland::exchange::binary::{Decoded, decode_gp, encode_gp_multipolygon};
+//! use parkland::formats::gpkg::binary::{Decoded, decode_gp, encode_gp_multipolygon};
 //! let square = MultiPolygon::new(vec![polygon![
 //!     (x: 107.0, y: 33.0), (x: 107.01, y: 33.0), (x: 107.01, y: 33.01), (x: 107.0, y: 33.01)
 //! ]]);

@@ -1,12 +1,17 @@
-//! Loading a parcel file the fast way, ready to draw: read, parsed and measured on all cores
-//! straight into parcels, then triangulated and indexed. The window runs this on a named
+//! From a file to a layer ready to draw: the file read through [`crate::formats`] (on all
+//! cores, straight into parcels), then triangulated and indexed ([`prepare`]), with progress
+//! and cancellation shared with whoever waits ([`progress`]). The window runs this on a named
 //! background thread with a progress bar and a cancel button; the CLI and the benchmarks call
 //! it directly.
 
-use crate::geo_io::{ImportReport, RejectReason, Rejected, read_geojson_as};
+pub mod prepare;
+pub mod progress;
+
+pub use prepare::PreparedShapes;
+pub use progress::{Progress, Stage, mark};
+
+use crate::formats::{Format, Import, ImportReport, LayerChoice, RejectReason, Rejected};
 use crate::model::Parcel;
-use crate::prepare::PreparedShapes;
-use crate::progress::{Progress, Stage};
 use geo::MultiPolygon;
 use std::path::Path;
 
@@ -18,13 +23,13 @@ pub struct LoadedParcels {
     pub prepared: PreparedShapes,
 }
 
-/// Reads parcels from `GeoJSON` bytes on all cores (see [`read_geojson_as`]).
+/// Reads parcels from `GeoJSON` bytes on all cores (see [`crate::formats::read_geojson_as`]).
 pub fn read_parcels(
     bytes: &[u8],
     source: &str,
     progress: &Progress,
 ) -> Result<(Vec<Parcel>, ImportReport), Box<Rejected>> {
-    read_geojson_as(bytes, source, progress)
+    crate::formats::read_geojson_as(bytes, source, progress)
 }
 
 /// Reads a parcel file, whatever its format: the one way from a parcel file to parcels, for
@@ -34,23 +39,7 @@ pub fn read_parcels_file(
     path: &Path,
     progress: &Progress,
 ) -> Result<(Vec<Parcel>, ImportReport), Box<Rejected>> {
-    if crate::geo_io::is_geopackage(path) {
-        let import =
-            crate::geo_io::read_file_layer(path, crate::exchange::LayerChoice::Prefer("parcels"))?;
-        return Ok(crate::geo_io::parcels_of(import));
-    }
-    crate::geo_io::read_geojson_file_as(path, progress)
-}
-
-/// Parcels from a whole-file import (a GeoPackage, or a small file read to guess its kind),
-/// triangulated and indexed.
-fn parcels_from_import(
-    import: crate::geo_io::Import,
-    origin: Option<[f64; 2]>,
-    progress: &Progress,
-) -> Result<LoadedParcels, Box<Rejected>> {
-    let (parcels, report) = crate::geo_io::parcels_of(import);
-    prepare_parcels(parcels, report, origin, progress)
+    crate::formats::read_file_as(path, LayerChoice::Prefer("parcels"), progress)
 }
 
 /// Reads a parcel file and prepares it for the map, around `origin` when given.
@@ -124,7 +113,7 @@ pub enum LayerKind {
 /// A layer read from a file.
 #[derive(Debug)]
 pub enum LoadedLayer {
-    Districts(crate::geo_io::Import),
+    Districts(Import),
     Parcels(Box<LoadedParcels>),
 }
 
@@ -142,18 +131,20 @@ pub fn load_layer(
     let small = std::fs::metadata(path).is_ok_and(|m| m.len() <= GUESS_WHOLE_FILE_BYTES);
     match by_name {
         Some(LayerKind::Districts) => {
-            crate::geo_io::read_file_layer(path, crate::exchange::LayerChoice::Prefer("districts"))
+            crate::formats::read_file_layer(path, LayerChoice::Prefer("districts"))
                 .map(LoadedLayer::Districts)
         }
         Some(LayerKind::Parcels) => {
             load_parcels_file(path, None, progress).map(|l| LoadedLayer::Parcels(Box::new(l)))
         }
-        None if small || crate::geo_io::is_geopackage(path) => {
-            let import = crate::geo_io::read_file(path)?;
+        None if small || Format::of(path).reads_whole() => {
+            let import = crate::formats::read_file(path)?;
             if guess_layer_kind(&import) == LayerKind::Districts {
                 return Ok(LoadedLayer::Districts(import));
             }
-            parcels_from_import(import, None, progress).map(|l| LoadedLayer::Parcels(Box::new(l)))
+            let (parcels, report) = import.into_items();
+            prepare_parcels(parcels, report, None, progress)
+                .map(|l| LoadedLayer::Parcels(Box::new(l)))
         }
         None => load_parcels_file(path, None, progress).map(|l| LoadedLayer::Parcels(Box::new(l))),
     }
@@ -175,7 +166,7 @@ pub fn layer_kind_from_name(path: &Path) -> Option<LayerKind> {
 /// Districts when the features look like districts (a `code`, no `parcel_no`, at most 50 of
 /// them), else parcels.
 #[must_use]
-pub fn guess_layer_kind(import: &crate::geo_io::Import) -> LayerKind {
+pub fn guess_layer_kind(import: &Import) -> LayerKind {
     let has = |key: &str| {
         import
             .features

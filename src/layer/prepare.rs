@@ -7,7 +7,7 @@
 //! benchmarks time the same code.
 
 use crate::crs::web_mercator;
-use crate::progress::{Progress, Stage};
+use crate::layer::progress::{Progress, Stage};
 use crate::spatial::ShapeIndex;
 use geo::{BoundingRect, MultiPolygon};
 use rayon::prelude::*;
@@ -310,12 +310,12 @@ impl PreparedShapes {
         let (tessellation, index) = rayon::join(
             || {
                 let tessellation = Tessellation::build(shapes, origin, progress);
-                crate::progress::mark("triangulated");
+                crate::layer::mark("triangulated");
                 tessellation
             },
             || {
                 let index = ShapeIndex::from_shapes(shapes);
-                crate::progress::mark("indexed");
+                crate::layer::mark("indexed");
                 index
             },
         );

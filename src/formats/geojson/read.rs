@@ -8,120 +8,21 @@
 //! crate's types because the latter fail a whole collection on one bad feature, while a land
 //! officer needs every good feature loaded and every bad one named.
 
-use crate::crs::{Crs, UnsupportedCrs};
+use crate::crs::Crs;
+use crate::formats::{
+    FromFeature, Import, ImportedFeature, RawPolygon, RejectReason, Rejected, close_ring,
+    first_out_of_range, to_multipolygon,
+};
 use crate::geometry::{geodesic_area_m2, validity_problem};
-use crate::progress::{Progress, Stage};
+use crate::layer::{Progress, Stage};
 use crate::report::{FeatureRef, ImportReport, Message};
-use geo::{Coord, CoordsIter, LineString, MapCoordsInPlace, MultiPolygon, Polygon};
+use geo::{Coord, CoordsIter, LineString, MapCoordsInPlace, MultiPolygon};
 use rayon::prelude::*;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::path::Path;
-
-/// One polygon feature read from a file, in lon/lat degrees.
-#[derive(Debug, Clone)]
-pub struct ImportedFeature {
-    /// Zero-based index among the file's features.
-    pub index: usize,
-    /// The `id` member as text.
-    pub id: Option<String>,
-    /// The `properties` member (empty when absent or null).
-    pub properties: super::Properties,
-    /// Lon/lat degrees; holes kept; longitudes unwrapped across ±180°.
-    pub geometry: MultiPolygon<f64>,
-    /// Geodesic area on the WGS84 ellipsoid, holes subtracted, winding ignored.
-    pub area_m2: f64,
-    /// OGC validity (geo's validation).
-    pub valid: bool,
-}
-
-impl ImportedFeature {
-    /// Takes a property out as text (see [`Self::property_text`]) without copying a string.
-    pub fn take_text(&mut self, key: &str) -> Option<String> {
-        match self.properties.remove(key)? {
-            Value::Null => None,
-            Value::String(s) if s.trim().len() == s.len() => Some(s).filter(|s| !s.is_empty()),
-            Value::String(s) => Some(s.trim().to_owned()).filter(|s| !s.is_empty()),
-            other => Some(other.to_string()),
-        }
-    }
-
-    /// A property as text (strings as they are, numbers printed), if present and not null.
-    #[must_use]
-    pub fn property_text(&self, key: &str) -> Option<String> {
-        match self.properties.get(key)? {
-            Value::Null => None,
-            Value::String(s) => Some(s.trim().to_owned()).filter(|s| !s.is_empty()),
-            other => Some(other.to_string()),
-        }
-    }
-
-    /// How the feature is named in messages.
-    #[must_use]
-    pub fn feature_ref(&self) -> FeatureRef {
-        FeatureRef {
-            index: self.index,
-            id: self.id.clone(),
-        }
-    }
-}
-
-/// The features of a file that loaded, with the report.
-#[derive(Debug, Clone)]
-pub struct Import {
-    pub features: Vec<ImportedFeature>,
-    pub report: ImportReport,
-}
-
-/// Why a whole file was refused.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum RejectReason {
-    #[error("cannot read the file: {0}")]
-    Io(String),
-    #[error("the file is empty")]
-    Empty,
-    #[error("not JSON: {0}")]
-    NotJson(String),
-    #[error("not GeoJSON: {0}")]
-    NotGeoJson(String),
-    #[error(transparent)]
-    Crs(#[from] UnsupportedCrs),
-    #[error(
-        "coordinates look projected, not lon/lat degrees (feature {feature}: {x}, {y}) and the \
-         file declares no CRS; add a \"crs\" member naming it, probably {guess}"
-    )]
-    LooksProjected {
-        feature: usize,
-        x: f64,
-        y: f64,
-        guess: &'static str,
-    },
-    #[error(
-        "coordinates out of lon/lat range in a file declared as {crs} (feature {feature}: {x}, {y})"
-    )]
-    OutOfRange {
-        crs: String,
-        feature: usize,
-        x: f64,
-        y: f64,
-    },
-    #[error("no polygon to load: {0}")]
-    NoPolygons(String),
-    #[error("loading was cancelled")]
-    Cancelled,
-    #[error("not a usable GeoPackage: {0}")]
-    NotGeoPackage(String),
-}
-
-/// A file that could not be loaded, with what was found before giving up.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("{}: {reason}", report.source)]
-pub struct Rejected {
-    pub reason: RejectReason,
-    pub report: ImportReport,
-}
 
 /// Reads a `GeoJSON` file from disk. See [`read_geojson`].
 pub fn read_geojson_file(path: &Path) -> Result<Import, Box<Rejected>> {
@@ -142,39 +43,13 @@ pub fn read_geojson_file(path: &Path) -> Result<Import, Box<Rejected>> {
 ///
 /// ```
 /// let text = br#"{"type":"Polygon","coordinates":[[[107,33],[107.01,33],[107.01,33.01],[107,33]]]}"#;
-/// let import = parkland::geo_io::read_geojson(text, "triangle.geojson").unwrap();
+/// let import = parkland::formats::read_geojson(text, "triangle.geojson").unwrap();
 /// assert_eq!(import.features.len(), 1);
 /// assert!(import.features[0].area_m2 > 0.0);
 /// ```
 pub fn read_geojson(bytes: &[u8], source: &str) -> Result<Import, Box<Rejected>> {
     read_geojson_as::<ImportedFeature>(bytes, source, &Progress::new())
         .map(|(features, report)| Import { features, report })
-}
-
-/// What a reader turns each loaded feature into, as soon as it is read, so that a million
-/// features never exist twice.
-pub trait FromFeature: Send + Sized {
-    /// The properties the type reads: only these are kept by the fast path, so that a
-    /// million features do not allocate properties nobody reads. `None` keeps them all.
-    const KEEP: Option<&'static [&'static str]> = None;
-
-    /// The item made of `feature`, whose `index` counts from where the reader started
-    /// (a piece of the file); it may add messages about the feature.
-    fn from_feature(feature: ImportedFeature, messages: &mut Vec<Message>) -> Self;
-
-    /// Called once on every item when its feature's place in the file is known: `index` is
-    /// the feature's zero-based index among the file's features.
-    fn place(&mut self, index: usize);
-}
-
-impl FromFeature for ImportedFeature {
-    fn from_feature(feature: ImportedFeature, _: &mut Vec<Message>) -> Self {
-        feature
-    }
-
-    fn place(&mut self, index: usize) {
-        self.index = index;
-    }
 }
 
 /// Reads `GeoJSON` like [`read_geojson`], turning each loaded feature into a `T` as soon as
@@ -206,14 +81,14 @@ pub fn read_geojson_file_as<T: FromFeature>(
         let len = usize::try_from(file.metadata().ok()?.len()).ok()?;
         Some(super::split::FileSource { file, len })
     });
-    if let Some(file) = file.filter(|f| f.len >= super::file::PARALLEL_FROM_BYTES) {
+    if let Some(file) = file.filter(|f| f.len >= crate::formats::file::PARALLEL_FROM_BYTES) {
         let mut report = ImportReport::new(&name);
         if let Some(read) = read_collection_in_pieces::<_, T>(&file, &mut report, progress) {
             return finish_report(read, report);
         }
     }
     // Small, unusual or unreadable: read whole (which names any read error).
-    let bytes = super::file_bytes(path)?;
+    let bytes = crate::formats::file_bytes(path)?;
     read_geojson_as(&bytes, &name, progress)
 }
 
@@ -458,7 +333,7 @@ fn read_collection_in_pieces<S: super::split::Source + ?Sized, T: FromFeature>(
         super::split::read_features(source, start, progress, |piece: &mut Piece<T>, rest| {
             reader.read_at(piece, rest)
         });
-    crate::progress::mark("features read");
+    crate::layer::mark("features read");
     if let Some(pieces) = pieces {
         return Some(reader.finish(pieces, report, progress));
     }
@@ -659,55 +534,12 @@ impl<'c> PieceReader<'c> {
     }
 }
 
-/// The ring rules every reader applies: a ring that is not closed is closed (with a warning),
-/// and a ring of fewer than four positions after that fails its feature.
-pub(crate) fn close_ring(
-    name: &str,
-    ring: &mut Vec<[f64; 2]>,
-    warnings: &mut Vec<String>,
-) -> Result<(), String> {
-    if ring.first() != ring.last()
-        && let Some(&first) = ring.first()
-    {
-        ring.push(first);
-        warnings.push(format!(
-            "{name} is not closed (first position ≠ last); closed it"
-        ));
-    }
-    if ring.len() < 4 {
-        return Err(format!(
-            "{name} has {} positions; a linear ring needs at least 4 (3 corners and the closing position)",
-            ring.len()
-        ));
-    }
-    Ok(())
-}
-
-/// Polygons as rings of [x, y] positions, before reprojection.
-type RawPolygon = Vec<Vec<[f64; 2]>>;
-
 struct RawFeature {
     index: usize,
     id: Option<String>,
-    properties: super::Properties,
+    properties: crate::formats::Properties,
     /// As in the file: not yet reprojected or unwrapped.
     geometry: MultiPolygon<f64>,
-}
-
-/// Rings of positions as the lenient readers collect them, as a `geo` geometry.
-pub(crate) fn to_multipolygon(polygons: Vec<RawPolygon>) -> MultiPolygon<f64> {
-    MultiPolygon::new(
-        polygons
-            .into_iter()
-            .map(|rings| {
-                let mut rings = rings.into_iter().map(|ring| {
-                    LineString::from(ring.into_iter().map(|[x, y]| (x, y)).collect::<Vec<_>>())
-                });
-                let exterior = rings.next().unwrap_or_else(|| LineString::new(Vec::new()));
-                Polygon::new(exterior, rings.collect())
-            })
-            .collect(),
-    )
 }
 
 /// Recognises files that are clearly something else before trying to parse them as JSON.
@@ -843,7 +675,7 @@ fn raw_features(
                 out.push(RawFeature {
                     index: 0,
                     id: None,
-                    properties: super::Properties::new(),
+                    properties: crate::formats::Properties::new(),
                     geometry: to_multipolygon(polygons),
                 });
             }
@@ -923,7 +755,7 @@ fn read_feature(index: usize, item: &Value, report: &mut ImportReport) -> Option
         }
     }
     let properties = match object.get("properties") {
-        None | Some(Value::Null) => super::Properties::new(),
+        None | Some(Value::Null) => crate::formats::Properties::new(),
         Some(Value::Object(p)) => p.clone().into(),
         Some(other) => {
             report.warn(
@@ -933,7 +765,7 @@ fn read_feature(index: usize, item: &Value, report: &mut ImportReport) -> Option
                     json_kind(other)
                 ),
             );
-            super::Properties::new()
+            crate::formats::Properties::new()
         }
     };
     let geometry = object.get("geometry").unwrap_or(&Value::Null);
@@ -1130,17 +962,6 @@ fn check_coordinate_range(features: &[RawFeature], crs: &Crs) -> Result<(), Reje
         }
     }
     Ok(())
-}
-
-/// The first position that cannot be lon/lat degrees (|lon| > 540°, allowing unwrapped rings,
-/// or |lat| > 90°).
-pub(crate) fn first_out_of_range(
-    positions: impl IntoIterator<Item = Coord<f64>>,
-) -> Option<[f64; 2]> {
-    positions
-        .into_iter()
-        .find(|c| c.x.abs() > 540.0 || c.y.abs() > 90.0)
-        .map(|c| [c.x, c.y])
 }
 
 /// Why a lon/lat file with a position out of range is refused: with no CRS declared (CRS84),

@@ -10,7 +10,7 @@
 //! chain; that piece alone is read again from where the previous one really stopped, so the
 //! result never depends on where the cuts fell.
 
-use crate::progress::Progress;
+use crate::layer::Progress;
 use rayon::prelude::*;
 use serde_json::Value;
 use std::borrow::Cow;

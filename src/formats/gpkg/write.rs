@@ -4,7 +4,7 @@
 //! - `gpkg_spatial_ref_sys` with the required rows -1 and 0 and EPSG:4326, `gpkg_contents` with
 //!   each table's extent, `gpkg_geometry_columns`, `gpkg_extensions`;
 //! - feature tables `districts` and `parcels` (`fid`, `geom` `MULTIPOLYGON` in EPSG:4326, then
-//!   the attributes of [`super::columns`]; parcels carry their current ledger case), and the
+//!   the attributes of [`crate::formats::columns`]; parcels carry their current ledger case), and the
 //!   ledger as the attribute table `ledger` (fid = the case id);
 //! - an R-tree spatial index per feature table (`rtree_<table>_geom`, extension
 //!   `gpkg_rtree_index`), filled after the rows are in, with the triggers GDAL writes so that
@@ -14,11 +14,11 @@
 //! synced and then renamed over it: an existing file is replaced whole or not at all.
 
 use super::binary::encode_gp_multipolygon;
-use super::columns::{
+use crate::formats::columns::{
     Cell, ColumnType, DISTRICT_COLUMNS, cases_by_parcel, ledger_row, ledger_schema, parcel_row,
     parcel_schema,
 };
-use super::{ExchangeError, replace_atomically};
+use crate::formats::{WriteError, replace_atomically};
 use crate::ledger::StoredEntry;
 use crate::model::Park;
 use rusqlite::{Connection, Statement, Transaction, params};
@@ -91,9 +91,9 @@ pub fn write_gpkg(
     park: &Park,
     cases: &[StoredEntry],
     path: &Path,
-) -> Result<GpkgSummary, ExchangeError> {
+) -> Result<GpkgSummary, WriteError> {
     let shown = path.display().to_string();
-    let sql_error = |source: rusqlite::Error| ExchangeError::Sql {
+    let sql_error = |source: rusqlite::Error| WriteError::Sql {
         path: shown.clone(),
         source,
     };

@@ -10,7 +10,7 @@
 
 use super::binary::{Decoded, RawPolygon, decode_gp};
 use crate::crs::{Crs, UnsupportedCrs};
-use crate::geo_io::{FeatureRef, Import, ImportReport, ImportedFeature, RejectReason, Rejected};
+use crate::formats::{FeatureRef, Import, ImportReport, ImportedFeature, RejectReason, Rejected};
 use crate::geometry::{geodesic_area_m2, validity_problem};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
@@ -178,7 +178,7 @@ fn read_into(
 
     let mut out = Vec::with_capacity(features.len());
     for feature in features {
-        let geometry = crate::geo_io::to_multipolygon(feature.polygons);
+        let geometry = crate::formats::to_multipolygon(feature.polygons);
         let area_m2 = geodesic_area_m2(&geometry);
         let problem = validity_problem(&geometry);
         if let Some(problem) = &problem {
@@ -528,7 +528,7 @@ fn close_rings(polygons: Vec<RawPolygon>) -> Result<(Vec<RawPolygon>, Vec<String
             } else {
                 format!("{where_part}hole {r}")
             };
-            crate::geo_io::close_ring(&name, ring, &mut warnings)?;
+            crate::formats::close_ring(&name, ring, &mut warnings)?;
         }
         out.push(rings);
     }
@@ -546,7 +546,7 @@ fn check_coordinate_range(
         return Ok(());
     }
     for feature in features {
-        if let Some([x, y]) = crate::geo_io::first_out_of_range(
+        if let Some([x, y]) = crate::formats::first_out_of_range(
             feature
                 .polygons
                 .iter()

@@ -1,0 +1,211 @@
+//! What every reader gives: the polygon features of a file ([`ImportedFeature`], in lon/lat,
+//! measured and checked) with the [`ImportReport`], or the reason the whole file was refused
+//! ([`Rejected`]); and the ring rules every reader applies.
+
+use crate::crs::UnsupportedCrs;
+use crate::report::{FeatureRef, ImportReport, Message};
+use geo::{Coord, LineString, MultiPolygon, Polygon};
+use serde_json::Value;
+
+/// Polygons as rings of [x, y] positions, before reprojection.
+pub(crate) type RawPolygon = Vec<Vec<[f64; 2]>>;
+
+/// One polygon feature read from a file, in lon/lat degrees.
+#[derive(Debug, Clone)]
+pub struct ImportedFeature {
+    /// Zero-based index among the file's features.
+    pub index: usize,
+    /// The `id` member as text.
+    pub id: Option<String>,
+    /// The `properties` member (empty when absent or null).
+    pub properties: super::Properties,
+    /// Lon/lat degrees; holes kept; longitudes unwrapped across ±180°.
+    pub geometry: MultiPolygon<f64>,
+    /// Geodesic area on the WGS84 ellipsoid, holes subtracted, winding ignored.
+    pub area_m2: f64,
+    /// OGC validity (geo's validation).
+    pub valid: bool,
+}
+
+impl ImportedFeature {
+    /// Takes a property out as text (see [`Self::property_text`]) without copying a string.
+    pub fn take_text(&mut self, key: &str) -> Option<String> {
+        match self.properties.remove(key)? {
+            Value::Null => None,
+            Value::String(s) if s.trim().len() == s.len() => Some(s).filter(|s| !s.is_empty()),
+            Value::String(s) => Some(s.trim().to_owned()).filter(|s| !s.is_empty()),
+            other => Some(other.to_string()),
+        }
+    }
+
+    /// A property as text (strings as they are, numbers printed), if present and not null.
+    #[must_use]
+    pub fn property_text(&self, key: &str) -> Option<String> {
+        match self.properties.get(key)? {
+            Value::Null => None,
+            Value::String(s) => Some(s.trim().to_owned()).filter(|s| !s.is_empty()),
+            other => Some(other.to_string()),
+        }
+    }
+
+    /// How the feature is named in messages.
+    #[must_use]
+    pub fn feature_ref(&self) -> FeatureRef {
+        FeatureRef {
+            index: self.index,
+            id: self.id.clone(),
+        }
+    }
+}
+
+/// The features of a file that loaded, with the report.
+#[derive(Debug, Clone)]
+pub struct Import {
+    pub features: Vec<ImportedFeature>,
+    pub report: ImportReport,
+}
+
+impl Import {
+    /// The features turned into `T`, each at its place in the file, with the report (and
+    /// the messages `T` adds).
+    #[must_use]
+    pub fn into_items<T: FromFeature>(self) -> (Vec<T>, ImportReport) {
+        let mut report = self.report;
+        let items = self
+            .features
+            .into_iter()
+            .map(|feature| {
+                let index = feature.index;
+                let mut item = T::from_feature(feature, &mut report.messages);
+                item.place(index);
+                item
+            })
+            .collect();
+        (items, report)
+    }
+}
+
+/// Why a whole file was refused.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RejectReason {
+    #[error("cannot read the file: {0}")]
+    Io(String),
+    #[error("the file is empty")]
+    Empty,
+    #[error("not JSON: {0}")]
+    NotJson(String),
+    #[error("not GeoJSON: {0}")]
+    NotGeoJson(String),
+    #[error(transparent)]
+    Crs(#[from] UnsupportedCrs),
+    #[error(
+        "coordinates look projected, not lon/lat degrees (feature {feature}: {x}, {y}) and the \
+         file declares no CRS; add a \"crs\" member naming it, probably {guess}"
+    )]
+    LooksProjected {
+        feature: usize,
+        x: f64,
+        y: f64,
+        guess: &'static str,
+    },
+    #[error(
+        "coordinates out of lon/lat range in a file declared as {crs} (feature {feature}: {x}, {y})"
+    )]
+    OutOfRange {
+        crs: String,
+        feature: usize,
+        x: f64,
+        y: f64,
+    },
+    #[error("no polygon to load: {0}")]
+    NoPolygons(String),
+    #[error("loading was cancelled")]
+    Cancelled,
+    #[error("not a usable GeoPackage: {0}")]
+    NotGeoPackage(String),
+}
+
+/// A file that could not be loaded, with what was found before giving up.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{}: {reason}", report.source)]
+pub struct Rejected {
+    pub reason: RejectReason,
+    pub report: ImportReport,
+}
+
+/// What a reader turns each loaded feature into, as soon as it is read, so that a million
+/// features never exist twice.
+pub trait FromFeature: Send + Sized {
+    /// The properties the type reads: only these are kept by the fast path, so that a
+    /// million features do not allocate properties nobody reads. `None` keeps them all.
+    const KEEP: Option<&'static [&'static str]> = None;
+
+    /// The item made of `feature`, whose `index` counts from where the reader started
+    /// (a piece of the file); it may add messages about the feature.
+    fn from_feature(feature: ImportedFeature, messages: &mut Vec<Message>) -> Self;
+
+    /// Called once on every item when its feature's place in the file is known: `index` is
+    /// the feature's zero-based index among the file's features.
+    fn place(&mut self, index: usize);
+}
+
+impl FromFeature for ImportedFeature {
+    fn from_feature(feature: ImportedFeature, _: &mut Vec<Message>) -> Self {
+        feature
+    }
+
+    fn place(&mut self, index: usize) {
+        self.index = index;
+    }
+}
+
+/// The ring rules every reader applies: a ring that is not closed is closed (with a warning),
+/// and a ring of fewer than four positions after that fails its feature.
+pub(crate) fn close_ring(
+    name: &str,
+    ring: &mut Vec<[f64; 2]>,
+    warnings: &mut Vec<String>,
+) -> Result<(), String> {
+    if ring.first() != ring.last()
+        && let Some(&first) = ring.first()
+    {
+        ring.push(first);
+        warnings.push(format!(
+            "{name} is not closed (first position ≠ last); closed it"
+        ));
+    }
+    if ring.len() < 4 {
+        return Err(format!(
+            "{name} has {} positions; a linear ring needs at least 4 (3 corners and the closing position)",
+            ring.len()
+        ));
+    }
+    Ok(())
+}
+
+/// Rings of positions as the lenient readers collect them, as a `geo` geometry.
+pub(crate) fn to_multipolygon(polygons: Vec<RawPolygon>) -> MultiPolygon<f64> {
+    MultiPolygon::new(
+        polygons
+            .into_iter()
+            .map(|rings| {
+                let mut rings = rings.into_iter().map(|ring| {
+                    LineString::from(ring.into_iter().map(|[x, y]| (x, y)).collect::<Vec<_>>())
+                });
+                let exterior = rings.next().unwrap_or_else(|| LineString::new(Vec::new()));
+                Polygon::new(exterior, rings.collect())
+            })
+            .collect(),
+    )
+}
+
+/// The first position that cannot be lon/lat degrees (|lon| > 540°, allowing unwrapped rings,
+/// or |lat| > 90°).
+pub(crate) fn first_out_of_range(
+    positions: impl IntoIterator<Item = Coord<f64>>,
+) -> Option<[f64; 2]> {
+    positions
+        .into_iter()
+        .find(|c| c.x.abs() > 540.0 || c.y.abs() > 90.0)
+        .map(|c| [c.x, c.y])
+}

@@ -1,0 +1,116 @@
+//! One entry point for files a user opens: the format recognised (by extension, then by the
+//! file's first bytes) and the file sent to its reader.
+
+use super::{
+    FromFeature, Import, ImportReport, ImportedFeature, LayerChoice, RejectReason, Rejected,
+    read_geojson_file_as, read_gpkg,
+};
+use crate::layer::Progress;
+use std::path::Path;
+
+/// Files from this size on are read in pieces on all cores.
+pub(super) const PARALLEL_FROM_BYTES: usize = 4 << 20;
+
+/// The bytes of a file, or the reason it cannot be read, naming the file.
+///
+/// A big file is read in one piece per core: copying a parcel file of half a gigabyte out of
+/// the system's cache is memory-bound work that two cores do in about half the time.
+pub fn file_bytes(path: &Path) -> Result<Vec<u8>, Box<Rejected>> {
+    use rayon::prelude::*;
+    use std::io::{Read as _, Seek as _, SeekFrom};
+    let io_error = |e: std::io::Error| {
+        Box::new(Rejected {
+            reason: RejectReason::Io(e.to_string()),
+            report: ImportReport::new(&path.display().to_string()),
+        })
+    };
+    let file = std::fs::File::open(path).map_err(io_error)?;
+    let len = usize::try_from(file.metadata().map_err(io_error)?.len()).unwrap_or(usize::MAX);
+    if len < PARALLEL_FROM_BYTES {
+        let mut bytes = Vec::with_capacity(len);
+        (&file).read_to_end(&mut bytes).map_err(io_error)?;
+        return Ok(bytes);
+    }
+    let mut bytes = vec![0_u8; len];
+    let piece = len.div_ceil(rayon::current_num_threads().max(1));
+    bytes
+        .par_chunks_mut(piece)
+        .enumerate()
+        .try_for_each(|(i, chunk)| {
+            // Each piece has its own handle, so that the reads do not share a position.
+            let mut own = std::fs::File::open(path)?;
+            own.seek(SeekFrom::Start((i * piece) as u64))?;
+            own.read_exact(chunk)
+        })
+        .map_err(io_error)?;
+    // A file that grew meanwhile: read the rest too, so nothing is silently cut off.
+    (&file)
+        .seek(SeekFrom::Start(len as u64))
+        .map_err(io_error)?;
+    (&file).read_to_end(&mut bytes).map_err(io_error)?;
+    Ok(bytes)
+}
+
+/// The formats Parkland reads, recognised by [`Format::of`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    GeoJson,
+    GeoPackage,
+}
+
+impl Format {
+    /// The format of a file: `.gpkg` by name, or any file that starts with the SQLite header,
+    /// is a GeoPackage; anything else is read as `GeoJSON` (whose reader names what else a
+    /// file looks like when it is not JSON).
+    #[must_use]
+    pub fn of(path: &Path) -> Self {
+        use std::io::Read as _;
+        let extension = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase());
+        if extension.as_deref() == Some("gpkg") {
+            return Self::GeoPackage;
+        }
+        let mut head = [0_u8; 16];
+        let sqlite = std::fs::File::open(path)
+            .and_then(|mut f| f.read_exact(&mut head))
+            .is_ok_and(|()| &head == b"SQLite format 3\0");
+        if sqlite {
+            Self::GeoPackage
+        } else {
+            Self::GeoJson
+        }
+    }
+
+    /// Whether the whole file is read before its features are known (so that its kind can
+    /// be guessed from them at no extra cost).
+    #[must_use]
+    pub fn reads_whole(self) -> bool {
+        self == Self::GeoPackage
+    }
+}
+
+/// The one entry point from a file to its features: recognises the [`Format`], reads the
+/// file (a GeoPackage's `layer`) and turns each loaded feature into a `T` (a `GeoJSON` file
+/// in pieces on all cores, straight into `T`). `layer` is ignored by formats with one layer.
+pub fn read_file_as<T: FromFeature>(
+    path: &Path,
+    layer: LayerChoice<'_>,
+    progress: &Progress,
+) -> Result<(Vec<T>, ImportReport), Box<Rejected>> {
+    match Format::of(path) {
+        Format::GeoJson => read_geojson_file_as(path, progress),
+        Format::GeoPackage => Ok(read_gpkg(path, layer)?.into_items()),
+    }
+}
+
+/// Reads districts or parcels from a file of any format (a GeoPackage's first polygon layer).
+pub fn read_file(path: &Path) -> Result<Import, Box<Rejected>> {
+    read_file_layer(path, LayerChoice::First)
+}
+
+/// Like [`read_file`], choosing the layer of a GeoPackage.
+pub fn read_file_layer(path: &Path, layer: LayerChoice<'_>) -> Result<Import, Box<Rejected>> {
+    read_file_as::<ImportedFeature>(path, layer, &Progress::new())
+        .map(|(features, report)| Import { features, report })
+}
