@@ -104,7 +104,7 @@ fn tax_and_output_per_mu_match_hand_computed_values() {
         preview
             .notes
             .iter()
-            .any(|n| n.row == Some(7) && n.en.contains(NO_LAND)),
+            .any(|n| n.row == Some(7) && n.text.en.contains(NO_LAND)),
         "the enterprise with no parcel is reported: {:?}",
         preview.notes
     );

@@ -327,7 +327,7 @@ fn rules_and_progress_steps_are_checked_before_anything_is_written() {
     let preview = ok(preview(&path, &park, &ledger));
     let mut problems: Vec<_> = preview
         .all_problems()
-        .map(|p| (p.row, p.column.clone(), p.en.clone()))
+        .map(|p| (p.row, p.column.clone(), p.text.en.clone()))
         .collect();
     problems.sort();
     assert_eq!(problems.len(), 2, "{problems:#?}");

@@ -554,7 +554,7 @@ fn revitalized_land_above_the_parcel_says_both_numbers_and_the_tolerance() {
     let message = errors
         .iter()
         .find(|e| e.field == Field::RevitalizedLand)
-        .map(|e| e.zh.clone())
+        .map(|e| e.text.zh.clone())
         .unwrap_or_default();
     assert!(message.contains("10,100.00 m²"), "{message}");
     assert!(message.contains("10,000.00 m²"), "{message}");

@@ -620,9 +620,12 @@ impl RowContext<'_> {
         if reader.problems.is_empty() && (stored.is_none() || !result.changes.is_empty()) {
             for error in entry.validate() {
                 let column = Column::for_field(error.field).map(Column::header);
-                reader
-                    .problems
-                    .push(Problem::new(Some(row.number), column, error.zh, error.en));
+                reader.problems.push(Problem::new(
+                    Some(row.number),
+                    column,
+                    error.text.zh,
+                    error.text.en,
+                ));
             }
         }
         result.action = match stored {

@@ -378,11 +378,11 @@ impl Ledger {
     ) -> Result<i64, LedgerError> {
         check_valid(entry)?;
         if entry.progress == Progress::Revitalized && entry.completed_on.is_none() {
-            return Err(LedgerError::Invalid(vec![FieldError {
-                field: crate::model::Field::CompletedOn,
-                zh: "登记为已盘活的案件须填写完成日期".to_owned(),
-                en: "a case registered as revitalized needs its completion date".to_owned(),
-            }]));
+            return Err(LedgerError::Invalid(vec![FieldError::new(
+                crate::model::Field::CompletedOn,
+                "登记为已盘活的案件须填写完成日期",
+                "a case registered as revitalized needs its completion date",
+            )]));
         }
         let tx = self
             .conn

@@ -1,7 +1,7 @@
 //! The idle and low-efficiency industrial land ledger (低效闲置工业用地台账): what one case
 //! records, its enumerations, and the rules a case must satisfy before it is saved.
 
-use super::Lang;
+use super::{Lang, Text};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
@@ -247,31 +247,27 @@ impl Field {
 #[derive(Debug, Clone, PartialEq)]
 pub struct FieldError {
     pub field: Field,
-    pub zh: String,
-    pub en: String,
+    pub text: Text,
 }
 
 impl FieldError {
-    fn new(field: Field, zh: impl Into<String>, en: impl Into<String>) -> Self {
+    #[must_use]
+    pub fn new(field: Field, zh: impl Into<String>, en: impl Into<String>) -> Self {
         Self {
             field,
-            zh: zh.into(),
-            en: en.into(),
+            text: Text::new(zh, en),
         }
     }
 
     #[must_use]
     pub fn message(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::Zh => &self.zh,
-            Lang::En => &self.en,
-        }
+        self.text.get(lang)
     }
 }
 
 impl std::fmt::Display for FieldError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {} ({})", self.field.flag(), self.en, self.zh)
+        write!(f, "{}: {}", self.field.flag(), self.text)
     }
 }
 

@@ -89,6 +89,36 @@ pub enum Lang {
     En,
 }
 
+/// A message in both languages, picked when shown ([`Text::get`]); shown in both, English
+/// first, where no language is chosen (logs, `Display`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text {
+    pub zh: String,
+    pub en: String,
+}
+
+impl Text {
+    #[must_use]
+    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Self {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+
+    /// The text in `lang`.
+    #[must_use]
+    pub fn get(&self, lang: Lang) -> &str {
+        lang.pick(&self.zh, &self.en)
+    }
+}
+
+impl std::fmt::Display for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.en, self.zh)
+    }
+}
+
 impl Lang {
     /// The Chinese or the English of a text: the one way the program picks its language.
     ///

@@ -5,7 +5,7 @@
 //! The importers on top (`ledger::import`, `ledger::enterprise`) find their header row by its
 //! text and report every problem as a [`Problem`] naming the row and the column.
 
-use crate::model::Lang;
+use crate::model::{Lang, Text};
 use std::path::Path;
 
 /// One cell as read.
@@ -382,8 +382,7 @@ pub struct Problem {
     pub row: Option<usize>,
     /// The column's header, as the file or the county table names it.
     pub column: Option<String>,
-    pub zh: String,
-    pub en: String,
+    pub text: Text,
 }
 
 impl Problem {
@@ -397,17 +396,13 @@ impl Problem {
         Self {
             row,
             column: column.map(str::to_owned),
-            zh: zh.into(),
-            en: en.into(),
+            text: Text::new(zh, en),
         }
     }
 
     #[must_use]
     pub fn message(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::Zh => &self.zh,
-            Lang::En => &self.en,
-        }
+        self.text.get(lang)
     }
 
     /// Where the problem is: `row 7, column 处置方式`.
@@ -426,9 +421,9 @@ impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let place = self.place();
         if place.is_empty() {
-            write!(f, "{} ({})", self.en, self.zh)
+            write!(f, "{}", self.text)
         } else {
-            write!(f, "{place}: {} ({})", self.en, self.zh)
+            write!(f, "{place}: {}", self.text)
         }
     }
 }

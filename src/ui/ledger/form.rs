@@ -208,19 +208,19 @@ impl EntryForm {
             && !self.correcting
             && !original.progress.can_move_to(entry.progress)
         {
-            self.errors.push(FieldError {
-                field: Field::Progress,
-                zh: format!(
+            self.errors.push(FieldError::new(
+                Field::Progress,
+                format!(
                     "不能从“{}”改为“{}”",
                     original.progress.label(Lang::Zh),
                     entry.progress.label(Lang::Zh)
                 ),
-                en: format!(
+                format!(
                     "cannot move from {} to {}",
                     original.progress.label(Lang::En),
                     entry.progress.label(Lang::En)
                 ),
-            });
+            ));
         }
         (self.errors.is_empty() && self.parse_errors.is_empty()).then_some(entry)
     }
