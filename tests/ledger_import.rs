@@ -636,3 +636,55 @@ fn damaged_workbooks_found_by_fuzzing_are_refused_with_a_message() {
     }
     assert_eq!(ok(ledger.list()), before, "nothing written");
 }
+
+fn fuzz_fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/fuzz")
+        .join(name)
+}
+
+/// Found by fuzzing (FUZZING.md): an 8 KB workbook naming one cell at row 6,977,513 made the
+/// reader build a dense range of seven million rows (6.9 GB, seven seconds). The cells are
+/// now read one by one: a cell far down (here row 1,000,000, the fuzzed file moved into
+/// Excel's sheet) costs one row, and the import names it.
+#[test]
+fn a_cell_far_down_costs_one_row_not_millions() {
+    let path = fuzz_fixture("sheet_far_row.xlsx");
+    let sheets = ok(parkland::formats::sheet::read_sheets(&path));
+    let rows = &sheets[0].rows;
+    assert!(rows.len() <= 20, "{} rows kept", rows.len());
+    assert_eq!(rows.last().map(|r| r.number), Some(1_000_000));
+    let (park, ledger) = sample();
+    let before = ok(ledger.list());
+    let preview = ok(preview(&path, &park, &ledger));
+    let far = preview
+        .rows
+        .iter()
+        .find(|r| r.row == 1_000_000)
+        .expect("the far row is previewed");
+    assert!(
+        far.problems
+            .iter()
+            .any(|p| p.column.as_deref() == Some("宗地编号")),
+        "{:?}",
+        far.problems
+    );
+    assert_eq!(ok(ledger.list()), before, "a preview writes nothing");
+}
+
+/// A cell outside Excel's 1,048,576 rows (the fuzzed file as found) is damage: the file is
+/// refused, naming the file and the cell, and nothing is written.
+#[test]
+fn a_cell_beyond_excels_sheet_is_refused_naming_it() {
+    let path = fuzz_fixture("sheet_row_6977513.xlsx");
+    let error = parkland::formats::sheet::read_sheets(&path).expect_err("refused");
+    let message = error.to_string();
+    assert!(message.contains("sheet_row_6977513.xlsx"), "{message}");
+    assert!(message.contains("row 6977513"), "{message}");
+    assert!(message.contains("outside Excel's sheet"), "{message}");
+    let (park, ledger) = sample();
+    assert!(matches!(
+        preview(&path, &park, &ledger),
+        Err(ImportError::Sheet(_))
+    ));
+}

@@ -445,7 +445,7 @@ pub(super) fn open_table<C: Copy + Eq + std::hash::Hash>(
     let (mut problems, mut notes) = (Vec::new(), Vec::new());
     let columns = header.map_or_else(HashMap::new, |header| {
         crate::formats::sheet::map_header(
-            &header.cells,
+            header,
             header_row,
             kind.column_of,
             kind.name,

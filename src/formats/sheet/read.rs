@@ -101,24 +101,62 @@ fn parse_date(text: &str) -> Option<jiff::civil::Date> {
     jiff::civil::Date::new(year.parse().ok()?, month.parse().ok()?, day.parse().ok()?).ok()
 }
 
-/// One row with its number as the spreadsheet shows it (the first row is 1).
+/// One row with its number as the spreadsheet shows it (the first row is 1). Only the cells
+/// that hold something are kept, by column: a file naming a cell far to the right or far
+/// down costs that one cell, not the empty ones before it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SheetRow {
     pub number: usize,
-    pub cells: Vec<SheetCell>,
+    /// (zero-based column, cell), by column; no empty cells.
+    cells: Vec<(usize, SheetCell)>,
 }
 
 impl SheetRow {
-    /// The cell in column `index` (empty beyond the row's end).
+    /// A row of cells from column A on.
+    #[must_use]
+    pub fn new(number: usize, cells: impl IntoIterator<Item = SheetCell>) -> Self {
+        Self::from_columns(number, cells.into_iter().enumerate())
+    }
+
+    /// A row of cells with their zero-based columns, in any order (a later cell in the same
+    /// column replaces an earlier one).
+    #[must_use]
+    pub fn from_columns(
+        number: usize,
+        cells: impl IntoIterator<Item = (usize, SheetCell)>,
+    ) -> Self {
+        let mut cells: Vec<(usize, SheetCell)> = cells
+            .into_iter()
+            .filter(|(_, cell)| *cell != SheetCell::Empty)
+            .collect();
+        cells.sort_by_key(|(column, _)| *column);
+        cells.dedup_by(|later, earlier| {
+            let same = later.0 == earlier.0;
+            if same {
+                std::mem::swap(later, earlier);
+            }
+            same
+        });
+        Self { number, cells }
+    }
+
+    /// The cell in column `index` (empty where the row has none).
     #[must_use]
     pub fn cell(&self, index: usize) -> &SheetCell {
-        self.cells.get(index).unwrap_or(&SheetCell::Empty)
+        self.cells
+            .binary_search_by_key(&index, |(column, _)| *column)
+            .map_or(&SheetCell::Empty, |i| &self.cells[i].1)
+    }
+
+    /// The cells that hold something, with their zero-based columns, left to right.
+    pub fn cells(&self) -> impl Iterator<Item = (usize, &SheetCell)> {
+        self.cells.iter().map(|(column, cell)| (*column, cell))
     }
 
     /// Every cell blank.
     #[must_use]
     pub fn is_blank(&self) -> bool {
-        self.cells.iter().all(SheetCell::is_blank)
+        self.cells.iter().all(|(_, cell)| cell.is_blank())
     }
 }
 
@@ -158,7 +196,7 @@ pub fn find_header(sheets: &[Sheet], is_key: impl Fn(&str) -> bool) -> Option<(&
             .rows
             .iter()
             .take(HEADER_SEARCH_ROWS)
-            .position(|row| row.cells.iter().any(|c| is_key(&c.text())))
+            .position(|row| row.cells().any(|(_, c)| is_key(&c.text())))
             .map(|index| (sheet, index))
     })
 }
@@ -189,8 +227,15 @@ pub fn read_sheets(path: &Path) -> Result<Vec<Sheet>, SheetError> {
     }
 }
 
+/// Excel's sheet has 1,048,576 rows and 16,384 columns: a cell beyond them is damage.
+const EXCEL_ROWS: u32 = 1_048_576;
+const EXCEL_COLUMNS: u32 = 16_384;
+/// Cells read from one workbook at most (a ledger of 100,000 cases is about 1.5 million): a
+/// small compressed file can hold far more, and they would all be kept in memory.
+const MAX_CELLS: usize = 20_000_000;
+
 fn read_workbook(path: &Path) -> Result<Vec<Sheet>, SheetError> {
-    use calamine::{Data, Reader as _};
+    use calamine::{Reader as _, Sheets};
     let shown = path.display().to_string();
     if let Err(source) = std::fs::metadata(path) {
         return Err(SheetError::Io {
@@ -198,62 +243,138 @@ fn read_workbook(path: &Path) -> Result<Vec<Sheet>, SheetError> {
             source,
         });
     }
-    let mut workbook = calamine::open_workbook_auto(path).map_err(|e| SheetError::Workbook {
+    let damaged = |detail: String| SheetError::Workbook {
         path: shown.clone(),
-        detail: e.to_string(),
-    })?;
+        detail,
+    };
+    let mut workbook = calamine::open_workbook_auto(path).map_err(|e| damaged(e.to_string()))?;
     let mut sheets = Vec::new();
+    let mut cells = SheetCells::default();
     for name in workbook.sheet_names() {
-        let range = workbook
-            .worksheet_range(&name)
-            .map_err(|e| SheetError::Workbook {
-                path: shown.clone(),
-                detail: format!("sheet {name}: {e}"),
-            })?;
-        let (first_row, first_col) = range.start().unwrap_or((0, 0));
-        let rows = range
-            .rows()
-            .enumerate()
-            .map(|(i, cells)| SheetRow {
-                number: first_row as usize + i + 1,
-                cells: std::iter::repeat_n(SheetCell::Empty, first_col as usize)
-                    .chain(cells.iter().map(|cell| {
-                        match cell {
-                            Data::Empty => SheetCell::Empty,
-                            Data::String(text) | Data::DurationIso(text) => {
-                                SheetCell::Text(text.clone())
-                            }
-                            Data::Float(value) => SheetCell::Number(*value),
-                            Data::Int(value) => SheetCell::Number(*value as f64),
-                            Data::Bool(value) => SheetCell::Text(value.to_string()),
-                            Data::DateTime(datetime) => {
-                                let (y, m, d, ..) = datetime.to_ymd_hms_milli();
-                                i16::try_from(y)
-                                    .ok()
-                                    .and_then(|y| {
-                                        jiff::civil::Date::new(
-                                            y,
-                                            i8::try_from(m).ok()?,
-                                            i8::try_from(d).ok()?,
-                                        )
-                                        .ok()
-                                    })
-                                    .map_or_else(
-                                        || SheetCell::Error(format!("date {}", datetime.as_f64())),
-                                        SheetCell::Date,
-                                    )
-                            }
-                            Data::DateTimeIso(text) => parse_date(text)
-                                .map_or_else(|| SheetCell::Text(text.clone()), SheetCell::Date),
-                            Data::Error(error) => SheetCell::Error(error.to_string()),
-                        }
-                    }))
-                    .collect(),
-            })
-            .collect();
+        let in_sheet = |e: &dyn std::fmt::Display| damaged(format!("sheet {name}: {e}"));
+        // xlsx and xlsb are read cell by cell: their declared dimensions (which a damaged
+        // or hostile file can set to millions of rows) allocate nothing.
+        let rows = match &mut workbook {
+            Sheets::Xlsx(xlsx) => {
+                let mut reader = xlsx
+                    .worksheet_cells_reader(&name)
+                    .map_err(|e| in_sheet(&e))?;
+                cells
+                    .read(|| Ok(reader.next_cell()?.as_ref().map(owned)))
+                    .map_err(|e: ReadError<_>| in_sheet(&e))?
+            }
+            Sheets::Xlsb(xlsb) => {
+                let mut reader = xlsb
+                    .worksheet_cells_reader(&name)
+                    .map_err(|e| in_sheet(&e))?;
+                cells
+                    .read(|| Ok(reader.next_cell()?.as_ref().map(owned)))
+                    .map_err(|e: ReadError<_>| in_sheet(&e))?
+            }
+            other => {
+                let range = other.worksheet_range(&name).map_err(|e| in_sheet(&e))?;
+                let (first_row, first_col) = range.start().unwrap_or((0, 0));
+                let mut used = range.used_cells().map(|(row, col, value)| {
+                    let at = (first_row + row as u32, first_col + col as u32);
+                    (at, sheet_cell(value))
+                });
+                cells
+                    .read(|| Ok(used.next()))
+                    .map_err(|e: ReadError<std::convert::Infallible>| in_sheet(&e))?
+            }
+        };
         sheets.push(Sheet { name, rows });
     }
     Ok(sheets)
+}
+
+/// Cells gathered into rows, counting them across the workbook.
+#[derive(Default)]
+struct SheetCells {
+    count: usize,
+}
+
+impl SheetCells {
+    /// The rows of one sheet from its cells, in any order.
+    fn read<E: std::fmt::Display>(
+        &mut self,
+        mut next: impl FnMut() -> Result<Option<((u32, u32), SheetCell)>, ReadError<E>>,
+    ) -> Result<Vec<SheetRow>, ReadError<E>> {
+        let mut rows: std::collections::BTreeMap<u32, Vec<(usize, SheetCell)>> =
+            std::collections::BTreeMap::new();
+        while let Some(((row, column), value)) = next()? {
+            if row >= EXCEL_ROWS || column >= EXCEL_COLUMNS {
+                return Err(ReadError::Limit(format!(
+                    "a cell at row {}, column {} lies outside Excel's sheet of {EXCEL_ROWS} rows and {EXCEL_COLUMNS} columns",
+                    u64::from(row) + 1,
+                    u64::from(column) + 1
+                )));
+            }
+            if value == SheetCell::Empty {
+                continue;
+            }
+            self.count += 1;
+            if self.count > MAX_CELLS {
+                return Err(ReadError::Limit(format!(
+                    "more than {MAX_CELLS} cells; Parkland reads tables up to that size"
+                )));
+            }
+            rows.entry(row).or_default().push((column as usize, value));
+        }
+        Ok(rows
+            .into_iter()
+            .map(|(row, cells)| SheetRow::from_columns(row as usize + 1, cells))
+            .collect())
+    }
+}
+
+/// Why a sheet's cells could not be read: the reader's error, or a limit.
+#[derive(Debug, thiserror::Error)]
+enum ReadError<E: std::fmt::Display> {
+    #[error("{0}")]
+    Reader(E),
+    #[error("{0}")]
+    Limit(String),
+}
+
+impl<E: std::fmt::Display> From<E> for ReadError<E> {
+    fn from(error: E) -> Self {
+        Self::Reader(error)
+    }
+}
+
+/// A cell of a cells reader, with its position, as the importers read it.
+fn owned(cell: &calamine::Cell<calamine::DataRef<'_>>) -> ((u32, u32), SheetCell) {
+    let value = calamine::Data::from(cell.get_value().clone());
+    (cell.get_position(), sheet_cell(&value))
+}
+
+/// A workbook's cell as the importers read it.
+fn sheet_cell(value: &calamine::Data) -> SheetCell {
+    use calamine::Data;
+    match value {
+        Data::Empty => SheetCell::Empty,
+        Data::String(text) | Data::DurationIso(text) => SheetCell::Text(text.clone()),
+        Data::Float(value) => SheetCell::Number(*value),
+        Data::Int(value) => SheetCell::Number(*value as f64),
+        Data::Bool(value) => SheetCell::Text(value.to_string()),
+        Data::DateTime(datetime) => {
+            let (y, m, d, ..) = datetime.to_ymd_hms_milli();
+            i16::try_from(y)
+                .ok()
+                .and_then(|y| {
+                    jiff::civil::Date::new(y, i8::try_from(m).ok()?, i8::try_from(d).ok()?).ok()
+                })
+                .map_or_else(
+                    || SheetCell::Error(format!("date {}", datetime.as_f64())),
+                    SheetCell::Date,
+                )
+        }
+        Data::DateTimeIso(text) => {
+            parse_date(text).map_or_else(|| SheetCell::Text(text.clone()), SheetCell::Date)
+        }
+        Data::Error(error) => SheetCell::Error(error.to_string()),
+    }
 }
 
 fn read_csv(path: &Path) -> Result<Sheet, SheetError> {
@@ -281,19 +402,16 @@ fn read_csv(path: &Path) -> Result<Sheet, SheetError> {
             row: i + 1,
             detail: e.to_string(),
         })?;
-        rows.push(SheetRow {
-            number: i + 1,
-            cells: record
-                .iter()
-                .map(|field| {
-                    if field.trim().is_empty() {
-                        SheetCell::Empty
-                    } else {
-                        SheetCell::Text(field.to_owned())
-                    }
-                })
-                .collect(),
-        });
+        rows.push(SheetRow::new(
+            i + 1,
+            record.iter().map(|field| {
+                if field.trim().is_empty() {
+                    SheetCell::Empty
+                } else {
+                    SheetCell::Text(field.to_owned())
+                }
+            }),
+        ));
     }
     let name = path
         .file_stem()
@@ -340,7 +458,7 @@ pub fn header_matches(cell: &str, known: &str) -> bool {
 /// header that is no known column is a note (`ignored` says, in both languages, what the
 /// file was expected to be).
 pub fn map_header<C: Copy + Eq + std::hash::Hash>(
-    header: &[SheetCell],
+    header: &SheetRow,
     header_row: usize,
     find: impl Fn(&str) -> Option<C>,
     ignored: (&str, &str),
@@ -348,7 +466,7 @@ pub fn map_header<C: Copy + Eq + std::hash::Hash>(
     notes: &mut Vec<Problem>,
 ) -> std::collections::HashMap<C, usize> {
     let mut columns = std::collections::HashMap::new();
-    for (index, cell) in header.iter().enumerate() {
+    for (index, cell) in header.cells() {
         let text = cell.text();
         if text.is_empty() {
             continue;
