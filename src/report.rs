@@ -68,6 +68,9 @@ pub struct ImportReport {
     pub source: String,
     /// The CRS the coordinates were read in, e.g. `OGC:CRS84` or `EPSG:4527`.
     pub crs: String,
+    /// The encoding the attributes were read in and why, for formats that do not say (a
+    /// Shapefile's `.dbf`): `GBK (the .cpg says "GBK")`.
+    pub encoding: Option<String>,
     /// Feature objects found (a bare geometry counts as one).
     pub features_read: usize,
     /// Features that became polygons.

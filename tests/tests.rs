@@ -15,6 +15,7 @@ mod ledger_import;
 mod one_answer;
 mod render;
 mod sample;
+mod shapefile;
 #[cfg(feature = "gui")]
 mod ui;
 #[cfg(feature = "gui")]

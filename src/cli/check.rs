@@ -40,6 +40,8 @@ struct FileReport<'a> {
     skipped: usize,
     invalid_geometries: usize,
     crs: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    encoding: Option<&'a str>,
     area_m2: f64,
     messages: &'a [Message],
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -115,6 +117,7 @@ fn write_json(
         skipped: report.skipped,
         invalid_geometries: report.invalid_geometries,
         crs: Some(report.crs.as_str()).filter(|c| !c.is_empty()),
+        encoding: report.encoding.as_deref(),
         area_m2: (report.area_m2 * 100.0).round() / 100.0,
         messages: &report.messages,
         triangles,
@@ -148,6 +151,9 @@ fn write_text(out: &mut dyn Write, status: Status, report: &ImportReport) -> any
             group_thousands(mu_from_m2(report.area_m2), 2),
             group_thousands(ha_from_m2(report.area_m2), 2)
         )?;
+        if let Some(encoding) = &report.encoding {
+            writeln!(out, "  attributes read as {encoding}")?;
+        }
     }
     for message in &report.messages {
         writeln!(out, "  {message}")?;

@@ -6,6 +6,9 @@
 //! The map draws in Web Mercator metres ([`web_mercator`]).
 
 pub mod web_mercator;
+mod wkt;
+
+pub use wkt::{PrjError, from_wkt};
 
 use proj4rs::Proj;
 

@@ -123,6 +123,10 @@ pub enum RejectReason {
     Cancelled,
     #[error("not a usable GeoPackage: {0}")]
     NotGeoPackage(String),
+    #[error("not a usable Shapefile: {0}")]
+    NotShapefile(String),
+    #[error("not a usable 国土TXT coordinate file: {0}")]
+    NotGuotuTxt(String),
 }
 
 /// A file that could not be loaded, with what was found before giving up.
@@ -208,4 +212,185 @@ pub(crate) fn first_out_of_range(
         .into_iter()
         .find(|c| c.x.abs() > 540.0 || c.y.abs() > 90.0)
         .map(|c| [c.x, c.y])
+}
+
+/// A feature as a whole-file reader collects it: its place and id, its properties, and its
+/// polygons in the file's CRS.
+pub(crate) struct RawFeature {
+    pub feature_ref: FeatureRef,
+    pub properties: serde_json::Map<String, Value>,
+    pub polygons: Vec<RawPolygon>,
+}
+
+/// The last step every whole-file reader shares: positions checked against a lon/lat CRS
+/// (`declared`: the file named its CRS, else projected-looking numbers are refused with a
+/// guess), reprojected to lon/lat (a feature that cannot be is skipped, named), measured
+/// (geodesic area) and checked (validity, a warning naming the feature).
+pub(crate) fn finish_features(
+    features: Vec<RawFeature>,
+    crs: &crate::crs::Crs,
+    declared: bool,
+    report: &mut ImportReport,
+) -> Result<Vec<ImportedFeature>, RejectReason> {
+    use crate::crs::Crs;
+    use crate::geometry::{geodesic_area_m2, validity_problem};
+    let mut features = features;
+    if crs.is_lon_lat() {
+        for feature in &features {
+            let positions = feature.polygons.iter().flatten().flatten();
+            if let Some([x, y]) = first_out_of_range(positions.map(|&[x, y]| Coord { x, y })) {
+                let index = feature.feature_ref.index;
+                return Err(if declared {
+                    RejectReason::OutOfRange {
+                        crs: crs.label(),
+                        feature: index,
+                        x,
+                        y,
+                    }
+                } else {
+                    RejectReason::LooksProjected {
+                        feature: index,
+                        x,
+                        y,
+                        guess: Crs::guess_projected(x, y),
+                    }
+                });
+            }
+        }
+    } else {
+        let transform = crs.to_lon_lat().map_err(|e| {
+            RejectReason::Crs(UnsupportedCrs(format!(
+                "cannot set up {}: {e}",
+                crs.label()
+            )))
+        })?;
+        features.retain_mut(|feature| {
+            let result = feature
+                .polygons
+                .iter_mut()
+                .flatten()
+                .flatten()
+                .try_for_each(|p| {
+                    let (lon, lat) = transform.apply(p[0], p[1])?;
+                    if lon.is_finite() && lat.is_finite() {
+                        *p = [lon, lat];
+                        Ok(())
+                    } else {
+                        Err(format!("position {p:?} has no lon/lat"))
+                    }
+                });
+            if let Err(e) = &result {
+                report.error(
+                    Some(feature.feature_ref.clone()),
+                    format!(
+                        "cannot reproject from {}: {e}; feature skipped",
+                        crs.label()
+                    ),
+                );
+            }
+            result.is_ok()
+        });
+    }
+    let mut out = Vec::with_capacity(features.len());
+    for feature in features {
+        let geometry = to_multipolygon(feature.polygons);
+        let area_m2 = geodesic_area_m2(&geometry);
+        let problem = validity_problem(&geometry);
+        if let Some(problem) = &problem {
+            report.warn(
+                Some(feature.feature_ref.clone()),
+                format!("invalid geometry ({problem}); loaded as it is, its area may be wrong"),
+            );
+        }
+        out.push(ImportedFeature {
+            index: feature.feature_ref.index,
+            id: feature.feature_ref.id,
+            properties: feature.properties.into(),
+            geometry,
+            area_m2,
+            valid: problem.is_none(),
+        });
+    }
+    Ok(out)
+}
+
+/// Rings of one feature grouped into polygons by containment, as GDAL does for Shapefile
+/// rings: a ring inside an odd number of larger rings is a hole of the smallest of them,
+/// any other ring the exterior of a polygon of its own. Their order and winding in the file
+/// do not matter (files that use 圈号 2+ for further parts, islands in holes, or wind their
+/// rings the wrong way all read the same).
+pub(crate) fn assemble_rings(rings: Vec<Vec<[f64; 2]>>) -> Vec<RawPolygon> {
+    use geo::{Contains, Coord};
+    let mut rings: Vec<(f64, Polygon<f64>, Vec<[f64; 2]>)> = rings
+        .into_iter()
+        .map(|ring| {
+            let line = LineString::from(ring.iter().map(|&[x, y]| (x, y)).collect::<Vec<_>>());
+            let polygon = Polygon::new(line, Vec::new());
+            (shoelace(&ring).abs(), polygon, ring)
+        })
+        .collect();
+    // Largest first: a ring can only lie inside a larger one.
+    rings.sort_by(|a, b| b.0.total_cmp(&a.0));
+    // For each ring: the ring it is a hole of, or `None` for an exterior.
+    let mut parent: Vec<Option<usize>> = Vec::with_capacity(rings.len());
+    for i in 0..rings.len() {
+        let inside = |j: usize| {
+            // A vertex strictly inside decides; rings touching at a vertex share it.
+            rings[i]
+                .2
+                .iter()
+                .map(|&[x, y]| Coord { x, y })
+                .find(|c| !rings[j].1.exterior().0.contains(c))
+                .is_some_and(|c| rings[j].1.contains(&c))
+        };
+        let containers: Vec<usize> = (0..i).filter(|&j| inside(j)).collect();
+        parent.push(if containers.len() % 2 == 1 {
+            // The innermost container is the smallest, the last one in this order.
+            containers.last().copied()
+        } else {
+            None
+        });
+    }
+    let mut polygons: Vec<RawPolygon> = Vec::new();
+    let mut polygon_of: Vec<Option<usize>> = vec![None; rings.len()];
+    let mut taken: Vec<Option<Vec<[f64; 2]>>> =
+        rings.into_iter().map(|(_, _, ring)| Some(ring)).collect();
+    for i in 0..taken.len() {
+        if parent[i].is_none() {
+            polygon_of[i] = Some(polygons.len());
+            polygons.push(vec![taken[i].take().unwrap_or_default()]);
+        }
+    }
+    for i in 0..taken.len() {
+        if let Some(p) = parent[i].and_then(|outer| polygon_of[outer])
+            && let Some(ring) = taken[i].take()
+        {
+            polygons[p].push(ring);
+        }
+    }
+    polygons
+}
+
+/// Twice the signed area of a ring (positive when counter-clockwise).
+fn shoelace(ring: &[[f64; 2]]) -> f64 {
+    ring.windows(2)
+        .map(|w| w[0][0] * w[1][1] - w[1][0] * w[0][1])
+        .sum()
+}
+
+/// A whole-file reader's result with its report's totals filled in, or its rejection.
+pub(crate) fn whole_file_import(
+    read: Result<Vec<ImportedFeature>, RejectReason>,
+    mut report: ImportReport,
+) -> Result<Import, Box<Rejected>> {
+    match read {
+        Ok(features) => {
+            report.features_loaded = features.len();
+            report.skipped = report.features_read.saturating_sub(features.len());
+            report.invalid_geometries = features.iter().filter(|f| !f.valid).count();
+            report.area_m2 = features.iter().map(|f| f.area_m2).sum();
+            Ok(Import { features, report })
+        }
+        Err(reason) => Err(Box::new(Rejected { reason, report })),
+    }
 }

@@ -56,9 +56,46 @@ pub fn file_bytes(path: &Path) -> Result<Vec<u8>, Box<Rejected>> {
 pub enum Format {
     GeoJson,
     GeoPackage,
+    /// An Esri Shapefile, named by its `.shp`.
+    Shapefile,
 }
 
 impl Format {
+    /// Every format a user can open.
+    pub const ALL: [Self; 3] = [Self::GeoJson, Self::GeoPackage, Self::Shapefile];
+
+    /// The file name extensions of the format (the first is the usual one).
+    #[must_use]
+    pub fn extensions(self) -> &'static [&'static str] {
+        match self {
+            Self::GeoJson => &["geojson", "json"],
+            Self::GeoPackage => &["gpkg"],
+            Self::Shapefile => &["shp"],
+        }
+    }
+
+    /// The format's name, as file dialogs list it.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::GeoJson => "GeoJSON",
+            Self::GeoPackage => "GeoPackage",
+            Self::Shapefile => "Shapefile",
+        }
+    }
+
+    /// The names of every format a user can open (`GeoJSON / GeoPackage / Shapefile`) and
+    /// their extensions, for a file dialog's filter.
+    #[must_use]
+    pub fn open_filter() -> (String, Vec<&'static str>) {
+        let names: Vec<&str> = Self::ALL.iter().map(|f| f.name()).collect();
+        let extensions = Self::ALL
+            .iter()
+            .flat_map(|f| f.extensions())
+            .copied()
+            .collect();
+        (names.join(" / "), extensions)
+    }
     /// The format of a file: `.gpkg` by name, or any file that starts with the SQLite header,
     /// is a GeoPackage; anything else is read as `GeoJSON` (whose reader names what else a
     /// file looks like when it is not JSON).
@@ -68,15 +105,22 @@ impl Format {
         let extension = path
             .extension()
             .map(|e| e.to_string_lossy().to_ascii_lowercase());
-        if extension.as_deref() == Some("gpkg") {
-            return Self::GeoPackage;
+        match extension.as_deref() {
+            Some("gpkg") => return Self::GeoPackage,
+            Some("shp") => return Self::Shapefile,
+            _ => {}
         }
         let mut head = [0_u8; 16];
-        let sqlite = std::fs::File::open(path)
+        if std::fs::File::open(path)
             .and_then(|mut f| f.read_exact(&mut head))
-            .is_ok_and(|()| &head == b"SQLite format 3\0");
-        if sqlite {
+            .is_err()
+        {
+            return Self::GeoJson;
+        }
+        if &head == b"SQLite format 3\0" {
             Self::GeoPackage
+        } else if head[..4] == [0x00, 0x00, 0x27, 0x0A] {
+            Self::Shapefile
         } else {
             Self::GeoJson
         }
@@ -86,7 +130,7 @@ impl Format {
     /// be guessed from them at no extra cost).
     #[must_use]
     pub fn reads_whole(self) -> bool {
-        self == Self::GeoPackage
+        matches!(self, Self::GeoPackage | Self::Shapefile)
     }
 }
 
@@ -101,6 +145,7 @@ pub fn read_file_as<T: FromFeature>(
     match Format::of(path) {
         Format::GeoJson => read_geojson_file_as(path, progress),
         Format::GeoPackage => Ok(read_gpkg(path, layer)?.into_items()),
+        Format::Shapefile => Ok(super::read_shapefile(path)?.into_items()),
     }
 }
 

@@ -22,6 +22,7 @@ mod file;
 pub mod geojson;
 pub mod gpkg;
 mod properties;
+pub mod shapefile;
 pub mod sheet;
 mod to_model;
 
@@ -34,6 +35,7 @@ pub use geojson::{
 };
 pub use gpkg::{GpkgSummary, LayerChoice, SRS_ID, read_gpkg, write_gpkg};
 pub use properties::Properties;
+pub use shapefile::read_shapefile;
 pub use to_model::parcels_of;
 
 pub(crate) use feature::{RawPolygon, close_ring, first_out_of_range, to_multipolygon};

@@ -75,7 +75,9 @@ impl Parcel {
                 .take_text("holder")
                 .or_else(|| feature.take_text("owner")),
             land_use: feature.take_text("land_use"),
-            supplied_on: feature.take_text("supplied_on"),
+            supplied_on: feature
+                .take_text("supplied_on")
+                .or_else(|| feature.take_text("supplied_o")),
             status,
             area_m2: feature.area_m2,
             valid: feature.valid,

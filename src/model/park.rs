@@ -65,6 +65,8 @@ pub const PARCEL_PROPERTIES: &[&str] = &[
     "owner",
     "land_use",
     "supplied_on",
+    // `supplied_on` cut to a Shapefile's 10-character field names.
+    "supplied_o",
     "status",
 ];
 

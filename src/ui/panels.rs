@@ -53,11 +53,12 @@ pub fn menu_bar_ui(
             ] {
                 if ui.button(label).clicked() {
                     ui.close();
+                    let (formats, extensions) = crate::formats::Format::open_filter();
                     commands.push(Command::PickFile(FileRequest::open(
                         FileTarget::Open(kind),
                         label,
-                        "GeoJSON / GeoPackage",
-                        &["geojson", "json", "gpkg"],
+                        &formats,
+                        &extensions,
                     )));
                 }
             }

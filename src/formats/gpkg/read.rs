@@ -10,8 +10,9 @@
 
 use super::binary::{Decoded, RawPolygon, decode_gp};
 use crate::crs::{Crs, UnsupportedCrs};
+use crate::formats::feature::{RawFeature, finish_features, whole_file_import};
 use crate::formats::{FeatureRef, Import, ImportReport, ImportedFeature, RejectReason, Rejected};
-use crate::geometry::{geodesic_area_m2, validity_problem};
+
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use serde_json::{Map, Value};
@@ -45,16 +46,8 @@ const POLYGON_TYPES: [&str; 6] = [
 /// Reads a polygon layer of a GeoPackage file. Never panics, whatever the file holds.
 pub fn read_gpkg(path: &Path, layer: LayerChoice<'_>) -> Result<Import, Box<Rejected>> {
     let mut report = ImportReport::new(&path.display().to_string());
-    match read_into(path, layer, &mut report) {
-        Ok(features) => {
-            report.features_loaded = features.len();
-            report.skipped = report.features_read.saturating_sub(features.len());
-            report.invalid_geometries = features.iter().filter(|f| !f.valid).count();
-            report.area_m2 = features.iter().map(|f| f.area_m2).sum();
-            Ok(Import { features, report })
-        }
-        Err(reason) => Err(Box::new(Rejected { reason, report })),
-    }
+    let read = read_into(path, layer, &mut report);
+    whole_file_import(read, report)
 }
 
 struct Layer {
@@ -142,60 +135,8 @@ fn read_into(
     report.crs = crs.label();
 
     let columns = property_columns(&conn, layer).map_err(|e| damaged(&e))?;
-    let mut features = read_features(&conn, layer, &columns, report)?;
-    check_coordinate_range(&features, &crs, layer.srs_id)?;
-    if !crs.is_lon_lat() {
-        let transform = crs.to_lon_lat().map_err(|e| {
-            RejectReason::NotGeoPackage(format!("cannot set up {}: {e}", crs.label()))
-        })?;
-        features.retain_mut(|feature| {
-            let result = feature
-                .polygons
-                .iter_mut()
-                .flatten()
-                .flatten()
-                .try_for_each(|p| {
-                    let (lon, lat) = transform.apply(p[0], p[1])?;
-                    if lon.is_finite() && lat.is_finite() {
-                        *p = [lon, lat];
-                        Ok(())
-                    } else {
-                        Err(format!("position {p:?} has no lon/lat"))
-                    }
-                });
-            if let Err(e) = &result {
-                report.error(
-                    Some(feature.feature_ref.clone()),
-                    format!(
-                        "cannot reproject from {}: {e}; feature skipped",
-                        crs.label()
-                    ),
-                );
-            }
-            result.is_ok()
-        });
-    }
-
-    let mut out = Vec::with_capacity(features.len());
-    for feature in features {
-        let geometry = crate::formats::to_multipolygon(feature.polygons);
-        let area_m2 = geodesic_area_m2(&geometry);
-        let problem = validity_problem(&geometry);
-        if let Some(problem) = &problem {
-            report.warn(
-                Some(feature.feature_ref.clone()),
-                format!("invalid geometry ({problem}); loaded as it is, its area may be wrong"),
-            );
-        }
-        out.push(ImportedFeature {
-            index: feature.feature_ref.index,
-            id: feature.feature_ref.id,
-            properties: feature.properties.into(),
-            geometry,
-            area_m2,
-            valid: problem.is_none(),
-        });
-    }
+    let features = read_features(&conn, layer, &columns, report)?;
+    let out = finish_features(features, &crs, layer.srs_id != 0, report)?;
     if out.is_empty() {
         return Err(RejectReason::NoPolygons(if report.features_read == 0 {
             format!("the layer {} holds no features", layer.table)
@@ -391,12 +332,6 @@ fn property_columns(conn: &Connection, layer: &Layer) -> rusqlite::Result<Column
     Ok(Columns { fid, properties })
 }
 
-struct RawFeature {
-    feature_ref: FeatureRef,
-    properties: Map<String, Value>,
-    polygons: Vec<RawPolygon>,
-}
-
 fn read_features(
     conn: &Connection,
     layer: &Layer,
@@ -533,43 +468,4 @@ fn close_rings(polygons: Vec<RawPolygon>) -> Result<(Vec<RawPolygon>, Vec<String
         out.push(rings);
     }
     Ok((out, warnings))
-}
-
-/// Lon/lat layers must be in range; projected-looking coordinates in the undefined geographic
-/// SRS are refused with a guess of their CRS.
-fn check_coordinate_range(
-    features: &[RawFeature],
-    crs: &Crs,
-    srs_id: i64,
-) -> Result<(), RejectReason> {
-    if !crs.is_lon_lat() {
-        return Ok(());
-    }
-    for feature in features {
-        if let Some([x, y]) = crate::formats::first_out_of_range(
-            feature
-                .polygons
-                .iter()
-                .flatten()
-                .flatten()
-                .map(|&[x, y]| geo::Coord { x, y }),
-        ) {
-            return Err(if srs_id == 0 {
-                RejectReason::LooksProjected {
-                    feature: feature.feature_ref.index,
-                    x,
-                    y,
-                    guess: Crs::guess_projected(x, y),
-                }
-            } else {
-                RejectReason::OutOfRange {
-                    crs: crs.label(),
-                    feature: feature.feature_ref.index,
-                    x,
-                    y,
-                }
-            });
-        }
-    }
-    Ok(())
 }

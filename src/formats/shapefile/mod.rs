@@ -1,0 +1,13 @@
+//! Esri Shapefile, as a Chinese land office holds its parcels: `.shp` + `.shx` + `.dbf`, with
+//! a `.prj` (often CGCS2000 Gauss-Krüger) and a `.cpg`, attributes often in GBK.
+//!
+//! [`read_shapefile`]: the polygons of a `.shp` (rings grouped into parts and holes by
+//! containment, Z and M dropped), their attributes in the encoding the set declares or, when
+//! it declares none, the one its bytes are in (and the report says which and why), in the CRS
+//! its `.prj` names ([`crate::crs::from_wkt`]). Broken sets get a reason: a missing `.shx`
+//! (read without it) or `.dbf` (no attributes), record counts that disagree, a cut-short file,
+//! shapes that are not polygons.
+
+mod read;
+
+pub use read::{DbfEncoding, read_shapefile};

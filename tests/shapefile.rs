@@ -1,0 +1,246 @@
+//! Shapefiles as a land office has them: CGCS2000 Gauss-Krüger sets with GBK attributes made
+//! from the sample park by GDAL (zone 36 with its prefix, EPSG:4524; CM 108°E without it,
+//! EPSG:4545; with and without `.cpg`), and broken sets.
+
+use parkland::formats::{Import, read_file, read_geojson_file};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn scratch_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("parkland-shp-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    dir
+}
+
+fn sample_geojson() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_parcels/parcels.geojson")
+}
+
+/// The sample parcels as a Shapefile in `epsg`, attributes in GBK, written by `ogr2ogr`; `None`
+/// (skipped, or failed under `PARKLAND_STRICT=1`) without GDAL.
+fn gdal_shapefile(dir: &Path, name: &str, epsg: u32) -> Option<PathBuf> {
+    let shp = dir.join(format!("{name}.shp"));
+    let output = match Command::new("ogr2ogr")
+        .args(["-f", "ESRI Shapefile", "-t_srs", &format!("EPSG:{epsg}")])
+        .args(["-lco", "ENCODING=GBK"])
+        .arg(&shp)
+        .arg(sample_geojson())
+        .output()
+    {
+        Ok(output) => output,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            crate::skip_or_fail("ogr2ogr not found (apt-get install gdal-bin)");
+            return None;
+        }
+        Err(e) => panic!("ogr2ogr: {e}"),
+    };
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Some(shp)
+}
+
+fn read(path: &Path) -> Import {
+    read_file(path).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn holder_by_parcel(import: &Import) -> Vec<(String, String)> {
+    let mut pairs: Vec<(String, String)> = import
+        .features
+        .iter()
+        .map(|f| {
+            (
+                f.property_text("parcel_no").unwrap_or_default(),
+                f.property_text("holder").unwrap_or_default(),
+            )
+        })
+        .collect();
+    pairs.sort();
+    pairs
+}
+
+#[test]
+fn gauss_kruger_shapefiles_in_gbk_read_as_the_sample_park() {
+    let dir = scratch_dir("gk");
+    let original = read_geojson_file(&sample_geojson()).unwrap_or_else(|e| panic!("{e}"));
+    let holders = holder_by_parcel(&original);
+    assert!(
+        holders
+            .iter()
+            .any(|(_, h)| h.chars().any(|c| c > '\u{4e00}')),
+        "Chinese holders"
+    );
+    for (name, epsg, keep_cpg) in [
+        ("zone36", 4524, true),
+        ("zone36_nocpg", 4524, false),
+        ("cm108", 4545, true),
+    ] {
+        let Some(shp) = gdal_shapefile(&dir, name, epsg) else {
+            return;
+        };
+        if !keep_cpg {
+            std::fs::remove_file(shp.with_extension("cpg")).unwrap_or_else(|e| panic!("{e}"));
+        }
+        let import = read(&shp);
+        assert_eq!(import.report.crs, format!("EPSG:{epsg}"), "{name}");
+        assert_eq!(import.features.len(), original.features.len(), "{name}");
+        let relative =
+            (import.report.area_m2 - original.report.area_m2).abs() / original.report.area_m2;
+        assert!(
+            relative < 1e-7,
+            "{name}: {} against {}",
+            import.report.area_m2,
+            original.report.area_m2
+        );
+        assert_eq!(
+            holder_by_parcel(&import),
+            holders,
+            "{name}: attributes read in GBK"
+        );
+        let encoding = import.report.encoding.clone().unwrap_or_default();
+        assert!(encoding.starts_with("GBK"), "{name}: {encoding}");
+        if keep_cpg {
+            assert!(encoding.contains(".cpg"), "{name}: {encoding}");
+            assert!(
+                import.report.is_clean(),
+                "{name}: {:?}",
+                import.report.messages
+            );
+        } else {
+            // Not declared: detected, and said so.
+            assert!(encoding.contains("not UTF-8"), "{name}: {encoding}");
+            assert!(
+                import
+                    .report
+                    .messages
+                    .iter()
+                    .any(|m| m.text.contains("not declared")),
+                "{name}: {:?}",
+                import.report.messages
+            );
+        }
+    }
+    // Through the one path to the park: the same parcels, numbers, districts and 亩.
+    let Some(shp) = gdal_shapefile(&dir, "park", 4524) else {
+        return;
+    };
+    let progress = parkland::layer::Progress::new();
+    let (parcels, _) =
+        parkland::layer::read_parcels_file(&shp, &progress).unwrap_or_else(|e| panic!("{e}"));
+    let park = parkland::sample::sample_park().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(parcels.len(), park.parcels.len());
+    for (read, sample) in parcels.iter().zip(&park.parcels) {
+        assert_eq!(read.parcel_no, sample.parcel_no);
+        assert_eq!(
+            read.supplied_on, sample.supplied_on,
+            "{}: supplied_o",
+            read.parcel_no
+        );
+        assert!(
+            (read.area_m2 - sample.area_m2).abs() < 1e-3,
+            "{}",
+            read.parcel_no
+        );
+    }
+}
+
+#[test]
+fn broken_sets_say_what_is_missing_and_load_what_they_can() {
+    let dir = scratch_dir("broken");
+    let Some(shp) = gdal_shapefile(&dir, "full", 4545) else {
+        return;
+    };
+    let texts = |import: &Import| -> String {
+        import
+            .report
+            .messages
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    // No .shx: read record after record, said so.
+    let copy = |name: &str, skip: &str| -> PathBuf {
+        for ext in ["shp", "shx", "dbf", "prj", "cpg"] {
+            if ext != skip {
+                std::fs::copy(shp.with_extension(ext), dir.join(format!("{name}.{ext}")))
+                    .unwrap_or_else(|e| panic!("{e}"));
+            }
+        }
+        dir.join(format!("{name}.shp"))
+    };
+    let import = read(&copy("no_shx", "shx"));
+    assert_eq!(import.features.len(), 357);
+    assert!(texts(&import).contains("no .shx"), "{}", texts(&import));
+    // No .dbf: shapes without attributes, numbered by place.
+    let import = read(&copy("no_dbf", "dbf"));
+    assert_eq!(import.features.len(), 357);
+    assert!(texts(&import).contains("no .dbf"), "{}", texts(&import));
+    assert!(import.features[0].properties.is_empty());
+    // A .dbf with fewer records than the .shp: said, with both counts.
+    let fewer = dir.join("fewer.shp");
+    let status = Command::new("ogr2ogr")
+        .args([
+            "-f",
+            "ESRI Shapefile",
+            "-t_srs",
+            "EPSG:4545",
+            "-lco",
+            "ENCODING=GBK",
+            "-limit",
+            "300",
+        ])
+        .arg(&fewer)
+        .arg(sample_geojson())
+        .status()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(status.success());
+    let mismatched = copy("mismatched", "dbf");
+    std::fs::copy(
+        fewer.with_extension("dbf"),
+        mismatched.with_extension("dbf"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let import = read(&mismatched);
+    assert_eq!(import.features.len(), 357);
+    assert!(
+        texts(&import).contains("the .dbf has 300 records and the .shp 357"),
+        "{}",
+        texts(&import)
+    );
+    // A .shp cut short: what is there loads, the cut is named.
+    let cut = copy("cut", "");
+    let bytes = std::fs::read(&cut).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&cut, &bytes[..bytes.len() * 2 / 3]).unwrap_or_else(|e| panic!("{e}"));
+    let import = read(&cut);
+    assert!(
+        import.features.len() < 357 && import.features.len() > 200,
+        "{}",
+        import.features.len()
+    );
+    assert!(texts(&import).contains("cut short"), "{}", texts(&import));
+    // Xian 1980 has no public transformation: refused with what to do.
+    let xian = copy("xian", "");
+    std::fs::write(
+        xian.with_extension("prj"),
+        r#"PROJCS["Xian_1980_3_Degree_GK_CM_108E",GEOGCS["GCS_Xian_1980",DATUM["D_Xian_1980",SPHEROID["Xian_1980",6378140.0,298.257]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Gauss_Kruger"],PARAMETER["False_Easting",500000.0],PARAMETER["Central_Meridian",108.0],UNIT["Meter",1.0]]"#,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let error = read_file(&xian).expect_err("refused").to_string();
+    assert!(
+        error.contains("Xian 1980") && error.contains("transformation parameters"),
+        "{error}"
+    );
+    assert!(error.contains("xian.shp"), "{error}");
+    // No .prj and projected numbers: refused, asking for the .prj.
+    let no_prj = copy("no_prj", "prj");
+    let error = read_file(&no_prj).expect_err("refused").to_string();
+    assert!(
+        error.contains(".prj") && error.contains("EPSG:4534"),
+        "{error}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
