@@ -602,3 +602,50 @@ fn the_default_operator_is_the_os_account_even_without_user() {
     assert!(!account.is_empty());
     assert_eq!(history[0]["operator"], account.as_str());
 }
+
+/// clap's own consistency check of every command and flag (an id used twice, a `requires`
+/// naming no flag): a definition error would otherwise show only when the flag is given.
+#[test]
+fn the_command_line_definition_is_consistent() {
+    use clap::CommandFactory as _;
+    parkland::cli::Cli::command().debug_assert();
+}
+
+/// `export --txt` with `--parcel`: only the parcels named, read back by `check`; a number the
+/// park lacks exits 2, names it and writes nothing.
+#[test]
+fn export_txt_writes_the_parcels_named_and_refuses_unknown_ones() {
+    let dir = std::env::temp_dir().join(format!("parkland-cli-txt-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.join("two.txt");
+    let file = path.display().to_string();
+    let output = parkland(&[
+        "export", "--txt", &file, "--parcel", "LJ-2304", "--parcel", "WX-0803",
+    ]);
+    assert!(
+        output.status.success(),
+        "{}{}",
+        stdout(&output),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout(&output).contains("2 parcels"), "{}", stdout(&output));
+    let check = parkland(&["check", &file]);
+    assert!(
+        stdout(&check).contains("2 features read, 2 loaded"),
+        "{}",
+        stdout(&check)
+    );
+    assert!(stdout(&check).contains("EPSG:4524"), "{}", stdout(&check));
+    let missing = dir.join("none.txt");
+    let output = parkland(&[
+        "export",
+        "--txt",
+        &missing.display().to_string(),
+        "--parcel",
+        "XX-9999",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stdout(&output).contains("XX-9999"), "{}", stdout(&output));
+    assert!(!missing.exists(), "nothing written");
+    let _ = std::fs::remove_dir_all(&dir);
+}

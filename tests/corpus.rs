@@ -275,3 +275,60 @@ fn gdal_agrees(path: &Path, import: &parkland::formats::Import, failures: &mut V
         }
     }
 }
+
+/// Every 国土TXT file of the corpus: the verdict, the parcels, the zone, the plane area (the
+/// Gauss-Krüger plane's) and the geodesic area.
+#[test]
+fn guotu_txt_corpus_zones_and_areas() {
+    let Some(dir) = corpus("guotu_txt") else {
+        crate::skip_or_fail("the corpus ../shared/corpus/guotu_txt/ is absent");
+        return;
+    };
+    let mut failures = Vec::new();
+    for case in &expected(&dir) {
+        let file = case["file"].as_str().unwrap_or_default();
+        let result = read_file(&dir.join(file));
+        let verdict = verdict(&result);
+        let expect = case["expect"].as_str().unwrap_or_default();
+        if !accepted(
+            verdict,
+            expect,
+            case["acceptable_alternative"].as_str().unwrap_or_default(),
+        ) {
+            failures.push(format!(
+                "{file}: expected {expect}, got {verdict}: {result:?}"
+            ));
+            continue;
+        }
+        let Ok(import) = result else { continue };
+        let features = case["features"].as_u64().unwrap_or_default() as usize;
+        let epsg = format!("EPSG:{}", case["crs_epsg"].as_u64().unwrap_or_default());
+        if import.features.len() != features || import.report.crs != epsg {
+            failures.push(format!(
+                "{file}: {} parcels in {}, expected {features} in {epsg}",
+                import.features.len(),
+                import.report.crs
+            ));
+        }
+        let plane: f64 = import
+            .features
+            .iter()
+            .filter_map(|f| {
+                f.properties
+                    .get("plane_area_m2")
+                    .and_then(serde_json::Value::as_f64)
+            })
+            .sum();
+        let want_plane = case["planar_area_m2"].as_f64().unwrap_or_default();
+        let want_geodesic = case["geodesic_area_m2"].as_f64().unwrap_or_default();
+        if ((plane - want_plane) / want_plane).abs() > 1e-6
+            || ((import.report.area_m2 - want_geodesic) / want_geodesic).abs() > 1e-4
+        {
+            failures.push(format!(
+                "{file}: plane {plane} m² (expected {want_plane}), geodesic {} m² (expected {want_geodesic})",
+                import.report.area_m2
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

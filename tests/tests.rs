@@ -6,6 +6,7 @@ mod corpus;
 mod dashboard;
 mod enterprise;
 mod exchange;
+mod guotu_txt;
 mod import;
 #[cfg(feature = "gui")]
 mod import_ui;

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// `GeoJSON` or GeoPackage files to check.
+    /// Files to check: `GeoJSON`, GeoPackage, Shapefile (`.shp`) or 国土TXT.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// One JSON object per file per line.

@@ -1,8 +1,8 @@
-//! `parkland export --gpkg FILE --geojson FILE [--gk]`: the park and its ledger for QGIS, GDAL
-//! and the county.
+//! `parkland export --gpkg FILE --geojson FILE [--gk] --txt FILE [--parcel NO]...`: the park
+//! and its ledger for QGIS, GDAL and the county; parcels as 国土TXT for land approval.
 
 use super::{Cli, EXIT_REJECTED, group_thousands};
-use crate::formats::{GeoJsonCrs, write_geojson, write_gpkg};
+use crate::formats::{GeoJsonCrs, write_geojson, write_gpkg, write_guotu_txt};
 use anyhow::Context as _;
 use std::io::Write;
 use std::path::PathBuf;
@@ -21,11 +21,26 @@ pub struct ExportArgs {
     /// Write the GeoJSON in the park's CGCS2000 3° Gauss-Krüger zone (metres, with a crs member).
     #[arg(long, requires = "geojson")]
     pub gk: bool,
+    /// The parcels as a 国土TXT boundary-point file (界址点坐标, 报部格式) in the park's CGCS2000
+    /// 3° Gauss-Krüger zone, GBK, for land approval submissions.
+    #[arg(long, value_name = "FILE")]
+    pub txt: Option<PathBuf>,
+    /// With --txt: only this parcel (repeat for more); all parcels when none is given.
+    #[arg(
+        long = "parcel",
+        id = "txt_parcel",
+        value_name = "NO",
+        requires = "txt"
+    )]
+    pub txt_parcels: Vec<String>,
 }
 
 pub fn run(args: &ExportArgs, cli: &Cli, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
-    if args.gpkg.is_none() && args.geojson.is_none() {
-        writeln!(out, "error: give --gpkg FILE and/or --geojson FILE")?;
+    if args.gpkg.is_none() && args.geojson.is_none() && args.txt.is_none() {
+        writeln!(
+            out,
+            "error: give --gpkg FILE, --geojson FILE and/or --txt FILE"
+        )?;
         return Ok(ExitCode::from(EXIT_REJECTED));
     }
     let (park, ledger) = super::park_and_ledger(cli)?;
@@ -64,6 +79,29 @@ pub fn run(args: &ExportArgs, cli: &Cli, out: &mut dyn Write) -> anyhow::Result<
             written.crs,
             group_thousands(written.bytes as f64 / 1024.0, 0),
             started.elapsed().as_millis()
+        )?;
+    }
+    if let Some(path) = &args.txt {
+        if let Some(missing) = args
+            .txt_parcels
+            .iter()
+            .find(|no| !park.parcels.iter().any(|p| &p.parcel_no == *no))
+        {
+            writeln!(
+                out,
+                "error: the park has no parcel {missing}; nothing was written"
+            )?;
+            return Ok(ExitCode::from(EXIT_REJECTED));
+        }
+        let written = write_guotu_txt(&park, &args.txt_parcels, path)
+            .with_context(|| format!("exporting to {}", path.display()))?;
+        writeln!(
+            out,
+            "wrote {}: {} parcels, {} boundary points, in {} (GBK)",
+            path.display(),
+            written.parcels,
+            written.points,
+            written.crs
         )?;
     }
     Ok(ExitCode::SUCCESS)

@@ -22,10 +22,12 @@ use std::process::ExitCode;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
-    /// District polygons (`GeoJSON` or GeoPackage) to use instead of the sample park.
+    /// District polygons (`GeoJSON`, GeoPackage, Shapefile or 国土TXT) to use instead of the
+    /// sample park.
     #[arg(long, global = true, value_name = "FILE")]
     pub districts: Option<PathBuf>,
-    /// Parcel polygons (`GeoJSON` or GeoPackage) to use instead of the sample park.
+    /// Parcel polygons (`GeoJSON`, GeoPackage, Shapefile or 国土TXT) to use instead of the
+    /// sample park.
     #[arg(long, global = true, value_name = "FILE")]
     pub parcels: Option<PathBuf>,
     /// The ledger file (SQLite); default, in the platform data folder: sample-ledger.sqlite on

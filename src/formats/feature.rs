@@ -326,7 +326,7 @@ pub(crate) fn assemble_rings(rings: Vec<Vec<[f64; 2]>>) -> Vec<RawPolygon> {
         .map(|ring| {
             let line = LineString::from(ring.iter().map(|&[x, y]| (x, y)).collect::<Vec<_>>());
             let polygon = Polygon::new(line, Vec::new());
-            (shoelace(&ring).abs(), polygon, ring)
+            (crate::geometry::plane_ring_area(&ring), polygon, ring)
         })
         .collect();
     // Largest first: a ring can only lie inside a larger one.
@@ -369,13 +369,6 @@ pub(crate) fn assemble_rings(rings: Vec<Vec<[f64; 2]>>) -> Vec<RawPolygon> {
         }
     }
     polygons
-}
-
-/// Twice the signed area of a ring (positive when counter-clockwise).
-fn shoelace(ring: &[[f64; 2]]) -> f64 {
-    ring.windows(2)
-        .map(|w| w[0][0] * w[1][1] - w[1][0] * w[0][1])
-        .sum()
 }
 
 /// A whole-file reader's result with its report's totals filled in, or its rejection.

@@ -58,11 +58,18 @@ pub enum Format {
     GeoPackage,
     /// An Esri Shapefile, named by its `.shp`.
     Shapefile,
+    /// A 国土TXT boundary-point file (界址点坐标文件).
+    GuotuTxt,
 }
 
 impl Format {
     /// Every format a user can open.
-    pub const ALL: [Self; 3] = [Self::GeoJson, Self::GeoPackage, Self::Shapefile];
+    pub const ALL: [Self; 4] = [
+        Self::GeoJson,
+        Self::GeoPackage,
+        Self::Shapefile,
+        Self::GuotuTxt,
+    ];
 
     /// The file name extensions of the format (the first is the usual one).
     #[must_use]
@@ -71,6 +78,7 @@ impl Format {
             Self::GeoJson => &["geojson", "json"],
             Self::GeoPackage => &["gpkg"],
             Self::Shapefile => &["shp"],
+            Self::GuotuTxt => &["txt"],
         }
     }
 
@@ -81,6 +89,7 @@ impl Format {
             Self::GeoJson => "GeoJSON",
             Self::GeoPackage => "GeoPackage",
             Self::Shapefile => "Shapefile",
+            Self::GuotuTxt => "国土TXT",
         }
     }
 
@@ -108,19 +117,22 @@ impl Format {
         match extension.as_deref() {
             Some("gpkg") => return Self::GeoPackage,
             Some("shp") => return Self::Shapefile,
+            Some("txt") => return Self::GuotuTxt,
             _ => {}
         }
-        let mut head = [0_u8; 16];
+        let mut head = Vec::with_capacity(256);
         if std::fs::File::open(path)
-            .and_then(|mut f| f.read_exact(&mut head))
+            .and_then(|f| f.take(256).read_to_end(&mut head))
             .is_err()
         {
             return Self::GeoJson;
         }
-        if &head == b"SQLite format 3\0" {
+        if head.starts_with(b"SQLite format 3\0") {
             Self::GeoPackage
-        } else if head[..4] == [0x00, 0x00, 0x27, 0x0A] {
+        } else if head.starts_with(&[0x00, 0x00, 0x27, 0x0A]) {
             Self::Shapefile
+        } else if is_guotu_txt(&head) {
+            Self::GuotuTxt
         } else {
             Self::GeoJson
         }
@@ -130,8 +142,21 @@ impl Format {
     /// be guessed from them at no extra cost).
     #[must_use]
     pub fn reads_whole(self) -> bool {
-        matches!(self, Self::GeoPackage | Self::Shapefile)
+        matches!(self, Self::GeoPackage | Self::Shapefile | Self::GuotuTxt)
     }
+}
+
+/// A file starting with a 国土TXT section header (`[属性描述]` or `[地块坐标]`), in UTF-8 or GBK.
+fn is_guotu_txt(head: &[u8]) -> bool {
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    if !head.starts_with(b"[") {
+        return false;
+    }
+    let text = encoding_rs::GB18030.decode_without_bom_handling(head).0;
+    let utf8 = String::from_utf8_lossy(head);
+    ["属性描述", "地块坐标"]
+        .iter()
+        .any(|name| text.contains(name) || utf8.contains(name))
 }
 
 /// The one entry point from a file to its features: recognises the [`Format`], reads the
@@ -146,6 +171,7 @@ pub fn read_file_as<T: FromFeature>(
         Format::GeoJson => read_geojson_file_as(path, progress),
         Format::GeoPackage => Ok(read_gpkg(path, layer)?.into_items()),
         Format::Shapefile => Ok(super::read_shapefile(path)?.into_items()),
+        Format::GuotuTxt => Ok(super::read_guotu_txt(path)?.into_items()),
     }
 }
 

@@ -21,6 +21,7 @@ mod feature;
 mod file;
 pub mod geojson;
 pub mod gpkg;
+pub mod guotu_txt;
 mod properties;
 pub mod shapefile;
 pub mod sheet;
@@ -34,6 +35,7 @@ pub use geojson::{
     read_geojson_file_as, write_geojson,
 };
 pub use gpkg::{GpkgSummary, LayerChoice, SRS_ID, read_gpkg, write_gpkg};
+pub use guotu_txt::{TxtSummary, read_guotu_txt, write_guotu_txt};
 pub use properties::Properties;
 pub use shapefile::read_shapefile;
 pub use to_model::parcels_of;

@@ -133,6 +133,44 @@ pub fn geodesic_area_m2(geometry: &MultiPolygon<f64>) -> f64 {
         .sum()
 }
 
+/// The area of a ring of plane coordinates (a Gauss-Krüger zone's metres), winding ignored,
+/// closed or not. The shoelace sum runs around the ring's first point, so that coordinates of
+/// 3.6e7 m (an easting with its zone number) lose no precision.
+///
+/// ```
+/// let square = [[36_500_000.0, 3_700_000.0], [36_500_010.0, 3_700_000.0], [36_500_010.0, 3_700_010.0], [36_500_000.0, 3_700_010.0]];
+/// assert_eq!(parkland::geometry::plane_ring_area(&square), 100.0);
+/// ```
+#[must_use]
+pub fn plane_ring_area(ring: &[[f64; 2]]) -> f64 {
+    let Some(&[x0, y0]) = ring.first() else {
+        return 0.0;
+    };
+    let n = ring.len();
+    let twice: f64 = (0..n)
+        .map(|i| {
+            let [xa, ya] = ring[i];
+            let [xb, yb] = ring[(i + 1) % n];
+            (xa - x0) * (yb - y0) - (xb - x0) * (ya - y0)
+        })
+        .sum();
+    twice.abs() / 2.0
+}
+
+/// The plane area of polygons given as rings of plane coordinates: each exterior (the first
+/// ring) less its holes.
+#[must_use]
+pub fn plane_polygons_area(polygons: &[Vec<Vec<[f64; 2]>>]) -> f64 {
+    polygons
+        .iter()
+        .map(|rings| {
+            let mut rings = rings.iter();
+            let outer = rings.next().map_or(0.0, |r| plane_ring_area(r));
+            outer - rings.map(|r| plane_ring_area(r)).sum::<f64>()
+        })
+        .sum()
+}
+
 /// The smallest rectangle holding both: the one bounds union of the core.
 #[must_use]
 pub fn union_rect(a: geo::Rect<f64>, b: geo::Rect<f64>) -> geo::Rect<f64> {

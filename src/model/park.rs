@@ -180,6 +180,21 @@ impl Park {
             .map_or_else(|| code.to_owned(), |d| d.name.clone())
     }
 
+    /// The park's CGCS2000 3° Gauss-Krüger zone (zone number in the easting): the zone whose
+    /// central meridian is nearest to the park's centre; why not when it has none.
+    pub fn gauss_kruger_zone(&self) -> Result<crate::crs::Crs, String> {
+        let Some(bounds) = self.bounds() else {
+            return Err("the park is empty, so it has no Gauss-Krüger zone".to_owned());
+        };
+        let centre_lon = f64::midpoint(bounds.min().x, bounds.max().x);
+        crate::crs::Crs::gauss_kruger_3deg_zone(centre_lon).ok_or_else(|| {
+            format!(
+                "the park's centre ({centre_lon:.3}°E) is outside China's CGCS2000 3° \
+                 Gauss-Krüger zones (75°E–135°E)"
+            )
+        })
+    }
+
     /// Lon/lat bounds of everything loaded.
     #[must_use]
     pub fn bounds(&self) -> Option<Rect<f64>> {

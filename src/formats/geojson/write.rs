@@ -57,18 +57,9 @@ pub fn write_geojson(
     let (target, transform) = match crs {
         GeoJsonCrs::LonLat => (Crs::default_lon_lat(), None),
         GeoJsonCrs::GaussKruger => {
-            let Some(bounds) = park.bounds() else {
-                return Err(projection_error(
-                    "the park is empty, so it has no Gauss-Krüger zone".to_owned(),
-                ));
-            };
-            let centre_lon = f64::midpoint(bounds.min().x, bounds.max().x);
-            let Some(zone) = Crs::gauss_kruger_3deg_zone(centre_lon) else {
-                return Err(projection_error(format!(
-                    "the park's centre ({centre_lon:.3}°E) is outside China's CGCS2000 3° \
-                     Gauss-Krüger zones (75°E–135°E); export lon/lat instead (without --gk)"
-                )));
-            };
+            let zone = park.gauss_kruger_zone().map_err(|reason| {
+                projection_error(format!("{reason}; export lon/lat instead (without --gk)"))
+            })?;
             let transform = zone.from_lon_lat().map_err(&projection_error)?;
             (zone, Some(transform))
         }
