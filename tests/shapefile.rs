@@ -244,3 +244,123 @@ fn broken_sets_say_what_is_missing_and_load_what_they_can() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `export --shp`: GDAL opens the set as polygons in CGCS2000 zone 36 with the Chinese
+/// attributes intact and the same plane area; Parkland reads it back as the same parcels with
+/// their cases.
+#[test]
+fn the_export_opens_in_gdal_and_reads_back_as_the_park() {
+    let dir = scratch_dir("export");
+    let park = parkland::sample::sample_park().unwrap_or_else(|e| panic!("{e}"));
+    let mut ledger = parkland::ledger::Ledger::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+    ledger
+        .seed_sample(&park, "test")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let cases = ledger.list().unwrap_or_else(|e| panic!("{e}"));
+    let shp = dir.join("park.shp");
+    let written =
+        parkland::formats::write_shapefile(&park, &cases, &shp).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((written.parcels, written.parcels_with_case), (357, 13));
+    assert_eq!(written.crs, "EPSG:4524");
+    assert_eq!(
+        std::fs::read(dir.join("park.cpg")).ok().as_deref(),
+        Some(&b"UTF-8"[..])
+    );
+
+    // Back through Parkland's reader.
+    let import = read(&shp);
+    assert!(import.report.is_clean(), "{:?}", import.report.messages);
+    assert_eq!(import.report.crs, "EPSG:4524");
+    assert_eq!(import.features.len(), park.parcels.len());
+    for (read, parcel) in import.features.iter().zip(&park.parcels) {
+        assert_eq!(
+            read.property_text("parcel_no").as_deref(),
+            Some(parcel.parcel_no.as_str())
+        );
+        assert_eq!(read.property_text("holder"), parcel.holder);
+        assert_eq!(read.property_text("supplied_o"), parcel.supplied_on);
+        assert!(
+            (read.area_m2 - parcel.area_m2).abs() < 1e-3,
+            "{}",
+            parcel.parcel_no
+        );
+    }
+    let with_case = import
+        .features
+        .iter()
+        .filter(|f| f.property_text("progress").is_some())
+        .count();
+    assert_eq!(with_case, 13, "the cases' columns");
+
+    // GDAL as the oracle.
+    let file = shp.display().to_string();
+    let run = |args: &[&str]| -> Option<String> {
+        match Command::new("ogrinfo").args(args).output() {
+            Ok(output) => Some(String::from_utf8_lossy(&output.stdout).into_owned()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                crate::skip_or_fail("ogrinfo not found (apt-get install gdal-bin)");
+                None
+            }
+            Err(e) => panic!("ogrinfo: {e}"),
+        }
+    };
+    let Some(summary) = run(&["-ro", "-so", &file, "park"]) else {
+        return;
+    };
+    assert!(summary.contains("Feature Count: 357"), "{summary}");
+    assert!(summary.contains("Geometry: Polygon"), "{summary}");
+    assert!(summary.contains("Gauss-Kruger zone 36"), "{summary}");
+    let Some(first) = run(&["-ro", "-fid", "0", &file, "park"]) else {
+        return;
+    };
+    let holder = park.parcels[0].holder.clone().unwrap_or_default();
+    assert!(
+        first.contains(&format!("holder (String) = {holder}")),
+        "{first}"
+    );
+    let sql = "SELECT SUM(ST_Area(geometry)) AS plane FROM park";
+    let Some(area) = run(&["-ro", "-dialect", "SQLite", "-sql", sql, &file]) else {
+        return;
+    };
+    let gdal_plane: f64 = area
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("plane (Real) = "))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| panic!("{area}"));
+    // The same plane area from Parkland's projection of the park.
+    let zone = park.gauss_kruger_zone().unwrap_or_else(|e| panic!("{e}"));
+    let forward = zone.from_lon_lat().unwrap_or_else(|e| panic!("{e}"));
+    let plane: f64 = park
+        .parcels
+        .iter()
+        .map(|p| {
+            let polygons: Vec<Vec<Vec<[f64; 2]>>> = p
+                .geometry
+                .0
+                .iter()
+                .map(|polygon| {
+                    std::iter::once(polygon.exterior())
+                        .chain(polygon.interiors())
+                        .map(|ring| {
+                            ring.0
+                                .iter()
+                                .map(|c| {
+                                    forward
+                                        .apply(c.x, c.y)
+                                        .map(|(x, y)| [x, y])
+                                        .expect("projects")
+                                })
+                                .collect()
+                        })
+                        .collect()
+                })
+                .collect();
+            parkland::geometry::plane_polygons_area(&polygons)
+        })
+        .sum();
+    assert!(
+        (gdal_plane - plane).abs() / plane < 1e-9,
+        "GDAL {gdal_plane} against {plane}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

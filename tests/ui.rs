@@ -735,3 +735,37 @@ fn the_file_menu_exports_the_map_as_a_png() {
         );
     }
 }
+
+/// 文件 → 导出 Shapefile and 导出国土TXT（所选宗地）: the whole park as a Shapefile set, the
+/// selected parcel alone as 国土TXT; both read back.
+#[test]
+fn the_file_menu_exports_a_shapefile_and_the_selection_as_guotu_txt() {
+    let mut harness = harness();
+    let dir = std::env::temp_dir().join(format!("parkland-ui-{}-shp", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let (shp, txt) = (dir.join("parcels.shp"), dir.join("one.txt"));
+    let index = harness
+        .state()
+        .parcel_index("LJ-2304")
+        .expect("LJ-2304 in the sample");
+    harness.state_mut().send(Command::Select(Some(index)));
+    harness
+        .state_mut()
+        .send(Command::ExportShapefile(shp.clone()));
+    harness
+        .state_mut()
+        .send(Command::ExportGuotuTxt(txt.clone()));
+    harness.run_steps(3);
+    assert_eq!(harness.state().notices.len(), 2, "one notice per export");
+    assert!(harness.state().notices.iter().all(|n| !n.rejected));
+    let park = &harness.state().park;
+    let back = parkland::formats::read_file(&shp).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(back.features.len(), park.parcels.len());
+    let one = parkland::formats::read_file(&txt).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(one.features.len(), 1, "only the selection");
+    assert_eq!(
+        one.features[0].property_text("parcel_no").as_deref(),
+        Some("LJ-2304")
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

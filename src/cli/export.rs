@@ -2,7 +2,7 @@
 //! and its ledger for QGIS, GDAL and the county; parcels as 国土TXT for land approval.
 
 use super::{Cli, EXIT_REJECTED, group_thousands};
-use crate::formats::{GeoJsonCrs, write_geojson, write_gpkg, write_guotu_txt};
+use crate::formats::{GeoJsonCrs, write_geojson, write_gpkg, write_guotu_txt, write_shapefile};
 use anyhow::Context as _;
 use std::io::Write;
 use std::path::PathBuf;
@@ -21,6 +21,10 @@ pub struct ExportArgs {
     /// Write the GeoJSON in the park's CGCS2000 3° Gauss-Krüger zone (metres, with a crs member).
     #[arg(long, requires = "geojson")]
     pub gk: bool,
+    /// The parcels with their ledger case as a Shapefile set (FILE.shp, .shx, .dbf, .cpg UTF-8,
+    /// .prj) in the park's CGCS2000 3° Gauss-Krüger zone, field names cut to 10 bytes.
+    #[arg(long, value_name = "FILE")]
+    pub shp: Option<PathBuf>,
     /// The parcels as a 国土TXT boundary-point file (界址点坐标, 报部格式) in the park's CGCS2000
     /// 3° Gauss-Krüger zone, GBK, for land approval submissions.
     #[arg(long, value_name = "FILE")]
@@ -36,10 +40,10 @@ pub struct ExportArgs {
 }
 
 pub fn run(args: &ExportArgs, cli: &Cli, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
-    if args.gpkg.is_none() && args.geojson.is_none() && args.txt.is_none() {
+    if args.gpkg.is_none() && args.geojson.is_none() && args.shp.is_none() && args.txt.is_none() {
         writeln!(
             out,
-            "error: give --gpkg FILE, --geojson FILE and/or --txt FILE"
+            "error: give one or more of --gpkg FILE, --geojson FILE, --shp FILE, --txt FILE"
         )?;
         return Ok(ExitCode::from(EXIT_REJECTED));
     }
@@ -79,6 +83,31 @@ pub fn run(args: &ExportArgs, cli: &Cli, out: &mut dyn Write) -> anyhow::Result<
             written.crs,
             group_thousands(written.bytes as f64 / 1024.0, 0),
             started.elapsed().as_millis()
+        )?;
+    }
+    if let Some(path) = &args.shp {
+        let written = write_shapefile(&park, &cases, path)
+            .with_context(|| format!("exporting to {}", path.display()))?;
+        writeln!(
+            out,
+            "wrote {}: {} parcels ({} with a ledger case) in {}{}",
+            written
+                .files
+                .iter()
+                .map(|f| f.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            written.parcels,
+            written.parcels_with_case,
+            written.crs,
+            if written.cut_texts > 0 {
+                format!(
+                    "; {} texts longer than 254 bytes were cut",
+                    written.cut_texts
+                )
+            } else {
+                String::new()
+            }
         )?;
     }
     if let Some(path) = &args.txt {

@@ -231,6 +231,39 @@ fn gauss_kruger(cm: f64, fe: f64, six_degree: bool) -> Option<Crs> {
     }
 }
 
+impl Crs {
+    /// The ESRI WKT of a CGCS2000 Gauss-Krüger zone, as `ArcGIS` writes it in a `.prj` (and as
+    /// [`crate::crs::from_wkt`] reads it back).
+    #[must_use]
+    pub fn esri_wkt(&self) -> Option<String> {
+        let Self::GaussKruger {
+            epsg,
+            central_meridian_deg,
+            false_easting_m,
+        } = *self
+        else {
+            return None;
+        };
+        let degree = if (4491..=4512).contains(&epsg) { 6 } else { 3 };
+        let name = if false_easting_m > 1e6 {
+            format!(
+                "CGCS2000_{degree}_Degree_GK_Zone_{}",
+                ((false_easting_m - 500_000.0) / 1e6).round()
+            )
+        } else {
+            format!("CGCS2000_{degree}_Degree_GK_CM_{central_meridian_deg}E")
+        };
+        Some(format!(
+            "PROJCS[\"{name}\",GEOGCS[\"GCS_China_Geodetic_Coordinate_System_2000\",\
+             DATUM[\"D_China_2000\",SPHEROID[\"CGCS2000\",6378137.0,298.257222101]],\
+             PRIMEM[\"Greenwich\",0.0],UNIT[\"Degree\",0.0174532925199433]],\
+             PROJECTION[\"Gauss_Kruger\"],PARAMETER[\"False_Easting\",{false_easting_m:.1}],\
+             PARAMETER[\"False_Northing\",0.0],PARAMETER[\"Central_Meridian\",{central_meridian_deg:.1}],\
+             PARAMETER[\"Scale_Factor\",1.0],PARAMETER[\"Latitude_Of_Origin\",0.0],UNIT[\"Meter\",1.0]]"
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -37,7 +37,7 @@ pub use geojson::{
 pub use gpkg::{GpkgSummary, LayerChoice, SRS_ID, read_gpkg, write_gpkg};
 pub use guotu_txt::{TxtSummary, read_guotu_txt, write_guotu_txt};
 pub use properties::Properties;
-pub use shapefile::read_shapefile;
+pub use shapefile::{ShapefileSummary, read_shapefile, write_shapefile};
 pub use to_model::parcels_of;
 
 pub(crate) use feature::{RawPolygon, close_ring, first_out_of_range, to_multipolygon};

@@ -23,6 +23,10 @@ pub enum FileTarget {
     Gpkg,
     /// `GeoJSON` in lon/lat or Gauss-Krüger.
     GeoJson(crate::formats::GeoJsonCrs),
+    /// A Shapefile set in the park's Gauss-Krüger zone.
+    Shapefile,
+    /// 国土TXT of the selected parcels (all when none is selected).
+    GuotuTxt,
     BackupLedger,
     RestoreLedger,
     OpenLedger,
@@ -88,6 +92,8 @@ impl FileRequest {
             FileTarget::MapImage(view) => Command::ExportMapImage(path, *view),
             FileTarget::Gpkg => Command::ExportGpkg(path),
             FileTarget::GeoJson(gk) => Command::ExportGeoJson(path, *gk),
+            FileTarget::Shapefile => Command::ExportShapefile(path),
+            FileTarget::GuotuTxt => Command::ExportGuotuTxt(path),
             FileTarget::BackupLedger => Command::BackupLedger(path),
             FileTarget::RestoreLedger => Command::RestoreLedger(path),
             FileTarget::OpenLedger => Command::OpenLedger(path),

@@ -121,6 +121,40 @@ pub fn menu_bar_ui(
                     )));
                 }
             }
+            if ui
+                .button(lang.pick("导出 Shapefile（高斯-克吕格）…", "Export Shapefile (Gauss-Krüger)…"))
+                .on_hover_text(lang.pick(
+                    "宗地及其台账字段，园区所在 3° 带，UTF-8，含 .prj",
+                    "Parcels with their ledger fields, in the park's 3° zone, UTF-8, with .prj",
+                ))
+                .clicked()
+            {
+                ui.close();
+                commands.push(Command::PickFile(FileRequest::save(
+                    FileTarget::Shapefile,
+                    "Shapefile",
+                    "parcels.shp",
+                    "Shapefile",
+                    &["shp"],
+                )));
+            }
+            if ui
+                .button(lang.pick("导出国土TXT（所选宗地）…", "Export 国土TXT (selected parcels)…"))
+                .on_hover_text(lang.pick(
+                    "界址点坐标文件（报部格式），未选择时导出全部宗地",
+                    "Boundary-point file for land approval; all parcels when none is selected",
+                ))
+                .clicked()
+            {
+                ui.close();
+                commands.push(Command::PickFile(FileRequest::save(
+                    FileTarget::GuotuTxt,
+                    "国土TXT",
+                    "parcels.txt",
+                    "国土TXT",
+                    &["txt"],
+                )));
+            }
             ui.separator();
             for (target, label, name, filter, extension) in [
                 (

@@ -7,7 +7,12 @@
 //! its `.prj` names ([`crate::crs::from_wkt`]). Broken sets get a reason: a missing `.shx`
 //! (read without it) or `.dbf` (no attributes), record counts that disagree, a cut-short file,
 //! shapes that are not polygons.
+//!
+//! [`write_shapefile`]: the park's parcels with their cases in the park's Gauss-Krüger zone,
+//! field names cut to the format's 10 bytes ([`SHORT_NAMES`]), `.cpg` UTF-8, `.prj`.
 
 mod read;
+mod write;
 
 pub use read::{DbfEncoding, read_shapefile};
+pub use write::{SHORT_NAMES, ShapefileSummary, dbf_name, write_shapefile};

@@ -44,6 +44,10 @@ pub enum Command {
     ExportGpkg(PathBuf),
     /// Write the parcels and their cases as `GeoJSON`, in lon/lat or Gauss-Krüger.
     ExportGeoJson(PathBuf, crate::formats::GeoJsonCrs),
+    /// Export the parcels with their cases as a Shapefile set.
+    ExportShapefile(PathBuf),
+    /// Export the selected parcels (all when none is selected) as 国土TXT.
+    ExportGuotuTxt(PathBuf),
     /// Write the ledger in the county's columns.
     ExportLedgerTable(PathBuf, TableFormat),
     /// Write the park report: xlsx or PDF by the file's extension.
@@ -244,6 +248,42 @@ impl ParklandApp {
                                 s.crs
                             )
                         });
+                self.export_notice(&path, result.map_err(|e| e.to_string()));
+            }
+            Command::ExportShapefile(path) => {
+                let lang = self.state.lang;
+                let result =
+                    crate::formats::write_shapefile(&self.park, &self.ledger.entries, &path).map(
+                        |s| {
+                            format!(
+                                "{} {}, {} {}, {}",
+                                s.parcels,
+                                lang.pick("宗地", "parcels"),
+                                s.parcels_with_case,
+                                lang.pick("宗有台账", "with a ledger case"),
+                                s.crs
+                            )
+                        },
+                    );
+                self.export_notice(&path, result.map_err(|e| e.to_string()));
+            }
+            Command::ExportGuotuTxt(path) => {
+                let lang = self.state.lang;
+                let chosen: Vec<String> = self
+                    .selection
+                    .iter()
+                    .filter_map(|i| self.park.parcels.get(i).map(|p| p.parcel_no.clone()))
+                    .collect();
+                let result = crate::formats::write_guotu_txt(&self.park, &chosen, &path).map(|s| {
+                    format!(
+                        "{} {}, {} {}, {}",
+                        s.parcels,
+                        lang.pick("宗地", "parcels"),
+                        s.points,
+                        lang.pick("个界址点", "boundary points"),
+                        s.crs
+                    )
+                });
                 self.export_notice(&path, result.map_err(|e| e.to_string()));
             }
             Command::PickFile(request) => self.pick_file(request),
