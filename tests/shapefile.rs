@@ -364,3 +364,58 @@ fn the_export_opens_in_gdal_and_reads_back_as_the_park() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A set in a `.zip` (in a folder of the zip, as offices mail them) reads as the set itself; a
+/// zip of several sets reads the one asked for, and otherwise names them all.
+#[test]
+fn a_zip_holding_the_set_is_read_like_the_set() {
+    use std::io::Write as _;
+    let dir = scratch_dir("zip");
+    let Some(shp) = gdal_shapefile(&dir, "parcels", 4524) else {
+        return;
+    };
+    let Some(other) = gdal_shapefile(&dir, "other", 4545) else {
+        return;
+    };
+    let zip_of = |name: &str, sets: &[&Path]| -> PathBuf {
+        let path = dir.join(name);
+        let file = std::fs::File::create(&path).unwrap_or_else(|e| panic!("{e}"));
+        let mut zip = zip::ZipWriter::new(file);
+        for set in sets {
+            for ext in ["shp", "shx", "dbf", "prj", "cpg"] {
+                let member = set.with_extension(ext);
+                let inside = format!(
+                    "宗地/{}",
+                    member
+                        .file_name()
+                        .and_then(|n| n.to_str())
+                        .unwrap_or_default()
+                );
+                zip.start_file(inside, zip::write::SimpleFileOptions::default())
+                    .unwrap_or_else(|e| panic!("{e}"));
+                zip.write_all(&std::fs::read(&member).unwrap_or_else(|e| panic!("{e}")))
+                    .unwrap_or_else(|e| panic!("{e}"));
+            }
+        }
+        zip.finish().unwrap_or_else(|e| panic!("{e}"));
+        path
+    };
+    let direct = read(&shp);
+    let zipped = read(&zip_of("one.zip", &[&shp]));
+    assert_eq!(zipped.report.crs, "EPSG:4524");
+    assert_eq!(zipped.features.len(), direct.features.len());
+    assert_eq!(holder_by_parcel(&zipped), holder_by_parcel(&direct));
+    assert!((zipped.report.area_m2 - direct.report.area_m2).abs() < 1e-6);
+    // Two sets: --parcels takes the one named parcels; otherwise the message lists both.
+    let both = zip_of("both.zip", &[&other, &shp]);
+    let progress = parkland::layer::Progress::new();
+    let (parcels, report) =
+        parkland::layer::read_parcels_file(&both, &progress).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((parcels.len(), report.crs.as_str()), (357, "EPSG:4524"));
+    let error = read_file(&both).expect_err("ambiguous").to_string();
+    assert!(
+        error.contains("other.shp") && error.contains("parcels.shp"),
+        "{error}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -56,7 +56,7 @@ pub fn file_bytes(path: &Path) -> Result<Vec<u8>, Box<Rejected>> {
 pub enum Format {
     GeoJson,
     GeoPackage,
-    /// An Esri Shapefile, named by its `.shp`.
+    /// An Esri Shapefile, named by its `.shp` or by a `.zip` holding the set.
     Shapefile,
     /// A 国土TXT boundary-point file (界址点坐标文件).
     GuotuTxt,
@@ -77,7 +77,7 @@ impl Format {
         match self {
             Self::GeoJson => &["geojson", "json"],
             Self::GeoPackage => &["gpkg"],
-            Self::Shapefile => &["shp"],
+            Self::Shapefile => &["shp", "zip"],
             Self::GuotuTxt => &["txt"],
         }
     }
@@ -116,7 +116,7 @@ impl Format {
             .map(|e| e.to_string_lossy().to_ascii_lowercase());
         match extension.as_deref() {
             Some("gpkg") => return Self::GeoPackage,
-            Some("shp") => return Self::Shapefile,
+            Some("shp" | "zip") => return Self::Shapefile,
             Some("txt") => return Self::GuotuTxt,
             _ => {}
         }
@@ -170,7 +170,7 @@ pub fn read_file_as<T: FromFeature>(
     match Format::of(path) {
         Format::GeoJson => read_geojson_file_as(path, progress),
         Format::GeoPackage => Ok(read_gpkg(path, layer)?.into_items()),
-        Format::Shapefile => Ok(super::read_shapefile(path)?.into_items()),
+        Format::Shapefile => Ok(super::read_shapefile(path, layer)?.into_items()),
         Format::GuotuTxt => Ok(super::read_guotu_txt(path)?.into_items()),
     }
 }

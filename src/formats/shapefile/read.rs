@@ -3,18 +3,110 @@
 
 use crate::crs::{Crs, PrjError, from_wkt};
 use crate::formats::feature::{RawFeature, assemble_rings, finish_features, whole_file_import};
-use crate::formats::{FeatureRef, Import, ImportReport, RejectReason, Rejected};
+use crate::formats::{FeatureRef, Import, ImportReport, LayerChoice, RejectReason, Rejected};
 use serde_json::{Map, Value};
 use shapefile::dbase::{self, FieldValue};
 use shapefile::{Shape, ShapeReader, ShapeType};
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
-/// Reads the polygons of a Shapefile set, named by its `.shp`. Never panics.
-pub fn read_shapefile(path: &Path) -> Result<Import, Box<Rejected>> {
+/// Reads the polygons of a Shapefile set, named by its `.shp` or by a `.zip` holding it (the
+/// set named by `layer` when the zip holds several). Never panics.
+pub fn read_shapefile(path: &Path, layer: LayerChoice<'_>) -> Result<Import, Box<Rejected>> {
     let mut report = ImportReport::new(&path.display().to_string());
-    let read = read_into(path, &mut report);
+    let read = SetFiles::open(path, layer).and_then(|set| read_set(&set, &mut report));
     whole_file_import(read, report)
+}
+
+/// The files of one set, read into memory.
+struct SetFiles {
+    shp: Vec<u8>,
+    shx: Option<Vec<u8>>,
+    dbf: Option<Vec<u8>>,
+    prj: Option<Vec<u8>>,
+    cpg: Option<Vec<u8>>,
+}
+
+impl SetFiles {
+    fn open(path: &Path, layer: LayerChoice<'_>) -> Result<Self, RejectReason> {
+        let is_zip = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("zip"));
+        if is_zip {
+            return Self::from_zip(path, layer);
+        }
+        let read = |ext: &str| sibling(path, ext).and_then(|p| std::fs::read(p).ok());
+        Ok(Self {
+            shp: std::fs::read(path).map_err(|e| RejectReason::Io(e.to_string()))?,
+            shx: read("shx"),
+            dbf: read("dbf"),
+            prj: read("prj"),
+            cpg: read("cpg"),
+        })
+    }
+
+    /// The set in a zip: its one `.shp` (in any folder of the zip), or the one `layer` names
+    /// when it holds several; the other files beside it in the zip.
+    fn from_zip(path: &Path, layer: LayerChoice<'_>) -> Result<Self, RejectReason> {
+        use std::io::Read as _;
+        let file = std::fs::File::open(path).map_err(|e| RejectReason::Io(e.to_string()))?;
+        let mut archive = zip::ZipArchive::new(std::io::BufReader::new(file))
+            .map_err(|e| not_shapefile(format!("the zip cannot be read: {e}")))?;
+        let names: Vec<String> = archive
+            .file_names()
+            .map(|name| name.map(std::borrow::Cow::into_owned))
+            .collect::<Result<_, _>>()
+            .map_err(|e| not_shapefile(format!("the zip cannot be read: {e}")))?;
+        let stem_of = |name: &str| -> Option<String> {
+            let lower = name.to_ascii_lowercase();
+            lower
+                .strip_suffix(".shp")
+                .map(|_| name[..name.len() - 4].to_owned())
+        };
+        let sets: Vec<String> = names.iter().filter_map(|n| stem_of(n)).collect();
+        let base = |stem: &str| stem.rsplit('/').next().unwrap_or(stem).to_owned();
+        let chosen = match (layer, sets.len()) {
+            (_, 0) => return Err(not_shapefile("the zip holds no .shp")),
+            (LayerChoice::Named(name), _) => sets
+                .iter()
+                .find(|s| base(s) == name)
+                .ok_or_else(|| not_shapefile(format!("the zip holds no set named {name}")))?,
+            (LayerChoice::Prefer(name), _) if sets.iter().any(|s| base(s) == name) => {
+                sets.iter().find(|s| base(s) == name).unwrap_or(&sets[0])
+            }
+            (_, 1) => &sets[0],
+            _ => {
+                let listed: Vec<String> = sets.iter().map(|s| format!("{}.shp", base(s))).collect();
+                return Err(not_shapefile(format!(
+                    "the zip holds {} Shapefile sets ({}); unzip it and open the one you want",
+                    sets.len(),
+                    listed.join(", ")
+                )));
+            }
+        }
+        .clone();
+        let mut read = |ext: &str| -> Result<Option<Vec<u8>>, RejectReason> {
+            let wanted = format!("{chosen}.{ext}");
+            let Some(name) = names.iter().find(|n| n.eq_ignore_ascii_case(&wanted)) else {
+                return Ok(None);
+            };
+            let mut entry = archive
+                .by_name(name)
+                .map_err(|e| not_shapefile(format!("{name} in the zip: {e}")))?;
+            let mut bytes = Vec::new();
+            entry
+                .read_to_end(&mut bytes)
+                .map_err(|e| not_shapefile(format!("{name} in the zip cannot be read: {e}")))?;
+            Ok(Some(bytes))
+        };
+        Ok(Self {
+            shp: read("shp")?.unwrap_or_default(),
+            shx: read("shx")?,
+            dbf: read("dbf")?,
+            prj: read("prj")?,
+            cpg: read("cpg")?,
+        })
+    }
 }
 
 /// The file beside `shp` with the same name and extension `ext`, in any case.
@@ -42,11 +134,11 @@ fn not_shapefile(text: impl Into<String>) -> RejectReason {
     RejectReason::NotShapefile(text.into())
 }
 
-fn read_into(
-    path: &Path,
+fn read_set(
+    set: &SetFiles,
     report: &mut ImportReport,
 ) -> Result<Vec<crate::formats::ImportedFeature>, RejectReason> {
-    let shp = std::fs::read(path).map_err(|e| RejectReason::Io(e.to_string()))?;
+    let shp = &set.shp;
     if shp.is_empty() {
         return Err(RejectReason::Empty);
     }
@@ -66,8 +158,8 @@ fn read_into(
             ),
         );
     }
-    let shx = sibling(path, "shx").and_then(|p| std::fs::read(p).ok());
-    let shapes = if let Some(shx) = &shx {
+    let shx = &set.shx;
+    let shapes = if let Some(shx) = shx {
         ShapeReader::with_shx(Cursor::new(&shp[..]), Cursor::new(&shx[..]))
     } else {
         report.warn(
@@ -88,9 +180,8 @@ fn read_into(
         )));
     }
 
-    let (crs, declared) = if let Some(prj) = sibling(path, "prj") {
-        let text = std::fs::read(&prj).map_err(|e| RejectReason::Io(e.to_string()))?;
-        match from_wkt(&String::from_utf8_lossy(&text)) {
+    let (crs, declared) = if let Some(prj) = &set.prj {
+        match from_wkt(&String::from_utf8_lossy(prj)) {
             Ok(crs) => (crs, true),
             Err(PrjError::Unsupported(unsupported)) => {
                 return Err(RejectReason::Crs(unsupported));
@@ -108,8 +199,9 @@ fn read_into(
     };
     report.crs = crs.label();
 
-    let attributes = if let Some(dbf) = sibling(path, "dbf") {
-        read_dbf(&dbf, sibling(path, "cpg").as_deref(), report)?
+    let attributes = if let Some(dbf) = &set.dbf {
+        let cpg = set.cpg.as_deref().map(String::from_utf8_lossy);
+        read_dbf(dbf, cpg.as_deref(), report)?
     } else {
         report.warn(
             None,
@@ -377,19 +469,12 @@ fn cpg_encoding(cpg: &str) -> Option<&'static encoding_rs::Encoding> {
 
 /// The attributes of every record, in order, as `GeoJSON`-like properties.
 fn read_dbf(
-    path: &Path,
-    cpg: Option<&Path>,
+    bytes: &[u8],
+    cpg: Option<&str>,
     report: &mut ImportReport,
 ) -> Result<Vec<Map<String, Value>>, RejectReason> {
-    let bytes = std::fs::read(path).map_err(|e| RejectReason::Io(e.to_string()))?;
-    let cpg_text = cpg
-        .and_then(|p| std::fs::read(p).ok())
-        .map(|b| String::from_utf8_lossy(&b).into_owned());
-    let chosen = DbfEncoding::choose(&bytes, cpg_text.as_deref());
-    if let Some(cpg) = cpg_text
-        .as_deref()
-        .filter(|c| cpg_encoding(c.trim()).is_none())
-    {
+    let chosen = DbfEncoding::choose(bytes, cpg);
+    if let Some(cpg) = cpg.filter(|c| cpg_encoding(c.trim()).is_none()) {
         report.warn(
             None,
             format!(
