@@ -223,27 +223,80 @@ pub(crate) struct RawFeature {
     pub polygons: Vec<RawPolygon>,
 }
 
-/// The last step every whole-file reader shares: positions checked against a lon/lat CRS
-/// (`declared`: the file named its CRS, else projected-looking numbers are refused with a
-/// guess), reprojected to lon/lat (a feature that cannot be is skipped, named), measured
-/// (geodesic area) and checked (validity, a warning naming the feature).
-pub(crate) fn finish_features(
-    features: Vec<RawFeature>,
-    crs: &crate::crs::Crs,
+/// What the last step of reading makes of one feature.
+pub(crate) enum Finished {
+    /// Loaded, with the validity problem to report.
+    Loaded(ImportedFeature, Option<String>),
+    /// Skipped, with the message naming why.
+    Skipped(FeatureRef, String),
+}
+
+/// The CRS of a whole-file reader's features and how to bring them to lon/lat: the last step
+/// every whole-file reader shares ([`Self::finish`]).
+pub(crate) struct Finisher<'a> {
+    crs: &'a crate::crs::Crs,
+    /// The file named its CRS; else projected-looking numbers in "lon/lat" are refused with a
+    /// guess of their CRS.
     declared: bool,
-    report: &mut ImportReport,
-) -> Result<Vec<ImportedFeature>, RejectReason> {
-    use crate::crs::Crs;
-    use crate::geometry::{geodesic_area_m2, validity_problem};
-    let mut features = features;
-    if crs.is_lon_lat() {
-        for feature in &features {
+    transform: Option<crate::crs::ToLonLat>,
+}
+
+impl<'a> Finisher<'a> {
+    pub(crate) fn new(crs: &'a crate::crs::Crs, declared: bool) -> Result<Self, RejectReason> {
+        let transform = if crs.is_lon_lat() {
+            None
+        } else {
+            Some(crs.to_lon_lat().map_err(|e| {
+                RejectReason::Crs(UnsupportedCrs(format!(
+                    "cannot set up {}: {e}",
+                    crs.label()
+                )))
+            })?)
+        };
+        Ok(Self {
+            crs,
+            declared,
+            transform,
+        })
+    }
+
+    /// One feature checked against a lon/lat CRS (a position out of range refuses the whole
+    /// file), reprojected to lon/lat (a feature that cannot be is skipped), measured (geodesic
+    /// area) and checked (validity).
+    pub(crate) fn finish(&self, mut feature: RawFeature) -> Result<Finished, RejectReason> {
+        use crate::crs::Crs;
+        use crate::geometry::{geodesic_area_m2, validity_problem};
+        if let Some(transform) = &self.transform {
+            let result = feature
+                .polygons
+                .iter_mut()
+                .flatten()
+                .flatten()
+                .try_for_each(|p| {
+                    let (lon, lat) = transform.apply(p[0], p[1])?;
+                    if lon.is_finite() && lat.is_finite() {
+                        *p = [lon, lat];
+                        Ok(())
+                    } else {
+                        Err(format!("position {p:?} has no lon/lat"))
+                    }
+                });
+            if let Err(e) = result {
+                return Ok(Finished::Skipped(
+                    feature.feature_ref,
+                    format!(
+                        "cannot reproject from {}: {e}; feature skipped",
+                        self.crs.label()
+                    ),
+                ));
+            }
+        } else {
             let positions = feature.polygons.iter().flatten().flatten();
             if let Some([x, y]) = first_out_of_range(positions.map(|&[x, y]| Coord { x, y })) {
                 let index = feature.feature_ref.index;
-                return Err(if declared {
+                return Err(if self.declared {
                     RejectReason::OutOfRange {
-                        crs: crs.label(),
+                        crs: self.crs.label(),
                         feature: index,
                         x,
                         y,
@@ -258,75 +311,48 @@ pub(crate) fn finish_features(
                 });
             }
         }
-    } else {
-        let transform = crs.to_lon_lat().map_err(|e| {
-            RejectReason::Crs(UnsupportedCrs(format!(
-                "cannot set up {}: {e}",
-                crs.label()
-            )))
-        })?;
-        // On all cores: a million Shapefile records reproject and measure in parallel, as
-        // the GeoJSON reader's pieces do; messages are reported in file order after.
-        let reprojected: Vec<(RawFeature, Result<(), String>)> = features
-            .into_par_iter()
-            .map(|mut feature| {
-                let result = feature
-                    .polygons
-                    .iter_mut()
-                    .flatten()
-                    .flatten()
-                    .try_for_each(|p| {
-                        let (lon, lat) = transform.apply(p[0], p[1])?;
-                        if lon.is_finite() && lat.is_finite() {
-                            *p = [lon, lat];
-                            Ok(())
-                        } else {
-                            Err(format!("position {p:?} has no lon/lat"))
-                        }
-                    });
-                (feature, result)
-            })
-            .collect();
-        features = Vec::with_capacity(reprojected.len());
-        for (feature, result) in reprojected {
-            match result {
-                Ok(()) => features.push(feature),
-                Err(e) => report.error(
-                    Some(feature.feature_ref.clone()),
-                    format!(
-                        "cannot reproject from {}: {e}; feature skipped",
-                        crs.label()
-                    ),
-                ),
-            }
-        }
-    }
-    let measured: Vec<(ImportedFeature, Option<String>)> = features
-        .into_par_iter()
-        .map(|feature| {
-            let geometry = to_multipolygon(feature.polygons);
-            let area_m2 = geodesic_area_m2(&geometry);
-            let problem = validity_problem(&geometry);
-            let imported = ImportedFeature {
+        let geometry = to_multipolygon(feature.polygons);
+        let area_m2 = geodesic_area_m2(&geometry);
+        let problem = validity_problem(&geometry).map(|problem| {
+            format!("invalid geometry ({problem}); loaded as it is, its area may be wrong")
+        });
+        Ok(Finished::Loaded(
+            ImportedFeature {
                 index: feature.feature_ref.index,
                 id: feature.feature_ref.id,
                 properties: feature.properties.into(),
                 geometry,
                 area_m2,
                 valid: problem.is_none(),
-            };
-            (imported, problem)
-        })
-        .collect();
-    let mut out = Vec::with_capacity(measured.len());
-    for (feature, problem) in measured {
-        if let Some(problem) = problem {
-            report.warn(
-                Some(feature.feature_ref()),
-                format!("invalid geometry ({problem}); loaded as it is, its area may be wrong"),
-            );
+            },
+            problem,
+        ))
+    }
+}
+
+/// [`Finisher::finish`] for every feature, on all cores, the messages in file order.
+pub(crate) fn finish_features(
+    features: Vec<RawFeature>,
+    crs: &crate::crs::Crs,
+    declared: bool,
+    report: &mut ImportReport,
+) -> Result<Vec<ImportedFeature>, RejectReason> {
+    let finisher = Finisher::new(crs, declared)?;
+    let results: Vec<Finished> = features
+        .into_par_iter()
+        .map(|feature| finisher.finish(feature))
+        .collect::<Result<_, _>>()?;
+    let mut out = Vec::with_capacity(results.len());
+    for item in results {
+        match item {
+            Finished::Loaded(feature, problem) => {
+                if let Some(problem) = problem {
+                    report.warn(Some(feature.feature_ref()), problem);
+                }
+                out.push(feature);
+            }
+            Finished::Skipped(feature, message) => report.error(Some(feature), message),
         }
-        out.push(feature);
     }
     Ok(out)
 }

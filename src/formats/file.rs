@@ -170,7 +170,7 @@ pub fn read_file_as<T: FromFeature>(
     match Format::of(path) {
         Format::GeoJson => read_geojson_file_as(path, progress),
         Format::GeoPackage => Ok(read_gpkg(path, layer)?.into_items()),
-        Format::Shapefile => Ok(super::read_shapefile(path, layer)?.into_items()),
+        Format::Shapefile => super::shapefile::read_shapefile_as(path, layer, progress),
         Format::GuotuTxt => Ok(super::read_guotu_txt(path)?.into_items()),
     }
 }

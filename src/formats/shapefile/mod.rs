@@ -11,8 +11,9 @@
 //! [`write_shapefile`]: the park's parcels with their cases in the park's Gauss-Krüger zone,
 //! field names cut to the format's 10 bytes ([`SHORT_NAMES`]), `.cpg` UTF-8, `.prj`.
 
+mod dbf;
 mod read;
 mod write;
 
-pub use read::{DbfEncoding, read_shapefile};
+pub use read::{DbfEncoding, read_shapefile, read_shapefile_as};
 pub use write::{SHORT_NAMES, ShapefileSummary, dbf_name, write_shapefile};

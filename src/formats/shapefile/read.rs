@@ -1,11 +1,18 @@
-//! Reading a Shapefile set into polygon features. Shapes through the `shapefile` crate, the
-//! attributes through `dbase` in an encoding chosen here.
+//! Reading a Shapefile set into polygon features, on all cores: the shapes through the
+//! `shapefile` crate (any record through the `.shx`), the attributes by hand from the `.dbf`
+//! (`dbf.rs` says why) in an encoding chosen here, each record finished and turned into the
+//! reader's type as soon as it is read.
 
+use super::dbf::DbfTable;
 use crate::crs::{Crs, PrjError, from_wkt};
-use crate::formats::feature::{RawFeature, assemble_rings, finish_features, whole_file_import};
-use crate::formats::{FeatureRef, Import, ImportReport, LayerChoice, RejectReason, Rejected};
+use crate::formats::feature::{Finished, Finisher, RawFeature, assemble_rings};
+use crate::formats::{
+    FeatureRef, FromFeature, Import, ImportReport, ImportedFeature, LayerChoice, Level, Message,
+    RejectReason, Rejected, close_ring,
+};
+use crate::layer::{Progress, Stage};
+use rayon::prelude::*;
 use serde_json::{Map, Value};
-use shapefile::dbase::{self, FieldValue};
 use shapefile::{Shape, ShapeReader, ShapeType};
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
@@ -13,9 +20,28 @@ use std::path::{Path, PathBuf};
 /// Reads the polygons of a Shapefile set, named by its `.shp` or by a `.zip` holding it (the
 /// set named by `layer` when the zip holds several). Never panics.
 pub fn read_shapefile(path: &Path, layer: LayerChoice<'_>) -> Result<Import, Box<Rejected>> {
+    read_shapefile_as::<ImportedFeature>(path, layer, &Progress::new())
+        .map(|(features, report)| Import { features, report })
+}
+
+/// [`read_shapefile`], turning each record into a `T` as soon as it is read, on all cores,
+/// decoding only the attributes `T` reads ([`FromFeature::KEEP`]).
+pub fn read_shapefile_as<T: FromFeature>(
+    path: &Path,
+    layer: LayerChoice<'_>,
+    progress: &Progress,
+) -> Result<(Vec<T>, ImportReport), Box<Rejected>> {
     let mut report = ImportReport::new(&path.display().to_string());
-    let read = SetFiles::open(path, layer).and_then(|set| read_set(&set, &mut report));
-    whole_file_import(read, report)
+    let read =
+        SetFiles::open(path, layer).and_then(|set| read_set_as::<T>(&set, &mut report, progress));
+    match read {
+        Ok(items) => {
+            report.features_loaded = items.len();
+            report.skipped = report.features_read.saturating_sub(items.len());
+            Ok((items, report))
+        }
+        Err(reason) => Err(Box::new(Rejected { reason, report })),
+    }
 }
 
 /// The files of one set, read into memory.
@@ -35,9 +61,11 @@ impl SetFiles {
         if is_zip {
             return Self::from_zip(path, layer);
         }
-        let read = |ext: &str| sibling(path, ext).and_then(|p| std::fs::read(p).ok());
+        // Big files are read in one piece per core (`file_bytes`): half a gigabyte of `.dbf`
+        // read on one core held up everything after it.
+        let read = |ext: &str| sibling(path, ext).and_then(|p| crate::formats::file_bytes(&p).ok());
         Ok(Self {
-            shp: std::fs::read(path).map_err(|e| RejectReason::Io(e.to_string()))?,
+            shp: crate::formats::file_bytes(path).map_err(|rejected| rejected.reason)?,
             shx: read("shx"),
             dbf: read("dbf"),
             prj: read("prj"),
@@ -134,10 +162,18 @@ fn not_shapefile(text: impl Into<String>) -> RejectReason {
     RejectReason::NotShapefile(text.into())
 }
 
-fn read_set(
+/// Records read together on one core.
+const CHUNK_RECORDS: usize = 16_384;
+
+/// A run of records from its first index: read on its core through the `.shx`, or already
+/// read one after another when there is none.
+type Piece = (usize, Option<Vec<Result<Shape, String>>>);
+
+fn read_set_as<T: FromFeature>(
     set: &SetFiles,
     report: &mut ImportReport,
-) -> Result<Vec<crate::formats::ImportedFeature>, RejectReason> {
+    progress: &Progress,
+) -> Result<Vec<T>, RejectReason> {
     let shp = &set.shp;
     if shp.is_empty() {
         return Err(RejectReason::Empty);
@@ -158,18 +194,20 @@ fn read_set(
             ),
         );
     }
-    let shx = &set.shx;
-    let shapes = if let Some(shx) = shx {
-        ShapeReader::with_shx(Cursor::new(&shp[..]), Cursor::new(&shx[..]))
-    } else {
+    let reader = |with_index: bool| match &set.shx {
+        Some(shx) if with_index => {
+            ShapeReader::with_shx(Cursor::new(&shp[..]), Cursor::new(&shx[..]))
+        }
+        _ => ShapeReader::new(Cursor::new(&shp[..])),
+    };
+    if set.shx.is_none() {
         report.warn(
             None,
             "no .shx beside the .shp: the records were read one after another without it",
         );
-        ShapeReader::new(Cursor::new(&shp[..]))
-    };
-    let mut shapes = shapes.map_err(|e| not_shapefile(e.to_string()))?;
-    let shape_type = shapes.header().shape_type;
+    }
+    let first = reader(true).map_err(|e| not_shapefile(e.to_string()))?;
+    let shape_type = first.header().shape_type;
     if !matches!(
         shape_type,
         ShapeType::Polygon | ShapeType::PolygonZ | ShapeType::PolygonM | ShapeType::NullShape
@@ -198,154 +236,287 @@ fn read_set(
         (Crs::default_lon_lat(), false)
     };
     report.crs = crs.label();
+    let finisher = Finisher::new(&crs, declared)?;
 
-    let attributes = if let Some(dbf) = &set.dbf {
-        let cpg = set.cpg.as_deref().map(String::from_utf8_lossy);
-        read_dbf(dbf, cpg.as_deref(), report)?
+    let table = if let Some(dbf) = &set.dbf {
+        Some(open_dbf::<T>(dbf, set.cpg.as_deref(), report)?)
     } else {
         report.warn(
             None,
             "no .dbf beside the .shp: the shapes have no attributes (no parcel numbers, \
              holders or status); parcels are numbered by their place in the file",
         );
-        Vec::new()
+        None
     };
 
-    let mut features = Vec::new();
+    // With an index, any record can be read on any core; without, the shapes are read one
+    // after another first, and only the rest of the work is shared.
+    let indexed = first.shape_count().ok();
+    // Each core's reader parses the whole `.shx`: a few long runs rather than many short ones.
+    let run = indexed.map_or(CHUNK_RECORDS, |count| {
+        (count / (rayon::current_num_threads() * 4)).max(CHUNK_RECORDS)
+    });
+    let pieces: Vec<Piece> = if let Some(count) = indexed {
+        (0..count).step_by(run).map(|start| (start, None)).collect()
+    } else {
+        let mut sequential = reader(false).map_err(|e| not_shapefile(e.to_string()))?;
+        let mut shapes: Vec<Result<Shape, String>> = sequential
+            .iter_shapes()
+            .map(|s| s.map_err(|e| e.to_string()))
+            .collect();
+        let mut pieces = Vec::new();
+        let mut start = 0;
+        while !shapes.is_empty() {
+            let rest = shapes.split_off(shapes.len().min(CHUNK_RECORDS));
+            let piece = std::mem::replace(&mut shapes, rest);
+            let len = piece.len();
+            pieces.push((start, Some(piece)));
+            start += len;
+        }
+        pieces
+    };
+    let count = indexed.unwrap_or_else(|| {
+        pieces
+            .iter()
+            .map(|(_, shapes)| shapes.as_ref().map_or(0, Vec::len))
+            .sum()
+    });
+    progress.start(Stage::Reading, count);
+    let chunks: Vec<Chunk<T>> = pieces
+        .into_par_iter()
+        .map(|(start, owned)| {
+            if progress.is_cancelled() {
+                return Err(RejectReason::Cancelled);
+            }
+            let mut chunk = Chunk::default();
+            let shapes: Box<dyn Iterator<Item = Result<Shape, String>>> =
+                if let Some(shapes) = owned {
+                    Box::new(shapes.into_iter())
+                } else {
+                    let end = (start + run).min(count);
+                    let mut own = reader(true).map_err(|e| not_shapefile(e.to_string()))?;
+                    Box::new((start..end).map_while(move |index| {
+                        own.read_nth_shape(index)
+                            .map(|s| s.map_err(|e| e.to_string()))
+                    }))
+                };
+            let mut done = 0;
+            for (index, shape) in (start..).zip(shapes) {
+                let properties = table.as_ref().and_then(|t| t.record(index));
+                chunk.record(index, shape, properties, &finisher)?;
+                done += 1;
+                if chunk.stopped {
+                    break;
+                }
+            }
+            progress.advance(done);
+            Ok(chunk)
+        })
+        .collect::<Result<_, _>>()
+        .map_err(|reason| match reason {
+            RejectReason::LooksProjected {
+                feature,
+                x,
+                y,
+                guess,
+            } => not_shapefile(format!(
+                "it has no .prj and its coordinates look projected, not lon/lat (feature \
+                 {feature}: {x}, {y}); put the set's .prj beside the .shp (probably {guess})"
+            )),
+            other => other,
+        })?;
+
+    let mut items = Vec::with_capacity(count);
     let mut dropped_z = false;
-    let mut index = 0;
-    for shape in shapes.iter_shapes() {
-        let shape = match shape {
-            Ok(shape) => shape,
-            Err(e) => {
-                report.error(
-                    Some(FeatureRef { index, id: None }),
-                    format!("cannot read this record ({e}); the records from here on are skipped"),
-                );
-                break;
-            }
-        };
-        let feature_ref = FeatureRef { index, id: None };
-        report.features_read += 1;
-        let rings: Option<Vec<Vec<[f64; 2]>>> = match &shape {
-            Shape::Polygon(p) => Some(
-                p.rings()
-                    .iter()
-                    .map(|r| r.points().iter().map(|p| [p.x, p.y]).collect())
-                    .collect(),
-            ),
-            Shape::PolygonZ(p) => {
-                dropped_z = true;
-                Some(
-                    p.rings()
-                        .iter()
-                        .map(|r| r.points().iter().map(|p| [p.x, p.y]).collect())
-                        .collect(),
-                )
-            }
-            Shape::PolygonM(p) => {
-                dropped_z = true;
-                Some(
-                    p.rings()
-                        .iter()
-                        .map(|r| r.points().iter().map(|p| [p.x, p.y]).collect())
-                        .collect(),
-                )
-            }
-            Shape::NullShape => {
-                report.warn(
-                    Some(feature_ref.clone()),
-                    "the record has no shape (a null shape); skipped",
-                );
-                None
-            }
-            other => {
-                report.error(
-                    Some(feature_ref.clone()),
-                    format!(
-                        "a {} shape in a polygon Shapefile; skipped",
-                        shape_type_name(other.shapetype())
-                    ),
-                );
-                None
-            }
-        };
-        let properties = attributes.get(index).cloned().unwrap_or_default();
-        index += 1;
-        let Some(rings) = rings else { continue };
-        let mut closed = Vec::with_capacity(rings.len());
-        let mut ring_error = None;
-        let mut warnings = Vec::new();
-        for (i, mut ring) in rings.into_iter().enumerate() {
-            let name = format!("ring {}", i + 1);
-            if let Err(e) = crate::formats::close_ring(&name, &mut ring, &mut warnings) {
-                ring_error = Some(e);
-                break;
-            }
-            closed.push(ring);
+    let mut read = 0;
+    for chunk in chunks {
+        report.messages.extend(chunk.messages);
+        items.extend(chunk.items);
+        dropped_z |= chunk.dropped_z;
+        read += chunk.read;
+        report.area_m2 += chunk.area_m2;
+        report.invalid_geometries += chunk.invalid;
+        if chunk.stopped {
+            break;
         }
-        for warning in warnings {
-            report.warn(Some(feature_ref.clone()), warning);
-        }
-        if let Some(e) = ring_error {
-            report.error(Some(feature_ref), format!("{e}; skipped"));
-            continue;
-        }
-        if closed.is_empty() {
-            report.warn(Some(feature_ref), "the polygon has no rings; skipped");
-            continue;
-        }
-        features.push(RawFeature {
-            feature_ref,
-            properties,
-            polygons: assemble_rings(closed),
-        });
     }
+    report.features_read = read;
     if dropped_z {
         report.warn(
             None,
             "the shapes carry Z or M values (PolygonZ/PolygonM); only X and Y were read",
         );
     }
-    if let Some(shx) = &shx {
+    if let Some(shx) = &set.shx {
         let indexed = shx.len().saturating_sub(100) / 8;
-        if indexed != index {
+        if indexed != read {
             report.warn(
                 None,
-                format!(".shx indexes {indexed} records but {index} were read from the .shp"),
+                format!(".shx indexes {indexed} records but {read} were read from the .shp"),
             );
         }
     }
-    if !attributes.is_empty() && attributes.len() != index {
+    if let Some(table) = &table
+        && table.declared_records() != read
+    {
         report.warn(
             None,
             format!(
-                "the .dbf has {} records and the .shp {index}: records are matched by position; \
+                "the .dbf has {} records and the .shp {read}: records are matched by position; \
                  shapes without a .dbf record have no attributes",
-                attributes.len()
+                table.declared_records()
             ),
         );
     }
-    let loaded = finish_features(features, &crs, declared, report).map_err(|reason| match reason {
-        RejectReason::LooksProjected {
-            feature, x, y, guess,
-        } => not_shapefile(format!(
-            "it has no .prj and its coordinates look projected, not lon/lat (feature {feature}: \
-             {x}, {y}); put the set's .prj beside the .shp (probably {guess})"
-        )),
-        other => other,
-    })?;
-    if loaded.is_empty() {
-        return Err(RejectReason::NoPolygons(if report.features_read == 0 {
+    if items.is_empty() {
+        return Err(RejectReason::NoPolygons(if read == 0 {
             "the Shapefile holds no records".to_owned()
         } else {
-            format!(
-                "none of its {} record(s) is a usable polygon",
-                report.features_read
-            )
+            format!("none of its {read} record(s) is a usable polygon")
         }));
     }
-    Ok(loaded)
+    Ok(items)
+}
+
+/// A shape's rings as positions.
+fn rings_of<P: shapefile::record::traits::HasXY>(
+    rings: &[shapefile::PolygonRing<P>],
+) -> Vec<Vec<[f64; 2]>> {
+    rings
+        .iter()
+        .map(|r| r.points().iter().map(|p| [p.x(), p.y()]).collect())
+        .collect()
+}
+
+/// What one core made of a run of records: the items and the messages, in record order.
+struct Chunk<T> {
+    items: Vec<T>,
+    messages: Vec<Message>,
+    read: usize,
+    /// The loaded features' geodesic area and how many are invalid, for the report.
+    area_m2: f64,
+    invalid: usize,
+    dropped_z: bool,
+    /// A record could not be read: the records after it are not either.
+    stopped: bool,
+}
+
+impl<T> Default for Chunk<T> {
+    fn default() -> Self {
+        Self {
+            items: Vec::new(),
+            messages: Vec::new(),
+            read: 0,
+            area_m2: 0.0,
+            invalid: 0,
+            dropped_z: false,
+            stopped: false,
+        }
+    }
+}
+
+impl<T: FromFeature> Chunk<T> {
+    fn message(&mut self, level: Level, index: usize, text: impl Into<String>) {
+        self.messages.push(Message {
+            level,
+            feature: Some(FeatureRef { index, id: None }),
+            text: text.into(),
+        });
+    }
+
+    /// One record: its shape's rings grouped into polygons, finished (reprojected, measured,
+    /// checked) and turned into a `T`.
+    fn record(
+        &mut self,
+        index: usize,
+        shape: Result<Shape, String>,
+        properties: Option<Map<String, Value>>,
+        finisher: &Finisher<'_>,
+    ) -> Result<(), RejectReason> {
+        let shape = match shape {
+            Ok(shape) => shape,
+            Err(e) => {
+                self.message(
+                    Level::Error,
+                    index,
+                    format!("cannot read this record ({e}); the records from here on are skipped"),
+                );
+                self.stopped = true;
+                return Ok(());
+            }
+        };
+        self.read += 1;
+        let rings = match &shape {
+            Shape::Polygon(p) => rings_of(p.rings()),
+            Shape::PolygonZ(p) => {
+                self.dropped_z = true;
+                rings_of(p.rings())
+            }
+            Shape::PolygonM(p) => {
+                self.dropped_z = true;
+                rings_of(p.rings())
+            }
+            Shape::NullShape => {
+                self.message(
+                    Level::Warning,
+                    index,
+                    "the record has no shape (a null shape); skipped",
+                );
+                return Ok(());
+            }
+            other => {
+                self.message(
+                    Level::Error,
+                    index,
+                    format!(
+                        "a {} shape in a polygon Shapefile; skipped",
+                        shape_type_name(other.shapetype())
+                    ),
+                );
+                return Ok(());
+            }
+        };
+        drop(shape);
+        let mut closed = Vec::with_capacity(rings.len());
+        let mut warnings = Vec::new();
+        for (i, mut ring) in rings.into_iter().enumerate() {
+            if let Err(e) = close_ring(&format!("ring {}", i + 1), &mut ring, &mut warnings) {
+                self.message(Level::Error, index, format!("{e}; skipped"));
+                return Ok(());
+            }
+            closed.push(ring);
+        }
+        for warning in warnings {
+            self.message(Level::Warning, index, warning);
+        }
+        if closed.is_empty() {
+            self.message(Level::Warning, index, "the polygon has no rings; skipped");
+            return Ok(());
+        }
+        let raw = RawFeature {
+            feature_ref: FeatureRef { index, id: None },
+            properties: properties.unwrap_or_default(),
+            polygons: assemble_rings(closed),
+        };
+        match finisher.finish(raw)? {
+            Finished::Loaded(feature, problem) => {
+                if let Some(problem) = problem {
+                    self.message(Level::Warning, index, problem);
+                }
+                self.area_m2 += feature.area_m2;
+                self.invalid += usize::from(!feature.valid);
+                let mut item = T::from_feature(feature, &mut self.messages);
+                item.place(index);
+                self.items.push(item);
+            }
+            Finished::Skipped(feature, text) => self.messages.push(Message {
+                level: Level::Error,
+                feature: Some(feature),
+                text,
+            }),
+        }
+        Ok(())
+    }
 }
 
 fn shape_type_name(shape_type: ShapeType) -> &'static str {
@@ -467,14 +638,16 @@ fn cpg_encoding(cpg: &str) -> Option<&'static encoding_rs::Encoding> {
     }
 }
 
-/// The attributes of every record, in order, as `GeoJSON`-like properties.
-fn read_dbf(
-    bytes: &[u8],
-    cpg: Option<&str>,
+/// The `.dbf` as a table over its bytes, in the encoding chosen for it (said in the report),
+/// decoding only the fields `T` reads.
+fn open_dbf<'a, T: FromFeature>(
+    bytes: &'a [u8],
+    cpg: Option<&[u8]>,
     report: &mut ImportReport,
-) -> Result<Vec<Map<String, Value>>, RejectReason> {
-    let chosen = DbfEncoding::choose(bytes, cpg);
-    if let Some(cpg) = cpg.filter(|c| cpg_encoding(c.trim()).is_none()) {
+) -> Result<DbfTable<'a>, RejectReason> {
+    let cpg = cpg.map(String::from_utf8_lossy);
+    let chosen = DbfEncoding::choose(bytes, cpg.as_deref());
+    if let Some(cpg) = cpg.as_deref().filter(|c| cpg_encoding(c.trim()).is_none()) {
         report.warn(
             None,
             format!(
@@ -495,67 +668,6 @@ fn read_dbf(
             ),
         );
     }
-    let mut reader = dbase::ReaderBuilder::new()
-        .with_encoding(dbase::encoding::EncodingRs::from(chosen.encoding))
-        .build(Cursor::new(bytes))
-        .map_err(|e| not_shapefile(format!("its .dbf cannot be read: {e}")))?;
-    let names: Vec<String> = reader
-        .fields()
-        .iter()
-        .map(|f| f.name().to_owned())
-        .collect();
-    let mut rows = Vec::new();
-    for (i, record) in reader.iter_records().enumerate() {
-        match record {
-            Ok(record) => {
-                let mut record = record;
-                let mut properties = Map::new();
-                for name in &names {
-                    if let Some(value) = record.remove(name) {
-                        properties.insert(name.clone(), json_value(value));
-                    }
-                }
-                rows.push(properties);
-            }
-            Err(e) => {
-                report.error(
-                    Some(FeatureRef { index: i, id: None }),
-                    format!("its .dbf record cannot be read ({e}); this and later records have no attributes"),
-                );
-                break;
-            }
-        }
-    }
-    Ok(rows)
-}
-
-fn json_value(value: FieldValue) -> Value {
-    let number = |v: f64| serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number);
-    match value {
-        FieldValue::Character(Some(text)) | FieldValue::Memo(text) => Value::String(text),
-        FieldValue::Character(None)
-        | FieldValue::Numeric(None)
-        | FieldValue::Float(None)
-        | FieldValue::Logical(None)
-        | FieldValue::Date(None) => Value::Null,
-        FieldValue::Numeric(Some(v)) | FieldValue::Double(v) | FieldValue::Currency(v) => number(v),
-        FieldValue::Float(Some(v)) => number(f64::from(v)),
-        FieldValue::Integer(v) => Value::from(v),
-        FieldValue::Logical(Some(v)) => Value::Bool(v),
-        FieldValue::Date(Some(date)) => Value::String(format!(
-            "{:04}-{:02}-{:02}",
-            date.year(),
-            date.month(),
-            date.day()
-        )),
-        FieldValue::DateTime(datetime) => {
-            let date = datetime.date();
-            Value::String(format!(
-                "{:04}-{:02}-{:02}",
-                date.year(),
-                date.month(),
-                date.day()
-            ))
-        }
-    }
+    DbfTable::parse(bytes, chosen.encoding, T::KEEP)
+        .map_err(|e| not_shapefile(format!("its .dbf cannot be read: {e}")))
 }
