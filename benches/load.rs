@@ -100,3 +100,43 @@ fn point_to_parcel_1m(bencher: Bencher) {
             .hit(points[i], |k| loaded.parcels.get(k).map(|p| &p.geometry))
     });
 }
+
+/// `topology::check` of 100,000 parcels (overlaps, districts, numbers, identical geometries,
+/// slivers) against the generator's three districts: target ≤ 2 s.
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn topology_100k(bencher: Bencher) {
+    use parkland::model::{ParcelList, Park};
+    let dir = data_file(100_000)
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_default();
+    let districts_path = dir.join("districts_100000.geojson");
+    if !districts_path.exists() {
+        let generator =
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_parcels.py");
+        let status = std::process::Command::new("python3")
+            .arg(&generator)
+            .args([
+                "--n",
+                "100000",
+                "--seed",
+                "1",
+                "--districts",
+                "--quiet",
+                "--out",
+            ])
+            .arg(&districts_path)
+            .status()
+            .expect("python3 runs the generator");
+        assert!(status.success(), "gen_parcels.py failed");
+    }
+    let districts = parkland::formats::read_file(&districts_path).expect("districts");
+    let mut park = Park::from_imports(Some(districts), None);
+    let loaded = load_parcels_file(&data_file(100_000), None, &Progress::new()).expect("loads");
+    park.set_parcels(ParcelList::check(
+        &park.districts,
+        loaded.parcels,
+        loaded.report,
+    ));
+    bencher.bench(|| parkland::topology::check(&park));
+}

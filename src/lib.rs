@@ -22,6 +22,7 @@ pub mod standing;
 pub mod stats;
 pub mod style;
 pub mod time;
+pub mod topology;
 pub mod units;
 
 #[cfg(feature = "gui")]

@@ -649,3 +649,51 @@ fn export_txt_writes_the_parcels_named_and_refuses_unknown_ones() {
     assert!(!missing.exists(), "nothing written");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `check --topology`: the sample park is clean (exit 0); a file with a copied parcel under a
+/// new number and one copied as it is gives identical geometries and a duplicate number, in
+/// JSON for scripts (exit 1).
+#[test]
+fn check_topology_reports_what_it_finds() {
+    let clean = parkland(&["check", "--topology"]);
+    assert_eq!(clean.status.code(), Some(0), "{}", stdout(&clean));
+    assert!(
+        stdout(&clean).contains("0 finding(s)"),
+        "{}",
+        stdout(&clean)
+    );
+
+    let text = std::fs::read_to_string(repo_file("sample_parcels/parcels.geojson"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut collection: serde_json::Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+    let features = collection["features"].as_array_mut().expect("features");
+    let mut copy = features[0].clone();
+    copy["properties"]["parcel_no"] = serde_json::Value::from("COPY-1");
+    let twin = features[5].clone();
+    let twin_no = twin["properties"]["parcel_no"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    features.push(copy);
+    features.push(twin);
+    let file = scratch("topology.geojson", &collection.to_string());
+    let output = parkland(&["check", "--topology", "--json", &file]);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    let report: serde_json::Value =
+        serde_json::from_str(stdout(&output).trim()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(report["parcels"], 359);
+    assert_eq!(
+        report["identical_geometries"].as_array().map(Vec::len),
+        Some(2)
+    );
+    assert_eq!(
+        report["duplicate_numbers"][0]["parcel_no"],
+        twin_no.as_str()
+    );
+    assert_eq!(
+        report["overlaps"].as_array().map(Vec::len),
+        Some(0),
+        "identical, not overlaps"
+    );
+}

@@ -769,3 +769,43 @@ fn the_file_menu_exports_a_shapefile_and_the_selection_as_guotu_txt() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// 检查 → 拓扑检查…: the window lists what the check finds on the loaded parcels (here a
+/// parcel copied under another number: identical geometries), and a click on a parcel number
+/// selects that parcel.
+#[test]
+fn the_topology_window_lists_findings_and_zooms_to_them() {
+    let mut harness = harness();
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_parcels/parcels.geojson"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let mut collection: serde_json::Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+    let features = collection["features"].as_array_mut().expect("features");
+    let mut copy = features[0].clone();
+    copy["properties"]["parcel_no"] = serde_json::Value::from("COPY-1");
+    features.push(copy);
+    let path = std::env::temp_dir().join(format!(
+        "parkland-ui-{}-topology.geojson",
+        std::process::id()
+    ));
+    std::fs::write(&path, collection.to_string()).unwrap_or_else(|e| panic!("{e}"));
+    harness
+        .state_mut()
+        .send(Command::Open(LayerKind::Parcels, path.clone()));
+    wait_loaded(&mut harness);
+    let _ = std::fs::remove_file(&path);
+    harness.state_mut().notices.clear();
+    harness.get_by_label("检查").click();
+    harness.run_steps(2);
+    harness.get_by_label("拓扑检查…").click();
+    harness.run_steps(4);
+    harness.get_by_label("图形完全相同：1");
+    harness.get_by_label("重叠（>1 m²）：0");
+    harness.get_by_label("COPY-1").click();
+    harness.run_steps(3);
+    let app = harness.state();
+    let copied = app.parcel_index("COPY-1").expect("loaded");
+    assert!(app.selection.contains(copied));
+}

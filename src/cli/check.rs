@@ -1,4 +1,4 @@
-//! `parkland check FILE... [--json]`
+//! `parkland check FILE... [--json] [--map]`; `parkland check --topology [FILE...] [--json]`
 
 use super::{EXIT_REJECTED, group_thousands};
 use crate::formats::{ImportReport, Level, Message, read_file};
@@ -11,8 +11,14 @@ use std::process::ExitCode;
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
     /// Files to check: `GeoJSON`, GeoPackage, Shapefile (`.shp`) or 国土TXT.
-    #[arg(required = true, value_name = "FILE")]
+    #[arg(required_unless_present = "topology", value_name = "FILE")]
     pub files: Vec<PathBuf>,
+    /// Topology checks (检查) of the park's parcels, or of each FILE's parcels against the
+    /// park's districts: overlaps over 1 m², parcels crossing their district or outside every
+    /// district, duplicate parcel numbers, identical geometries, slivers (mean width under
+    /// 2 m). Exits 1 when anything is found.
+    #[arg(long)]
+    pub topology: bool,
     /// One JSON object per file per line.
     #[arg(long)]
     pub json: bool,
@@ -48,7 +54,10 @@ struct FileReport<'a> {
     triangles: Option<usize>,
 }
 
-pub fn run(args: &CheckArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
+pub fn run(args: &CheckArgs, cli: &super::Cli, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
+    if args.topology {
+        return topology(args, cli, out);
+    }
     let mut any_rejected = false;
     for path in &args.files {
         let read = if args.map {
@@ -157,6 +166,128 @@ fn write_text(out: &mut dyn Write, status: Status, report: &ImportReport) -> any
     }
     for message in &report.messages {
         writeln!(out, "  {message}")?;
+    }
+    Ok(())
+}
+
+/// `check --topology`: the park's parcels, or each file's against the park's districts.
+fn topology(args: &CheckArgs, cli: &super::Cli, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
+    let park = super::park(cli)?;
+    let mut parks = Vec::new();
+    if args.files.is_empty() {
+        parks.push((
+            park.parcel_report
+                .as_ref()
+                .map_or_else(|| "sample park".to_owned(), |r| r.source.clone()),
+            park,
+        ));
+    } else {
+        for path in &args.files {
+            let progress = crate::layer::Progress::new();
+            match crate::layer::read_parcels_file(path, &progress) {
+                Ok((parcels, report)) => {
+                    let mut checked = crate::model::Park {
+                        districts: park.districts.clone(),
+                        ..crate::model::Park::default()
+                    };
+                    let list = crate::model::ParcelList::check(&checked.districts, parcels, report);
+                    checked.set_parcels(list);
+                    parks.push((path.display().to_string(), checked));
+                }
+                Err(rejected) => {
+                    writeln!(out, "error: {rejected}")?;
+                    return Ok(ExitCode::from(EXIT_REJECTED));
+                }
+            }
+        }
+    }
+    let mut found = false;
+    for (name, park) in &parks {
+        let report = crate::topology::check(park);
+        found |= report.problem_count() > 0;
+        if args.json {
+            let mut value = serde_json::to_value(&report)?;
+            value["file"] = serde_json::Value::from(name.as_str());
+            serde_json::to_writer(&mut *out, &value)?;
+            writeln!(out)?;
+        } else {
+            write_topology(out, name, park, &report)?;
+        }
+    }
+    Ok(if found {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn write_topology(
+    out: &mut dyn Write,
+    name: &str,
+    park: &crate::model::Park,
+    report: &crate::topology::TopologyReport,
+) -> anyhow::Result<()> {
+    let area = |m2: f64| group_thousands(m2, 1);
+    writeln!(
+        out,
+        "{name}: {} parcels checked, {} finding(s)",
+        report.parcels,
+        report.problem_count()
+    )?;
+    writeln!(
+        out,
+        "  overlaps (重叠, over 1 m²): {}",
+        report.overlaps.len()
+    )?;
+    for o in &report.overlaps {
+        writeln!(out, "    {} × {}: {} m²", o.a, o.b, area(o.area_m2))?;
+    }
+    writeln!(
+        out,
+        "  outside their district (越界/区外): {}",
+        report.outside_districts.len()
+    )?;
+    for o in &report.outside_districts {
+        let district = o.district.as_deref().map_or_else(
+            || "outside every district".to_owned(),
+            |d| park.district_name(d),
+        );
+        writeln!(
+            out,
+            "    {} ({district}): {} m² outside",
+            o.parcel_no,
+            area(o.area_outside_m2)
+        )?;
+    }
+    writeln!(
+        out,
+        "  duplicate parcel numbers (重号): {}",
+        report.duplicate_numbers.len()
+    )?;
+    for d in &report.duplicate_numbers {
+        writeln!(out, "    {} × {}", d.parcel_no, d.count)?;
+    }
+    writeln!(
+        out,
+        "  identical geometries (重复图形): {}",
+        report.identical_geometries.len()
+    )?;
+    for g in &report.identical_geometries {
+        writeln!(out, "    {}", g.parcel_nos.join(" = "))?;
+    }
+    writeln!(
+        out,
+        "  slivers (碎片, mean width under 2 m): {}",
+        report.slivers.len()
+    )?;
+    for s in &report.slivers {
+        writeln!(
+            out,
+            "    {}: {:.2} m wide on average, {} m²",
+            s.parcel_no,
+            s.mean_width_m,
+            area(s.area_m2)
+        )?;
     }
     Ok(())
 }

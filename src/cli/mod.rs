@@ -107,7 +107,7 @@ pub(crate) fn park_and_ledger(
 
 fn run_command(command: &Command, cli: &Cli, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     match command {
-        Command::Check(args) => check::run(args, out),
+        Command::Check(args) => check::run(args, cli, out),
         Command::Summary(args) => summary::run(args, cli, out),
         Command::Ledger(args) => ledger::run(args, cli, out),
         Command::Enterprise(args) => enterprise::run(args, cli, out),

@@ -14,6 +14,7 @@ pub mod map;
 pub mod panels;
 pub mod revision;
 pub mod theme;
+pub mod topology;
 
 pub use app::ParklandApp;
 

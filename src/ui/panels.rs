@@ -276,6 +276,19 @@ pub fn menu_bar_ui(
                 ui.close();
             }
         });
+        ui.menu_button(lang.pick("检查", "Check"), |ui| {
+            if ui
+                .button(lang.pick("拓扑检查…", "Topology check…"))
+                .on_hover_text(lang.pick(
+                    "重叠、越界或区外、编号重复、图形相同、细长碎片",
+                    "Overlaps, parcels crossing or outside districts, duplicate numbers, identical geometries, slivers",
+                ))
+                .clicked()
+            {
+                commands.push(Command::ShowTopology);
+                ui.close();
+            }
+        });
         ui.menu_button(lang.pick("语言", "Language"), |ui| {
             for (value, label) in [(Lang::Zh, "中文"), (Lang::En, "English")] {
                 if ui.selectable_label(lang == value, label).clicked() {

@@ -25,6 +25,10 @@ pub enum Command {
     SelectMany(Vec<usize>, SelectMode),
     /// Select a parcel by number and zoom to it (from the ledger table).
     ShowParcel(String),
+    /// Select the parcel at this index and zoom to it.
+    ShowParcelAt(usize),
+    /// Open the 检查 (topology check) window.
+    ShowTopology,
     /// Open the entry form for the selected parcel.
     RegisterSelected,
     /// Select a parcel and open its entry form (its open case where it has one).
@@ -173,6 +177,13 @@ impl ParklandApp {
             Command::SelectMany(indices, mode) => {
                 self.selection.extend(indices, mode == SelectMode::Add);
             }
+            Command::ShowParcelAt(index) => {
+                if index < self.park.parcels.len() {
+                    self.selection.set(Some(index));
+                    self.zoom_to_parcel(index);
+                }
+            }
+            Command::ShowTopology => self.topology.open = true,
             Command::ShowParcel(parcel_no) => {
                 if let Some(index) = self.parcel_index(&parcel_no) {
                     self.selection.set(Some(index));

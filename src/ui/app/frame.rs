@@ -320,6 +320,10 @@ impl eframe::App for ParklandApp {
                 }
             });
 
+        let revision = self.layer.generation;
+        self.topology
+            .ui(&ctx, lang, &self.park, revision, &mut self.commands);
+
         if let Some(form) = &mut self.ledger.form {
             let title = match (lang, form.editing.is_some()) {
                 (Lang::Zh, false) => "登记闲置/低效",

@@ -169,6 +169,8 @@ pub struct ParklandApp {
     /// The map or the 统计 dashboard; the window always opens on the map.
     pub view: MainView,
     dashboard: DashboardView,
+    /// The 检查 window and its report.
+    pub topology: crate::ui::topology::TopologyView,
     /// An import previewed and waiting for 导入 or 取消.
     pub import: Option<ImportDialog>,
     /// The 定位 box.
@@ -290,6 +292,7 @@ impl ParklandApp {
             alert_rows: Vec::new(),
             view: MainView::Map,
             dashboard: DashboardView::default(),
+            topology: crate::ui::topology::TopologyView::default(),
             import: None,
             locate: crate::ui::locate::LocateState::default(),
             context_parcel: None,
