@@ -663,19 +663,13 @@ fn check_topology_reports_what_it_finds() {
         stdout(&clean)
     );
 
-    let text = std::fs::read_to_string(repo_file("sample_parcels/parcels.geojson"))
-        .unwrap_or_else(|e| panic!("{e}"));
-    let mut collection: serde_json::Value =
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+    let mut collection = crate::sample_parcels_with_copy(0, "COPY-1");
     let features = collection["features"].as_array_mut().expect("features");
-    let mut copy = features[0].clone();
-    copy["properties"]["parcel_no"] = serde_json::Value::from("COPY-1");
     let twin = features[5].clone();
     let twin_no = twin["properties"]["parcel_no"]
         .as_str()
         .unwrap_or_default()
         .to_owned();
-    features.push(copy);
     features.push(twin);
     let file = scratch("topology.geojson", &collection.to_string());
     let output = parkland(&["check", "--topology", "--json", &file]);

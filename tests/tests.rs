@@ -35,3 +35,19 @@ pub fn skip_or_fail(why: &str) {
     assert!(!strict(), "PARKLAND_STRICT=1 and {why}");
     eprintln!("SKIPPED: {why}");
 }
+
+/// The sample parcels as a `GeoJSON` value, with a copy of the parcel at `index` appended
+/// under the parcel number `no`: an identical geometry for the topology checks.
+#[must_use]
+pub fn sample_parcels_with_copy(index: usize, no: &str) -> serde_json::Value {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_parcels/parcels.geojson");
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{e}"));
+    let mut collection: serde_json::Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+    let features = collection["features"].as_array_mut().expect("features");
+    let mut copy = features[index].clone();
+    copy["properties"]["parcel_no"] = serde_json::Value::from(no);
+    features.push(copy);
+    collection
+}

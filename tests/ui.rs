@@ -776,16 +776,7 @@ fn the_file_menu_exports_a_shapefile_and_the_selection_as_guotu_txt() {
 #[test]
 fn the_topology_window_lists_findings_and_zooms_to_them() {
     let mut harness = harness();
-    let text = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_parcels/parcels.geojson"),
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
-    let mut collection: serde_json::Value =
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
-    let features = collection["features"].as_array_mut().expect("features");
-    let mut copy = features[0].clone();
-    copy["properties"]["parcel_no"] = serde_json::Value::from("COPY-1");
-    features.push(copy);
+    let collection = crate::sample_parcels_with_copy(0, "COPY-1");
     let path = std::env::temp_dir().join(format!(
         "parkland-ui-{}-topology.geojson",
         std::process::id()
