@@ -691,3 +691,68 @@ fn check_topology_reports_what_it_finds() {
         "identical, not overlaps"
     );
 }
+
+/// `--crs`: files that name no CRS (a Shapefile without `.prj`, a `GeoJSON` in metres without
+/// `crs`, a 国土TXT without zone) are refused with the suggestion, and read in the CRS given
+/// with it as the sample park; a CRS Parkland does not know is refused by clap (exit 2).
+#[test]
+fn crs_names_the_crs_of_files_that_name_none() {
+    let dir = std::env::temp_dir().join(format!("parkland-cli-crs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let park = parkland::sample::sample_park().unwrap_or_else(|e| panic!("{e}"));
+    let total: f64 = park.parcels.iter().map(|p| p.area_m2).sum();
+    // A Shapefile in zone 36 without its .prj.
+    let shp = dir.join("noprj.shp");
+    parkland::formats::write_shapefile(&park, &[], &shp).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::remove_file(shp.with_extension("prj")).unwrap_or_else(|e| panic!("{e}"));
+    // GeoJSON in zone 36 without its crs member.
+    let gk = dir.join("gk.geojson");
+    parkland::formats::write_geojson(&park, &[], &gk, parkland::formats::GeoJsonCrs::GaussKruger)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let geojson = std::fs::read_to_string(&gk).unwrap_or_else(|e| panic!("{e}"));
+    let crs_member = geojson.find("\"crs\":").expect("a crs member");
+    let end = geojson[crs_member..].find("}},").expect("its end") + crs_member + 3;
+    std::fs::write(
+        &gk,
+        format!("{}{}", &geojson[..crs_member], &geojson[end..]),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    // 国土TXT by central meridian (no zone number in the eastings) without 带号.
+    let txt = dir.join("nozone.txt");
+    let parcels: Vec<&parkland::model::Parcel> = park.parcels.iter().collect();
+    let cm108 = parkland::crs::Crs::from_epsg(4545).expect("EPSG:4545");
+    let (body, _) = parkland::formats::guotu_txt::guotu_txt_text(&parcels, &cm108)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let body = body
+        .lines()
+        .filter(|l| !l.starts_with("带号="))
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(&txt, body).unwrap_or_else(|e| panic!("{e}"));
+
+    for (file, crs) in [(&shp, "EPSG:4524"), (&gk, "EPSG:4524"), (&txt, "EPSG:4545")] {
+        let name = file.display().to_string();
+        let refused = parkland(&["check", &name]);
+        assert_eq!(
+            refused.status.code(),
+            Some(2),
+            "{name}: {}",
+            stdout(&refused)
+        );
+        assert!(
+            stdout(&refused).contains("--crs"),
+            "{name}: {}",
+            stdout(&refused)
+        );
+        let read = parkland(&["check", "--json", "--crs", crs, &name]);
+        assert_eq!(read.status.code(), Some(0), "{name}: {}", stdout(&read));
+        let report: serde_json::Value =
+            serde_json::from_str(stdout(&read).trim()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(report["crs"], crs, "{name}");
+        let area = report["area_m2"].as_f64().unwrap_or_default();
+        assert!((area - total).abs() < 5.0, "{name}: {area} against {total}");
+    }
+    let unknown = parkland(&["check", "--crs", "EPSG:32649", &shp.display().to_string()]);
+    assert_eq!(unknown.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
+}

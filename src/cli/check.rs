@@ -1,7 +1,7 @@
 //! `parkland check FILE... [--json] [--map]`; `parkland check --topology [FILE...] [--json]`
 
 use super::{EXIT_REJECTED, group_thousands};
-use crate::formats::{ImportReport, Level, Message, read_file};
+use crate::formats::{ImportReport, Level, Message, ReadOptions, read_file_with};
 use crate::units::{ha_from_m2, mu_from_m2};
 use serde::Serialize;
 use std::io::Write;
@@ -60,17 +60,22 @@ pub fn run(args: &CheckArgs, cli: &super::Cli, out: &mut dyn Write) -> anyhow::R
     }
     let mut any_rejected = false;
     for path in &args.files {
+        let assume = cli.crs.as_ref();
         let read = if args.map {
-            crate::layer::load_parcels_file(path, None, &crate::layer::Progress::new()).map(
-                |loaded| {
+            let progress = crate::layer::Progress::new();
+            crate::layer::read_parcels_file_assuming(path, assume, &progress)
+                .and_then(|(parcels, report)| {
+                    crate::layer::prepare_parcels(parcels, report, None, &progress)
+                })
+                .map(|loaded| {
                     let triangles = loaded.prepared.tessellation.triangles.len() / 3;
                     // Freed while the report is printed (and not waited for at exit).
                     crate::layer::free_in_background((loaded.parcels, loaded.prepared));
                     (loaded.report, Some(triangles))
-                },
-            )
+                })
         } else {
-            read_file(path).map(|import| (import.report, None))
+            let options = ReadOptions::layer(crate::formats::LayerChoice::First).assuming(assume);
+            read_file_with(path, &options).map(|import| (import.report, None))
         };
         let (status, report, triangles) = match read {
             Ok((report, triangles)) => {
@@ -184,7 +189,7 @@ fn topology(args: &CheckArgs, cli: &super::Cli, out: &mut dyn Write) -> anyhow::
     } else {
         for path in &args.files {
             let progress = crate::layer::Progress::new();
-            match crate::layer::read_parcels_file(path, &progress) {
+            match crate::layer::read_parcels_file_assuming(path, cli.crs.as_ref(), &progress) {
                 Ok((parcels, report)) => {
                     let mut checked = crate::model::Park {
                         districts: park.districts.clone(),

@@ -34,6 +34,22 @@ pub struct Cli {
     /// the sample park, ledger.sqlite on your own parcels.
     #[arg(long, global = true, value_name = "FILE")]
     pub ledger: Option<PathBuf>,
+    /// The CRS of files that name none (a `GeoJSON` without `crs`, a Shapefile without `.prj`,
+    /// a 国土TXT without zone), e.g. EPSG:4545 (CGCS2000 3° Gauss-Krüger CM 108°E, the
+    /// park's) or EPSG:4524 (zone 36, with the zone number in the easting). A file that names
+    /// its CRS is read in it.
+    #[arg(long, global = true, value_name = "EPSG:CODE", value_parser = parse_crs)]
+    pub crs: Option<crate::crs::Crs>,
+}
+
+/// `--crs`: a CRS Parkland reads, by name (`EPSG:4545`, `4545`, `urn:ogc:def:crs:EPSG::4545`).
+fn parse_crs(text: &str) -> Result<crate::crs::Crs, String> {
+    let named = if text.chars().all(|c| c.is_ascii_digit()) {
+        format!("EPSG:{text}")
+    } else {
+        text.to_owned()
+    };
+    crate::crs::Crs::from_name(&named).map_err(|e| e.to_string())
 }
 
 #[derive(Debug, Subcommand)]

@@ -2,7 +2,7 @@
 
 use super::{Cli, group_thousands};
 use crate::formats::LayerChoice;
-use crate::formats::{Import, read_file_layer};
+use crate::formats::{Import, ReadOptions, read_file_with};
 use crate::model::Lang;
 use crate::model::{ParcelList, Park};
 use crate::sample;
@@ -24,12 +24,19 @@ pub struct SummaryArgs {
 /// GeoPackage holding both is read by its `districts` and `parcels` layers.
 pub fn load_park(cli: &Cli) -> Result<Park, Box<crate::formats::Rejected>> {
     let districts: Import = match &cli.districts {
-        Some(path) => read_file_layer(path, LayerChoice::Prefer("districts"))?,
+        Some(path) => read_file_with(
+            path,
+            &ReadOptions::layer(LayerChoice::Prefer("districts")).assuming(cli.crs.as_ref()),
+        )?,
         None => sample::sample_districts()?,
     };
     let mut park = Park::from_imports(Some(districts), None);
     let (parcels, report) = match &cli.parcels {
-        Some(path) => crate::layer::read_parcels_file(path, &crate::layer::Progress::new())?,
+        Some(path) => crate::layer::read_parcels_file_assuming(
+            path,
+            cli.crs.as_ref(),
+            &crate::layer::Progress::new(),
+        )?,
         None => crate::formats::parcels_of(sample::sample_parcels()?),
     };
     park.set_parcels(ParcelList::check(&park.districts, parcels, report));

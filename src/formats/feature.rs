@@ -101,7 +101,8 @@ pub enum RejectReason {
     Crs(#[from] UnsupportedCrs),
     #[error(
         "coordinates look projected, not lon/lat degrees (feature {feature}: {x}, {y}) and the \
-         file declares no CRS; add a \"crs\" member naming it, probably {guess}"
+         file declares no CRS; add a \"crs\" member naming it, or name it when opening the \
+         file (--crs EPSG:NNNN), probably {guess}"
     )]
     LooksProjected {
         feature: usize,

@@ -3,8 +3,9 @@
 
 use super::{
     FromFeature, Import, ImportReport, ImportedFeature, LayerChoice, RejectReason, Rejected,
-    read_geojson_file_as, read_gpkg,
+    read_gpkg,
 };
+use crate::crs::Crs;
 use crate::layer::Progress;
 use std::path::Path;
 
@@ -159,29 +160,70 @@ fn is_guotu_txt(head: &[u8]) -> bool {
         .any(|name| text.contains(name) || utf8.contains(name))
 }
 
+/// How to read a file.
+#[derive(Debug, Clone, Copy)]
+pub struct ReadOptions<'a> {
+    /// Which layer of a GeoPackage, or which set of a zip of Shapefiles.
+    pub layer: LayerChoice<'a>,
+    /// The CRS of a file that names none (a `GeoJSON` without a `crs` member, a Shapefile
+    /// without `.prj`, a 国土TXT without zone): what the user said (`--crs`). A file that
+    /// names its CRS is read in it.
+    pub assume_crs: Option<&'a Crs>,
+}
+
+impl<'a> ReadOptions<'a> {
+    /// The layer given, no CRS assumed.
+    #[must_use]
+    pub fn layer(layer: LayerChoice<'a>) -> Self {
+        Self {
+            layer,
+            assume_crs: None,
+        }
+    }
+
+    /// The same, assuming `crs` for a file that names none.
+    #[must_use]
+    pub fn assuming(self, crs: Option<&'a Crs>) -> Self {
+        Self {
+            assume_crs: crs,
+            ..self
+        }
+    }
+}
+
 /// The one entry point from a file to its features: recognises the [`Format`], reads the
-/// file (a GeoPackage's `layer`) and turns each loaded feature into a `T` (a `GeoJSON` file
-/// in pieces on all cores, straight into `T`). `layer` is ignored by formats with one layer.
+/// file (a GeoPackage's layer, a zip's set, as `options` say) and turns each loaded feature
+/// into a `T` (a `GeoJSON` file in pieces on all cores, straight into `T`).
 pub fn read_file_as<T: FromFeature>(
     path: &Path,
-    layer: LayerChoice<'_>,
+    options: &ReadOptions<'_>,
     progress: &Progress,
 ) -> Result<(Vec<T>, ImportReport), Box<Rejected>> {
+    let assume = options.assume_crs;
     match Format::of(path) {
-        Format::GeoJson => read_geojson_file_as(path, progress),
-        Format::GeoPackage => Ok(read_gpkg(path, layer)?.into_items()),
-        Format::Shapefile => super::shapefile::read_shapefile_as(path, layer, progress),
-        Format::GuotuTxt => Ok(super::read_guotu_txt(path)?.into_items()),
+        Format::GeoJson => super::geojson::read_geojson_file_assuming(path, assume, progress),
+        Format::GeoPackage => Ok(read_gpkg(path, options.layer)?.into_items()),
+        Format::Shapefile => {
+            super::shapefile::read_shapefile_as(path, options.layer, assume, progress)
+        }
+        Format::GuotuTxt => {
+            Ok(super::guotu_txt::read_guotu_txt_assuming(path, assume)?.into_items())
+        }
     }
 }
 
 /// Reads districts or parcels from a file of any format (a GeoPackage's first polygon layer).
 pub fn read_file(path: &Path) -> Result<Import, Box<Rejected>> {
-    read_file_layer(path, LayerChoice::First)
+    read_file_with(path, &ReadOptions::layer(LayerChoice::First))
 }
 
 /// Like [`read_file`], choosing the layer of a GeoPackage.
 pub fn read_file_layer(path: &Path, layer: LayerChoice<'_>) -> Result<Import, Box<Rejected>> {
-    read_file_as::<ImportedFeature>(path, layer, &Progress::new())
+    read_file_with(path, &ReadOptions::layer(layer))
+}
+
+/// Like [`read_file`], as `options` say.
+pub fn read_file_with(path: &Path, options: &ReadOptions<'_>) -> Result<Import, Box<Rejected>> {
+    read_file_as::<ImportedFeature>(path, options, &Progress::new())
         .map(|(features, report)| Import { features, report })
 }

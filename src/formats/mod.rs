@@ -29,7 +29,9 @@ mod to_model;
 
 pub use crate::report::{FeatureRef, ImportReport, Level, Message};
 pub use feature::{FromFeature, Import, ImportedFeature, RejectReason, Rejected};
-pub use file::{Format, file_bytes, read_file, read_file_as, read_file_layer};
+pub use file::{
+    Format, ReadOptions, file_bytes, read_file, read_file_as, read_file_layer, read_file_with,
+};
 pub use geojson::{
     GeoJsonCrs, GeoJsonSummary, read_geojson, read_geojson_as, read_geojson_file,
     read_geojson_file_as, write_geojson,

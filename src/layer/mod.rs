@@ -10,7 +10,9 @@ pub mod progress;
 pub use prepare::PreparedShapes;
 pub use progress::{Progress, Stage, mark};
 
-use crate::formats::{Format, Import, ImportReport, LayerChoice, RejectReason, Rejected};
+use crate::formats::{
+    Format, Import, ImportReport, LayerChoice, ReadOptions, RejectReason, Rejected,
+};
 use crate::model::Parcel;
 use geo::MultiPolygon;
 use std::path::Path;
@@ -39,7 +41,17 @@ pub fn read_parcels_file(
     path: &Path,
     progress: &Progress,
 ) -> Result<(Vec<Parcel>, ImportReport), Box<Rejected>> {
-    crate::formats::read_file_as(path, LayerChoice::Prefer("parcels"), progress)
+    read_parcels_file_assuming(path, None, progress)
+}
+
+/// [`read_parcels_file`], reading a file that names no CRS in `assume` when given.
+pub fn read_parcels_file_assuming(
+    path: &Path,
+    assume: Option<&crate::crs::Crs>,
+    progress: &Progress,
+) -> Result<(Vec<Parcel>, ImportReport), Box<Rejected>> {
+    let options = ReadOptions::layer(LayerChoice::Prefer("parcels")).assuming(assume);
+    crate::formats::read_file_as(path, &options, progress)
 }
 
 /// Reads a parcel file and prepares it for the map, around `origin` when given.

@@ -7,5 +7,8 @@ mod read;
 mod split;
 mod write;
 
-pub use read::{read_geojson, read_geojson_as, read_geojson_file, read_geojson_file_as};
+pub use read::{
+    read_geojson, read_geojson_as, read_geojson_file, read_geojson_file_as,
+    read_geojson_file_assuming,
+};
 pub use write::{GeoJsonCrs, GeoJsonSummary, write_geojson};

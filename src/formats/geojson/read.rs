@@ -66,7 +66,7 @@ pub fn read_geojson_as<T: FromFeature>(
     progress: &Progress,
 ) -> Result<(Vec<T>, ImportReport), Box<Rejected>> {
     let mut report = ImportReport::new(source);
-    let read = read_into::<T>(bytes, &mut report, progress);
+    let read = read_into::<T>(bytes, None, &mut report, progress);
     finish_report(read, report)
 }
 
@@ -76,6 +76,16 @@ pub fn read_geojson_file_as<T: FromFeature>(
     path: &Path,
     progress: &Progress,
 ) -> Result<(Vec<T>, ImportReport), Box<Rejected>> {
+    read_geojson_file_assuming(path, None, progress)
+}
+
+/// [`read_geojson_file_as`], reading a file without a `crs` member in `assume` when given
+/// (what the user said the coordinates are, `--crs`), instead of lon/lat.
+pub fn read_geojson_file_assuming<T: FromFeature>(
+    path: &Path,
+    assume: Option<&Crs>,
+    progress: &Progress,
+) -> Result<(Vec<T>, ImportReport), Box<Rejected>> {
     let name = path.display().to_string();
     let file = std::fs::File::open(path).ok().and_then(|file| {
         let len = usize::try_from(file.metadata().ok()?.len()).ok()?;
@@ -83,13 +93,16 @@ pub fn read_geojson_file_as<T: FromFeature>(
     });
     if let Some(file) = file.filter(|f| f.len >= crate::formats::file::PARALLEL_FROM_BYTES) {
         let mut report = ImportReport::new(&name);
-        if let Some(read) = read_collection_in_pieces::<_, T>(&file, &mut report, progress) {
+        if let Some(read) = read_collection_in_pieces::<_, T>(&file, assume, &mut report, progress)
+        {
             return finish_report(read, report);
         }
     }
     // Small, unusual or unreadable: read whole (which names any read error).
     let bytes = crate::formats::file_bytes(path)?;
-    read_geojson_as(&bytes, &name, progress)
+    let mut report = ImportReport::new(&name);
+    let read = read_into::<T>(&bytes, assume, &mut report, progress);
+    finish_report(read, report)
 }
 
 fn finish_report<T>(
@@ -125,6 +138,7 @@ struct FeatureFacts {
 
 fn read_into<T: FromFeature>(
     bytes: &[u8],
+    assume: Option<&Crs>,
     report: &mut ImportReport,
     progress: &Progress,
 ) -> Result<(Vec<T>, Totals), RejectReason> {
@@ -135,11 +149,11 @@ fn read_into<T: FromFeature>(
     if let Some(what) = sniff_non_json(bytes) {
         return Err(RejectReason::NotJson(what.to_owned()));
     }
-    if let Some(read) = read_collection_in_pieces(bytes, report, progress) {
+    if let Some(read) = read_collection_in_pieces(bytes, assume, report, progress) {
         return read;
     }
     if let Some(collection) = split_collection(bytes) {
-        let crs = collection_crs(collection.crs, report)?;
+        let crs = collection_crs(collection.crs, assume, report)?;
         let reader = PieceReader::new(&crs)?;
         let features = collection.features.unwrap_or_default();
         progress.start(Stage::Parsing, features.len());
@@ -171,7 +185,7 @@ fn read_into<T: FromFeature>(
         )));
     };
 
-    let crs = read_crs_member(&root, report)?;
+    let crs = read_crs_member(&root, assume, report)?;
     report.crs = crs.label();
     let raw = raw_features(&root, report)?;
     drop(root);
@@ -300,12 +314,16 @@ fn split_collection(bytes: &[u8]) -> Option<CollectionSlices<'_>> {
 }
 
 /// The CRS a collection's `crs` member names, recorded in the report.
-fn collection_crs(crs: Option<Value>, report: &mut ImportReport) -> Result<Crs, RejectReason> {
+fn collection_crs(
+    crs: Option<Value>,
+    assume: Option<&Crs>,
+    report: &mut ImportReport,
+) -> Result<Crs, RejectReason> {
     let mut root = Map::new();
     if let Some(crs) = crs {
         root.insert("crs".to_owned(), crs);
     }
-    let crs = read_crs_member(&root, report)?;
+    let crs = read_crs_member(&root, assume, report)?;
     report.crs = crs.label();
     Ok(crs)
 }
@@ -315,12 +333,13 @@ fn collection_crs(crs: Option<Value>, report: &mut ImportReport) -> Result<Crs, 
 /// sequentially.
 fn read_collection_in_pieces<S: super::split::Source + ?Sized, T: FromFeature>(
     source: &S,
+    assume: Option<&Crs>,
     report: &mut ImportReport,
     progress: &Progress,
 ) -> Option<Result<(Vec<T>, Totals), RejectReason>> {
     let (crs, start) = super::split::collection_head(source)?;
     let messages_before = report.messages.len();
-    let crs = match collection_crs(crs, report) {
+    let crs = match collection_crs(crs, assume, report) {
         Ok(crs) => crs,
         Err(reason) => return Some(Err(reason)),
     };
@@ -594,13 +613,27 @@ fn json_kind(value: &Value) -> &'static str {
 
 fn read_crs_member(
     root: &Map<String, Value>,
+    assume: Option<&Crs>,
     report: &mut ImportReport,
 ) -> Result<Crs, RejectReason> {
+    let unnamed = |report: &mut ImportReport| match assume {
+        Some(crs) => {
+            report.warn(
+                None,
+                format!(
+                    "the file names no CRS: read in {}, as asked (--crs)",
+                    crs.label()
+                ),
+            );
+            crs.clone()
+        }
+        None => Crs::default_lon_lat(),
+    };
     let Some(crs) = root.get("crs") else {
-        return Ok(Crs::default_lon_lat());
+        return Ok(unnamed(report));
     };
     if crs.is_null() {
-        return Ok(Crs::default_lon_lat());
+        return Ok(unnamed(report));
     }
     let name = crs
         .get("properties")

@@ -11,5 +11,5 @@
 mod read;
 mod write;
 
-pub use read::read_guotu_txt;
+pub use read::{read_guotu_txt, read_guotu_txt_assuming};
 pub use write::{TxtSummary, guotu_txt_text, write_guotu_txt};

@@ -9,8 +9,14 @@ use std::path::Path;
 
 /// Reads every parcel of a 国土TXT file. Never panics.
 pub fn read_guotu_txt(path: &Path) -> Result<Import, Box<Rejected>> {
+    read_guotu_txt_assuming(path, None)
+}
+
+/// [`read_guotu_txt`], reading a file whose zone neither its eastings nor its header give in
+/// `assume` when given (a Gauss-Krüger zone the user named, `--crs`).
+pub fn read_guotu_txt_assuming(path: &Path, assume: Option<&Crs>) -> Result<Import, Box<Rejected>> {
     let mut report = ImportReport::new(&path.display().to_string());
-    let read = read_into(path, &mut report);
+    let read = read_into(path, assume, &mut report);
     whole_file_import(read, report)
 }
 
@@ -43,6 +49,7 @@ const FIELD_NAMES: [&str; 8] = [
 
 fn read_into(
     path: &Path,
+    assume: Option<&Crs>,
     report: &mut ImportReport,
 ) -> Result<Vec<crate::formats::ImportedFeature>, RejectReason> {
     let bytes = std::fs::read(path).map_err(|e| RejectReason::Io(e.to_string()))?;
@@ -129,7 +136,7 @@ fn read_into(
         .flat_map(|p| &p.points)
         .map(|p| p.1[0])
         .next();
-    let crs = txt_crs(value, first_easting, report)?;
+    let crs = txt_crs(value, first_easting, assume, report)?;
     report.crs = crs.label();
     if let Some(unit) =
         value("计量单位").filter(|u| !u.contains('米') && !u.eq_ignore_ascii_case("m"))
@@ -262,6 +269,7 @@ fn point(line: &str) -> Result<(u32, [f64; 2]), String> {
 fn txt_crs<'a>(
     value: impl Fn(&str) -> Option<&'a str>,
     first_easting: Option<f64>,
+    assume: Option<&Crs>,
     report: &mut ImportReport,
 ) -> Result<Crs, RejectReason> {
     let system = value("坐标系").unwrap_or_default();
@@ -309,9 +317,20 @@ fn txt_crs<'a>(
             }
         }
         (None, None) => {
+            if let Some(crs @ Crs::GaussKruger { .. }) = assume {
+                report.warn(
+                    None,
+                    format!(
+                        "the file names no zone: read in {}, as asked (--crs)",
+                        crs.label()
+                    ),
+                );
+                return Ok(crs.clone());
+            }
             return Err(not_txt(
                 "the eastings carry no zone number and the header gives no 带号, so the \
-                 central meridian is unknown; add 带号 to [属性描述]",
+                 central meridian is unknown; add 带号 to [属性描述], or name the zone \
+                 (--crs EPSG:NNNN; the park's is EPSG:4545, CGCS2000 3° CM 108°E)",
             ));
         }
     };

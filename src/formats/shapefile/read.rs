@@ -20,20 +20,22 @@ use std::path::{Path, PathBuf};
 /// Reads the polygons of a Shapefile set, named by its `.shp` or by a `.zip` holding it (the
 /// set named by `layer` when the zip holds several). Never panics.
 pub fn read_shapefile(path: &Path, layer: LayerChoice<'_>) -> Result<Import, Box<Rejected>> {
-    read_shapefile_as::<ImportedFeature>(path, layer, &Progress::new())
+    read_shapefile_as::<ImportedFeature>(path, layer, None, &Progress::new())
         .map(|(features, report)| Import { features, report })
 }
 
 /// [`read_shapefile`], turning each record into a `T` as soon as it is read, on all cores,
-/// decoding only the attributes `T` reads ([`FromFeature::KEEP`]).
+/// decoding only the attributes `T` reads ([`FromFeature::KEEP`]); a set without `.prj` is
+/// read in `assume` when given.
 pub fn read_shapefile_as<T: FromFeature>(
     path: &Path,
     layer: LayerChoice<'_>,
+    assume: Option<&Crs>,
     progress: &Progress,
 ) -> Result<(Vec<T>, ImportReport), Box<Rejected>> {
     let mut report = ImportReport::new(&path.display().to_string());
-    let read =
-        SetFiles::open(path, layer).and_then(|set| read_set_as::<T>(&set, &mut report, progress));
+    let read = SetFiles::open(path, layer)
+        .and_then(|set| read_set_as::<T>(&set, assume, &mut report, progress));
     match read {
         Ok(items) => {
             report.features_loaded = items.len();
@@ -171,6 +173,7 @@ type Piece = (usize, Option<Vec<Result<Shape, String>>>);
 
 fn read_set_as<T: FromFeature>(
     set: &SetFiles,
+    assume: Option<&Crs>,
     report: &mut ImportReport,
     progress: &Progress,
 ) -> Result<Vec<T>, RejectReason> {
@@ -228,6 +231,15 @@ fn read_set_as<T: FromFeature>(
                 return Err(not_shapefile(format!("its .prj: {error}")));
             }
         }
+    } else if let Some(crs) = assume {
+        report.warn(
+            None,
+            format!(
+                "no .prj beside the .shp: read in {}, as asked (--crs)",
+                crs.label()
+            ),
+        );
+        (crs.clone(), true)
     } else {
         report.warn(
             None,
@@ -321,7 +333,8 @@ fn read_set_as<T: FromFeature>(
                 guess,
             } => not_shapefile(format!(
                 "it has no .prj and its coordinates look projected, not lon/lat (feature \
-                 {feature}: {x}, {y}); put the set's .prj beside the .shp (probably {guess})"
+                 {feature}: {x}, {y}); put the set's .prj beside the .shp, or name its CRS \
+                 (--crs EPSG:NNNN; probably {guess})"
             )),
             other => other,
         })?;
