@@ -264,3 +264,23 @@ fn rings_are_parts_holes_or_islands_by_containment() {
     assert_eq!(plane(2), Some(10_000.0 - 3_600.0 + 400.0));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Numbers no zone can have (a 带号 of 4,294,967,295, an easting of 1e300) are refused with a
+/// message, not an arithmetic overflow.
+#[test]
+fn impossible_zones_are_refused_not_overflowed() {
+    let dir = scratch_dir("overflow");
+    let path = dir.join("bad.txt");
+    for (zone, easting) in [("4294967295", "500000"), ("36", "1e300"), ("0", "4e9")] {
+        let text = format!(
+            "[属性描述]\n坐标系=2000国家大地坐标系\n几度分带=6\n带号={zone}\n[地块坐标]\n\
+             4,1,A,,面,,,,@\nJ1,1,3650000,{easting}\nJ2,1,3650100,{easting}\nJ3,1,3650100,500100\nJ1,1,3650000,{easting}\n"
+        );
+        std::fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
+        let result = read_file(&path);
+        if let Err(rejected) = &result {
+            assert!(rejected.to_string().contains("bad.txt"), "{rejected}");
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

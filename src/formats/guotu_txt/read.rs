@@ -290,8 +290,13 @@ fn txt_crs<'a>(
         ))));
     }
     let six = value("几度分带").is_some_and(|w| w.trim() == "6");
-    let header_zone = value("带号").and_then(|z| z.parse::<u32>().ok());
+    // Zone numbers a Gauss-Krüger zone of China can have (6° zones 13–23, 3° zones 25–45);
+    // anything else is not a zone, and never reaches the arithmetic below.
+    let header_zone = value("带号")
+        .and_then(|z| z.parse::<u32>().ok())
+        .filter(|z| (1..=60).contains(z));
     let prefix = first_easting
+        .filter(|e| *e < 1e8)
         .filter(|e| *e >= 1e7)
         .map(|e| (e / 1e6).floor() as u32);
     let code = match (prefix, header_zone) {
