@@ -800,3 +800,45 @@ fn the_topology_window_lists_findings_and_zooms_to_them() {
     let copied = app.parcel_index("COPY-1").expect("loaded");
     assert!(app.selection.contains(copied));
 }
+
+/// A Shapefile without `.prj` in Gauss-Krüger metres: the window asks for its CRS, offering
+/// the zone its eastings name, opens it in the one chosen, and opens it so again without
+/// asking.
+#[test]
+fn a_file_without_crs_is_opened_in_the_crs_the_user_chooses_and_remembered() {
+    let mut harness = harness();
+    let dir = std::env::temp_dir().join(format!("parkland-ui-{}-crs", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let shp = dir.join("noprj.shp");
+    let park = parkland::sample::sample_park().unwrap_or_else(|e| panic!("{e}"));
+    parkland::formats::write_shapefile(&park, &[], &shp).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::remove_file(shp.with_extension("prj")).unwrap_or_else(|e| panic!("{e}"));
+    harness
+        .state_mut()
+        .send(Command::Open(LayerKind::Parcels, shp.clone()));
+    wait_loaded(&mut harness);
+    assert!(harness.state().crs_question.is_some(), "asked");
+    harness.get_by_label("选择坐标系");
+    harness.get_by_label_contains("EPSG:4524");
+    harness.get_by_label("按此坐标系打开").click();
+    harness.run_steps(2);
+    wait_loaded(&mut harness);
+    let app = harness.state();
+    assert!(app.crs_question.is_none());
+    assert_eq!(app.park.parcels.len(), park.parcels.len());
+    assert_eq!(
+        app.state
+            .crs_for_files
+            .get(&shp.display().to_string())
+            .map(String::as_str),
+        Some("EPSG:4524")
+    );
+    // Opened again: read in the remembered CRS, no question.
+    harness
+        .state_mut()
+        .send(Command::Open(LayerKind::Parcels, shp.clone()));
+    wait_loaded(&mut harness);
+    assert!(harness.state().crs_question.is_none());
+    assert_eq!(harness.state().park.parcels.len(), park.parcels.len());
+    let _ = std::fs::remove_dir_all(&dir);
+}

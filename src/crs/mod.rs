@@ -177,6 +177,34 @@ impl Crs {
         })
     }
 
+    /// The CRSs projected coordinates with no CRS can be in, likeliest first: an easting of
+    /// eight digits names its zone (3° zones 25–45, 6° zones 13–23); one of six digits needs
+    /// a central meridian, the park's first (108°E, EPSG:4545), then its neighbours; anything
+    /// else may be Web Mercator.
+    ///
+    /// ```
+    /// use parkland::crs::Crs;
+    /// let labels = |x, y| Crs::suggestions(x, y).iter().map(Crs::label).collect::<Vec<_>>();
+    /// assert_eq!(labels(36_408_576.0, 3_653_229.0), ["EPSG:4524"]);
+    /// assert_eq!(labels(408_576.0, 3_653_229.0)[0], "EPSG:4545");
+    /// ```
+    #[must_use]
+    pub fn suggestions(x: f64, y: f64) -> Vec<Self> {
+        let codes: Vec<u32> = if (1.3e7..4.6e7).contains(&x) && (0.0..1.0e7).contains(&y) {
+            let zone = (x / 1e6).floor() as u32;
+            match zone {
+                25..=45 => vec![4488 + zone],
+                13..=23 => vec![4478 + zone],
+                _ => Vec::new(),
+            }
+        } else if (0.0..1.0e6).contains(&x) && (0.0..1.0e7).contains(&y) {
+            vec![4545, 4544, 4546, 4507]
+        } else {
+            vec![3857]
+        };
+        codes.into_iter().filter_map(Self::from_epsg).collect()
+    }
+
     /// For coordinates that are clearly not lon/lat, the CRS they probably are in.
     #[must_use]
     pub fn guess_projected(x: f64, y: f64) -> &'static str {

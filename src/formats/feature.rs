@@ -66,6 +66,18 @@ pub struct Import {
     pub report: ImportReport,
 }
 
+impl RejectReason {
+    /// For a file that names no CRS and whose numbers look projected, the CRSs they can be in,
+    /// likeliest first ([`crate::crs::Crs::suggestions`]); empty for any other reason.
+    #[must_use]
+    pub fn crs_suggestions(&self) -> Vec<crate::crs::Crs> {
+        match self {
+            Self::LooksProjected { x, y, .. } => crate::crs::Crs::suggestions(*x, *y),
+            _ => Vec::new(),
+        }
+    }
+}
+
 impl Import {
     /// The features turned into `T`, each at its place in the file, with the report (and
     /// the messages `T` adds).
@@ -101,8 +113,9 @@ pub enum RejectReason {
     Crs(#[from] UnsupportedCrs),
     #[error(
         "coordinates look projected, not lon/lat degrees (feature {feature}: {x}, {y}) and the \
-         file declares no CRS; add a \"crs\" member naming it, or name it when opening the \
-         file (--crs EPSG:NNNN), probably {guess}"
+         file names no CRS; name it when opening the file (--crs EPSG:NNNN, or the window's \
+         choice), probably {guess}; a GeoJSON file can also carry a \"crs\" member, a \
+         Shapefile a .prj"
     )]
     LooksProjected {
         feature: usize,

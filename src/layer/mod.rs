@@ -134,23 +134,29 @@ const GUESS_WHOLE_FILE_BYTES: u64 = 4 << 20;
 
 /// Reads a district or parcel file; with `kind` `None` the kind is guessed from the file name
 /// and, for small files, from the features' properties (see [`guess_layer_kind`]).
+///
+/// A file that names no CRS is read in `assume` when given (the user's choice).
 pub fn load_layer(
     path: &Path,
     kind: Option<LayerKind>,
+    assume: Option<&crate::crs::Crs>,
     progress: &Progress,
 ) -> Result<LoadedLayer, Box<Rejected>> {
     let by_name = kind.or_else(|| layer_kind_from_name(path));
     let small = std::fs::metadata(path).is_ok_and(|m| m.len() <= GUESS_WHOLE_FILE_BYTES);
+    let parcels = |progress: &Progress| {
+        read_parcels_file_assuming(path, assume, progress)
+            .and_then(|(parcels, report)| prepare_parcels(parcels, report, None, progress))
+            .map(|l| LoadedLayer::Parcels(Box::new(l)))
+    };
     match by_name {
         Some(LayerKind::Districts) => {
-            crate::formats::read_file_layer(path, LayerChoice::Prefer("districts"))
-                .map(LoadedLayer::Districts)
-        }
-        Some(LayerKind::Parcels) => {
-            load_parcels_file(path, None, progress).map(|l| LoadedLayer::Parcels(Box::new(l)))
+            let options = ReadOptions::layer(LayerChoice::Prefer("districts")).assuming(assume);
+            crate::formats::read_file_with(path, &options).map(LoadedLayer::Districts)
         }
         None if small || Format::of(path).reads_whole() => {
-            let import = crate::formats::read_file(path)?;
+            let options = ReadOptions::layer(LayerChoice::First).assuming(assume);
+            let import = crate::formats::read_file_with(path, &options)?;
             if guess_layer_kind(&import) == LayerKind::Districts {
                 return Ok(LoadedLayer::Districts(import));
             }
@@ -158,7 +164,7 @@ pub fn load_layer(
             prepare_parcels(parcels, report, None, progress)
                 .map(|l| LoadedLayer::Parcels(Box::new(l)))
         }
-        None => load_parcels_file(path, None, progress).map(|l| LoadedLayer::Parcels(Box::new(l))),
+        Some(LayerKind::Parcels) | None => parcels(progress),
     }
 }
 

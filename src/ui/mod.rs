@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod attributes;
+pub mod crs_question;
 pub mod dashboard;
 pub mod date_picker;
 pub mod files;

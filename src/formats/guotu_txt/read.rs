@@ -131,12 +131,8 @@ fn read_into(
             .map(|(_, v)| v.as_str())
             .filter(|v| !v.is_empty())
     };
-    let first_easting = parcels
-        .iter()
-        .flat_map(|p| &p.points)
-        .map(|p| p.1[0])
-        .next();
-    let crs = txt_crs(value, first_easting, assume, report)?;
+    let first = parcels.iter().flat_map(|p| &p.points).map(|p| p.1).next();
+    let crs = txt_crs(value, first, assume, report)?;
     report.crs = crs.label();
     if let Some(unit) =
         value("计量单位").filter(|u| !u.contains('米') && !u.eq_ignore_ascii_case("m"))
@@ -268,7 +264,7 @@ fn point(line: &str) -> Result<(u32, [f64; 2]), String> {
 /// The Gauss-Krüger zone the header and the coordinates name.
 fn txt_crs<'a>(
     value: impl Fn(&str) -> Option<&'a str>,
-    first_easting: Option<f64>,
+    first: Option<[f64; 2]>,
     assume: Option<&Crs>,
     report: &mut ImportReport,
 ) -> Result<Crs, RejectReason> {
@@ -295,7 +291,8 @@ fn txt_crs<'a>(
     let header_zone = value("带号")
         .and_then(|z| z.parse::<u32>().ok())
         .filter(|z| (1..=60).contains(z));
-    let prefix = first_easting
+    let prefix = first
+        .map(|[easting, _]| easting)
         .filter(|e| *e < 1e8)
         .filter(|e| *e >= 1e7)
         .map(|e| (e / 1e6).floor() as u32);
@@ -332,11 +329,15 @@ fn txt_crs<'a>(
                 );
                 return Ok(crs.clone());
             }
-            return Err(not_txt(
-                "the eastings carry no zone number and the header gives no 带号, so the \
-                 central meridian is unknown; add 带号 to [属性描述], or name the zone \
-                 (--crs EPSG:NNNN; the park's is EPSG:4545, CGCS2000 3° CM 108°E)",
-            ));
+            // The same question as for any file that names no CRS: the window asks, the CLI
+            // takes --crs; 带号 in [属性描述] answers it for good.
+            let [x, y] = first.unwrap_or_default();
+            return Err(RejectReason::LooksProjected {
+                feature: 0,
+                x,
+                y,
+                guess: Crs::guess_projected(x, y),
+            });
         }
     };
     Crs::from_epsg(code).ok_or_else(|| not_txt(format!("zone EPSG:{code} is not a zone of China")))

@@ -324,20 +324,7 @@ fn read_set_as<T: FromFeature>(
             progress.advance(done);
             Ok(chunk)
         })
-        .collect::<Result<_, _>>()
-        .map_err(|reason| match reason {
-            RejectReason::LooksProjected {
-                feature,
-                x,
-                y,
-                guess,
-            } => not_shapefile(format!(
-                "it has no .prj and its coordinates look projected, not lon/lat (feature \
-                 {feature}: {x}, {y}); put the set's .prj beside the .shp, or name its CRS \
-                 (--crs EPSG:NNNN; probably {guess})"
-            )),
-            other => other,
-        })?;
+        .collect::<Result<_, _>>()?;
 
     let mut items = Vec::with_capacity(count);
     let mut dropped_z = false;

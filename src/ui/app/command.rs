@@ -15,6 +15,8 @@ pub enum Command {
     /// Turn the measure tool on in a mode, or off.
     Measure(Option<MeasureMode>),
     Open(LayerKind, PathBuf),
+    /// Open a file that names no CRS in the CRS the user chose (remembered for the file).
+    OpenAssuming(Option<LayerKind>, PathBuf, crate::crs::Crs),
     /// A dropped file: districts or parcels decided from its name and contents.
     OpenDropped(PathBuf),
     FitPark,
@@ -163,8 +165,14 @@ impl Command {
 impl ParklandApp {
     pub(super) fn apply(&mut self, ctx: &egui::Context, command: Command) {
         match command {
-            Command::Open(kind, path) => self.start_load(ctx, Some(kind), path),
-            Command::OpenDropped(path) => self.start_load(ctx, None, path),
+            Command::Open(kind, path) => self.start_load(ctx, Some(kind), path, None),
+            Command::OpenDropped(path) => self.start_load(ctx, None, path, None),
+            Command::OpenAssuming(kind, path, crs) => {
+                self.state
+                    .crs_for_files
+                    .insert(path.display().to_string(), crs.label());
+                self.start_load(ctx, kind, path, Some(crs));
+            }
             Command::Measure(mode) => self.measure = mode.map(Measure::new),
             Command::CancelLoad => {
                 if let Some(pending) = &self.pending {

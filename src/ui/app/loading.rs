@@ -22,7 +22,15 @@ impl ParklandApp {
         ctx: &egui::Context,
         kind: Option<LayerKind>,
         path: PathBuf,
+        assume: Option<crate::crs::Crs>,
     ) {
+        // A file that named no CRS is read in the one chosen for it before.
+        let assume = assume.or_else(|| {
+            self.state
+                .crs_for_files
+                .get(&path.display().to_string())
+                .and_then(|name| crate::crs::Crs::from_name(name).ok())
+        });
         if let Some(pending) = self.pending.take() {
             pending.progress.cancel();
         }
@@ -35,8 +43,8 @@ impl ParklandApp {
             std::thread::Builder::new()
                 .name("parkland-loader".to_owned())
                 .spawn(move || {
-                    let result =
-                        crate::layer::load_layer(&path, kind, &progress).map(|layer| match layer {
+                    let result = crate::layer::load_layer(&path, kind, assume.as_ref(), &progress)
+                        .map(|layer| match layer {
                             LoadedLayer::Districts(import) => Loaded::Districts(import),
                             LoadedLayer::Parcels(loaded) => Loaded::Parcels(Box::new((
                                 ParcelList::check(&districts, loaded.parcels, loaded.report),
@@ -52,6 +60,7 @@ impl ParklandApp {
             Ok(_) => {
                 self.pending = Some(PendingLoad {
                     path,
+                    kind,
                     progress,
                     receiver,
                 });
@@ -73,7 +82,7 @@ impl ParklandApp {
     /// Takes the result of the loading thread when it is ready.
     pub(super) fn poll_load(&mut self, ctx: &egui::Context) {
         if let Some(path) = self.startup_parcels.take() {
-            self.start_load(ctx, Some(LayerKind::Parcels), path);
+            self.start_load(ctx, Some(LayerKind::Parcels), path, None);
         }
         let Some(pending) = &self.pending else {
             return;
@@ -92,8 +101,9 @@ impl ParklandApp {
                 } else {
                     result
                 };
+                let opened = Some((pending.kind, pending.path.clone()));
                 self.pending = None;
-                self.finish_load(result);
+                self.finish_load(result, opened);
             }
             Err(mpsc::TryRecvError::Empty) => {
                 ctx.request_repaint_after(std::time::Duration::from_millis(100));
@@ -112,7 +122,12 @@ impl ParklandApp {
 
     /// Replaces a layer with a loaded file; a rejected file never gets here, so the map keeps
     /// what it had.
-    pub(super) fn finish_load(&mut self, result: Result<Loaded, Box<Rejected>>) {
+    /// `opened`: what the file was opened as and its path, for asking its CRS.
+    pub(super) fn finish_load(
+        &mut self,
+        result: Result<Loaded, Box<Rejected>>,
+        opened: Option<(Option<LayerKind>, PathBuf)>,
+    ) {
         let lang = self.state.lang;
         match result {
             Ok(Loaded::Districts(import)) => {
@@ -166,7 +181,19 @@ impl ParklandApp {
                 return;
             }
             Err(rejected) => {
-                self.notices.push(rejected_notice(&rejected, lang));
+                let choices = rejected.reason.crs_suggestions();
+                if let Some((kind, path)) = opened.filter(|_| !choices.is_empty()) {
+                    // The file names no CRS: ask which, instead of only refusing it.
+                    self.crs_question = Some(crate::ui::crs_question::CrsQuestion {
+                        kind,
+                        path,
+                        reason: rejected.reason.to_string(),
+                        choices,
+                        chosen: 0,
+                    });
+                } else {
+                    self.notices.push(rejected_notice(&rejected, lang));
+                }
                 return;
             }
         }

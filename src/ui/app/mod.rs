@@ -46,6 +46,8 @@ pub struct PersistedState {
     /// Which table the bottom panel shows.
     pub bottom_tab: BottomTab,
     pub attributes: AttributeTableState,
+    /// The CRS chosen for files that name none, by path (`EPSG:4545`): asked once per file.
+    pub crs_for_files: std::collections::BTreeMap<String, String>,
 }
 
 impl Default for PersistedState {
@@ -61,6 +63,7 @@ impl Default for PersistedState {
             show_ledger: true,
             bottom_tab: BottomTab::Ledger,
             attributes: AttributeTableState::default(),
+            crs_for_files: std::collections::BTreeMap::new(),
         }
     }
 }
@@ -93,6 +96,8 @@ pub use crate::layer::LayerKind;
 /// A file being read on the loading thread.
 pub struct PendingLoad {
     pub path: PathBuf,
+    /// What the file was opened as (`None`: guessed).
+    pub kind: Option<LayerKind>,
     pub progress: Arc<Progress>,
     receiver: mpsc::Receiver<Result<loading::Loaded, Box<Rejected>>>,
 }
@@ -171,6 +176,8 @@ pub struct ParklandApp {
     dashboard: DashboardView,
     /// The 检查 window and its report.
     pub topology: crate::ui::topology::TopologyView,
+    /// A file that named no CRS, waiting for the user to choose one.
+    pub crs_question: Option<crate::ui::crs_question::CrsQuestion>,
     /// An import previewed and waiting for 导入 or 取消.
     pub import: Option<ImportDialog>,
     /// The 定位 box.
@@ -293,6 +300,7 @@ impl ParklandApp {
             view: MainView::Map,
             dashboard: DashboardView::default(),
             topology: crate::ui::topology::TopologyView::default(),
+            crs_question: None,
             import: None,
             locate: crate::ui::locate::LocateState::default(),
             context_parcel: None,
