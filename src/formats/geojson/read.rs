@@ -621,7 +621,7 @@ fn read_crs_member(
             report.warn(
                 None,
                 format!(
-                    "the file names no CRS: read in {}, as asked (--crs)",
+                    "the file names no CRS: read in {}, as chosen when it was opened",
                     crs.label()
                 ),
             );

@@ -323,7 +323,7 @@ fn txt_crs<'a>(
                 report.warn(
                     None,
                     format!(
-                        "the file names no zone: read in {}, as asked (--crs)",
+                        "the file names no zone: read in {}, as chosen when it was opened",
                         crs.label()
                     ),
                 );

@@ -235,7 +235,7 @@ fn read_set_as<T: FromFeature>(
         report.warn(
             None,
             format!(
-                "no .prj beside the .shp: read in {}, as asked (--crs)",
+                "no .prj beside the .shp: read in {}, as chosen when it was opened",
                 crs.label()
             ),
         );
