@@ -321,6 +321,19 @@ fn guotu_txt_corpus_zones_and_areas() {
             .sum();
         let want_plane = case["planar_area_m2"].as_f64().unwrap_or_default();
         let want_geodesic = case["geodesic_area_m2"].as_f64().unwrap_or_default();
+        // The plane area Parkland gives every parcel (ellipsoidal area × the zone's scale
+        // factor squared) against the plane area of the file's own coordinates.
+        let scaled: f64 = import
+            .features
+            .iter()
+            .filter_map(|f| parkland::geometry::plane_area_m2(&f.geometry, f.area_m2))
+            .map(|(_, area)| area)
+            .sum();
+        if ((scaled - want_plane) / want_plane).abs() > 1e-6 {
+            failures.push(format!(
+                "{file}: plane area from the ellipsoid {scaled} m², expected {want_plane}"
+            ));
+        }
         if ((plane - want_plane) / want_plane).abs() > 1e-6
             || ((import.report.area_m2 - want_geodesic) / want_geodesic).abs() > 1e-4
         {

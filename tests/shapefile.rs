@@ -358,6 +358,17 @@ fn the_export_opens_in_gdal_and_reads_back_as_the_park() {
             parkland::geometry::plane_polygons_area(&polygons)
         })
         .sum();
+    // And the plane area every parcel is given from its ellipsoidal area.
+    let scaled: f64 = park
+        .parcels
+        .iter()
+        .filter_map(|p| parkland::geometry::plane_area_m2(&p.geometry, p.area_m2))
+        .map(|(_, area)| area)
+        .sum();
+    assert!(
+        (gdal_plane - scaled).abs() / gdal_plane < 1e-6,
+        "GDAL {gdal_plane} against {scaled}"
+    );
     assert!(
         (gdal_plane - plane).abs() / plane < 1e-9,
         "GDAL {gdal_plane} against {plane}"

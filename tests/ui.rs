@@ -842,3 +842,21 @@ fn a_file_without_crs_is_opened_in_the_crs_the_user_chooses_and_remembered() {
     assert_eq!(harness.state().park.parcels.len(), park.parcels.len());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The parcel panel names both areas: the ellipsoidal one and the plane one of the parcel's
+/// Gauss-Krüger zone, with the zone.
+#[test]
+fn the_parcel_panel_shows_both_areas_each_named() {
+    let mut harness = harness();
+    let index = harness.state().parcel_index("LJ-2304").expect("LJ-2304");
+    harness.state_mut().send(Command::Select(Some(index)));
+    harness.run_steps(4);
+    let parcel = harness.state().park.parcels[index].clone();
+    let (zone, plane) =
+        parkland::geometry::plane_area_m2(&parcel.geometry, parcel.area_m2).expect("in a zone");
+    harness.get_by_label("椭球面积 (m²)");
+    harness.get_by_label("投影面积 (m²)");
+    harness.get_by_label(&parkland::units::group_thousands(parcel.area_m2, 2));
+    harness.get_by_label(&parkland::units::group_thousands(plane, 2));
+    harness.get_by_label(&format!("高斯-克吕格 3° {}", zone.label()));
+}

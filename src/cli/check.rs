@@ -49,6 +49,12 @@ struct FileReport<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     encoding: Option<&'a str>,
     area_m2: f64,
+    /// The plane area in each parcel's CGCS2000 3° Gauss-Krüger zone, and the zone (the
+    /// file's parcels' zones, when they lie in several).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    plane_area_m2: Option<f64>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    plane_crs: Vec<String>,
     messages: &'a [Message],
     #[serde(skip_serializing_if = "Option::is_none")]
     triangles: Option<usize>,
@@ -69,22 +75,27 @@ pub fn run(args: &CheckArgs, cli: &super::Cli, out: &mut dyn Write) -> anyhow::R
                 })
                 .map(|loaded| {
                     let triangles = loaded.prepared.tessellation.triangles.len() / 3;
+                    let plane =
+                        PlaneArea::of(loaded.parcels.iter().map(|p| (&p.geometry, p.area_m2)));
                     // Freed while the report is printed (and not waited for at exit).
                     crate::layer::free_in_background((loaded.parcels, loaded.prepared));
-                    (loaded.report, Some(triangles))
+                    (loaded.report, Some(triangles), plane)
                 })
         } else {
             let options = ReadOptions::layer(crate::formats::LayerChoice::First).assuming(assume);
-            read_file_with(path, &options).map(|import| (import.report, None))
+            read_file_with(path, &options).map(|import| {
+                let plane = PlaneArea::of(import.features.iter().map(|f| (&f.geometry, f.area_m2)));
+                (import.report, None, plane)
+            })
         };
-        let (status, report, triangles) = match read {
-            Ok((report, triangles)) => {
+        let (status, report, triangles, plane) = match read {
+            Ok((report, triangles, plane)) => {
                 let status = if report.is_clean() {
                     Status::Ok
                 } else {
                     Status::Warnings
                 };
-                (status, report, triangles)
+                (status, report, triangles, plane)
             }
             Err(rejected) => {
                 any_rejected = true;
@@ -94,13 +105,13 @@ pub fn run(args: &CheckArgs, cli: &super::Cli, out: &mut dyn Write) -> anyhow::R
                     feature: None,
                     text: rejected.reason.to_string(),
                 });
-                (Status::Rejected, report, None)
+                (Status::Rejected, report, None, PlaneArea::default())
             }
         };
         if args.json {
-            write_json(out, status, &report, triangles)?;
+            write_json(out, status, &report, triangles, &plane)?;
         } else {
-            write_text(out, status, &report)?;
+            write_text(out, status, &report, &plane)?;
             if let Some(triangles) = triangles {
                 writeln!(
                     out,
@@ -117,11 +128,36 @@ pub fn run(args: &CheckArgs, cli: &super::Cli, out: &mut dyn Write) -> anyhow::R
     })
 }
 
+/// The plane area of a file's parcels, each in the CGCS2000 3° Gauss-Krüger zone of its
+/// interior point ([`crate::geometry::plane_area_m2`]), and the zones.
+#[derive(Debug, Default)]
+struct PlaneArea {
+    area_m2: Option<f64>,
+    zones: Vec<String>,
+}
+
+impl PlaneArea {
+    fn of<'a>(shapes: impl Iterator<Item = (&'a geo::MultiPolygon<f64>, f64)>) -> Self {
+        let mut plane = Self::default();
+        for (geometry, area) in shapes {
+            if let Some((zone, m2)) = crate::geometry::plane_area_m2(geometry, area) {
+                *plane.area_m2.get_or_insert(0.0) += m2;
+                let label = zone.label();
+                if !plane.zones.contains(&label) {
+                    plane.zones.push(label);
+                }
+            }
+        }
+        plane
+    }
+}
+
 fn write_json(
     out: &mut dyn Write,
     status: Status,
     report: &ImportReport,
     triangles: Option<usize>,
+    plane: &PlaneArea,
 ) -> anyhow::Result<()> {
     let line = FileReport {
         file: &report.source,
@@ -133,6 +169,8 @@ fn write_json(
         crs: Some(report.crs.as_str()).filter(|c| !c.is_empty()),
         encoding: report.encoding.as_deref(),
         area_m2: (report.area_m2 * 100.0).round() / 100.0,
+        plane_area_m2: plane.area_m2.map(|a| (a * 100.0).round() / 100.0),
+        plane_crs: plane.zones.clone(),
         messages: &report.messages,
         triangles,
     };
@@ -141,7 +179,12 @@ fn write_json(
     Ok(())
 }
 
-fn write_text(out: &mut dyn Write, status: Status, report: &ImportReport) -> anyhow::Result<()> {
+fn write_text(
+    out: &mut dyn Write,
+    status: Status,
+    report: &ImportReport,
+    plane: &PlaneArea,
+) -> anyhow::Result<()> {
     let verdict = match status {
         Status::Ok => "ok",
         Status::Warnings => "loaded with warnings",
@@ -160,11 +203,20 @@ fn write_text(out: &mut dyn Write, status: Status, report: &ImportReport) -> any
         )?;
         writeln!(
             out,
-            "  area {} m² = {} 亩 = {} ha",
+            "  ellipsoidal area {} m² = {} 亩 = {} ha",
             group_thousands(report.area_m2, 1),
             group_thousands(mu_from_m2(report.area_m2), 2),
             group_thousands(ha_from_m2(report.area_m2), 2)
         )?;
+        if let Some(area) = plane.area_m2 {
+            writeln!(
+                out,
+                "  plane area {} m² = {} 亩 (Gauss-Krüger 3°, {})",
+                group_thousands(area, 1),
+                group_thousands(mu_from_m2(area), 2),
+                plane.zones.join(", ")
+            )?;
+        }
         if let Some(encoding) = &report.encoding {
             writeln!(out, "  attributes read as {encoding}")?;
         }

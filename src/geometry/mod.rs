@@ -171,6 +171,58 @@ pub fn plane_polygons_area(polygons: &[Vec<Vec<[f64; 2]>>]) -> f64 {
         .sum()
 }
 
+/// The point scale factor of a Gauss-Krüger projection (transverse Mercator, scale 1 on the
+/// central meridian `cm`) at (lon, lat) on the CGCS2000 ellipsoid, by the series of Snyder's
+/// *Map Projections: A Working Manual* (8-11): its error is under 1e-12 within a 3° zone.
+#[must_use]
+pub fn gauss_kruger_scale(lon: f64, lat: f64, cm: f64) -> f64 {
+    // CGCS2000 (GRS80-like): e² of the ellipsoid and e'² = e² / (1 − e²).
+    const E2: f64 = 0.006_694_380_022_900_787;
+    let phi = lat.to_radians();
+    let (sin, cos) = phi.sin_cos();
+    let t = (sin / cos).powi(2);
+    let c = E2 / (1.0 - E2) * cos * cos;
+    let a = (lon - cm).to_radians() * cos;
+    let a2 = a * a;
+    1.0 + (1.0 + c) * a2 / 2.0
+        + (5.0 - 4.0 * t + 42.0 * c + 13.0 * c * c - 28.0 * E2 / (1.0 - E2)) * a2 * a2 / 24.0
+        + (61.0 - 148.0 * t + 16.0 * t * t) * a2 * a2 * a2 / 720.0
+}
+
+/// The plane area of a parcel in the CGCS2000 3° Gauss-Krüger zone of its interior point (its
+/// official area in real-estate registration), from its ellipsoidal area: the projection is
+/// conformal, so a small area is scaled by the point scale factor squared. Over a parcel of a
+/// kilometre the factor varies by a few parts in ten million, linearly, so taking it at the
+/// parcel's interior point is exact to about 1e-8. `None` outside China's zones.
+///
+/// ```
+/// # use geo::{polygon, MultiPolygon};
+/// let square = MultiPolygon::new(vec![polygon![(x: 107.0, y: 33.0), (x: 107.001, y: 33.0), (x: 107.001, y: 33.001), (x: 107.0, y: 33.001)]]);
+/// let area = parkland::geometry::geodesic_area_m2(&square);
+/// let (zone, plane) = parkland::geometry::plane_area_m2(&square, area).unwrap();
+/// assert_eq!(zone.label(), "EPSG:4524");
+/// // 1° from the central meridian (108°E): the plane area is 0.021% larger.
+/// assert!((plane / area - 1.000_215).abs() < 1e-6, "{}", plane / area);
+/// ```
+#[must_use]
+pub fn plane_area_m2(
+    geometry: &MultiPolygon<f64>,
+    ellipsoidal_m2: f64,
+) -> Option<(crate::crs::Crs, f64)> {
+    use geo::InteriorPoint;
+    let point = geometry.interior_point()?;
+    let zone = crate::crs::Crs::gauss_kruger_3deg_zone(point.x())?;
+    let crate::crs::Crs::GaussKruger {
+        central_meridian_deg,
+        ..
+    } = zone
+    else {
+        return None;
+    };
+    let k = gauss_kruger_scale(point.x(), point.y(), central_meridian_deg);
+    Some((zone, ellipsoidal_m2 * k * k))
+}
+
 /// The smallest rectangle holding both: the one bounds union of the core.
 #[must_use]
 pub fn union_rect(a: geo::Rect<f64>, b: geo::Rect<f64>) -> geo::Rect<f64> {

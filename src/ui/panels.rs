@@ -513,7 +513,10 @@ pub fn parcel_ui(
         )
     });
     let dash = || "—".to_owned();
-    let rows: [(&str, String); 10] = [
+    // Both areas, each named: the ellipsoidal one the figures use, and the plane one of the
+    // parcel's Gauss-Krüger zone (the area of real-estate registration).
+    let plane = crate::geometry::plane_area_m2(&parcel.geometry, parcel.area_m2);
+    let rows: [(&str, String); 12] = [
         (
             lang.pick("宗地编号", "Parcel no."),
             parcel.parcel_no.clone(),
@@ -542,8 +545,24 @@ pub fn parcel_ui(
                 .map_or_else(dash, |s| s.label(lang).to_owned()),
         ),
         (
-            lang.pick("面积 (m²)", "Area (m²)"),
+            lang.pick("椭球面积 (m²)", "Ellipsoid (m²)"),
             group_thousands(parcel.area_m2, 2),
+        ),
+        (
+            lang.pick("投影面积 (m²)", "Plane (m²)"),
+            plane
+                .as_ref()
+                .map_or_else(dash, |(_, area)| group_thousands(*area, 2)),
+        ),
+        (
+            lang.pick("投影带", "Plane zone"),
+            plane.as_ref().map_or_else(dash, |(zone, _)| {
+                format!(
+                    "{} {}",
+                    lang.pick("高斯-克吕格 3°", "Gauss-Krüger 3°"),
+                    zone.label()
+                )
+            }),
         ),
         (
             lang.pick("面积 (亩)", "Area (mu)"),
