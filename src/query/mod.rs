@@ -191,7 +191,7 @@ pub fn land_uses(park: &Park) -> Vec<String> {
 }
 
 /// Header of the parcel table in exports.
-pub const PARCEL_HEADERS: [&str; 8] = [
+pub const PARCEL_HEADERS: [&str; 9] = [
     "宗地编号",
     "片区",
     "土地使用权人",
@@ -199,12 +199,13 @@ pub const PARCEL_HEADERS: [&str; 8] = [
     "供地时间",
     "状态",
     "面积(亩)",
-    "面积(㎡)",
+    "椭球面积(㎡)",
+    "投影面积(㎡)",
 ];
 
 /// One parcel (by index) as the exported columns, its status as it is now.
 #[must_use]
-pub fn parcel_record(park: &Park, standing: &Standing, index: usize) -> [String; 8] {
+pub fn parcel_record(park: &Park, standing: &Standing, index: usize) -> [String; 9] {
     let Some(parcel) = park.parcels.get(index) else {
         return Default::default();
     };
@@ -223,6 +224,8 @@ pub fn parcel_record(park: &Park, standing: &Standing, index: usize) -> [String;
             .map_or_else(String::new, |s| s.label(crate::model::Lang::Zh).to_owned()),
         format!("{:.2}", mu_from_m2(parcel.area_m2)),
         format!("{:.2}", parcel.area_m2),
+        crate::geometry::plane_area_m2(&parcel.geometry, parcel.area_m2)
+            .map_or_else(String::new, |(_, area)| format!("{area:.2}")),
     ]
 }
 
@@ -341,7 +344,14 @@ mod tests {
         let lines: Vec<&str> = tsv.lines().collect();
         assert_eq!(lines.len(), 4);
         assert!(lines[0].starts_with("宗地编号\t片区"));
-        assert_eq!(lines[1].split('\t').count(), 8);
+        assert_eq!(lines[1].split('\t').count(), 9);
         assert!(lines[1].starts_with(&park.parcels[0].parcel_no));
+        // The last two columns: the ellipsoidal area and the plane area of its zone.
+        let fields: Vec<&str> = lines[1].split('\t').collect();
+        let parcel = &park.parcels[0];
+        let (_, plane) = crate::geometry::plane_area_m2(&parcel.geometry, parcel.area_m2)
+            .expect("in a zone");
+        assert_eq!(fields[7], format!("{:.2}", parcel.area_m2));
+        assert_eq!(fields[8], format!("{plane:.2}"));
     }
 }

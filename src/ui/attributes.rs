@@ -260,7 +260,7 @@ impl AttributeTableState {
             .and_then(|s| rows.iter().position(|&r| r == s));
         self.scrolled_to = primary;
 
-        let headers: [(&str, SortKey); 8] = [
+        let headers: [(&str, SortKey); 9] = [
             (tr("宗地编号", "Parcel no."), SortKey::ParcelNo),
             (tr("片区", "District"), SortKey::District),
             (tr("土地使用权人", "Holder"), SortKey::Holder),
@@ -268,7 +268,8 @@ impl AttributeTableState {
             (tr("供地时间", "Supplied"), SortKey::SuppliedOn),
             (tr("状态", "Status"), SortKey::Status),
             (tr("面积(亩)", "Area (mu)"), SortKey::AreaM2),
-            (tr("面积(㎡)", "Area (m²)"), SortKey::AreaM2),
+            (tr("椭球面积(㎡)", "Ellipsoid (m²)"), SortKey::AreaM2),
+            (tr("投影面积(㎡)", "Plane (m²)"), SortKey::AreaM2),
         ];
         let mut table = TableBuilder::new(ui)
             .id_salt("attribute_table")
@@ -282,6 +283,7 @@ impl AttributeTableState {
             .column(Column::initial(86.0).clip(true))
             .column(Column::initial(60.0).clip(true))
             .column(Column::initial(80.0).clip(true))
+            .column(Column::initial(90.0).clip(true))
             .column(Column::remainder().at_least(80.0).clip(true));
         if let Some(row) = scroll_to {
             table = table.scroll_to_row(row, Some(egui::Align::Center));
