@@ -349,8 +349,8 @@ mod tests {
         // The last two columns: the ellipsoidal area and the plane area of its zone.
         let fields: Vec<&str> = lines[1].split('\t').collect();
         let parcel = &park.parcels[0];
-        let (_, plane) = crate::geometry::plane_area_m2(&parcel.geometry, parcel.area_m2)
-            .expect("in a zone");
+        let (_, plane) =
+            crate::geometry::plane_area_m2(&parcel.geometry, parcel.area_m2).expect("in a zone");
         assert_eq!(fields[7], format!("{:.2}", parcel.area_m2));
         assert_eq!(fields[8], format!("{plane:.2}"));
     }
