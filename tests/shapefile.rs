@@ -318,6 +318,24 @@ fn the_export_opens_in_gdal_and_reads_back_as_the_park() {
         first.contains(&format!("holder (String) = {holder}")),
         "{first}"
     );
+    // The plane area column (plane_area_m2 cut to plane_m2) and its zone.
+    let first_parcel = &park.parcels[0];
+    let (zone, plane_0) =
+        parkland::geometry::plane_area_m2(&first_parcel.geometry, first_parcel.area_m2)
+            .expect("in a zone");
+    let gdal_plane_0: f64 = first
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("plane_m2 (Real) = "))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| panic!("{first}"));
+    assert!(
+        (gdal_plane_0 - plane_0).abs() < 1e-5,
+        "{gdal_plane_0} {plane_0}"
+    );
+    assert!(
+        first.contains(&format!("plane_crs (String) = {}", zone.label())),
+        "{first}"
+    );
     let sql = "SELECT SUM(ST_Area(geometry)) AS plane FROM park";
     let Some(area) = run(&["-ro", "-dialect", "SQLite", "-sql", sql, &file]) else {
         return;

@@ -133,6 +133,11 @@ pub const PARCEL_COLUMNS: &[Column<Parcel>] = columns![Parcel:
     "survey_status" Text |p| p.status.map_or(Cell::Null, |s| text(s.code())),
     "area_m2" Real |p| Cell::Real(p.area_m2),
     "area_mu" Real |p| Cell::Real(mu_from_m2(p.area_m2)),
+    // The plane area in the parcel's CGCS2000 3° Gauss-Krüger zone, and the zone.
+    "plane_area_m2" Real |p| crate::geometry::plane_area_m2(&p.geometry, p.area_m2)
+        .map_or(Cell::Null, |(_, area)| Cell::Real(area)),
+    "plane_crs" Text |p| crate::geometry::plane_area_m2(&p.geometry, p.area_m2)
+        .map_or(Cell::Null, |(zone, _)| Cell::Text(Cow::Owned(zone.label()))),
     "valid" Boolean |p| Cell::Bool(p.valid),
 ];
 
