@@ -54,6 +54,9 @@ pub fn run(args: &SummaryArgs, cli: &Cli, out: &mut dyn Write) -> anyhow::Result
         let mut value = serde_json::to_value(&summary).context("writing the summary")?;
         if let Some(object) = value.as_object_mut() {
             object.insert("ledger".to_owned(), serde_json::to_value(&ledger)?);
+            // Both areas, each named: `parcel_area_m2` above is ellipsoidal.
+            let plane = crate::stats::plane_areas(&park);
+            object.insert("plane_areas".to_owned(), serde_json::to_value(&plane)?);
         }
         serde_json::to_writer(&mut *out, &value)?;
         writeln!(out)?;

@@ -62,6 +62,52 @@ pub struct ParkSummary {
     pub total: TotalSummary,
 }
 
+/// The parcels' plane areas (each in the CGCS2000 3° Gauss-Krüger zone of its interior point,
+/// [`crate::geometry::plane_area_m2`]), by district and in all, beside the ellipsoidal ones of
+/// [`park_summary`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct PlaneAreas {
+    /// District code → plane area of its parcels (m²).
+    pub by_district: std::collections::BTreeMap<String, f64>,
+    pub total_m2: f64,
+    /// The zones the parcels lie in (`EPSG:4524`).
+    pub zones: Vec<String>,
+}
+
+/// The plane areas of the park's parcels, on all cores; computed when asked (a report, the
+/// CLI), not with every recolouring.
+#[must_use]
+pub fn plane_areas(park: &Park) -> PlaneAreas {
+    use rayon::prelude::*;
+    let each: Vec<Option<(String, f64)>> = park
+        .parcels
+        .par_iter()
+        .map(|p| {
+            crate::geometry::plane_area_m2(&p.geometry, p.area_m2).map(|(z, a)| (z.label(), a))
+        })
+        .collect();
+    let mut areas = PlaneAreas::default();
+    let mut by_district: std::collections::BTreeMap<String, Vec<f64>> =
+        std::collections::BTreeMap::new();
+    let mut all = Vec::with_capacity(each.len());
+    for (parcel, area) in park.parcels.iter().zip(each) {
+        let Some((zone, area)) = area else { continue };
+        if !areas.zones.contains(&zone) {
+            areas.zones.push(zone);
+        }
+        all.push(area);
+        if let Some(code) = &parcel.district {
+            by_district.entry(code.clone()).or_default().push(area);
+        }
+    }
+    areas.total_m2 = order_free_sum(all);
+    areas.by_district = by_district
+        .into_iter()
+        .map(|(code, values)| (code, order_free_sum(values)))
+        .collect();
+    areas
+}
+
 /// Aggregates the park by district, with each parcel's status now from `standing`.
 #[must_use]
 pub fn park_summary(park: &Park, standing: &Standing) -> ParkSummary {
@@ -449,5 +495,27 @@ mod case_group_tests {
         );
         let land: f64 = by_progress.iter().map(|g| g.revitalized_land_m2).sum();
         assert!((land - summary.revitalized_land_m2).abs() < 1e-6);
+    }
+}
+
+#[cfg(test)]
+mod plane_tests {
+    use super::*;
+
+    /// The sample park's plane areas: zone 36 (CM 108°E) around 107°E, so each district's
+    /// plane area is its ellipsoidal one scaled by about 1.0002, and the districts add up.
+    #[test]
+    fn plane_areas_by_district_add_up_and_scale_the_ellipsoidal_ones() {
+        let park = crate::sample::sample_park().expect("sample");
+        let standing = Standing::compute(&park, &[], jiff::civil::date(2026, 1, 1));
+        let summary = park_summary(&park, &standing);
+        let plane = plane_areas(&park);
+        assert_eq!(plane.zones, vec!["EPSG:4524".to_owned()]);
+        let sum: f64 = plane.by_district.values().sum();
+        assert!((sum - plane.total_m2).abs() < 1e-6 * plane.total_m2);
+        for row in &summary.districts {
+            let ratio = plane.by_district[&row.code] / row.parcel_area_m2;
+            assert!(ratio > 1.000_1 && ratio < 1.000_4, "{}: {ratio}", row.code);
+        }
     }
 }
