@@ -194,23 +194,22 @@ impl Alert {
     /// What the alert is about, e.g. `逾期、闲置满两年`.
     #[must_use]
     pub fn reasons(self, lang: Lang) -> String {
-        let tr = |zh: &'static str, en: &'static str| lang.pick(zh, en);
         let mut what = Vec::new();
         if self.duplicate {
-            what.push(tr("重复登记", "registered twice"));
+            what.push(lang.pick("重复登记", "registered twice"));
         }
         if self.unregistered {
-            what.push(tr("未登记", "not registered"));
+            what.push(lang.pick("未登记", "not registered"));
         }
         if self.overdue {
-            what.push(tr("逾期", "overdue"));
+            what.push(lang.pick("逾期", "overdue"));
         }
         if self.over_two_years {
-            what.push(tr("闲置满两年", "idle 2 years+"));
+            what.push(lang.pick("闲置满两年", "idle 2 years+"));
         } else if self.over_one_year {
-            what.push(tr("闲置满一年", "idle 1 year+"));
+            what.push(lang.pick("闲置满一年", "idle 1 year+"));
         }
-        what.join(tr("、", ", "))
+        what.join(lang.pick("、", ", "))
     }
 }
 

@@ -48,6 +48,10 @@ fn dashboard_figures_equal_the_summary_json_to_the_last_digit() {
     let mut figures = json(&dashboard.park);
     if let Some(object) = figures.as_object_mut() {
         object.insert("ledger".to_owned(), json(&dashboard.ledger));
+        object.insert(
+            "plane_areas".to_owned(),
+            json(&parkland::stats::plane_areas(&park)),
+        );
     }
     let figures = serde_json::to_string(&figures).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(figures, cli);

@@ -130,11 +130,10 @@ impl AttributeTableState {
 
     fn filters_ui(&mut self, ui: &mut Ui, ctx: &TableContext<'_>) {
         let lang = ctx.lang;
-        let tr = |zh: &'static str, en: &'static str| lang.pick(zh, en);
-        let all = tr("全部", "All");
+        let all = lang.pick("全部", "All");
         let query = &mut self.query;
         ui.horizontal_wrapped(|ui| {
-            let label = ui.label(tr("片区", "District"));
+            let label = ui.label(lang.pick("片区", "District"));
             let district_text = query
                 .district
                 .as_deref()
@@ -155,7 +154,7 @@ impl AttributeTableState {
                     }
                 },
             );
-            let label = ui.label(tr("用途", "Land use"));
+            let label = ui.label(lang.pick("用途", "Land use"));
             crate::ui::combo_labelled(
                 ui,
                 label.id,
@@ -169,7 +168,7 @@ impl AttributeTableState {
                     }
                 },
             );
-            let label = ui.label(tr("状态", "Status"));
+            let label = ui.label(lang.pick("状态", "Status"));
             crate::ui::combo_labelled(
                 ui,
                 label.id,
@@ -182,10 +181,18 @@ impl AttributeTableState {
                     }
                 },
             );
-            let label = ui.label(tr("亩数范围", "Area range (mu)"));
+            let label = ui.label(lang.pick("亩数范围", "Area range (mu)"));
             for (text, bound, hint) in [
-                (&mut self.min_text, &mut query.min_mu, tr("最小", "min")),
-                (&mut self.max_text, &mut query.max_mu, tr("最大", "max")),
+                (
+                    &mut self.min_text,
+                    &mut query.min_mu,
+                    lang.pick("最小", "min"),
+                ),
+                (
+                    &mut self.max_text,
+                    &mut query.max_mu,
+                    lang.pick("最大", "max"),
+                ),
             ] {
                 let response = ui
                     .add(
@@ -198,41 +205,43 @@ impl AttributeTableState {
                     *bound = text.trim().parse::<f64>().ok().filter(|v| v.is_finite());
                 }
             }
-            let label = ui.label(tr("搜索", "Search"));
+            let label = ui.label(lang.pick("搜索", "Search"));
             ui.add(
                 egui::TextEdit::singleline(&mut query.text)
                     .desired_width(130.0)
-                    .hint_text(tr("编号/权利人", "no./holder")),
+                    .hint_text(lang.pick("编号/权利人", "no./holder")),
             )
             .labelled_by(label.id);
             ui.checkbox(
                 &mut self.only_visible,
-                tr("仅地图范围内", "Only on the map"),
+                lang.pick("仅地图范围内", "Only on the map"),
             );
-            ui.checkbox(&mut self.only_selected, tr("仅所选", "Only selected"));
+            ui.checkbox(
+                &mut self.only_selected,
+                lang.pick("仅所选", "Only selected"),
+            );
         });
     }
 
     /// Shows the filters, the counts and the table; pushes commands for clicks.
     pub fn ui(&mut self, ui: &mut Ui, ctx: &TableContext<'_>, commands: &mut Vec<Command>) {
         let lang = ctx.lang;
-        let tr = |zh: &'static str, en: &'static str| lang.pick(zh, en);
         self.filters_ui(ui, ctx);
         let (rows, count, area_m2) = self.cached_rows(ctx);
         ui.horizontal(|ui| {
             ui.label(
                 RichText::new(format!(
                     "{} {count} / {} {}  ·  {:.2} {}",
-                    tr("符合", "Matching"),
+                    lang.pick("符合", "Matching"),
                     ctx.park.parcels.len(),
-                    tr("宗", "parcels"),
+                    lang.pick("宗", "parcels"),
                     mu_from_m2(area_m2),
-                    tr("亩", "mu"),
+                    lang.pick("亩", "mu"),
                 ))
                 .strong(),
             );
             if ui
-                .button(tr("复制所选 (TSV)", "Copy selected (TSV)"))
+                .button(lang.pick("复制所选 (TSV)", "Copy selected (TSV)"))
                 .clicked()
             {
                 let selected: Vec<usize> = ctx.selection.iter().collect();
@@ -240,12 +249,12 @@ impl AttributeTableState {
                     .copy_text(rows_as_tsv(ctx.park, ctx.standing, &selected));
             }
             if ui
-                .button(tr("导出筛选结果 CSV…", "Export filtered as CSV…"))
+                .button(lang.pick("导出筛选结果 CSV…", "Export filtered as CSV…"))
                 .clicked()
             {
                 commands.push(Command::PickFile(crate::ui::files::FileRequest::save(
                     crate::ui::files::FileTarget::ParcelsCsv(rows.to_vec()),
-                    tr("导出筛选结果 CSV", "Export filtered as CSV"),
+                    lang.pick("导出筛选结果 CSV", "Export filtered as CSV"),
                     "parcels.csv",
                     "CSV",
                     &["csv"],
@@ -261,15 +270,15 @@ impl AttributeTableState {
         self.scrolled_to = primary;
 
         let headers: [(&str, SortKey); 9] = [
-            (tr("宗地编号", "Parcel no."), SortKey::ParcelNo),
-            (tr("片区", "District"), SortKey::District),
-            (tr("土地使用权人", "Holder"), SortKey::Holder),
-            (tr("土地用途", "Land use"), SortKey::LandUse),
-            (tr("供地时间", "Supplied"), SortKey::SuppliedOn),
-            (tr("状态", "Status"), SortKey::Status),
-            (tr("面积(亩)", "Area (mu)"), SortKey::AreaM2),
-            (tr("椭球面积(㎡)", "Ellipsoid (m²)"), SortKey::AreaM2),
-            (tr("投影面积(㎡)", "Plane (m²)"), SortKey::AreaM2),
+            (lang.pick("宗地编号", "Parcel no."), SortKey::ParcelNo),
+            (lang.pick("片区", "District"), SortKey::District),
+            (lang.pick("土地使用权人", "Holder"), SortKey::Holder),
+            (lang.pick("土地用途", "Land use"), SortKey::LandUse),
+            (lang.pick("供地时间", "Supplied"), SortKey::SuppliedOn),
+            (lang.pick("状态", "Status"), SortKey::Status),
+            (lang.pick("面积(亩)", "Area (mu)"), SortKey::AreaM2),
+            (lang.pick("椭球面积(㎡)", "Ellipsoid (m²)"), SortKey::AreaM2),
+            (lang.pick("投影面积(㎡)", "Plane (m²)"), SortKey::AreaM2),
         ];
         let mut table = TableBuilder::new(ui)
             .id_salt("attribute_table")
@@ -373,16 +382,15 @@ pub fn district_table_ui(
 ) {
     use crate::units::group_thousands;
     use crate::units::km2_from_m2;
-    let tr = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     let headers = [
-        tr("代码", "Code"),
-        tr("片区", "District"),
-        tr("面积(km²)", "Area (km²)"),
-        tr("面积(亩)", "Area (mu)"),
-        tr("宗地数", "Parcels"),
-        tr("宗地面积(亩)", "Parcel area (mu)"),
-        tr("闲置低效宗数", "Idle/low parcels"),
-        tr("闲置低效(亩)", "Idle/low (mu)"),
+        lang.pick("代码", "Code"),
+        lang.pick("片区", "District"),
+        lang.pick("面积(km²)", "Area (km²)"),
+        lang.pick("面积(亩)", "Area (mu)"),
+        lang.pick("宗地数", "Parcels"),
+        lang.pick("宗地面积(亩)", "Parcel area (mu)"),
+        lang.pick("闲置低效宗数", "Idle/low parcels"),
+        lang.pick("闲置低效(亩)", "Idle/low (mu)"),
     ];
     let mut table = TableBuilder::new(ui)
         .id_salt("district_table")
@@ -427,7 +435,7 @@ pub fn district_table_ui(
             let t = &summary.total;
             row([
                 String::new(),
-                tr("园区合计", "Park total").to_owned(),
+                lang.pick("园区合计", "Park total").to_owned(),
                 format!("{:.2}", km2_from_m2(t.area_m2)),
                 group_thousands(mu_from_m2(t.area_m2), 2),
                 t.parcels.to_string(),

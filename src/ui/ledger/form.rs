@@ -247,7 +247,6 @@ impl EntryForm {
 
     /// Shows the form's fields, each with its messages.
     pub fn ui(&mut self, ui: &mut Ui, lang: Lang) {
-        let tr = |zh: &'static str, en: &'static str| lang.pick(zh, en);
         // Once a save has shown messages, they follow the values: a message goes as soon as
         // its field is valid.
         if !self.errors.is_empty() || !self.parse_errors.is_empty() {
@@ -256,11 +255,11 @@ impl EntryForm {
         ui.label(
             RichText::new(format!(
                 "{} {}  {}  {:.2} {}",
-                tr("宗地", "Parcel"),
+                lang.pick("宗地", "Parcel"),
                 self.entry.parcel_no,
                 self.entry.holder.as_deref().unwrap_or(""),
                 mu_from_m2(self.entry.parcel_area_m2),
-                tr("亩", "mu"),
+                lang.pick("亩", "mu"),
             ))
             .strong(),
         );
@@ -292,7 +291,7 @@ impl EntryForm {
             .num_columns(2)
             .spacing([8.0, 6.0])
             .show(ui, |ui| {
-                let label = ui.label(tr("类型", "Kind"));
+                let label = ui.label(lang.pick("类型", "Kind"));
                 let kind_before = self.entry.kind;
                 crate::ui::combo_labelled(
                     ui,
@@ -314,7 +313,7 @@ impl EntryForm {
                 }
                 ui.end_row();
 
-                let label = ui.label(tr("细类", "Category"));
+                let label = ui.label(lang.pick("细类", "Category"));
                 ui.vertical(|ui| {
                     crate::ui::combo_labelled(
                         ui,
@@ -339,7 +338,7 @@ impl EntryForm {
                 });
                 ui.end_row();
 
-                let label = ui.label(tr("闲置原因", "Cause"));
+                let label = ui.label(lang.pick("闲置原因", "Cause"));
                 ui.horizontal(|ui| {
                     crate::ui::combo_labelled(
                         ui,
@@ -358,14 +357,14 @@ impl EntryForm {
                     );
                     ui.add(
                         egui::TextEdit::singleline(&mut self.entry.cause_text)
-                            .hint_text(tr("说明", "details"))
+                            .hint_text(lang.pick("说明", "details"))
                             .desired_width(220.0),
                     );
                 });
                 ui.end_row();
 
                 for (i, (field, zh, en, unit)) in NUMBER_FIELDS.iter().enumerate() {
-                    let label = ui.label(tr(zh, en));
+                    let label = ui.label(lang.pick(*zh, *en));
                     ui.vertical(|ui| {
                         ui.horizontal(|ui| {
                             ui.add(
@@ -387,7 +386,7 @@ impl EntryForm {
                     (Some(Field::Deadline), "完成时限", "Deadline"),
                     (Some(Field::CompletedOn), "完成日期", "Completed on"),
                 ] {
-                    ui.label(tr(zh, en));
+                    ui.label(lang.pick(zh, en));
                     let value = match field {
                         None => &mut self.entry.agreed_start_on,
                         Some(Field::IdleSince) => &mut self.entry.idle_since,
@@ -404,7 +403,7 @@ impl EntryForm {
                     ui.end_row();
                 }
 
-                ui.label(tr("处置方式", "Methods"));
+                ui.label(lang.pick("处置方式", "Methods"));
                 ui.vertical(|ui| {
                     ui.horizontal_wrapped(|ui| {
                         ui.set_max_width(440.0);
@@ -424,7 +423,7 @@ impl EntryForm {
                 ui.end_row();
 
                 if self.entry.methods.contains(&DisposalMethod::Other) {
-                    let label = ui.label(tr("其他方式说明", "Other method"));
+                    let label = ui.label(lang.pick("其他方式说明", "Other method"));
                     ui.vertical(|ui| {
                         ui.add(egui::TextEdit::singleline(&mut self.entry.method_other))
                             .labelled_by(label.id);
@@ -433,7 +432,7 @@ impl EntryForm {
                     ui.end_row();
                 }
 
-                let label = ui.label(tr("处置进度", "Progress"));
+                let label = ui.label(lang.pick("处置进度", "Progress"));
                 // A correction may move progress back; an ordinary edit keeps to the steps.
                 let from = self
                     .original
@@ -476,7 +475,7 @@ impl EntryForm {
                     ),
                     ("备注", "Notes", &mut self.entry.notes),
                 ] {
-                    let label = ui.label(tr(zh, en));
+                    let label = ui.label(lang.pick(zh, en));
                     ui.add(egui::TextEdit::singleline(text).desired_width(280.0))
                         .labelled_by(label.id);
                     ui.end_row();
@@ -487,7 +486,6 @@ impl EntryForm {
     /// The general message, the correction and void controls of a stored case, and the
     /// Save / Cancel buttons, below the scrolling fields.
     pub fn buttons_ui(&mut self, ui: &mut Ui, lang: Lang) -> FormAction {
-        let tr = |zh: &'static str, en: &'static str| lang.pick(zh, en);
         let mut action = FormAction::None;
         if let Some(general) = &self.general_error {
             ui.label(RichText::new(general).color(theme::ERROR_TEXT));
@@ -496,18 +494,18 @@ impl EntryForm {
             ui.horizontal(|ui| {
                 ui.checkbox(
                     &mut self.correcting,
-                    tr("更正（可回退进度）", "Correction (progress may go back)"),
+                    lang.pick("更正（可回退进度）", "Correction (progress may go back)"),
                 );
             });
             ui.horizontal(|ui| {
-                let label = ui.label(tr("原因", "Reason"));
+                let label = ui.label(lang.pick("原因", "Reason"));
                 ui.add(
                     egui::TextEdit::singleline(&mut self.reason)
-                        .hint_text(tr("更正或作废须填写", "required to correct or void"))
+                        .hint_text(lang.pick("更正或作废须填写", "required to correct or void"))
                         .desired_width(260.0),
                 )
                 .labelled_by(label.id);
-                if ui.button(tr("作废", "Void")).clicked() {
+                if ui.button(lang.pick("作废", "Void")).clicked() {
                     action = FormAction::Void;
                 }
             });
@@ -520,10 +518,10 @@ impl EntryForm {
             }
         }
         ui.horizontal(|ui| {
-            if ui.button(tr("保存", "Save")).clicked() {
+            if ui.button(lang.pick("保存", "Save")).clicked() {
                 action = FormAction::Save;
             }
-            if ui.button(tr("取消", "Cancel")).clicked() {
+            if ui.button(lang.pick("取消", "Cancel")).clicked() {
                 action = FormAction::Cancel;
             }
         });

@@ -100,10 +100,9 @@ impl LedgerTableState {
     }
 
     fn filters_ui(&mut self, ui: &mut Ui, lang: Lang, park: &Park) {
-        let tr = |zh: &'static str, en: &'static str| lang.pick(zh, en);
-        let all = tr("全部", "All");
+        let all = lang.pick("全部", "All");
         ui.horizontal_wrapped(|ui| {
-            let label = ui.label(tr("片区", "District"));
+            let label = ui.label(lang.pick("片区", "District"));
             crate::ui::combo_labelled(
                 ui,
                 label.id,
@@ -124,7 +123,7 @@ impl LedgerTableState {
                     }
                 },
             );
-            let label = ui.label(tr("类型", "Kind"));
+            let label = ui.label(lang.pick("类型", "Kind"));
             enum_filter(
                 ui,
                 label.id,
@@ -134,7 +133,7 @@ impl LedgerTableState {
                 |k| k.label(lang),
                 all,
             );
-            let label = ui.label(tr("处置方式", "Method"));
+            let label = ui.label(lang.pick("处置方式", "Method"));
             enum_filter(
                 ui,
                 label.id,
@@ -144,7 +143,7 @@ impl LedgerTableState {
                 |m| m.label(lang),
                 all,
             );
-            let label = ui.label(tr("进度", "Progress"));
+            let label = ui.label(lang.pick("进度", "Progress"));
             enum_filter(
                 ui,
                 label.id,
@@ -154,11 +153,11 @@ impl LedgerTableState {
                 |p| p.label(lang),
                 all,
             );
-            let label = ui.label(tr("搜索", "Search"));
+            let label = ui.label(lang.pick("搜索", "Search"));
             ui.add(
                 egui::TextEdit::singleline(&mut self.search)
                     .desired_width(140.0)
-                    .hint_text(tr("编号/权利人", "no./holder")),
+                    .hint_text(lang.pick("编号/权利人", "no./holder")),
             )
             .labelled_by(label.id);
         });
@@ -174,7 +173,6 @@ impl LedgerTableState {
         today: Date,
         selected_parcel: Option<&str>,
     ) -> Option<TableAction> {
-        let tr = |zh: &'static str, en: &'static str| lang.pick(zh, en);
         self.filters_ui(ui, lang, park);
         let rows = self.rows(entries);
         // The shown rows' figures, by the one function every figure comes from.
@@ -191,30 +189,33 @@ impl LedgerTableState {
         );
         ui.label(format!(
             "{} {} / {}  ·  {:.2} {}  ·  {} {:.2} {} {:.0} m²",
-            tr("显示", "Showing"),
+            lang.pick("显示", "Showing"),
             rows.len(),
             entries.len(),
             mu_from_m2(idle_m2),
-            tr("亩", "mu"),
-            tr("盘活", "revitalized"),
+            lang.pick("亩", "mu"),
+            lang.pick("盘活", "revitalized"),
             mu_from_m2(revitalized_m2),
-            tr("亩", "mu"),
+            lang.pick("亩", "mu"),
             floor_m2
         ));
         let mut action = None;
         let headers: [(&str, SortColumn); 9] = [
-            (tr("宗地编号", "Parcel"), SortColumn::ParcelNo),
-            (tr("片区", "District"), SortColumn::District),
-            (tr("类型", "Kind"), SortColumn::Kind),
-            (tr("处置方式", "Methods"), SortColumn::ParcelNo),
-            (tr("进度", "Progress"), SortColumn::Progress),
-            (tr("面积(亩)", "Area (mu)"), SortColumn::AreaMu),
-            (tr("盘活(亩)", "Revit. (mu)"), SortColumn::RevitalizedMu),
+            (lang.pick("宗地编号", "Parcel"), SortColumn::ParcelNo),
+            (lang.pick("片区", "District"), SortColumn::District),
+            (lang.pick("类型", "Kind"), SortColumn::Kind),
+            (lang.pick("处置方式", "Methods"), SortColumn::ParcelNo),
+            (lang.pick("进度", "Progress"), SortColumn::Progress),
+            (lang.pick("面积(亩)", "Area (mu)"), SortColumn::AreaMu),
             (
-                tr("盘活厂房(㎡)", "Revit. floor (m²)"),
+                lang.pick("盘活(亩)", "Revit. (mu)"),
+                SortColumn::RevitalizedMu,
+            ),
+            (
+                lang.pick("盘活厂房(㎡)", "Revit. floor (m²)"),
                 SortColumn::RevitalizedFloor,
             ),
-            (tr("完成时限", "Deadline"), SortColumn::Deadline),
+            (lang.pick("完成时限", "Deadline"), SortColumn::Deadline),
         ];
         TableBuilder::new(ui)
             .id_salt("ledger_table")
@@ -254,7 +255,7 @@ impl LedgerTableState {
                     });
                 }
                 header.col(|ui| {
-                    ui.strong(tr("预警", "Alerts"));
+                    ui.strong(lang.pick("预警", "Alerts"));
                 });
             })
             .body(|body| {
@@ -304,7 +305,7 @@ impl LedgerTableState {
                         let Some(index) =
                             park.parcels.iter().position(|p| p.parcel_no == e.parcel_no)
                         else {
-                            ui.label(tr("宗地不在当前图层", "The parcel is not loaded"));
+                            ui.label(lang.pick("宗地不在当前图层", "The parcel is not loaded"));
                             return;
                         };
                         let mut commands = Vec::new();
