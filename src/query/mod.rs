@@ -250,17 +250,18 @@ pub fn write_rows_csv(
     rows: &[usize],
     path: &std::path::Path,
 ) -> anyhow::Result<()> {
-    use anyhow::Context as _;
-    let mut bytes = b"\xEF\xBB\xBF".to_vec();
-    {
-        let mut writer = csv::Writer::from_writer(&mut bytes);
-        writer.write_record(PARCEL_HEADERS)?;
-        for &i in rows.iter().filter(|&&i| i < park.parcels.len()) {
-            writer.write_record(parcel_record(park, standing, i))?;
-        }
-        writer.flush()?;
-    }
-    crate::atomic_file::write(path, &bytes).with_context(|| format!("writing {}", path.display()))
+    use crate::formats::sheet::Cell;
+    let cells: Vec<Vec<Cell>> = rows
+        .iter()
+        .filter(|&&i| i < park.parcels.len())
+        .map(|&i| {
+            parcel_record(park, standing, i)
+                .into_iter()
+                .map(Cell::Text)
+                .collect()
+        })
+        .collect();
+    crate::formats::sheet::write_csv(path, &PARCEL_HEADERS, &cells)
 }
 
 #[cfg(test)]
