@@ -355,4 +355,24 @@ mod tests {
         assert_eq!(fields[7], format!("{:.2}", parcel.area_m2));
         assert_eq!(fields[8], format!("{plane:.2}"));
     }
+
+    /// The parcel table's CSV reads back, through the spreadsheet reader, as the same header
+    /// and cells (Chinese intact: UTF-8 with a byte-order mark).
+    #[test]
+    fn csv_export_reads_back_as_the_rows() {
+        let park = park();
+        let path = std::env::temp_dir().join(format!("parkland-rows-{}.csv", std::process::id()));
+        write_rows_csv(&park, &none(&park), &[0, 2], &path).expect("written");
+        let sheets = crate::formats::sheet::read_sheets(&path).expect("read back");
+        let _ = std::fs::remove_file(&path);
+        let rows = &sheets[0].rows;
+        assert_eq!(rows.len(), 3);
+        for (col, header) in PARCEL_HEADERS.iter().enumerate() {
+            assert_eq!(rows[0].cell(col).text(), *header);
+        }
+        let expected = parcel_record(&park, &none(&park), 2);
+        for (col, value) in expected.iter().enumerate() {
+            assert_eq!(rows[2].cell(col).text(), value.trim(), "column {col}");
+        }
+    }
 }
