@@ -448,3 +448,56 @@ fn a_zip_holding_the_set_is_read_like_the_set() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// PolygonZ (as survey tools write 3D outlines): read with X and Y, the Z dropped and said so,
+/// the same parcels and areas as the 2D set.
+#[test]
+fn polygon_z_sets_read_their_x_and_y_with_a_note() {
+    let dir = scratch_dir("polygonz");
+    let shp = dir.join("z.shp");
+    let output = match Command::new("ogr2ogr")
+        .args([
+            "-f",
+            "ESRI Shapefile",
+            "-dim",
+            "XYZ",
+            "-t_srs",
+            "EPSG:4524",
+            "-lco",
+            "ENCODING=UTF-8",
+        ])
+        .arg(&shp)
+        .arg(sample_geojson())
+        .output()
+    {
+        Ok(output) => output,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            crate::skip_or_fail("ogr2ogr not found (apt-get install gdal-bin)");
+            return;
+        }
+        Err(e) => panic!("ogr2ogr: {e}"),
+    };
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let shape_type = std::fs::read(&shp).map(|b| b[32]).unwrap_or_default();
+    assert_eq!(shape_type, 15, "GDAL wrote PolygonZ");
+    let import = read(&shp);
+    let original = read_geojson_file(&sample_geojson()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(import.features.len(), original.features.len());
+    assert!(
+        (import.report.area_m2 - original.report.area_m2).abs() < 1e-6 * original.report.area_m2
+    );
+    assert!(
+        import
+            .report
+            .messages
+            .iter()
+            .any(|m| m.text.contains("Z or M")),
+        "{:?}",
+        import.report.messages
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
