@@ -449,7 +449,7 @@ fn a_zip_holding_the_set_is_read_like_the_set() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// PolygonZ (as survey tools write 3D outlines): read with X and Y, the Z dropped and said so,
+/// `PolygonZ` (as survey tools write 3D outlines): read with X and Y, the Z dropped and said so,
 /// the same parcels and areas as the 2D set.
 #[test]
 fn polygon_z_sets_read_their_x_and_y_with_a_note() {
