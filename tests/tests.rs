@@ -51,3 +51,12 @@ pub fn sample_parcels_with_copy(index: usize, no: &str) -> serde_json::Value {
     features.push(copy);
     collection
 }
+
+/// A scratch file removed when the test ends, passed or failed.
+pub struct RemovedAtEnd(pub std::path::PathBuf);
+
+impl Drop for RemovedAtEnd {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}

@@ -122,6 +122,7 @@ fn a_rejected_file_is_reported_and_the_map_keeps_its_parcels() {
     let mut harness = harness();
     let before = harness.state().park.parcels.len();
     let path = std::env::temp_dir().join(format!("parkland-ui-{}-lfs.geojson", std::process::id()));
+    let _removed = crate::RemovedAtEnd(path.clone());
     std::fs::write(
         &path,
         "version https://git-lfs.github.com/spec/v1\noid sha256:00\nsize 1\n",
@@ -191,6 +192,7 @@ fn dropped_files_replace_the_right_layer() {
     let mut harness = harness();
     let parcels =
         std::env::temp_dir().join(format!("parkland-ui-{}-plots.geojson", std::process::id()));
+    let _removed = crate::RemovedAtEnd(parcels.clone());
     std::fs::write(
         &parcels,
         r#"{"type":"FeatureCollection","features":[
@@ -537,6 +539,7 @@ fn a_big_file_loads_in_the_background_and_can_be_cancelled() {
     let before = harness.state().park.parcels.len();
     let path =
         std::env::temp_dir().join(format!("parkland-ui-{}-grid.geojson", std::process::id()));
+    let _removed = crate::RemovedAtEnd(path.clone());
     std::fs::write(&path, grid_parcels(20_000)).unwrap_or_else(|e| panic!("{e}"));
 
     // Open, then cancel in the same frame: the map keeps what it had and says so.
