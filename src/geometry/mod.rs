@@ -189,11 +189,11 @@ pub fn gauss_kruger_scale(lon: f64, lat: f64, cm: f64) -> f64 {
         + (61.0 - 148.0 * t + 16.0 * t * t) * a2 * a2 * a2 / 720.0
 }
 
-/// The plane area of a parcel in the CGCS2000 3° Gauss-Krüger zone of its interior point (its
+/// The plane area of a parcel in the CGCS2000 3° Gauss-Krüger zone of its middle (its
 /// official area in real-estate registration), from its ellipsoidal area: the projection is
 /// conformal, so a small area is scaled by the point scale factor squared. Over a parcel of a
-/// kilometre the factor varies by a few parts in ten million, linearly, so taking it at the
-/// parcel's interior point is exact to about 1e-8. `None` outside China's zones.
+/// kilometre the factor varies by a few parts in a million, linearly, so taking it at the
+/// middle of the parcel is exact to about 1e-8. `None` outside China's zones.
 ///
 /// ```
 /// # use geo::{polygon, MultiPolygon};
@@ -209,9 +209,11 @@ pub fn plane_area_m2(
     geometry: &MultiPolygon<f64>,
     ellipsoidal_m2: f64,
 ) -> Option<(crate::crs::Crs, f64)> {
-    use geo::InteriorPoint;
-    let point = geometry.interior_point()?;
-    let zone = crate::crs::Crs::gauss_kruger_3deg_zone(point.x())?;
+    use geo::BoundingRect;
+    // The middle of the parcel's box: the scale factor varies linearly across a parcel, so
+    // its mean over the area is its value near the middle (to about 1e-9); the box is cheap.
+    let centre = geometry.bounding_rect()?.center();
+    let zone = crate::crs::Crs::gauss_kruger_3deg_zone(centre.x)?;
     let crate::crs::Crs::GaussKruger {
         central_meridian_deg,
         ..
@@ -219,7 +221,7 @@ pub fn plane_area_m2(
     else {
         return None;
     };
-    let k = gauss_kruger_scale(point.x(), point.y(), central_meridian_deg);
+    let k = gauss_kruger_scale(centre.x, centre.y, central_meridian_deg);
     Some((zone, ellipsoidal_m2 * k * k))
 }
 
