@@ -20,10 +20,16 @@ fn sample_geojson() -> PathBuf {
 /// The sample parcels as a Shapefile in `epsg`, attributes in GBK, written by `ogr2ogr`; `None`
 /// (skipped, or failed under `PARKLAND_STRICT=1`) without GDAL.
 fn gdal_shapefile(dir: &Path, name: &str, epsg: u32) -> Option<PathBuf> {
+    gdal_shapefile_with(dir, name, epsg, &[])
+}
+
+/// [`gdal_shapefile`] with more `ogr2ogr` options (`-dim XYZ`, `-limit N`).
+fn gdal_shapefile_with(dir: &Path, name: &str, epsg: u32, options: &[&str]) -> Option<PathBuf> {
     let shp = dir.join(format!("{name}.shp"));
     let output = match Command::new("ogr2ogr")
         .args(["-f", "ESRI Shapefile", "-t_srs", &format!("EPSG:{epsg}")])
         .args(["-lco", "ENCODING=GBK"])
+        .args(options)
         .arg(&shp)
         .arg(sample_geojson())
         .output()
@@ -181,23 +187,9 @@ fn broken_sets_say_what_is_missing_and_load_what_they_can() {
     assert!(texts(&import).contains("no .dbf"), "{}", texts(&import));
     assert!(import.features[0].properties.is_empty());
     // A .dbf with fewer records than the .shp: said, with both counts.
-    let fewer = dir.join("fewer.shp");
-    let status = Command::new("ogr2ogr")
-        .args([
-            "-f",
-            "ESRI Shapefile",
-            "-t_srs",
-            "EPSG:4545",
-            "-lco",
-            "ENCODING=GBK",
-            "-limit",
-            "300",
-        ])
-        .arg(&fewer)
-        .arg(sample_geojson())
-        .status()
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert!(status.success());
+    let Some(fewer) = gdal_shapefile_with(&dir, "fewer", 4545, &["-limit", "300"]) else {
+        return;
+    };
     let mismatched = copy("mismatched", "dbf");
     std::fs::copy(
         fewer.with_extension("dbf"),
@@ -454,34 +446,9 @@ fn a_zip_holding_the_set_is_read_like_the_set() {
 #[test]
 fn polygon_z_sets_read_their_x_and_y_with_a_note() {
     let dir = scratch_dir("polygonz");
-    let shp = dir.join("z.shp");
-    let output = match Command::new("ogr2ogr")
-        .args([
-            "-f",
-            "ESRI Shapefile",
-            "-dim",
-            "XYZ",
-            "-t_srs",
-            "EPSG:4524",
-            "-lco",
-            "ENCODING=UTF-8",
-        ])
-        .arg(&shp)
-        .arg(sample_geojson())
-        .output()
-    {
-        Ok(output) => output,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            crate::skip_or_fail("ogr2ogr not found (apt-get install gdal-bin)");
-            return;
-        }
-        Err(e) => panic!("ogr2ogr: {e}"),
+    let Some(shp) = gdal_shapefile_with(&dir, "z", 4524, &["-dim", "XYZ"]) else {
+        return;
     };
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
     let shape_type = std::fs::read(&shp).map(|b| b[32]).unwrap_or_default();
     assert_eq!(shape_type, 15, "GDAL wrote PolygonZ");
     let import = read(&shp);
