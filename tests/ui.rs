@@ -820,14 +820,14 @@ fn a_file_without_crs_is_opened_in_the_crs_the_user_chooses_and_remembered() {
         .state_mut()
         .send(Command::Open(LayerKind::Parcels, shp.clone()));
     wait_loaded(&mut harness);
-    assert!(harness.state().crs_question.is_some(), "asked");
+    assert!(harness.state().open_question.is_some(), "asked");
     harness.get_by_label("选择坐标系");
     harness.get_by_label_contains("EPSG:4524");
     harness.get_by_label("按此坐标系打开").click();
     harness.run_steps(2);
     wait_loaded(&mut harness);
     let app = harness.state();
-    assert!(app.crs_question.is_none());
+    assert!(app.open_question.is_none());
     assert_eq!(app.park.parcels.len(), park.parcels.len());
     assert_eq!(
         app.state
@@ -841,7 +841,7 @@ fn a_file_without_crs_is_opened_in_the_crs_the_user_chooses_and_remembered() {
         .state_mut()
         .send(Command::Open(LayerKind::Parcels, shp.clone()));
     wait_loaded(&mut harness);
-    assert!(harness.state().crs_question.is_none());
+    assert!(harness.state().open_question.is_none());
     assert_eq!(harness.state().park.parcels.len(), park.parcels.len());
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -862,4 +862,52 @@ fn the_parcel_panel_shows_both_areas_each_named() {
     harness.get_by_label(&parkland::units::group_thousands(parcel.area_m2, 2));
     harness.get_by_label(&parkland::units::group_thousands(plane, 2));
     harness.get_by_label(&format!("高斯-克吕格 3° {}", zone.label()));
+}
+
+/// A zip of two Shapefile sets dropped on the window: it asks which set (选择图层) and opens
+/// the one chosen.
+#[test]
+fn a_zip_of_several_sets_asks_which_one() {
+    use std::io::Write as _;
+    let mut harness = harness();
+    let dir = std::env::temp_dir().join(format!("parkland-ui-{}-zip", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let park = parkland::sample::sample_park().unwrap_or_else(|e| panic!("{e}"));
+    let mut small = park.clone();
+    small.parcels.truncate(10);
+    let (big, few) = (dir.join("big.shp"), dir.join("few.shp"));
+    parkland::formats::write_shapefile(&park, &[], &big).unwrap_or_else(|e| panic!("{e}"));
+    parkland::formats::write_shapefile(&small, &[], &few).unwrap_or_else(|e| panic!("{e}"));
+    let zip_path = dir.join("two.zip");
+    let mut zip =
+        zip::ZipWriter::new(std::fs::File::create(&zip_path).unwrap_or_else(|e| panic!("{e}")));
+    for set in [&big, &few] {
+        for ext in ["shp", "shx", "dbf", "prj", "cpg"] {
+            let member = set.with_extension(ext);
+            let name = member
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+                .to_owned();
+            zip.start_file(name, zip::write::SimpleFileOptions::default())
+                .unwrap_or_else(|e| panic!("{e}"));
+            zip.write_all(&std::fs::read(&member).unwrap_or_else(|e| panic!("{e}")))
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
+    zip.finish().unwrap_or_else(|e| panic!("{e}"));
+    harness
+        .state_mut()
+        .send(Command::OpenDropped(zip_path.clone()));
+    wait_loaded(&mut harness);
+    assert!(harness.state().open_question.is_some(), "asked");
+    harness.get_by_label("选择图层");
+    harness.get_by_label("few.shp").click();
+    harness.run_steps(2);
+    harness.get_by_label("打开").click();
+    harness.run_steps(2);
+    wait_loaded(&mut harness);
+    assert!(harness.state().open_question.is_none());
+    assert_eq!(harness.state().park.parcels.len(), 10, "the set chosen");
+    let _ = std::fs::remove_dir_all(&dir);
 }

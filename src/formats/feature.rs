@@ -140,6 +140,13 @@ pub enum RejectReason {
     NotGeoPackage(String),
     #[error("not a usable Shapefile: {0}")]
     NotShapefile(String),
+    /// A zip of several Shapefile sets, with their names: which one is meant?
+    #[error(
+        "the zip holds {} Shapefile sets ({}): choose one",
+        .0.len(),
+        .0.iter().map(|s| format!("{s}.shp")).collect::<Vec<_>>().join(", ")
+    )]
+    SeveralSets(Vec<String>),
     #[error("not a usable 国土TXT coordinate file: {0}")]
     NotGuotuTxt(String),
 }

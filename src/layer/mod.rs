@@ -135,27 +135,32 @@ const GUESS_WHOLE_FILE_BYTES: u64 = 4 << 20;
 /// Reads a district or parcel file; with `kind` `None` the kind is guessed from the file name
 /// and, for small files, from the features' properties (see [`guess_layer_kind`]).
 ///
-/// A file that names no CRS is read in `assume` when given (the user's choice).
+/// `request` says what the user chose: the kind, the CRS of a file that names none, the set
+/// of a zip of Shapefiles (or layer of a GeoPackage).
 pub fn load_layer(
     path: &Path,
-    kind: Option<LayerKind>,
-    assume: Option<&crate::crs::Crs>,
+    request: &LoadRequest,
     progress: &Progress,
 ) -> Result<LoadedLayer, Box<Rejected>> {
-    let by_name = kind.or_else(|| layer_kind_from_name(path));
+    let assume = request.assume.as_ref();
+    let chosen = request.layer.as_deref();
+    let by_name = request.kind.or_else(|| layer_kind_from_name(path));
     let small = std::fs::metadata(path).is_ok_and(|m| m.len() <= GUESS_WHOLE_FILE_BYTES);
+    let layer = |preferred| chosen.map_or(LayerChoice::Prefer(preferred), LayerChoice::Named);
     let parcels = |progress: &Progress| {
-        read_parcels_file_assuming(path, assume, progress)
+        let options = ReadOptions::layer(layer("parcels")).assuming(assume);
+        crate::formats::read_file_as(path, &options, progress)
             .and_then(|(parcels, report)| prepare_parcels(parcels, report, None, progress))
             .map(|l| LoadedLayer::Parcels(Box::new(l)))
     };
     match by_name {
         Some(LayerKind::Districts) => {
-            let options = ReadOptions::layer(LayerChoice::Prefer("districts")).assuming(assume);
+            let options = ReadOptions::layer(layer("districts")).assuming(assume);
             crate::formats::read_file_with(path, &options).map(LoadedLayer::Districts)
         }
         None if small || Format::of(path).reads_whole() => {
-            let options = ReadOptions::layer(LayerChoice::First).assuming(assume);
+            let first = chosen.map_or(LayerChoice::First, LayerChoice::Named);
+            let options = ReadOptions::layer(first).assuming(assume);
             let import = crate::formats::read_file_with(path, &options)?;
             if guess_layer_kind(&import) == LayerKind::Districts {
                 return Ok(LoadedLayer::Districts(import));
@@ -166,6 +171,17 @@ pub fn load_layer(
         }
         Some(LayerKind::Parcels) | None => parcels(progress),
     }
+}
+
+/// What the user chose about a file being opened.
+#[derive(Debug, Clone, Default)]
+pub struct LoadRequest {
+    /// Districts or parcels; `None`: guessed from the name and the contents.
+    pub kind: Option<LayerKind>,
+    /// The CRS of a file that names none.
+    pub assume: Option<crate::crs::Crs>,
+    /// The set of a zip of Shapefiles, or the layer of a GeoPackage.
+    pub layer: Option<String>,
 }
 
 /// Districts when the file name says so (district, zone, 片区, 园区).

@@ -4,7 +4,6 @@
 
 pub mod app;
 pub mod attributes;
-pub mod crs_question;
 pub mod dashboard;
 pub mod date_picker;
 pub mod files;
@@ -12,6 +11,7 @@ pub mod import_dialog;
 pub mod ledger;
 pub mod locate;
 pub mod map;
+pub mod open_question;
 pub mod panels;
 pub mod revision;
 pub mod theme;

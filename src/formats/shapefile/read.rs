@@ -106,12 +106,9 @@ impl SetFiles {
             }
             (_, 1) => &sets[0],
             _ => {
-                let listed: Vec<String> = sets.iter().map(|s| format!("{}.shp", base(s))).collect();
-                return Err(not_shapefile(format!(
-                    "the zip holds {} Shapefile sets ({}); unzip it and open the one you want",
-                    sets.len(),
-                    listed.join(", ")
-                )));
+                return Err(RejectReason::SeveralSets(
+                    sets.iter().map(|s| base(s)).collect(),
+                ));
             }
         }
         .clone();

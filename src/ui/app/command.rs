@@ -15,8 +15,9 @@ pub enum Command {
     /// Turn the measure tool on in a mode, or off.
     Measure(Option<MeasureMode>),
     Open(LayerKind, PathBuf),
-    /// Open a file that names no CRS in the CRS the user chose (remembered for the file).
-    OpenAssuming(Option<LayerKind>, PathBuf, crate::crs::Crs),
+    /// Open a file as the user chose: the CRS of a file that names none (remembered for the
+    /// file), the set of a zip of Shapefiles.
+    OpenWith(PathBuf, crate::layer::LoadRequest),
     /// A dropped file: districts or parcels decided from its name and contents.
     OpenDropped(PathBuf),
     FitPark,
@@ -165,13 +166,23 @@ impl Command {
 impl ParklandApp {
     pub(super) fn apply(&mut self, ctx: &egui::Context, command: Command) {
         match command {
-            Command::Open(kind, path) => self.start_load(ctx, Some(kind), path, None),
-            Command::OpenDropped(path) => self.start_load(ctx, None, path, None),
-            Command::OpenAssuming(kind, path, crs) => {
-                self.state
-                    .crs_for_files
-                    .insert(path.display().to_string(), crs.label());
-                self.start_load(ctx, kind, path, Some(crs));
+            Command::Open(kind, path) => {
+                let request = crate::layer::LoadRequest {
+                    kind: Some(kind),
+                    ..Default::default()
+                };
+                self.start_load(ctx, path, request);
+            }
+            Command::OpenDropped(path) => {
+                self.start_load(ctx, path, crate::layer::LoadRequest::default());
+            }
+            Command::OpenWith(path, request) => {
+                if let Some(crs) = &request.assume {
+                    self.state
+                        .crs_for_files
+                        .insert(path.display().to_string(), crs.label());
+                }
+                self.start_load(ctx, path, request);
             }
             Command::Measure(mode) => self.measure = mode.map(Measure::new),
             Command::CancelLoad => {

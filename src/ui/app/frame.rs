@@ -323,10 +323,10 @@ impl eframe::App for ParklandApp {
         let revision = self.layer.generation;
         self.topology
             .ui(&ctx, lang, &self.park, revision, &mut self.commands);
-        if let Some(question) = &mut self.crs_question
+        if let Some(question) = &mut self.open_question
             && question.ui(&ctx, lang, &mut self.commands)
         {
-            self.crs_question = None;
+            self.open_question = None;
         }
 
         if let Some(form) = &mut self.ledger.form {

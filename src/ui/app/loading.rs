@@ -20,17 +20,17 @@ impl ParklandApp {
     pub(super) fn start_load(
         &mut self,
         ctx: &egui::Context,
-        kind: Option<LayerKind>,
         path: PathBuf,
-        assume: Option<crate::crs::Crs>,
+        mut request: crate::layer::LoadRequest,
     ) {
         // A file that named no CRS is read in the one chosen for it before.
-        let assume = assume.or_else(|| {
-            self.state
+        if request.assume.is_none() {
+            request.assume = self
+                .state
                 .crs_for_files
                 .get(&path.display().to_string())
-                .and_then(|name| crate::crs::Crs::from_name(name).ok())
-        });
+                .and_then(|name| crate::crs::Crs::from_name(name).ok());
+        }
         if let Some(pending) = self.pending.take() {
             pending.progress.cancel();
         }
@@ -38,19 +38,21 @@ impl ParklandApp {
         let (sender, receiver) = mpsc::channel();
         let spawned = {
             let (progress, path, ctx) = (Arc::clone(&progress), path.clone(), ctx.clone());
+            let request = request.clone();
             // The parcels are checked against the districts here too, off the UI thread.
             let districts = self.park.districts.clone();
             std::thread::Builder::new()
                 .name("parkland-loader".to_owned())
                 .spawn(move || {
-                    let result = crate::layer::load_layer(&path, kind, assume.as_ref(), &progress)
-                        .map(|layer| match layer {
+                    let result = crate::layer::load_layer(&path, &request, &progress).map(
+                        |layer| match layer {
                             LoadedLayer::Districts(import) => Loaded::Districts(import),
                             LoadedLayer::Parcels(loaded) => Loaded::Parcels(Box::new((
                                 ParcelList::check(&districts, loaded.parcels, loaded.report),
                                 loaded.prepared,
                             ))),
-                        });
+                        },
+                    );
                     // The window may have closed meanwhile; then nobody needs the result.
                     let _ = sender.send(result);
                     ctx.request_repaint();
@@ -60,7 +62,7 @@ impl ParklandApp {
             Ok(_) => {
                 self.pending = Some(PendingLoad {
                     path,
-                    kind,
+                    request,
                     progress,
                     receiver,
                 });
@@ -82,7 +84,11 @@ impl ParklandApp {
     /// Takes the result of the loading thread when it is ready.
     pub(super) fn poll_load(&mut self, ctx: &egui::Context) {
         if let Some(path) = self.startup_parcels.take() {
-            self.start_load(ctx, Some(LayerKind::Parcels), path, None);
+            let request = crate::layer::LoadRequest {
+                kind: Some(LayerKind::Parcels),
+                ..Default::default()
+            };
+            self.start_load(ctx, path, request);
         }
         let Some(pending) = &self.pending else {
             return;
@@ -101,7 +107,7 @@ impl ParklandApp {
                 } else {
                     result
                 };
-                let opened = Some((pending.kind, pending.path.clone()));
+                let opened = Some((pending.request.clone(), pending.path.clone()));
                 self.pending = None;
                 self.finish_load(result, opened);
             }
@@ -126,7 +132,7 @@ impl ParklandApp {
     pub(super) fn finish_load(
         &mut self,
         result: Result<Loaded, Box<Rejected>>,
-        opened: Option<(Option<LayerKind>, PathBuf)>,
+        opened: Option<(crate::layer::LoadRequest, PathBuf)>,
     ) {
         let lang = self.state.lang;
         match result {
@@ -181,16 +187,13 @@ impl ParklandApp {
                 return;
             }
             Err(rejected) => {
-                let choices = rejected.reason.crs_suggestions();
-                if let Some((kind, path)) = opened.filter(|_| !choices.is_empty()) {
-                    // The file names no CRS: ask which, instead of only refusing it.
-                    self.crs_question = Some(crate::ui::crs_question::CrsQuestion {
-                        kind,
-                        path,
-                        reason: rejected.reason.to_string(),
-                        choices,
-                        chosen: 0,
-                    });
+                // What the user can answer is asked, instead of only refusing the file: the
+                // CRS of a file that names none, the set of a zip of several.
+                let question = opened.and_then(|(request, path)| {
+                    crate::ui::open_question::OpenQuestion::for_rejection(&rejected, request, path)
+                });
+                if let Some(question) = question {
+                    self.open_question = Some(question);
                 } else {
                     self.notices.push(rejected_notice(&rejected, lang));
                 }

@@ -96,8 +96,8 @@ pub use crate::layer::LayerKind;
 /// A file being read on the loading thread.
 pub struct PendingLoad {
     pub path: PathBuf,
-    /// What the file was opened as (`None`: guessed).
-    pub kind: Option<LayerKind>,
+    /// What the user chose about the file.
+    pub request: crate::layer::LoadRequest,
     pub progress: Arc<Progress>,
     receiver: mpsc::Receiver<Result<loading::Loaded, Box<Rejected>>>,
 }
@@ -176,8 +176,8 @@ pub struct ParklandApp {
     dashboard: DashboardView,
     /// The 检查 window and its report.
     pub topology: crate::ui::topology::TopologyView,
-    /// A file that named no CRS, waiting for the user to choose one.
-    pub crs_question: Option<crate::ui::crs_question::CrsQuestion>,
+    /// A file waiting for the user's answer (its CRS, the set of a zip) before it opens.
+    pub open_question: Option<crate::ui::open_question::OpenQuestion>,
     /// An import previewed and waiting for 导入 or 取消.
     pub import: Option<ImportDialog>,
     /// The 定位 box.
@@ -300,7 +300,7 @@ impl ParklandApp {
             view: MainView::Map,
             dashboard: DashboardView::default(),
             topology: crate::ui::topology::TopologyView::default(),
-            crs_question: None,
+            open_question: None,
             import: None,
             locate: crate::ui::locate::LocateState::default(),
             context_parcel: None,
