@@ -668,3 +668,56 @@ fn open_dbf<'a, T: FromFeature>(
     DbfTable::parse(bytes, chosen.encoding, T::KEEP)
         .map_err(|e| not_shapefile(format!("its .dbf cannot be read: {e}")))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A `.dbf` header with the language driver byte `ldid` and one record holding `text`.
+    fn dbf(ldid: u8, text: &[u8]) -> Vec<u8> {
+        let mut bytes = vec![0_u8; 32];
+        bytes[0] = 3;
+        bytes[4] = 1;
+        let header = 32 + 32 + 1;
+        let record = 1 + text.len();
+        bytes[8..10].copy_from_slice(&u16::try_from(header).expect("small").to_le_bytes());
+        bytes[10..12].copy_from_slice(&u16::try_from(record).expect("small").to_le_bytes());
+        bytes[29] = ldid;
+        let mut field = vec![0_u8; 32];
+        field[..4].copy_from_slice(b"NAME");
+        field[11] = b'C';
+        field[16] = u8::try_from(text.len()).expect("small");
+        bytes.extend(field);
+        bytes.push(0x0D);
+        bytes.push(b' ');
+        bytes.extend(text);
+        bytes
+    }
+
+    #[test]
+    fn the_encoding_comes_from_the_cpg_then_the_driver_byte_then_the_bytes() {
+        let (gbk, _, _) = encoding_rs::GB18030.encode("黑龙江省");
+        // The .cpg first, in any of the names Chinese tools write.
+        for cpg in ["GBK", "gb2312", "936", "CP936", " GB18030\r\n"] {
+            let chosen = DbfEncoding::choose(&dbf(0, &gbk), Some(cpg));
+            assert_eq!((chosen.name(), chosen.declared), ("GBK", true), "{cpg:?}");
+        }
+        let chosen = DbfEncoding::choose(&dbf(0x4D, &gbk), Some("UTF-8"));
+        assert_eq!(chosen.name(), "UTF-8", "the .cpg wins over the driver byte");
+        // Then the language driver byte.
+        for ldid in [0x4D, 0x7A] {
+            let chosen = DbfEncoding::choose(&dbf(ldid, &gbk), None);
+            assert_eq!((chosen.name(), chosen.declared), ("GBK", true), "{ldid:#x}");
+        }
+        // Then the bytes: GBK is not UTF-8; UTF-8 is.
+        let chosen = DbfEncoding::choose(&dbf(0x57, &gbk), None);
+        assert_eq!((chosen.name(), chosen.declared), ("GBK", false));
+        let chosen = DbfEncoding::choose(&dbf(0, "黑龙江省".as_bytes()), Some("no-such-code-page"));
+        assert_eq!((chosen.name(), chosen.declared), ("UTF-8", false));
+        // The table reads the name in the encoding chosen.
+        let bytes = dbf(0, &gbk);
+        let table = DbfTable::parse(&bytes, DbfEncoding::choose(&bytes, None).encoding, None)
+            .expect("parsed");
+        assert_eq!(table.record(0).expect("a record")["NAME"], "黑龙江省");
+    }
+}
