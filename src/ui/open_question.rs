@@ -93,102 +93,67 @@ pub fn describe(crs: &Crs, lang: Lang) -> String {
 }
 
 impl OpenQuestion {
-    /// The dialog; true once answered or given up.
+    /// The dialog, one for both questions: the title, what is asked, the choices and what
+    /// the answer adds to the request differ; true once answered or given up.
     pub fn ui(&mut self, ctx: &egui::Context, lang: Lang, commands: &mut Vec<Command>) -> bool {
-        match &self.ask {
-            Ask::Crs(_) => self.crs_ui(ctx, lang, commands),
-            Ask::Set(_) => self.set_ui(ctx, lang, commands),
-        }
-    }
-
-    fn set_ui(&mut self, ctx: &egui::Context, lang: Lang, commands: &mut Vec<Command>) -> bool {
-        let Ask::Set(sets) = &self.ask else {
-            return true;
-        };
-        let mut done = false;
-        egui::Window::new(lang.pick("选择图层", "Choose a set"))
-            .id(egui::Id::unique("parkland_set_question"))
-            .collapsible(false)
-            .default_width(480.0)
-            .default_pos(egui::pos2(260.0, 80.0))
-            .show(ctx, |ui| {
-                ui.label(match lang {
-                    Lang::Zh => format!(
-                        "{} 中有 {} 套 Shapefile，请选择要打开的一套：",
-                        self.path.display(),
-                        sets.len()
-                    ),
+        let path = self.path.display();
+        let (title, question, choices, open) = match &self.ask {
+            Ask::Crs(crs) => (
+                lang.pick("选择坐标系", "Choose the coordinate system"),
+                match lang {
+                    Lang::Zh => {
+                        format!("{path} 没有说明坐标系，坐标是米而不是经纬度。请选择它的坐标系：")
+                    }
                     Lang::En => format!(
-                        "{} holds {} Shapefile sets. Which one?",
-                        self.path.display(),
+                        "{path} names no coordinate system and its coordinates are metres, not degrees. Which is it?"
+                    ),
+                },
+                crs.iter().map(|c| describe(c, lang)).collect::<Vec<_>>(),
+                lang.pick("按此坐标系打开", "Open in this CRS"),
+            ),
+            Ask::Set(sets) => (
+                lang.pick("选择图层", "Choose a set"),
+                match lang {
+                    Lang::Zh => format!(
+                        "{path} 中有 {} 套 Shapefile，请选择要打开的一套：",
                         sets.len()
                     ),
-                });
-                for (i, set) in sets.iter().enumerate() {
-                    ui.radio_value(&mut self.chosen, i, format!("{set}.shp"));
-                }
-                ui.horizontal(|ui| {
-                    if ui.button(lang.pick("打开", "Open")).clicked()
-                        && let Some(set) = sets.get(self.chosen)
-                    {
-                        let request = LoadRequest {
-                            layer: Some(set.clone()),
-                            ..self.request.clone()
-                        };
-                        commands.push(Command::OpenWith(self.path.clone(), request));
-                        done = true;
-                    }
-                    if ui.button(lang.pick("取消", "Cancel")).clicked() {
-                        done = true;
-                    }
-                });
-            });
-        done
-    }
-
-    fn crs_ui(&mut self, ctx: &egui::Context, lang: Lang, commands: &mut Vec<Command>) -> bool {
-        let Ask::Crs(choices) = &self.ask else {
-            return true;
+                    Lang::En => format!("{path} holds {} Shapefile sets. Which one?", sets.len()),
+                },
+                sets.iter().map(|s| format!("{s}.shp")).collect(),
+                lang.pick("打开", "Open"),
+            ),
         };
-        let mut done = false;
-        egui::Window::new(lang.pick("选择坐标系", "Choose the coordinate system"))
-            .id(egui::Id::unique("parkland_crs_question"))
+        let (mut answered, mut done) = (false, false);
+        egui::Window::new(title)
+            .id(egui::Id::unique("parkland_open_question"))
             .collapsible(false)
             .default_width(560.0)
             .default_pos(egui::pos2(260.0, 80.0))
             .show(ctx, |ui| {
-                ui.label(match lang {
-                    Lang::Zh => format!(
-                        "{} 没有说明坐标系，坐标是米而不是经纬度。请选择它的坐标系：",
-                        self.path.display()
-                    ),
-                    Lang::En => format!(
-                        "{} names no coordinate system and its coordinates are metres, not degrees. Which is it?",
-                        self.path.display()
-                    ),
-                });
-                ui.label(egui::RichText::new(&self.reason).weak());
+                ui.label(question);
+                if matches!(self.ask, Ask::Crs(_)) {
+                    ui.label(egui::RichText::new(&self.reason).weak());
+                }
                 ui.add_space(6.0);
-                for (i, crs) in choices.iter().enumerate() {
-                    ui.radio_value(&mut self.chosen, i, describe(crs, lang));
+                for (i, choice) in choices.into_iter().enumerate() {
+                    ui.radio_value(&mut self.chosen, i, choice);
                 }
                 ui.add_space(6.0);
                 ui.horizontal(|ui| {
-                    if ui.button(lang.pick("按此坐标系打开", "Open in this CRS")).clicked()
-                        && let Some(crs) = choices.get(self.chosen)
-                    {
-                        let request = LoadRequest {
-                            assume: Some(crs.clone()),
-                            ..self.request.clone()
-                        };
-                        commands.push(Command::OpenWith(self.path.clone(), request));
-                        done = true;
-                    }
-                    if ui.button(lang.pick("取消", "Cancel")).clicked() {
-                        done = true;
-                    }
+                    answered = ui.button(open).clicked();
+                    let cancelled = ui.button(lang.pick("取消", "Cancel")).clicked();
+                    done = answered || cancelled;
                 });
             });
+        if answered {
+            let mut request = self.request.clone();
+            match &self.ask {
+                Ask::Crs(crs) => request.assume = crs.get(self.chosen).cloned(),
+                Ask::Set(sets) => request.layer = sets.get(self.chosen).cloned(),
+            }
+            commands.push(Command::OpenWith(self.path.clone(), request));
+        }
         done
     }
 }

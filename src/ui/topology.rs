@@ -35,14 +35,15 @@ impl TopologyView {
             return;
         }
         let mut open = true;
-        let report = self.report(park, revision).clone();
+        // Borrowed, not cloned: the window is drawn every frame.
+        let report = self.report.get(revision, || crate::topology::check(park));
         egui::Window::new(lang.pick("拓扑检查", "Topology check"))
             .id(egui::Id::unique("parkland_topology"))
             .open(&mut open)
             .default_width(420.0)
             .default_pos(egui::pos2(260.0, 60.0))
             .constrain(true)
-            .show(ctx, |ui| report_ui(ui, lang, park, &report, commands));
+            .show(ctx, |ui| report_ui(ui, lang, park, report, commands));
         self.open = open;
     }
 }
