@@ -13,7 +13,7 @@ use parkland::formats::{GeoJsonCrs, LayerChoice, read_gpkg, write_geojson, write
 use parkland::geometry::geodesic_area_m2;
 use parkland::ledger::StoredEntry;
 use parkland::model::{
-    DisposalMethod, IdleKind, LedgerEntry, Parcel, ParcelStatus, Park, Progress,
+    Areas, DisposalMethod, IdleKind, LedgerEntry, Parcel, ParcelStatus, Park, Progress,
 };
 use std::path::PathBuf;
 use std::sync::LazyLock;
@@ -119,13 +119,16 @@ fn generated_park() -> Park {
                 land_use: Some("工业用地".to_owned()),
                 supplied_on: Some(format!("20{:02}-{:02}-15", 5 + i % 20, 1 + i % 12)),
                 status: Some(statuses[i % statuses.len()]),
-                area_m2: geodesic_area_m2(&geometry),
+                areas: Areas::measure(&geometry, geodesic_area_m2(&geometry)),
+                area_m2: 0.0,
                 valid: true,
                 feature_index: i,
                 geometry,
             }
         })
         .collect();
+    // Each parcel's figure area, on the park's basis.
+    park.set_area_basis(park.area_basis);
     park
 }
 

@@ -457,7 +457,9 @@ mod tests {
     fn parcel(no: &str, geometry: MultiPolygon<f64>) -> crate::model::Parcel {
         let mut parcel = crate::sample::sample_park().expect("sample").parcels[0].clone();
         parcel.parcel_no = no.to_owned();
-        parcel.area_m2 = crate::geometry::geodesic_area_m2(&geometry);
+        parcel.areas =
+            crate::model::Areas::measure(&geometry, crate::geometry::geodesic_area_m2(&geometry));
+        parcel.area_m2 = parcel.areas.on(crate::model::AreaBasis::Plane);
         parcel.geometry = geometry;
         parcel
     }

@@ -132,6 +132,49 @@ fn summary_json_has_the_documented_keys_and_the_sample_figures() {
     assert!((km2 - 11.23).abs() < 0.0562, "{km2}");
 }
 
+/// The figures use the plane area unless `--area ellipsoidal` says otherwise, and every
+/// output says which: `area_basis` in JSON, a caption in text.
+#[test]
+fn summary_figures_use_the_area_basis_chosen_and_say_which() {
+    let json = |args: &[&str]| -> serde_json::Value {
+        let output = parkland(args);
+        assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+        serde_json::from_str(&stdout(&output)).unwrap_or_else(|e| panic!("{e}"))
+    };
+    let plane = json(&["summary", "--json"]);
+    let ellipsoidal = json(&["summary", "--json", "--area", "ellipsoidal"]);
+    assert_eq!(plane["area_basis"], "plane");
+    assert_eq!(ellipsoidal["area_basis"], "ellipsoidal");
+    assert_eq!(plane["parcels_outside_zones"], 0);
+    let f = |v: &serde_json::Value| v.as_f64().unwrap_or_default();
+    // On the plane basis the parcels' figure is the sum of their plane areas; on the
+    // ellipsoidal one it is 0.0215 % smaller (zone 36, 1° west of its central meridian).
+    let plane_total = f(&plane["total"]["parcel_area_m2"]);
+    assert!((plane_total / f(&plane["plane_areas"]["total_m2"]) - 1.0).abs() < 1e-12);
+    let ratio = plane_total / f(&ellipsoidal["total"]["parcel_area_m2"]);
+    assert!(ratio > 1.000_15 && ratio < 1.000_3, "{ratio}");
+    // The districts' areas follow the basis too.
+    let ratio = f(&plane["total"]["area_m2"]) / f(&ellipsoidal["total"]["area_m2"]);
+    assert!(ratio > 1.000_15 && ratio < 1.000_3, "{ratio}");
+    // The 13 plots the park registered measure 536 亩 as registered: in the plane.
+    let mu = |m2: f64| m2 * 15.0 / 10_000.0;
+    let registered = mu(f(&plane["ledger"]["idle_area_m2"]));
+    assert!((registered - 536.0).abs() < 0.005, "{registered}");
+    let text = stdout(&parkland(&["summary"]));
+    assert!(
+        text.contains("面积口径：投影面积（CGCS2000 高斯-克吕格 3° 带）"),
+        "{text}"
+    );
+    let text = stdout(&parkland(&["summary", "--area", "椭球面积"]));
+    assert!(text.contains("面积口径：椭球面积"), "{text}");
+    let refused = parkland(&["summary", "--area", "cadastral"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("use plane or ellipsoidal"),
+        "{refused:?}"
+    );
+}
+
 #[test]
 fn summary_reads_files_from_disk_and_text_shows_districts() {
     let output = parkland(&[
@@ -700,7 +743,7 @@ fn crs_names_the_crs_of_files_that_name_none() {
     let dir = std::env::temp_dir().join(format!("parkland-cli-crs-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
     let park = parkland::sample::sample_park().unwrap_or_else(|e| panic!("{e}"));
-    let total: f64 = park.parcels.iter().map(|p| p.area_m2).sum();
+    let total: f64 = park.parcels.iter().map(|p| p.areas.ellipsoidal_m2).sum();
     // A Shapefile in zone 36 without its .prj.
     let shp = dir.join("noprj.shp");
     parkland::formats::write_shapefile(&park, &[], &shp).unwrap_or_else(|e| panic!("{e}"));

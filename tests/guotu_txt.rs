@@ -43,11 +43,11 @@ fn assert_same_parcels(import: &Import, parcels: &[&Parcel], what: &str) {
         // Coordinates kept to the millimetre move an area by at most half a millimetre times
         // the perimeter: well under 0.5 m² for any parcel of the park.
         assert!(
-            (read.area_m2 - parcel.area_m2).abs() < 0.5,
+            (read.area_m2 - parcel.areas.ellipsoidal_m2).abs() < 0.5,
             "{what} {}: {} against {}",
             parcel.parcel_no,
             read.area_m2,
-            parcel.area_m2
+            parcel.areas.ellipsoidal_m2
         );
         // Parts in any order (the reader orders them by size), each with its vertices.
         let vertices = |geometry: &geo::MultiPolygon<f64>| {

@@ -471,7 +471,7 @@ fn undoing_a_registration_reads_as_such_and_redo_as_redo() {
     let Some(parcel) = park.parcels.iter().find(|p| !p.is_idle_or_low()) else {
         panic!("an in-use parcel");
     };
-    view.form = Some(EntryForm::for_parcel(parcel, today()));
+    view.form = Some(EntryForm::for_parcel(parcel, park.area_basis, today()));
     view.save_form("op");
     assert_eq!(view.entries.len(), 14);
     view.undo("op");
@@ -637,7 +637,7 @@ mod random_operations {
                 let open = view.entries.iter().any(|c| {
                     c.entry.parcel_no == p.parcel_no && parkland::standing::is_open(&c.entry)
                 });
-                let mut form = EntryForm::for_parcel(p, today());
+                let mut form = EntryForm::for_parcel(p, park.area_basis, today());
                 if *low {
                     form.entry.kind = IdleKind::LowEfficiency;
                 }

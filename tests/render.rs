@@ -312,6 +312,10 @@ fn grid_park(
                 supplied_on: None,
                 status: Some(status(i, j)),
                 geometry: geo::MultiPolygon(vec![polygon]),
+                areas: parkland::model::Areas {
+                    ellipsoidal_m2: side_m * side_m,
+                    plane: None,
+                },
                 area_m2: side_m * side_m,
                 valid: true,
                 feature_index: i * n + j,
@@ -569,6 +573,12 @@ fn cli_report_xlsx_summary_equals_the_stats() {
             d.name
         );
     }
+    // The district table says which area its figures use.
+    assert!(
+        sheet.rows().any(|row| matches!(row.first(),
+            Some(Data::String(s)) if s == "注：面积口径：投影面积（CGCS2000 高斯-克吕格 3° 带）")),
+        "no area caption"
+    );
     // Per-method rows: cases as `summary` counts them.
     for (label, count) in parkland::stats::method_counts(&ledger, Lang::Zh) {
         if count == 0 {

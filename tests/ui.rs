@@ -705,7 +705,7 @@ fn the_file_menu_exports_a_geopackage_and_geojson_that_read_back() {
     assert_eq!(parcels.features.len(), park.parcels.len());
     let back = parkland::formats::read_file(&geojson).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(back.features.len(), park.parcels.len());
-    let total: f64 = park.parcels.iter().map(|p| p.area_m2).sum();
+    let total: f64 = park.parcels.iter().map(|p| p.areas.ellipsoidal_m2).sum();
     assert!((back.report.area_m2 - total).abs() < 1e-6 * total);
 }
 
@@ -855,13 +855,21 @@ fn the_parcel_panel_shows_both_areas_each_named() {
     harness.state_mut().send(Command::Select(Some(index)));
     harness.run_steps(4);
     let parcel = harness.state().park.parcels[index].clone();
-    let (zone, plane) =
-        parkland::geometry::plane_area_m2(&parcel.geometry, parcel.area_m2).expect("in a zone");
+    let plane = parcel.areas.plane.expect("in a zone");
     harness.get_by_label("椭球面积 (m²)");
     harness.get_by_label("投影面积 (m²)");
-    harness.get_by_label(&parkland::units::group_thousands(parcel.area_m2, 2));
-    harness.get_by_label(&parkland::units::group_thousands(plane, 2));
-    harness.get_by_label(&format!("高斯-克吕格 3° {}", zone.label()));
+    harness.get_by_label(&parkland::units::group_thousands(
+        parcel.areas.ellipsoidal_m2,
+        2,
+    ));
+    harness.get_by_label(&parkland::units::group_thousands(plane.m2, 2));
+    harness.get_by_label("高斯-克吕格 3° 带 36 (EPSG:4524)");
+    // The figures' area says which it is: the plane one by default.
+    harness.get_by_label("投影面积 (亩)");
+    harness.get_by_label(&parkland::units::group_thousands(
+        parkland::units::mu_from_m2(plane.m2),
+        2,
+    ));
 }
 
 /// A zip of two Shapefile sets dropped on the window: it asks which set (选择图层) and opens
@@ -910,4 +918,69 @@ fn a_zip_of_several_sets_asks_which_one() {
     assert!(harness.state().open_question.is_none());
     assert_eq!(harness.state().park.parcels.len(), 10, "the set chosen");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// 面积口径: the layers panel chooses which area the figures use. 椭球面积 turns the legend's
+/// figures, the 统计 view's caption and a new case's parcel area to the ellipsoidal areas,
+/// and the choice is remembered.
+#[test]
+fn the_area_basis_chosen_in_the_layers_panel_turns_every_figure() {
+    use parkland::model::{AreaBasis, Lang};
+    use parkland::style::{Classification, StylePreset};
+    let mut harness = harness();
+    // The legend's 在用 row, in 亩 to one decimal, as the panel shows it.
+    let in_use_label = |app: &ParklandApp| {
+        let classes = Classification::compute(
+            StylePreset::Status,
+            &app.park,
+            &app.ledger.entries,
+            Lang::Zh,
+        );
+        let class = classes
+            .classes
+            .iter()
+            .find(|c| c.label == "在用")
+            .unwrap_or_else(|| panic!("在用"));
+        format!(
+            "{} 亩",
+            parkland::units::group_thousands(class.area_mu(), 1)
+        )
+    };
+    assert_eq!(harness.state().park.area_basis, AreaBasis::Plane);
+    let plane_label = in_use_label(harness.state());
+    harness.get_by_label(&plane_label);
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::ComboBox, "面积口径")
+        .click();
+    harness.run_steps(2);
+    harness.get_by_label("椭球面积").click();
+    harness.run_steps(3);
+    let app = harness.state();
+    assert_eq!(app.park.area_basis, AreaBasis::Ellipsoidal);
+    assert_eq!(app.state.area_basis, AreaBasis::Ellipsoidal, "remembered");
+    for parcel in &app.park.parcels {
+        assert_eq!(
+            parcel.area_m2.to_bits(),
+            parcel.areas.ellipsoidal_m2.to_bits()
+        );
+    }
+    let ellipsoidal_label = in_use_label(app);
+    assert_ne!(plane_label, ellipsoidal_label);
+    harness.get_by_label(&ellipsoidal_label);
+    // A new case takes the parcel's ellipsoidal area, and says so.
+    let index = harness.state().parcel_index("LJ-2304").expect("LJ-2304");
+    let expected = harness.state().park.parcels[index].areas.ellipsoidal_m2;
+    harness.state_mut().send(Command::Select(Some(index)));
+    harness.state_mut().send(Command::RegisterSelected);
+    harness.run_steps(6);
+    let form = harness.state().ledger.form.as_ref().expect("the form");
+    assert_eq!(form.entry.parcel_area_m2.to_bits(), expected.to_bits());
+    harness.get_by_label_contains("亩 (椭球面积)");
+    harness.state_mut().ledger.form = None;
+    // The 统计 view names the basis of all its figures.
+    harness
+        .state_mut()
+        .send(Command::SetView(parkland::ui::dashboard::MainView::Stats));
+    harness.run_steps(3);
+    harness.get_by_label("面积口径：椭球面积（CGCS2000 椭球）");
 }

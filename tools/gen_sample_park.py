@@ -124,6 +124,17 @@ def geod_area(geom):
     return a
 
 
+# CGCS2000 3-degree Gauss-Kruger zone 36 (CM 108 E): the plane of the park's registered
+# areas, which Parkland's figures use by default.
+TO_ZONE_36 = Transformer.from_crs("EPSG:4490", "EPSG:4524", always_xy=True)
+
+
+def plane_area(geom):
+    """Plane area (m²) of a lon/lat Polygon/MultiPolygon in Gauss-Kruger zone 36."""
+    return shapely.transform(geom, lambda a: np.column_stack(
+        TO_ZONE_36.transform(a[:, 0], a[:, 1]))).area
+
+
 def reflex_count(coords):
     """Number of reflex (re-entrant) vertices of a closed CCW ring."""
     pts = coords[:-1]
@@ -458,7 +469,8 @@ def add_multis(parcels, d, rng, n):
 
 
 def pick_idle(parcels, rng):
-    """Choose 13 idle/low-use plots and shrink them to total exactly 536 亩."""
+    """Choose 13 idle/low-use plots and shrink them to total exactly 536 亩 of plane area
+    (Gauss-Kruger zone 36, as registered)."""
     by_d = {}
     for p in parcels:
         if (p["special"] is None and is_rect(p)
@@ -486,7 +498,7 @@ def pick_idle(parcels, rng):
             p["grid"] = affinity.scale(g0, 1.0, f, origin=(x0, y0))
             ll = Polygon(polygon_rings(grid_to_lonlat(p["grid"], DMAP[p["district"]]))[0])
             p["area"] = geod_area(ll)
-            tot += p["area"]
+            tot += plane_area(ll)
         f *= IDLE_LOW_M2 / tot
     # statuses: per district N_IDLE 闲置 then N_LOW 低效
     for c in CODES:
@@ -794,7 +806,7 @@ def verify(dpath, ppath, block_of, kind_of, f_idle):
         st_cnt[pr["status"]] = st_cnt.get(pr["status"], 0) + 1
         if pr["status"] in ("闲置", "低效"):
             check(pr["land_use"] == "工业用地", "idle parcel not industrial " + no)
-            idle_area += a
+            idle_area += plane_area(geom)
             idle_by_d[d] = idle_by_d.get(d, 0) + 1
         geoms.append((no, geom))
 

@@ -40,6 +40,17 @@ pub struct Cli {
     /// its CRS is read in it.
     #[arg(long, global = true, value_name = "EPSG:CODE", value_parser = parse_crs)]
     pub crs: Option<crate::crs::Crs>,
+    /// Which area the figures use (面积口径): `plane` (投影面积, in the CGCS2000 3°
+    /// Gauss-Krüger zone, as in real-estate registration) or `ellipsoidal` (椭球面积, as in
+    /// the land survey).
+    #[arg(long, global = true, value_name = "BASIS", default_value = "plane", value_parser = parse_area_basis)]
+    pub area: crate::model::AreaBasis,
+}
+
+/// `--area`: `plane` or `ellipsoidal` (or their Chinese names).
+fn parse_area_basis(text: &str) -> Result<crate::model::AreaBasis, String> {
+    crate::model::AreaBasis::parse(text)
+        .ok_or_else(|| format!("unknown area basis \"{text}\": use plane or ellipsoidal"))
 }
 
 /// `--crs`: a CRS Parkland reads, by name (`EPSG:4545`, `4545`, `urn:ogc:def:crs:EPSG::4545`).

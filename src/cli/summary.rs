@@ -31,6 +31,7 @@ pub fn load_park(cli: &Cli) -> Result<Park, Box<crate::formats::Rejected>> {
         None => sample::sample_districts()?,
     };
     let mut park = Park::from_imports(Some(districts), None);
+    park.set_area_basis(cli.area);
     let (parcels, report) = match &cli.parcels {
         Some(path) => crate::layer::read_parcels_file_assuming(
             path,
@@ -54,7 +55,7 @@ pub fn run(args: &SummaryArgs, cli: &Cli, out: &mut dyn Write) -> anyhow::Result
         let mut value = serde_json::to_value(&summary).context("writing the summary")?;
         if let Some(object) = value.as_object_mut() {
             object.insert("ledger".to_owned(), serde_json::to_value(&ledger)?);
-            // Both areas, each named: `parcel_area_m2` above is ellipsoidal.
+            // The plane areas beside the figures (whose basis `area_basis` names).
             let plane = crate::stats::plane_areas(&park);
             object.insert("plane_areas".to_owned(), serde_json::to_value(&plane)?);
         }
@@ -96,6 +97,7 @@ pub fn run(args: &SummaryArgs, cli: &Cli, out: &mut dyn Write) -> anyhow::Result
         out,
         "(idle now: parcels 闲置 or 低效 today, from their ledger case where they have one)"
     )?;
+    writeln!(out, "({})", summary.area_caption(Lang::Zh))?;
     writeln!(out)?;
     super::write_ledger_figures(out, &ledger)?;
     let unregistered = standing

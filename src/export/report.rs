@@ -224,15 +224,21 @@ impl Report {
                 Cell::Number(t.idle_parcels as f64, 0),
                 Cell::Number(mu_from_m2(t.idle_area_m2), 2),
             ]),
-            note: (summary.districts.iter().map(|d| d.parcels).sum::<usize>() != t.parcels).then(
-                || {
-                    lang.pick(
-                        "注：合计含不在任何片区内的宗地。",
-                        "Note: the total includes parcels outside every district.",
-                    )
-                    .to_owned()
-                },
-            ),
+            // Which area the figures use, always; and parcels outside every district, when any.
+            note: Some({
+                let mut note = format!(
+                    "{}{}",
+                    lang.pick("注：", "Note: "),
+                    summary.area_caption(lang)
+                );
+                if summary.districts.iter().map(|d| d.parcels).sum::<usize>() != t.parcels {
+                    note.push_str(lang.pick(
+                        "；合计含不在任何片区内的宗地。",
+                        "; the total includes parcels outside every district.",
+                    ));
+                }
+                note
+            }),
         };
 
         let group_headers = |first: String| {

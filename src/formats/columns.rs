@@ -131,13 +131,15 @@ pub const PARCEL_COLUMNS: &[Column<Parcel>] = columns![Parcel:
     "supplied_on" Text |p| opt_text(p.supplied_on.as_deref()),
     "status" Text |p| p.status.map_or(Cell::Null, |s| text(s.code())),
     "survey_status" Text |p| p.status.map_or(Cell::Null, |s| text(s.code())),
-    "area_m2" Real |p| Cell::Real(p.area_m2),
-    "area_mu" Real |p| Cell::Real(mu_from_m2(p.area_m2)),
-    // The plane area in the parcel's CGCS2000 3° Gauss-Krüger zone, and the zone.
-    "plane_area_m2" Real |p| crate::geometry::plane_area_m2(&p.geometry, p.area_m2)
-        .map_or(Cell::Null, |(_, area)| Cell::Real(area)),
-    "plane_crs" Text |p| crate::geometry::plane_area_m2(&p.geometry, p.area_m2)
-        .map_or(Cell::Null, |(zone, _)| Cell::Text(Cow::Owned(zone.label()))),
+    // Each area named for what it is, whichever the figures use: the ellipsoidal one,
+    "area_m2" Real |p| Cell::Real(p.areas.ellipsoidal_m2),
+    "area_mu" Real |p| Cell::Real(mu_from_m2(p.areas.ellipsoidal_m2)),
+    // and the plane one in the parcel's CGCS2000 3° Gauss-Krüger zone, with the zone.
+    "plane_area_m2" Real |p| p.areas.plane.map_or(Cell::Null, |plane| Cell::Real(plane.m2)),
+    "plane_area_mu" Real |p| p.areas.plane
+        .map_or(Cell::Null, |plane| Cell::Real(mu_from_m2(plane.m2))),
+    "plane_crs" Text |p| p.areas.plane
+        .map_or(Cell::Null, |plane| Cell::Text(Cow::Owned(format!("EPSG:{}", plane.epsg)))),
     "valid" Boolean |p| Cell::Bool(p.valid),
 ];
 

@@ -2,7 +2,9 @@
 //! files. Here, beside the readers, so that the model depends on no reader.
 
 use crate::formats::{FromFeature, Import, ImportedFeature, Message};
-use crate::model::{District, PARCEL_PROPERTIES, Parcel, ParcelList, ParcelStatus, Park};
+use crate::model::{
+    AreaBasis, Areas, District, PARCEL_PROPERTIES, Parcel, ParcelList, ParcelStatus, Park,
+};
 
 impl District {
     pub(crate) fn from_feature(feature: ImportedFeature) -> Self {
@@ -19,12 +21,14 @@ impl District {
             .property_text("name_en")
             .or_else(|| feature.property_text("district_en"))
             .unwrap_or_else(|| name.clone());
+        let areas = Areas::measure(&feature.geometry, feature.area_m2);
         Self {
             code,
             name,
             name_en,
+            area_m2: areas.on(AreaBasis::default()),
+            areas,
             geometry: feature.geometry,
-            area_m2: feature.area_m2,
             valid: feature.valid,
         }
     }
@@ -61,6 +65,7 @@ impl Parcel {
             }
             status
         });
+        let areas = Areas::measure(&feature.geometry, feature.area_m2);
         Self {
             // `parcel_id` and `owner` are what other tools (and the benchmark generator) call
             // the parcel number and the holder.
@@ -79,7 +84,8 @@ impl Parcel {
                 .take_text("supplied_on")
                 .or_else(|| feature.take_text("supplied_o")),
             status,
-            area_m2: feature.area_m2,
+            area_m2: areas.on(AreaBasis::default()),
+            areas,
             valid: feature.valid,
             feature_index: feature.index,
             geometry: feature.geometry,
@@ -110,6 +116,10 @@ impl Park {
             .into_iter()
             .map(District::from_feature)
             .collect();
+        let basis = self.area_basis;
+        for district in &mut self.districts {
+            district.area_m2 = district.areas.on(basis);
+        }
         self.district_report = Some(import.report);
         self.assign_missing_districts();
     }

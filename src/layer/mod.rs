@@ -248,7 +248,7 @@ mod tests {
                     b.status
                 )
             );
-            assert!((a.area_m2 - b.area_m2).abs() < 1e-9);
+            assert_eq!(a.areas, b.areas);
             assert_eq!(a.geometry, b.geometry);
         }
         assert_eq!(loaded.prepared.tessellation.len(), park.parcels.len());

@@ -70,10 +70,12 @@ macro_rules! coded_enum {
 
 pub(crate) use coded_enum;
 
+mod area;
 mod enterprise;
 mod ledger;
 mod park;
 
+pub use area::{AreaBasis, Areas, PlaneArea};
 pub use enterprise::EnterpriseFigures;
 pub use ledger::{
     AREA_TOLERANCE, CauseClass, DisposalMethod, Field, FieldError, IdleKind, IdleSubtype,

@@ -2,7 +2,7 @@
 //! districts and parcels is the readers' business (`formats::to_model`): the model reads no
 //! file.
 
-use super::Lang;
+use super::{AreaBasis, Areas, Lang};
 use crate::report::ImportReport;
 use geo::{BoundingRect, Contains, InteriorPoint, MultiPolygon, Rect};
 use rayon::prelude::*;
@@ -19,6 +19,10 @@ pub struct District {
     pub name_en: String,
     /// Lon/lat degrees.
     pub geometry: MultiPolygon<f64>,
+    /// Both areas.
+    pub areas: Areas,
+    /// The area the figures use: one of [`Self::areas`], on the park's [`AreaBasis`]
+    /// ([`Park::set_area_basis`]).
     pub area_m2: f64,
     pub valid: bool,
 }
@@ -70,7 +74,7 @@ pub const PARCEL_PROPERTIES: &[&str] = &[
     "status",
 ];
 
-/// A parcel (宗地) with its attributes and true area.
+/// A parcel (宗地) with its attributes and true areas.
 #[derive(Debug, Clone)]
 pub struct Parcel {
     /// 宗地编号; the feature's `id` or its position when the file has none.
@@ -84,6 +88,10 @@ pub struct Parcel {
     pub status: Option<ParcelStatus>,
     /// Lon/lat degrees.
     pub geometry: MultiPolygon<f64>,
+    /// Both areas.
+    pub areas: Areas,
+    /// The area the figures use: one of [`Self::areas`], on the park's [`AreaBasis`]
+    /// ([`Park::set_area_basis`]).
     pub area_m2: f64,
     pub valid: bool,
     /// Position in the source file.
@@ -105,6 +113,9 @@ pub struct Park {
     pub parcels: Vec<Parcel>,
     pub district_report: Option<ImportReport>,
     pub parcel_report: Option<ImportReport>,
+    /// Which area the figures use. Change it with [`Park::set_area_basis`], which sets every
+    /// district's and parcel's `area_m2`.
+    pub area_basis: AreaBasis,
 }
 
 /// Parcels ready to join a park: duplicate parcel numbers reported, a district given by name
@@ -160,7 +171,39 @@ impl Park {
     /// the caller to free where it suits: a million parcels take half a second to free.
     pub fn set_parcels(&mut self, list: ParcelList) -> Vec<Parcel> {
         self.parcel_report = Some(list.report);
-        std::mem::replace(&mut self.parcels, list.parcels)
+        let mut parcels = list.parcels;
+        let basis = self.area_basis;
+        parcels
+            .par_iter_mut()
+            .for_each(|p| p.area_m2 = p.areas.on(basis));
+        std::mem::replace(&mut self.parcels, parcels)
+    }
+
+    /// Chooses which area every figure uses: sets each district's and parcel's `area_m2`.
+    pub fn set_area_basis(&mut self, basis: AreaBasis) {
+        self.area_basis = basis;
+        for district in &mut self.districts {
+            district.area_m2 = district.areas.on(basis);
+        }
+        self.parcels
+            .par_iter_mut()
+            .for_each(|p| p.area_m2 = p.areas.on(basis));
+    }
+
+    /// How many parcels have no plane area (outside China's Gauss-Krüger zones): on the
+    /// plane basis their ellipsoidal area stands in.
+    #[must_use]
+    pub fn outside_zones(&self) -> usize {
+        self.parcels
+            .iter()
+            .filter(|p| p.areas.plane.is_none())
+            .count()
+    }
+
+    /// What the figures' areas are, for a caption beside them ([`AreaBasis::caption`]).
+    #[must_use]
+    pub fn area_caption(&self, lang: Lang) -> String {
+        self.area_basis.caption(self.outside_zones(), lang)
     }
 
     pub(crate) fn assign_missing_districts(&mut self) {

@@ -223,9 +223,11 @@ pub fn parcel_record(park: &Park, standing: &Standing, index: usize) -> [String;
             .status(index)
             .map_or_else(String::new, |s| s.label(crate::model::Lang::Zh).to_owned()),
         format!("{:.2}", mu_from_m2(parcel.area_m2)),
-        format!("{:.2}", parcel.area_m2),
-        crate::geometry::plane_area_m2(&parcel.geometry, parcel.area_m2)
-            .map_or_else(String::new, |(_, area)| format!("{area:.2}")),
+        format!("{:.2}", parcel.areas.ellipsoidal_m2),
+        parcel
+            .areas
+            .plane
+            .map_or_else(String::new, |plane| format!("{:.2}", plane.m2)),
     ]
 }
 
@@ -350,10 +352,11 @@ mod tests {
         // The last two columns: the ellipsoidal area and the plane area of its zone.
         let fields: Vec<&str> = lines[1].split('\t').collect();
         let parcel = &park.parcels[0];
-        let (_, plane) =
-            crate::geometry::plane_area_m2(&parcel.geometry, parcel.area_m2).expect("in a zone");
-        assert_eq!(fields[7], format!("{:.2}", parcel.area_m2));
+        let plane = parcel.areas.plane.expect("in a zone").m2;
+        assert_eq!(fields[7], format!("{:.2}", parcel.areas.ellipsoidal_m2));
         assert_eq!(fields[8], format!("{plane:.2}"));
+        // The park's figures use the plane area by default: the 亩 column is the plane one.
+        assert_eq!(fields[6], format!("{:.2}", crate::units::mu_from_m2(plane)));
     }
 
     /// The parcel table's CSV reads back, through the spreadsheet reader, as the same header

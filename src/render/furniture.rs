@@ -106,13 +106,18 @@ pub fn legend_blocks(park: &Park, classification: &Classification, lang: Lang) -
         });
     }
     districts.push(Row::Gap);
-    districts.push(Row::Note(
-        lang.pick(
-            "面积为椭球面积；Web 墨卡托投影",
-            "Ellipsoidal areas; Web Mercator",
-        )
-        .to_owned(),
-    ));
+    let basis = park.area_basis.label(lang);
+    districts.push(Row::Note(match lang {
+        Lang::Zh => format!("面积为{basis}；Web 墨卡托投影"),
+        Lang::En => format!("Areas: {basis}; Web Mercator"),
+    }));
+    let outside = park.outside_zones();
+    if outside > 0 && park.area_basis == crate::model::AreaBasis::Plane {
+        districts.push(Row::Note(match lang {
+            Lang::Zh => format!("{outside} 宗不在分带内，用椭球面积"),
+            Lang::En => format!("{outside} outside the zones: ellipsoidal"),
+        }));
+    }
     vec![Block { rows: classes }, Block { rows: districts }]
 }
 

@@ -448,6 +448,10 @@ mod tests {
             name: name.to_owned(),
             name_en: code.to_owned(),
             geometry: geo::MultiPolygon::new(Vec::new()),
+            areas: crate::model::Areas {
+                ellipsoidal_m2: area_m2,
+                plane: None,
+            },
             area_m2,
             valid: true,
         }

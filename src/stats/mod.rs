@@ -60,6 +60,18 @@ pub struct TotalSummary {
 pub struct ParkSummary {
     pub districts: Vec<DistrictSummary>,
     pub total: TotalSummary,
+    /// Which area the figures above use ([`Park::area_basis`]).
+    pub area_basis: crate::model::AreaBasis,
+    /// Parcels without a plane area (outside China's zones): their ellipsoidal area stands in.
+    pub parcels_outside_zones: usize,
+}
+
+impl ParkSummary {
+    /// What the areas are, for a caption beside the figures.
+    #[must_use]
+    pub fn area_caption(&self, lang: crate::model::Lang) -> String {
+        self.area_basis.caption(self.parcels_outside_zones, lang)
+    }
 }
 
 /// The parcels' plane areas (each in the CGCS2000 3° Gauss-Krüger zone of its interior point,
@@ -83,7 +95,9 @@ pub fn plane_areas(park: &Park) -> PlaneAreas {
         .parcels
         .par_iter()
         .map(|p| {
-            crate::geometry::plane_area_m2(&p.geometry, p.area_m2).map(|(z, a)| (z.label(), a))
+            p.areas
+                .plane
+                .map(|plane| (format!("EPSG:{}", plane.epsg), plane.m2))
         })
         .collect();
     let mut areas = PlaneAreas::default();
@@ -157,7 +171,12 @@ pub fn park_summary(park: &Park, standing: &Standing) -> ParkSummary {
         idle_parcels: idle.clone().count(),
         idle_area_m2: order_free_sum(idle),
     };
-    ParkSummary { districts, total }
+    ParkSummary {
+        districts,
+        total,
+        area_basis: park.area_basis,
+        parcels_outside_zones: park.outside_zones(),
+    }
 }
 
 /// Ledger figures: what `parkland summary` prints under `"ledger"`.
@@ -504,18 +523,23 @@ mod plane_tests {
 
     /// The sample park's plane areas: zone 36 (CM 108°E) around 107°E, so each district's
     /// plane area is its ellipsoidal one scaled by about 1.0002, and the districts add up.
+    /// The summary's figures follow the park's basis: the plane areas by default.
     #[test]
     fn plane_areas_by_district_add_up_and_scale_the_ellipsoidal_ones() {
-        let park = crate::sample::sample_park().expect("sample");
+        let mut park = crate::sample::sample_park().expect("sample");
         let standing = Standing::compute(&park, &[], jiff::civil::date(2026, 1, 1));
+        let plane_summary = park_summary(&park, &standing);
+        park.set_area_basis(crate::model::AreaBasis::Ellipsoidal);
         let summary = park_summary(&park, &standing);
         let plane = plane_areas(&park);
         assert_eq!(plane.zones, vec!["EPSG:4524".to_owned()]);
         let sum: f64 = plane.by_district.values().sum();
         assert!((sum - plane.total_m2).abs() < 1e-6 * plane.total_m2);
-        for row in &summary.districts {
+        for (row, plane_row) in summary.districts.iter().zip(&plane_summary.districts) {
             let ratio = plane.by_district[&row.code] / row.parcel_area_m2;
             assert!(ratio > 1.000_1 && ratio < 1.000_4, "{}: {ratio}", row.code);
+            let same = plane.by_district[&row.code] / plane_row.parcel_area_m2;
+            assert!((same - 1.0).abs() < 1e-12, "{}: {same}", row.code);
         }
     }
 }

@@ -2,7 +2,7 @@
 //! import notices.
 
 use crate::formats::GeoJsonCrs;
-use crate::model::{Lang, Parcel, ParcelStatus, Park};
+use crate::model::{AreaBasis, Lang, Parcel, ParcelStatus, Park};
 use crate::style::{Classification, StylePreset};
 use crate::ui::app::{Command, LayerKind, MapExtent, Notice, PersistedState};
 use crate::ui::files::{FileRequest, FileTarget};
@@ -386,6 +386,7 @@ pub fn layers_ui(
     park: &Park,
     alerts: &[crate::stats::AlertRow],
     classification: &Classification,
+    summary: &crate::stats::ParkSummary,
     commands: &mut Vec<Command>,
 ) {
     let lang = state.lang;
@@ -464,6 +465,30 @@ pub fn layers_ui(
             ui.end_row();
         }
     });
+    // Which area the figures (the districts' and the legend's above, 统计, the tables) use.
+    let mut basis = state.area_basis;
+    ui.horizontal(|ui| {
+        let label = ui.label(lang.pick("面积口径", "Areas"));
+        crate::ui::combo_labelled(
+            ui,
+            label.id,
+            egui::ComboBox::from_id_salt("area_basis").selected_text(basis.label(lang)),
+            |ui| {
+                for &choice in AreaBasis::ALL {
+                    ui.selectable_value(&mut basis, choice, choice.label(lang))
+                        .on_hover_text(choice.describe(lang));
+                }
+            },
+        );
+    })
+    .response
+    .on_hover_text(summary.area_caption(lang));
+    if summary.parcels_outside_zones > 0 && basis == AreaBasis::Plane {
+        ui.label(RichText::new(summary.area_caption(lang)).weak().small());
+    }
+    if basis != state.area_basis {
+        commands.push(Command::SetAreaBasis(basis));
+    }
     ui.separator();
     ui.heading(lang.pick("预警", "Alerts"));
     ui.horizontal(|ui| {
@@ -513,9 +538,13 @@ pub fn parcel_ui(
         )
     });
     let dash = || "—".to_owned();
-    // Both areas, each named: the ellipsoidal one the figures use, and the plane one of the
-    // parcel's Gauss-Krüger zone (the area of real-estate registration).
-    let plane = crate::geometry::plane_area_m2(&parcel.geometry, parcel.area_m2);
+    // Both areas, each named, and the figures' area (on the park's basis) in 亩 and 公顷.
+    let plane = parcel.areas.plane;
+    let basis = park.area_basis.label(lang);
+    let (mu_key, ha_key) = match lang {
+        Lang::Zh => (format!("{basis} (亩)"), format!("{basis} (公顷)")),
+        Lang::En => (format!("{basis} (mu)"), format!("{basis} (ha)")),
+    };
     let rows: [(&str, String); 12] = [
         (
             lang.pick("宗地编号", "Parcel no."),
@@ -546,32 +575,25 @@ pub fn parcel_ui(
         ),
         (
             lang.pick("椭球面积 (m²)", "Ellipsoid (m²)"),
-            group_thousands(parcel.area_m2, 2),
+            group_thousands(parcel.areas.ellipsoidal_m2, 2),
         ),
         (
             lang.pick("投影面积 (m²)", "Plane (m²)"),
-            plane
-                .as_ref()
-                .map_or_else(dash, |(_, area)| group_thousands(*area, 2)),
+            plane.map_or_else(dash, |p| group_thousands(p.m2, 2)),
         ),
         (
             lang.pick("投影带", "Plane zone"),
-            plane.as_ref().map_or_else(dash, |(zone, _)| {
+            plane.map_or_else(dash, |p| {
                 format!(
-                    "{} {}",
-                    lang.pick("高斯-克吕格 3°", "Gauss-Krüger 3°"),
-                    zone.label()
+                    "{} {} (EPSG:{})",
+                    lang.pick("高斯-克吕格 3° 带", "Gauss-Krüger 3° zone"),
+                    p.zone(),
+                    p.epsg
                 )
             }),
         ),
-        (
-            lang.pick("面积 (亩)", "Area (mu)"),
-            group_thousands(mu_from_m2(parcel.area_m2), 2),
-        ),
-        (
-            lang.pick("面积 (公顷)", "Area (ha)"),
-            format!("{:.4}", ha_from_m2(parcel.area_m2)),
-        ),
+        (&mu_key, group_thousands(mu_from_m2(parcel.area_m2), 2)),
+        (&ha_key, format!("{:.4}", ha_from_m2(parcel.area_m2))),
     ];
     egui::Grid::new("parcel_attributes")
         .num_columns(2)

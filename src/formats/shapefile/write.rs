@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 pub const SHORT_NAMES: &[(&str, &str)] = &[
     ("supplied_on", "supplied_o"),
     ("plane_area_m2", "plane_m2"),
+    ("plane_area_mu", "plane_mu"),
     ("survey_status", "survey_st"),
     ("idle_land_m2", "idle_m2"),
     ("idle_land_mu", "idle_mu"),

@@ -73,6 +73,8 @@ pub enum Command {
     Undo,
     Redo,
     SetStyle(StylePreset),
+    /// Which area the figures use (面积口径).
+    SetAreaBasis(crate::model::AreaBasis),
     /// Write these parcels (the filtered table) as CSV.
     ExportParcelsCsv(PathBuf, Vec<usize>),
     SetLang(Lang),
@@ -374,6 +376,10 @@ impl ParklandApp {
             }
             Command::SetStyle(style) => {
                 self.state.style = style;
+            }
+            Command::SetAreaBasis(basis) => {
+                self.state.area_basis = basis;
+                self.park.set_area_basis(basis);
             }
             Command::SetLang(lang) => {
                 self.state.lang = lang;

@@ -91,6 +91,7 @@ impl eframe::App for ParklandApp {
                     &self.park,
                     &self.alert_rows,
                     &self.classification,
+                    &self.park_summary,
                     &mut self.commands,
                 );
             });

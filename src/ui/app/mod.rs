@@ -48,6 +48,8 @@ pub struct PersistedState {
     pub attributes: AttributeTableState,
     /// The CRS chosen for files that name none, by path (`EPSG:4545`): asked once per file.
     pub crs_for_files: std::collections::BTreeMap<String, String>,
+    /// Which area the figures use (面积口径).
+    pub area_basis: crate::model::AreaBasis,
 }
 
 impl Default for PersistedState {
@@ -64,6 +66,7 @@ impl Default for PersistedState {
             bottom_tab: BottomTab::Ledger,
             attributes: AttributeTableState::default(),
             crs_for_files: std::collections::BTreeMap::new(),
+            area_basis: crate::model::AreaBasis::default(),
         }
     }
 }
@@ -111,6 +114,8 @@ struct DerivedKey {
     style: StylePreset,
     lang: Lang,
     today: jiff::civil::Date,
+    /// The figures' areas change with it.
+    area: crate::model::AreaBasis,
 }
 
 /// A report shown in a window until dismissed: a rejected file or a load with warnings.
@@ -236,7 +241,8 @@ impl ParklandApp {
         } else {
             None
         };
-        let park = Park::from_imports(districts, parcels);
+        let mut park = Park::from_imports(districts, parcels);
+        park.set_area_basis(state.area_basis);
         let layer = MapLayer::new(&park);
         let fit_pending = state.camera.is_none_or(|c| !camera_shows(&layer, &c));
         let mut ledger = LedgerView::default();
@@ -341,7 +347,11 @@ impl ParklandApp {
             self.ledger.form = Some(form);
         } else if let Some(parcel) = self.park.parcels.get(index) {
             self.ledger.info = None;
-            self.ledger.form = Some(EntryForm::for_parcel(parcel, crate::ui::ledger::today()));
+            self.ledger.form = Some(EntryForm::for_parcel(
+                parcel,
+                self.park.area_basis,
+                crate::ui::ledger::today(),
+            ));
         }
     }
 
@@ -386,6 +396,7 @@ impl ParklandApp {
             style: self.state.style,
             lang: self.state.lang,
             today: crate::ui::ledger::today(),
+            area: self.park.area_basis,
         }
     }
 

@@ -126,6 +126,8 @@ impl DashboardView {
                             ))
                             .weak(),
                         );
+                        // Which area every figure below uses.
+                        ui.label(RichText::new(figures.park.area_caption(lang)).weak());
                     });
                     ui.add_space(6.0);
                     cards_ui(ui, lang, figures);

@@ -56,6 +56,9 @@ pub struct EntryForm {
     pub errors: Vec<FieldError>,
     parse_errors: Vec<(Field, String)>,
     pub general_error: Option<String>,
+    /// For a new case, which of the parcel's areas prefilled it (the park's 面积口径); a
+    /// stored case shows its stored area.
+    pub area_basis: Option<crate::model::AreaBasis>,
 }
 
 fn format_number(value: f64, decimals: usize) -> String {
@@ -67,15 +70,15 @@ fn format_number(value: f64, decimals: usize) -> String {
 }
 
 impl EntryForm {
-    /// A new case for a parcel, prefilled from it.
+    /// A new case for a parcel, prefilled from it: its area on the park's `basis`.
     #[must_use]
-    pub fn for_parcel(parcel: &Parcel, today: Date) -> Self {
+    pub fn for_parcel(parcel: &Parcel, basis: crate::model::AreaBasis, today: Date) -> Self {
         let entry = LedgerEntry {
             parcel_no: parcel.parcel_no.clone(),
             district: parcel.district.clone(),
             holder: parcel.holder.clone(),
-            parcel_area_m2: parcel.area_m2,
-            idle_land_m2: parcel.area_m2,
+            parcel_area_m2: parcel.areas.on(basis),
+            idle_land_m2: parcel.areas.on(basis),
             kind: if parcel.status == Some(ParcelStatus::LowEfficiency) {
                 IdleKind::LowEfficiency
             } else {
@@ -98,6 +101,7 @@ impl EntryForm {
             errors: Vec::new(),
             parse_errors: Vec::new(),
             general_error: None,
+            area_basis: Some(basis),
         };
         form.fill_numbers();
         form
@@ -119,6 +123,7 @@ impl EntryForm {
             errors: Vec::new(),
             parse_errors: Vec::new(),
             general_error: None,
+            area_basis: None,
         };
         form.load(stored);
         form
@@ -253,14 +258,19 @@ impl EntryForm {
             self.validate();
         }
         ui.label(
-            RichText::new(format!(
-                "{} {}  {}  {:.2} {}",
-                lang.pick("宗地", "Parcel"),
-                self.entry.parcel_no,
-                self.entry.holder.as_deref().unwrap_or(""),
-                mu_from_m2(self.entry.parcel_area_m2),
-                lang.pick("亩", "mu"),
-            ))
+            RichText::new(
+                format!(
+                    "{} {}  {}  {:.2} {}",
+                    lang.pick("宗地", "Parcel"),
+                    self.entry.parcel_no,
+                    self.entry.holder.as_deref().unwrap_or(""),
+                    mu_from_m2(self.entry.parcel_area_m2),
+                    lang.pick("亩", "mu"),
+                ) + &self
+                    .area_basis
+                    .map(|b| format!(" ({})", b.label(lang)))
+                    .unwrap_or_default(),
+            )
             .strong(),
         );
         // Each message shows under its field, in the same cell, so it is always in view.
