@@ -171,6 +171,66 @@ pub fn plane_polygons_area(polygons: &[Vec<Vec<[f64; 2]>>]) -> f64 {
         .sum()
 }
 
+/// The plane area of polygons given as their rings of plane coordinates, each with whether
+/// it is an exterior (exteriors add, holes take away, winding ignored), and their centroid,
+/// the mean position of that area. The sums run around the first position, so that eastings
+/// with a zone number lose no precision.
+///
+/// ```
+/// let square = [[36_500_000.0, 3_700_000.0], [36_500_010.0, 3_700_000.0], [36_500_010.0, 3_700_010.0], [36_500_000.0, 3_700_010.0]];
+/// let hole = [[36_500_002.0, 3_700_002.0], [36_500_002.0, 3_700_004.0], [36_500_004.0, 3_700_004.0], [36_500_004.0, 3_700_002.0]];
+/// let (area, centroid) = parkland::geometry::plane_area_and_centroid([(true, &square[..]), (false, &hole[..])]);
+/// assert_eq!(area, 96.0);
+/// let [x, y] = centroid.unwrap();
+/// assert!((x - 36_500_005.083_333).abs() < 1e-5 && (y - 3_700_005.083_333).abs() < 1e-5);
+/// ```
+pub fn plane_area_and_centroid<'a, T: Copy + Into<[f64; 2]> + 'a>(
+    rings: impl IntoIterator<Item = (bool, &'a [T])>,
+) -> (f64, Option<[f64; 2]>) {
+    let mut origin = None;
+    let (mut area, mut mx, mut my) = (0.0, 0.0, 0.0);
+    for (exterior, ring) in rings {
+        let n = ring.len();
+        let Some(&first) = ring.first() else { continue };
+        let [x0, y0] = *origin.get_or_insert_with(|| first.into());
+        let (mut a, mut x, mut y) = (0.0, 0.0, 0.0);
+        for j in 0..n {
+            let [xa, ya] = ring[j].into();
+            let [xb, yb] = ring[(j + 1) % n].into();
+            let (xa, ya, xb, yb) = (xa - x0, ya - y0, xb - x0, yb - y0);
+            let cross = xa * yb - xb * ya;
+            a += cross;
+            x += (xa + xb) * cross;
+            y += (ya + yb) * cross;
+        }
+        let sign = if exterior == (a >= 0.0) { 1.0 } else { -1.0 };
+        area += sign * a / 2.0;
+        mx += sign * x / 6.0;
+        my += sign * y / 6.0;
+    }
+    let centroid = origin
+        .filter(|_| area != 0.0)
+        .map(|[x0, y0]| [x0 + mx / area, y0 + my / area]);
+    (area, centroid)
+}
+
+/// The rings of polygons, each with whether it is an exterior, for
+/// [`plane_area_and_centroid`].
+pub fn rings_of(polygons: &MultiPolygon<f64>) -> impl Iterator<Item = (bool, &[geo::Coord<f64>])> {
+    polygons.0.iter().flat_map(|p| {
+        std::iter::once((true, p.exterior().0.as_slice()))
+            .chain(p.interiors().iter().map(|r| (false, r.0.as_slice())))
+    })
+}
+
+/// The rings of polygons as positions (the first of each polygon its exterior), for
+/// [`plane_area_and_centroid`].
+pub fn raw_rings(polygons: &[Vec<Vec<[f64; 2]>>]) -> impl Iterator<Item = (bool, &[[f64; 2]])> {
+    polygons
+        .iter()
+        .flat_map(|p| p.iter().enumerate().map(|(i, r)| (i == 0, r.as_slice())))
+}
+
 /// The point scale factor of a Gauss-Krüger projection (transverse Mercator, scale 1 on the
 /// central meridian `cm`) at (lon, lat) on the CGCS2000 ellipsoid, by the series of Snyder's
 /// *Map Projections: A Working Manual* (8-11): its error is under 1e-12 within a 3° zone.
@@ -209,10 +269,10 @@ pub fn plane_area_m2(
     geometry: &MultiPolygon<f64>,
     ellipsoidal_m2: f64,
 ) -> Option<(crate::crs::Crs, f64)> {
-    use geo::BoundingRect;
-    // The middle of the parcel's box: the scale factor varies linearly across a parcel, so
-    // its mean over the area is its value near the middle (to about 1e-9); the box is cheap.
-    let centre = geometry.bounding_rect()?.center();
+    // The scale factor's square varies almost linearly across a parcel, so its mean over the
+    // area is its value at the centroid (taken in degrees: near enough, at this size).
+    let [x, y] = plane_area_and_centroid(rings_of(geometry)).1?;
+    let centre = geo::coord! { x: x, y: y };
     let zone = crate::crs::Crs::gauss_kruger_3deg_zone(centre.x)?;
     let crate::crs::Crs::GaussKruger {
         central_meridian_deg,

@@ -63,19 +63,36 @@ impl AreaBasis {
     }
 }
 
-/// A plane area in a CGCS2000 3° Gauss-Krüger zone.
+/// A plane area in a CGCS2000 Gauss-Krüger zone: the 3° zone of the polygon's middle, or the
+/// zone of the file it was read from.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PlaneArea {
-    /// The zone's EPSG code (4513–4533: zone number in the easting).
+    /// The zone's EPSG code (4491–4554).
     pub epsg: u32,
     pub m2: f64,
 }
 
 impl PlaneArea {
-    /// The zone number (25–45).
+    /// The zone's width in degrees (3 or 6) and number (3° zones 25–45, 6° zones 13–23),
+    /// whether its EPSG code puts the number in the easting or not.
     #[must_use]
-    pub fn zone(self) -> u32 {
-        self.epsg - 4488
+    pub fn zone(self) -> (u32, u32) {
+        match self.epsg {
+            4491..=4501 => (6, self.epsg - 4478),
+            4502..=4512 => (6, 13 + (self.epsg - 4502)),
+            4534..=4554 => (3, 25 + (self.epsg - 4534)),
+            _ => (3, self.epsg.saturating_sub(4488)),
+        }
+    }
+
+    /// The zone named for people: 高斯-克吕格 3° 带 36 (EPSG:4524).
+    #[must_use]
+    pub fn describe_zone(self, lang: Lang) -> String {
+        let (width, zone) = self.zone();
+        match lang {
+            Lang::Zh => format!("高斯-克吕格 {width}° 带 {zone} (EPSG:{})", self.epsg),
+            Lang::En => format!("Gauss-Krüger {width}° zone {zone} (EPSG:{})", self.epsg),
+        }
     }
 }
 
@@ -129,7 +146,20 @@ mod tests {
         ]]);
         let areas = Areas::measure(&near, crate::geometry::geodesic_area_m2(&near));
         let plane = areas.plane.expect("in zone 36");
-        assert_eq!((plane.epsg, plane.zone()), (4524, 36));
+        assert_eq!((plane.epsg, plane.zone()), (4524, (3, 36)));
+        // The same zones by central meridian, and 6° zones, both ways.
+        let zone = |epsg| PlaneArea { epsg, m2: 0.0 }.zone();
+        assert_eq!(zone(4545), (3, 36)); // CM 108°E
+        assert_eq!(zone(4496), (6, 18)); // zone 18 in the easting, CM 105°E
+        assert_eq!(zone(4507), (6, 18)); // CM 105°E
+        assert_eq!(
+            PlaneArea {
+                epsg: 4545,
+                m2: 0.0
+            }
+            .describe_zone(Lang::Zh),
+            "高斯-克吕格 3° 带 36 (EPSG:4545)"
+        );
         assert!(
             (areas.on(AreaBasis::Plane) / areas.on(AreaBasis::Ellipsoidal) - 1.000_215).abs()
                 < 1e-6

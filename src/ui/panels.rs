@@ -583,14 +583,7 @@ pub fn parcel_ui(
         ),
         (
             lang.pick("投影带", "Plane zone"),
-            plane.map_or_else(dash, |p| {
-                format!(
-                    "{} {} (EPSG:{})",
-                    lang.pick("高斯-克吕格 3° 带", "Gauss-Krüger 3° zone"),
-                    p.zone(),
-                    p.epsg
-                )
-            }),
+            plane.map_or_else(dash, |p| p.describe_zone(lang)),
         ),
         (&mu_key, group_thousands(mu_from_m2(parcel.area_m2), 2)),
         (&ha_key, format!("{:.4}", ha_from_m2(parcel.area_m2))),

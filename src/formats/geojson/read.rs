@@ -237,9 +237,10 @@ fn finish_feature(
         index: feature.index,
         id: feature.id.clone(),
     };
-    let (geometry, area_m2, valid) =
+    let (geometry, area_m2, plane, valid) =
         measure_geometry(feature.geometry, &feature_ref, crs, to_lon_lat, report)?;
     Some(ImportedFeature {
+        plane,
         index: feature.index,
         id: feature.id,
         properties: feature.properties,
@@ -250,14 +251,26 @@ fn finish_feature(
 }
 
 /// Reprojects and unwraps a feature's geometry as read from the file; the geometry, its
-/// geodesic area and its validity, or `None` (with an error) when it cannot be reprojected.
+/// ellipsoidal area, its plane area in the file's Gauss-Krüger zone when it has one (and the
+/// ellipsoidal area from it: [`crate::formats::feature::own_plane_area`]) and its validity,
+/// or `None` (with an error) when it cannot be reprojected.
 fn measure_geometry(
     mut geometry: MultiPolygon<f64>,
     feature_ref: &FeatureRef,
     crs: &Crs,
     to_lon_lat: &crate::crs::ToLonLat,
     report: &mut ImportReport,
-) -> Option<(MultiPolygon<f64>, f64, bool)> {
+) -> Option<(
+    MultiPolygon<f64>,
+    f64,
+    Option<crate::model::PlaneArea>,
+    bool,
+)> {
+    let plane = crate::formats::feature::own_plane_area(
+        crs,
+        to_lon_lat,
+        crate::geometry::rings_of(&geometry),
+    );
     if !crs.is_lon_lat()
         && let Err(e) = reproject(&mut geometry, to_lon_lat)
     {
@@ -283,7 +296,10 @@ fn measure_geometry(
             "crosses the antimeridian (±180°): longitudes unwrapped so the polygon is drawn in one piece",
         );
     }
-    let area_m2 = geodesic_area_m2(&geometry);
+    let area_m2 = match plane {
+        Some((plane, k2)) => plane.m2 / k2,
+        None => geodesic_area_m2(&geometry),
+    };
     let problem = validity_problem(&geometry);
     if let Some(problem) = &problem {
         report.warn(
@@ -291,7 +307,7 @@ fn measure_geometry(
             format!("invalid geometry ({problem}); loaded as it is, its area may be wrong"),
         );
     }
-    Some((geometry, area_m2, problem.is_none()))
+    Some((geometry, area_m2, plane.map(|(p, _)| p), problem.is_none()))
 }
 
 /// A `FeatureCollection` whose features are still unparsed slices of the file.
