@@ -111,6 +111,8 @@ fn help_of_every_subcommand() {
         &["ledger", "list", "--help"],
         &["ledger", "import", "--help"],
         &["ledger", "export", "--help"],
+        &["db", "init", "--help"],
+        &["db", "grant", "--help"],
         &["enterprise", "--help"],
         &["export", "--help"],
         &["render", "--help"],

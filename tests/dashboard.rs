@@ -107,7 +107,7 @@ mod window {
 
     fn harness_with_ledger(ledger: std::path::PathBuf) -> Harness<'static, ParklandApp> {
         let startup = Startup {
-            ledger: Some(ledger),
+            ledger: Some(ledger.into()),
             ..Startup::default()
         };
         let mut harness = Harness::builder()

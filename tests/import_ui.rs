@@ -29,7 +29,7 @@ fn scratch_dir(name: &str) -> PathBuf {
 /// The window on the sample park with a fresh ledger file in `dir`.
 fn harness(dir: &Path) -> Harness<'static, ParklandApp> {
     let startup = Startup {
-        ledger: Some(dir.join("ledger.sqlite")),
+        ledger: Some(dir.join("ledger.sqlite").into()),
         ..Startup::default()
     };
     let mut harness = Harness::builder()

@@ -1,9 +1,8 @@
-//! The ledger store: CRUD with events, validation, stale versions, migrations, corruption,
-//! the kill test, the sample ledger and the county export.
+//! What only the SQLite file does: migrations of old files, corruption, backup and restore,
+//! the kill test and the county export. What both back ends do is in `conformance`.
 
-use parkland::ledger::{Action, Ledger, LedgerError, SCHEMA_VERSION};
+use parkland::ledger::{Ledger, LedgerError, SCHEMA_VERSION};
 use parkland::model::{DisposalMethod, IdleKind, LedgerEntry, Progress};
-use parkland::units::mu_from_m2;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -29,105 +28,6 @@ fn case(parcel_no: &str) -> LedgerEntry {
 
 fn ok<T>(result: Result<T, LedgerError>) -> T {
     result.unwrap_or_else(|e| panic!("{e}"))
-}
-
-#[test]
-fn create_update_delete_each_write_an_event() {
-    let mut ledger = ok(Ledger::open_in_memory());
-    let id = ok(ledger.create(
-        &case("LJ-0101"),
-        Some(r#"{"type":"Polygon","coordinates":[]}"#),
-        "王五",
-    ));
-    let stored = ok(ledger.get(id)).unwrap_or_else(|| panic!("created"));
-    assert_eq!((stored.version, stored.created_by.as_str()), (1, "王五"));
-
-    let mut changed = stored.entry.clone();
-    changed.progress = Progress::Disposing;
-    changed.methods = vec![DisposalMethod::LeasebackCoManagement];
-    let version = ok(ledger.update(id, 1, &changed, "赵六", Action::Update));
-    assert_eq!(version, 2);
-    assert_eq!(ok(ledger.get(id)).map(|s| s.entry), Some(changed.clone()));
-
-    let history = ok(ledger.history("LJ-0101"));
-    assert_eq!(history.len(), 2);
-    assert_eq!(
-        (history[0].action.as_str(), history[0].operator.as_str()),
-        ("update", "赵六")
-    );
-    assert_eq!(history[0].step, Some(Progress::Disposing));
-    assert_eq!(
-        history[0].before.as_ref().map(|e| e.progress),
-        Some(Progress::Identified)
-    );
-    assert_eq!(history[0].after.as_ref(), Some(&changed));
-    assert_eq!(history[1].action, "create");
-
-    ok(ledger.void(id, 2, "登记错误", "赵六"));
-    assert!(ok(ledger.list()).is_empty(), "voided cases leave the list");
-    assert!(
-        ok(ledger.get(id)).is_some_and(|s| s.deleted),
-        "but stay in the file"
-    );
-    assert_eq!(ok(ledger.event_count()), 3);
-    let history = ok(ledger.history("LJ-0101"));
-    assert_eq!(history[0].action, "void");
-    assert_eq!(history[0].reason.as_deref(), Some("登记错误"));
-    ok(ledger.restore(id, 3, "赵六"));
-    assert_eq!(ok(ledger.list()).len(), 1);
-}
-
-#[test]
-fn invalid_entries_and_bad_transitions_write_nothing() {
-    let mut ledger = ok(Ledger::open_in_memory());
-    let mut bad = case("LJ-0102");
-    bad.revitalized_land_m2 = 40_000.0;
-    match ledger.create(&bad, None, "op") {
-        Err(LedgerError::Invalid(errors)) => assert_eq!(errors.len(), 1, "{errors:?}"),
-        other => panic!("expected Invalid, got {other:?}"),
-    }
-    assert_eq!(ok(ledger.event_count()), 0);
-
-    let id = ok(ledger.create(&case("LJ-0102"), None, "op"));
-    let mut jump = case("LJ-0102");
-    jump.progress = Progress::Pending;
-    assert!(matches!(
-        ledger.update(id, 1, &jump, "op", Action::Update),
-        Err(LedgerError::Transition { .. })
-    ));
-    assert_eq!(ok(ledger.event_count()), 1);
-    assert_eq!(ok(ledger.get(id)).map(|s| s.version), Some(1));
-}
-
-#[test]
-fn a_stale_save_from_a_second_connection_is_refused() {
-    let dir = scratch_dir("stale");
-    let path = dir.join("ledger.sqlite");
-    let mut first = ok(Ledger::open(&path));
-    let mut second = ok(Ledger::open(&path));
-    let id = ok(first.create(&case("LJ-0201"), None, "甲"));
-
-    let mut by_first = case("LJ-0201");
-    by_first.notes = "甲的修改".into();
-    ok(first.update(id, 1, &by_first, "甲", Action::Update));
-
-    let mut by_second = case("LJ-0201");
-    by_second.notes = "乙的修改".into();
-    match second.update(id, 1, &by_second, "乙", Action::Update) {
-        Err(LedgerError::Stale { by, current, .. }) => {
-            assert_eq!(by, "甲");
-            assert_eq!(
-                current.entry.notes, "甲的修改",
-                "the newer values are returned"
-            );
-            assert_eq!(current.version, 2);
-        }
-        other => panic!("expected Stale, got {other:?}"),
-    }
-    let stored = ok(second.get(id)).unwrap_or_else(|| panic!("exists"));
-    assert_eq!(stored.entry.notes, "甲的修改", "no silent overwrite");
-    // With the current version the second operator's save goes through.
-    ok(second.update(id, 2, &by_second, "乙", Action::Update));
 }
 
 #[test]
@@ -263,27 +163,6 @@ fn backup_and_restore_bring_back_the_ledger() {
 }
 
 #[test]
-fn sample_ledger_matches_the_parks_annual_figures() {
-    let park = parkland::sample::sample_park().unwrap_or_else(|e| panic!("{e}"));
-    let mut ledger = ok(Ledger::open_in_memory());
-    assert_eq!(ok(ledger.seed_sample(&park, "op")), 13);
-    assert_eq!(ok(ledger.seed_sample(&park, "op")), 0, "seeded once");
-    let summary = parkland::stats::ledger_summary(&ok(ledger.list()));
-    assert_eq!(summary.entries, 13);
-    assert!((mu_from_m2(summary.idle_area_m2) - 536.0).abs() < 5.36);
-    assert!((mu_from_m2(summary.revitalized_land_m2) - 120.0).abs() < 1e-6);
-    assert!((summary.revitalized_building_m2 - 44_000.0).abs() < 1e-6);
-    for method in DisposalMethod::PARK_FIVE {
-        let label = method.label(parkland::model::Lang::Zh);
-        assert!(
-            summary.by_method.get(&method).is_some_and(|&n| n >= 2),
-            "{label}: {:?}",
-            summary.by_method
-        );
-    }
-}
-
-#[test]
 fn county_export_reads_back_with_headers_and_totals() {
     use calamine::{Data, Reader, Xlsx, open_workbook};
     let park = parkland::sample::sample_park().unwrap_or_else(|e| panic!("{e}"));
@@ -413,43 +292,4 @@ fn killed_writers_never_lose_a_committed_case() {
         "the writers got work done: {}",
         confirmed.len()
     );
-}
-
-#[test]
-fn sql_summary_agrees_with_the_in_memory_one() {
-    let park = parkland::sample::sample_park().unwrap_or_else(|e| panic!("{e}"));
-    let mut ledger = ok(Ledger::open_in_memory());
-    ok(ledger.seed_sample(&park, "op"));
-    let mut extra = case("LJ-0901");
-    extra.progress = Progress::Disposing;
-    extra.methods = vec![DisposalMethod::LandSwap, DisposalMethod::LegalBuyback];
-    let id = ok(ledger.create(&extra, None, "op"));
-    let deleted = ok(ledger.create(&case("LJ-0902"), None, "op"));
-    ok(ledger.void(deleted, 1, "test", "op"));
-    let in_memory = parkland::stats::ledger_summary(&ok(ledger.list()));
-    let in_sql = ok(parkland::stats::stored_summary(&ledger));
-    assert_eq!(in_sql.entries, 14);
-    assert_eq!(in_sql.by_method, in_memory.by_method);
-    assert_eq!(in_sql.by_progress, in_memory.by_progress);
-    assert!((in_sql.idle_area_m2 - in_memory.idle_area_m2).abs() < 1e-6);
-    assert!((in_sql.revitalized_land_m2 - in_memory.revitalized_land_m2).abs() < 1e-6);
-    assert!((in_sql.revitalized_building_m2 - in_memory.revitalized_building_m2).abs() < 1e-6);
-    assert!(id > 0);
-}
-
-#[test]
-fn events_read_back_whole_although_stored_without_empty_fields() {
-    let mut ledger = ok(Ledger::open_in_memory());
-    let mut entry = case("LJ-0401");
-    entry.cause_text = String::new();
-    entry.identified_on = Some(jiff::civil::date(2024, 3, 1));
-    let id = ok(ledger.create(&entry, None, "op"));
-    let mut changed = entry.clone();
-    changed.progress = Progress::Disposing;
-    changed.methods = vec![DisposalMethod::JointDevelopment];
-    ok(ledger.update(id, 1, &changed, "op", Action::Update));
-    let history = ok(ledger.history("LJ-0401"));
-    assert_eq!(history[0].before.as_ref(), Some(&entry));
-    assert_eq!(history[0].after.as_ref(), Some(&changed));
-    assert_eq!(history[1].after.as_ref(), Some(&entry));
 }

@@ -404,7 +404,7 @@ fn undo_after_another_connections_change_is_refused_with_who_and_when() {
     let path = dir.join("ledger.sqlite");
     let park = ok(parkland::sample::sample_park());
     let mut view = LedgerView::default();
-    view.open(&path, &park, true, "甲");
+    view.open(&path.clone().into(), &park, true, "甲");
     let Some(case) = view
         .entries
         .iter()

@@ -2,6 +2,7 @@
 
 mod cli;
 mod cli_snapshots;
+mod conformance;
 mod corpus;
 mod dashboard;
 mod enterprise;
@@ -12,6 +13,7 @@ mod import;
 mod import_ui;
 mod ledger;
 mod ledger_import;
+mod ledger_server;
 #[cfg(feature = "gui")]
 mod one_answer;
 mod render;

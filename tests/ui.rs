@@ -17,7 +17,7 @@ fn scratch_ledger() -> std::path::PathBuf {
 
 fn harness() -> Harness<'static, ParklandApp> {
     let startup = Startup {
-        ledger: Some(scratch_ledger()),
+        ledger: Some(scratch_ledger().into()),
         ..Startup::default()
     };
     let mut harness = Harness::builder()

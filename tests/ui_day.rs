@@ -19,7 +19,7 @@ fn scratch_dir(name: &str) -> std::path::PathBuf {
 
 fn harness_with(ledger: std::path::PathBuf) -> Harness<'static, ParklandApp> {
     let startup = Startup {
-        ledger: Some(ledger),
+        ledger: Some(ledger.into()),
         ..Startup::default()
     };
     let mut harness = Harness::builder()

@@ -295,11 +295,11 @@ impl EditArgs {
 /// Opens the ledger named by `--ledger` (or the default one), seeding the sample ledger into
 /// a new ledger when the sample park is in use.
 pub fn open_ledger(cli: &Cli, park: &Park) -> Result<Ledger, LedgerError> {
-    let path = cli
+    let location = cli
         .ledger
         .clone()
-        .unwrap_or_else(|| crate::ledger::default_path_for(cli.parcels.is_none()));
-    let mut ledger = Ledger::open(&path)?;
+        .unwrap_or_else(|| crate::ledger::default_path_for(cli.parcels.is_none()).into());
+    let mut ledger = location.open()?;
     if cli.parcels.is_none() {
         ledger.seed_sample(park, &default_operator())?;
     }
@@ -541,6 +541,7 @@ fn written(
             | LedgerError::Transition { .. }
             | LedgerError::Stale { .. }
             | LedgerError::NotFound(_)
+            | LedgerError::Denied(_)
             | LedgerError::Data(_)),
         ) => {
             writeln!(out, "error: {error}")?;

@@ -2,6 +2,7 @@
 //! can capture the output, and all using the same core as the window.
 
 mod check;
+pub mod db;
 pub mod enterprise;
 pub mod export;
 pub mod ledger;
@@ -30,10 +31,12 @@ pub struct Cli {
     /// sample park.
     #[arg(long, global = true, value_name = "FILE")]
     pub parcels: Option<PathBuf>,
-    /// The ledger file (SQLite); default, in the platform data folder: sample-ledger.sqlite on
-    /// the sample park, ledger.sqlite on your own parcels.
-    #[arg(long, global = true, value_name = "FILE")]
-    pub ledger: Option<PathBuf>,
+    /// The ledger: a file (SQLite), or the office's server
+    /// (`postgresql://user@host:port/db`; the password from `PGPASSWORD` or `~/.pgpass`).
+    /// Default, in the platform data folder: sample-ledger.sqlite on the sample park,
+    /// ledger.sqlite on your own parcels.
+    #[arg(long, global = true, value_name = "FILE|URL", env = "PARKLAND_LEDGER", hide_env_values = true, value_parser = parse_location)]
+    pub ledger: Option<crate::ledger::Location>,
     /// The CRS of files that name none (a `GeoJSON` without `crs`, a Shapefile without `.prj`,
     /// a 国土TXT without zone), e.g. EPSG:4545 (CGCS2000 3° Gauss-Krüger CM 108°E, the
     /// park's) or EPSG:4524 (zone 36, with the zone number in the easting). A file that names
@@ -45,6 +48,15 @@ pub struct Cli {
     /// the land survey).
     #[arg(long, global = true, value_name = "BASIS", default_value = "plane", value_parser = parse_area_basis)]
     pub area: crate::model::AreaBasis,
+}
+
+/// `--ledger`: a server URL or a file path.
+#[allow(
+    clippy::unnecessary_wraps,
+    reason = "clap's value parsers return a Result"
+)]
+fn parse_location(text: &str) -> Result<crate::ledger::Location, String> {
+    Ok(crate::ledger::Location::parse(text))
 }
 
 /// `--area`: `plane` or `ellipsoidal` (or their Chinese names).
@@ -80,6 +92,8 @@ pub enum Command {
     /// The park report: figures, per-district and per-method tables, ledger and map, as
     /// xlsx or A4 PDF.
     Report(report::ReportArgs),
+    /// The office's ledger server (PostgreSQL): set it up, grant accounts their roles.
+    Db(db::DbArgs),
 }
 
 /// Runs a subcommand, writing its report to `out`. Returns the process exit code: an input
@@ -141,6 +155,7 @@ fn run_command(command: &Command, cli: &Cli, out: &mut dyn Write) -> anyhow::Res
         Command::Export(args) => export::run(args, cli, out),
         Command::Render(args) => render::run(args, cli, out),
         Command::Report(args) => report::run(args, cli, out),
+        Command::Db(args) => db::run(args, out),
     }
 }
 

@@ -10,10 +10,9 @@
 //! Enterprises that no parcel holds are stored too, and reported.
 
 use super::import::ImportError;
-use super::{Ledger, LedgerError, now};
+use super::{Ledger, LedgerError};
 use crate::formats::sheet::{Problem, SheetCell, SheetRow, header_matches};
 use crate::model::{EnterpriseFigures, Park};
-use rusqlite::{TransactionBehavior, params};
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
@@ -402,36 +401,15 @@ impl Ledger {
         source: &str,
         operator: &str,
     ) -> Result<usize, LedgerError> {
-        let years: BTreeSet<i16> = figures.iter().map(|f| f.year).collect();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let at = now();
-        let mut replaced = 0;
-        for year in &years {
-            replaced += tx
-                .prepare_cached("DELETE FROM enterprise_figure WHERE year = ?1")?
-                .execute([year])?;
-        }
-        for f in figures {
-            tx.prepare_cached(
-                "INSERT INTO enterprise_figure (enterprise, year, output_10k_yuan, tax_10k_yuan, \
-                 investment_10k_yuan, source, imported_at, imported_by) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )?
-            .execute(params![
-                f.enterprise.trim(),
-                f.year,
-                f.output_10k_yuan,
-                f.tax_10k_yuan,
-                f.investment_10k_yuan,
-                source,
-                at,
-                operator
-            ])?;
-        }
-        tx.commit()?;
-        Ok(replaced)
+        let years: Vec<i16> = figures
+            .iter()
+            .map(|f| f.year)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        self.transaction(|tx| {
+            tx.replace_enterprise_figures(&years, figures, source, operator, &super::now())
+        })
     }
 
     /// The figures of one year, or of every year; by year, then enterprise.
@@ -439,43 +417,17 @@ impl Ledger {
         &self,
         year: Option<i16>,
     ) -> Result<Vec<EnterpriseFigures>, LedgerError> {
-        let mut statement = self.conn.prepare_cached(
-            "SELECT enterprise, year, output_10k_yuan, tax_10k_yuan, investment_10k_yuan \
-             FROM enterprise_figure WHERE ?1 IS NULL OR year = ?1 ORDER BY year, enterprise",
-        )?;
-        let rows = statement.query_map([year], |row| {
-            Ok(EnterpriseFigures {
-                enterprise: row.get(0)?,
-                year: row.get(1)?,
-                output_10k_yuan: row.get(2)?,
-                tax_10k_yuan: row.get(3)?,
-                investment_10k_yuan: row.get(4)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        self.backend.store().enterprise_figures(year)
     }
 
     /// The years with figures, oldest first.
     pub fn enterprise_years(&self) -> Result<Vec<i16>, LedgerError> {
-        let mut statement = self
-            .conn
-            .prepare_cached("SELECT DISTINCT year FROM enterprise_figure ORDER BY year")?;
-        let rows = statement.query_map([], |row| row.get(0))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        self.backend.store().enterprise_years()
     }
 
     /// How many figures the ledger holds for these years.
     pub fn count_enterprise_figures(&self, years: &[i16]) -> Result<usize, LedgerError> {
-        let mut total = 0;
-        for year in years {
-            let n: i64 = self.conn.query_row(
-                "SELECT count(*) FROM enterprise_figure WHERE year = ?1",
-                [year],
-                |r| r.get(0),
-            )?;
-            total += usize::try_from(n).unwrap_or(0);
-        }
-        Ok(total)
+        self.backend.store().count_enterprise_figures(years)
     }
 }
 

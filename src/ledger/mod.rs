@@ -1,41 +1,30 @@
-//! The ledger store: one SQLite file (bundled SQLite) holding the cases of the idle and
-//! low-efficiency land ledger and an event for every change.
+//! The ledger: the cases of the idle and low-efficiency land ledger and an event for every
+//! change, in one SQLite file ([`sqlite`], the embedded default) or on a PostgreSQL server
+//! ([`server`], for an office). The rules are written once, here, over the primitives both
+//! back ends provide ([`store`]):
 //!
-//! - Opened with WAL, `foreign_keys=ON`, `synchronous=FULL`, a busy timeout, and a
-//!   `quick_check` first: a damaged file is reported, never replaced.
-//! - Migrations by `user_version` inside one immediate transaction; a file newer than the
-//!   program is refused; an older file is backed up beside itself before it is migrated.
 //! - Every create, update, void, restore and correction is one transaction writing the row and
 //!   its event. Nothing is ever deleted: a voided case (作废) stays with its history.
 //! - A parcel has at most one open case: registering a second is refused, naming the first.
 //! - Rows carry a version: a save against a stale version is refused with who changed the
 //!   row and when, never a silent overwrite.
-//!
-//! SQL lives in `sql/*.sql` beside this file.
 
 mod changes;
 pub mod enterprise;
 pub mod import;
 mod sample;
+pub mod server;
+mod sqlite;
+mod store;
 
 pub use changes::{FieldChange, field_changes};
 pub use sample::{SAMPLE_REVITALIZED_BUILDING_M2, SAMPLE_REVITALIZED_LAND_MU, sample_entries};
 
+pub use sqlite::SCHEMA_VERSION;
+
 use crate::model::{FieldError, LedgerEntry, Progress};
-use rusqlite::{Connection, OptionalExtension, Row, ToSql, TransactionBehavior, params};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
-
-/// The schema this program writes.
-pub const SCHEMA_VERSION: i64 = 4;
-
-/// Migration `i` takes a database from version `i` to `i + 1`.
-const MIGRATIONS: [&str; 4] = [
-    include_str!("sql/0001_init.sql"),
-    include_str!("sql/0002_summary_index.sql"),
-    include_str!("sql/0003_enterprise.sql"),
-    include_str!("sql/0004_void_reason.sql"),
-];
+use store::{NewEvent, RowUpdate, Store, Tx};
 
 /// Why a ledger operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -81,6 +70,13 @@ pub enum LedgerError {
     ReasonRequired(&'static str),
     #[error("ledger database error: {0}")]
     Sql(#[from] rusqlite::Error),
+    #[error(transparent)]
+    Server(#[from] server::ServerError),
+    /// The server refused: the account may not do this.
+    #[error("{}", .0)]
+    Denied(crate::model::Text),
+    #[error("{0} is not available for a ledger on a server: {1}")]
+    NotOnServer(&'static str, &'static str),
     #[error("ledger data error: {0}")]
     Data(String),
 }
@@ -160,11 +156,75 @@ impl Event {
     }
 }
 
-/// The ledger: an open SQLite connection.
+/// The ledger: an open SQLite file or a connection to a PostgreSQL server.
 pub struct Ledger {
-    conn: Connection,
-    path: Option<PathBuf>,
+    backend: Backend,
     created: bool,
+}
+
+enum Backend {
+    File(sqlite::SqliteStore),
+    Server(Box<server::ServerStore>),
+}
+
+impl Backend {
+    fn store(&self) -> &dyn Store {
+        match self {
+            Self::File(s) => s,
+            Self::Server(s) => s.as_ref(),
+        }
+    }
+
+    fn store_mut(&mut self) -> &mut dyn Store {
+        match self {
+            Self::File(s) => s,
+            Self::Server(s) => s.as_mut(),
+        }
+    }
+}
+
+/// Where a ledger is: a SQLite file, or a PostgreSQL server (`postgresql://…`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    File(PathBuf),
+    /// The URL as given (it may hold a password: never shown, see [`Location`]'s `Display`).
+    Server(String),
+}
+
+impl Location {
+    /// A server URL (`postgresql://`, `postgres://`) or else a file path.
+    #[must_use]
+    pub fn parse(text: &str) -> Self {
+        if server::is_server_url(text) {
+            Self::Server(text.trim().to_owned())
+        } else {
+            Self::File(PathBuf::from(text))
+        }
+    }
+
+    /// Opens the file (creating it) or connects to the server.
+    pub fn open(&self) -> Result<Ledger, LedgerError> {
+        match self {
+            Self::File(path) => Ledger::open(path),
+            Self::Server(url) => Ledger::connect(url),
+        }
+    }
+}
+
+impl From<PathBuf> for Location {
+    fn from(path: PathBuf) -> Self {
+        Self::File(path)
+    }
+}
+
+impl std::fmt::Display for Location {
+    /// The path, or the server's URL without its password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::File(path) => write!(f, "{}", path.display()),
+            Self::Server(url) => f.write_str(&server::shown_url_text(url)),
+        }
+    }
 }
 
 /// Where the ledger lives when `--ledger` is not given: the platform data folder.
@@ -217,156 +277,113 @@ fn now() -> String {
 impl Ledger {
     /// Opens (or creates) a ledger file, checking and migrating it.
     pub fn open(path: &Path) -> Result<Self, LedgerError> {
-        let shown = path.display().to_string();
-        let existed = std::fs::metadata(path).is_ok_and(|m| m.len() > 0);
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|e| LedgerError::Open {
-                path: shown.clone(),
-                source: rusqlite::Error::ToSqlConversionFailure(Box::new(e)),
-            })?;
-        }
-        let conn = Connection::open(path).map_err(|source| LedgerError::Open {
-            path: shown.clone(),
-            source,
-        })?;
-        let mut ledger = Self {
-            conn,
-            path: Some(path.to_path_buf()),
-            created: false,
-        };
-        ledger.check_integrity(&shown)?;
-        ledger.configure()?;
-        let from = ledger.migrate(&shown)?;
-        ledger.created = !existed || from == 0;
-        Ok(ledger)
+        let (store, created) = sqlite::SqliteStore::open(path)?;
+        Ok(Self {
+            backend: Backend::File(store),
+            created,
+        })
     }
 
     /// A ledger in memory (tests, previews).
     pub fn open_in_memory() -> Result<Self, LedgerError> {
-        let mut ledger = Self {
-            conn: Connection::open_in_memory()?,
-            path: None,
+        Ok(Self {
+            backend: Backend::File(sqlite::SqliteStore::open_in_memory()?),
             created: true,
-        };
-        ledger.configure()?;
-        ledger.migrate(":memory:")?;
-        Ok(ledger)
+        })
     }
 
-    /// True when this open created the ledger (it had no schema before).
+    /// Connects to a ledger on a PostgreSQL server (`postgresql://user@host:port/db`),
+    /// whose schema `parkland db init` made; migrates it when this program's is newer.
+    pub fn connect(url: &str) -> Result<Self, LedgerError> {
+        let (store, created) = server::ServerStore::connect(url)?;
+        Ok(Self {
+            backend: Backend::Server(Box::new(store)),
+            created,
+        })
+    }
+
+    /// True when this open created the ledger (it had no cases' schema before).
     #[must_use]
     pub fn was_created(&self) -> bool {
         self.created
     }
 
-    /// The file, if the ledger is on disk.
+    /// The file, if the ledger is a file on disk.
     #[must_use]
     pub fn path(&self) -> Option<&Path> {
-        self.path.as_deref()
-    }
-
-    fn check_integrity(&self, shown: &str) -> Result<(), LedgerError> {
-        let corrupt = |detail: String| LedgerError::Corrupt {
-            path: shown.to_owned(),
-            detail,
-        };
-        let mut statement = self
-            .conn
-            .prepare("PRAGMA quick_check")
-            .map_err(|e| corrupt(e.to_string()))?;
-        let problems: Vec<String> = statement
-            .query_map([], |row| row.get::<_, String>(0))
-            .map_err(|e| corrupt(e.to_string()))?
-            .collect::<Result<_, _>>()
-            .map_err(|e| corrupt(e.to_string()))?;
-        if problems.len() == 1 && problems[0] == "ok" {
-            Ok(())
-        } else {
-            Err(corrupt(problems.join("; ")))
+        match &self.backend {
+            Backend::File(s) => s.path(),
+            Backend::Server(_) => None,
         }
     }
 
-    fn configure(&self) -> Result<(), LedgerError> {
-        self.conn.busy_timeout(Duration::from_secs(5))?;
-        self.conn.pragma_update(None, "journal_mode", "WAL")?;
-        self.conn.pragma_update(None, "synchronous", "FULL")?;
-        self.conn.pragma_update(None, "foreign_keys", "ON")?;
-        Ok(())
+    /// Where the ledger is, for people: a path, or the server's URL without a password.
+    #[must_use]
+    pub fn location(&self) -> String {
+        self.backend.store().location()
     }
 
-    /// Brings the schema up to [`SCHEMA_VERSION`]; returns the version found.
-    fn migrate(&mut self, shown: &str) -> Result<i64, LedgerError> {
-        let found: i64 = self
-            .conn
-            .pragma_query_value(None, "user_version", |r| r.get(0))?;
-        if found > SCHEMA_VERSION {
-            return Err(LedgerError::TooNew {
-                path: shown.to_owned(),
-                found,
-                known: SCHEMA_VERSION,
-            });
-        }
-        if found == SCHEMA_VERSION {
-            return Ok(found);
-        }
-        if found > 0
-            && let Some(path) = &self.path
-        {
-            let backup = path.with_extension(format!("v{found}.backup.sqlite"));
-            self.backup_to(&backup)?;
-        }
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        for migration in MIGRATIONS.iter().skip(usize::try_from(found).unwrap_or(0)) {
-            tx.execute_batch(migration)?;
-        }
-        tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
-        tx.commit()?;
-        Ok(found)
+    /// True for a ledger on a server.
+    #[must_use]
+    pub fn is_on_server(&self) -> bool {
+        matches!(self.backend, Backend::Server(_))
     }
 
-    /// Copies the whole ledger to `dest` with SQLite's online backup.
+    /// The account the server knows this connection as (recorded on every change it makes);
+    /// `None` for a file, where the operator is whoever the program says.
+    #[must_use]
+    pub fn server_user(&self) -> Option<&str> {
+        match &self.backend {
+            Backend::File(_) => None,
+            Backend::Server(s) => Some(s.user()),
+        }
+    }
+
+    /// Copies the whole ledger file to `dest` with SQLite's online backup.
     pub fn backup_to(&self, dest: &Path) -> Result<(), LedgerError> {
-        self.conn
-            .backup(
-                rusqlite::MAIN_DB,
-                dest,
-                None::<fn(rusqlite::backup::Progress)>,
-            )
-            .map_err(LedgerError::from)
+        match &self.backend {
+            Backend::File(s) => s.backup_to(dest),
+            Backend::Server(_) => Err(LedgerError::NotOnServer(
+                "a backup file",
+                "the server's administrator backs it up (pg_dump)",
+            )),
+        }
     }
 
     /// Replaces the ledger's contents with a backup file, after checking the backup.
     pub fn restore_from(&mut self, src: &Path) -> Result<(), LedgerError> {
-        let checked = Self::open(src)?;
-        drop(checked);
-        self.conn.restore(
-            rusqlite::MAIN_DB,
-            src,
-            None::<fn(rusqlite::backup::Progress)>,
-        )?;
-        let shown = self
-            .path
-            .as_ref()
-            .map_or_else(|| ":memory:".to_owned(), |p| p.display().to_string());
-        self.migrate(&shown)?;
-        Ok(())
+        match &mut self.backend {
+            Backend::File(s) => s.restore_from(src),
+            Backend::Server(_) => Err(LedgerError::NotOnServer(
+                "restoring a backup file",
+                "the server's administrator restores it (pg_restore)",
+            )),
+        }
     }
 
-    /// `PRAGMA integrity_check` (the full check).
+    /// The database's full check: SQLite's `integrity_check`; on a server, `ok` when the
+    /// connection answers.
     pub fn integrity_check(&self) -> Result<String, LedgerError> {
-        Ok(self
-            .conn
-            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+        match &self.backend {
+            Backend::File(s) => s.integrity_check(),
+            Backend::Server(s) => s.ping().map(|()| "ok".to_owned()),
+        }
     }
 
     /// A value kept in the ledger's `meta` table.
     pub fn meta(&self, key: &str) -> Result<Option<String>, LedgerError> {
-        Ok(self
-            .conn
-            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
-            .optional()?)
+        self.backend.store().meta(key)
+    }
+
+    /// Runs `write` in one transaction, committed when it succeeds.
+    fn transaction<T>(
+        &mut self,
+        write: impl FnOnce(&mut dyn Tx) -> Result<T, LedgerError>,
+    ) -> Result<T, LedgerError> {
+        let mut tx = self.backend.store_mut().begin()?;
+        let value = write(tx.as_mut())?;
+        tx.commit()?;
+        Ok(value)
     }
 
     /// Registers a new case; `geometry` is the parcel's GeoJSON geometry at registration.
@@ -384,19 +401,18 @@ impl Ledger {
                 "a case registered as revitalized needs its completion date",
             )]));
         }
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        check_no_other_open_case(&tx, entry, None)?;
-        let id = insert(&tx, entry, geometry, operator, &now())?;
-        record_event(&tx, id, operator, Action::Create, None, Some(entry), None)?;
-        tx.commit()?;
-        Ok(id)
+        self.transaction(|tx| {
+            check_no_other_open_case(tx, entry, None)?;
+            let at = now();
+            let id = tx.insert(entry, geometry, operator, &at)?;
+            record_event(tx, id, operator, Action::Create, None, Some(entry), None)?;
+            Ok(id)
+        })
     }
 
     /// The open case of a parcel, if it has one (the newest, where an older ledger has two).
     pub fn open_case(&self, parcel_no: &str) -> Result<Option<i64>, LedgerError> {
-        open_case_of(&self.conn, parcel_no, None)
+        self.backend.store().open_case(parcel_no)
     }
 
     /// Registers many cases in one transaction (imports, the sample ledger).
@@ -408,19 +424,17 @@ impl Ledger {
         for (entry, _) in entries {
             check_valid(entry)?;
         }
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let at = now();
-        let mut ids = Vec::with_capacity(entries.len());
-        for (entry, geometry) in entries {
-            check_no_other_open_case(&tx, entry, None)?;
-            let id = insert(&tx, entry, geometry.as_deref(), operator, &at)?;
-            record_event(&tx, id, operator, Action::Import, None, Some(entry), None)?;
-            ids.push(id);
-        }
-        tx.commit()?;
-        Ok(ids)
+        self.transaction(|tx| {
+            let at = now();
+            let mut ids = Vec::with_capacity(entries.len());
+            for (entry, geometry) in entries {
+                check_no_other_open_case(tx, entry, None)?;
+                let id = tx.insert(entry, geometry.as_deref(), operator, &at)?;
+                record_event(tx, id, operator, Action::Import, None, Some(entry), None)?;
+                ids.push(id);
+            }
+            Ok(ids)
+        })
     }
 
     /// Saves a changed case if `expected_version` is still current; returns the new version.
@@ -438,8 +452,8 @@ impl Ledger {
         self.write(id, expected_version, entry, false, operator, action, None)
     }
 
-    /// Voids a case (作废): it stays in the file with its history and leaves every figure; it
-    /// can be restored. The reason is required and kept with the event.
+    /// Voids a case (作废): it stays in the ledger with its history and leaves every figure;
+    /// it can be restored. The reason is required and kept with the event.
     pub fn void(
         &mut self,
         id: i64,
@@ -535,24 +549,21 @@ impl Ledger {
         reason: Option<&str>,
     ) -> Result<i64, LedgerError> {
         check_valid(entry)?;
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let version = update_row(
-            &tx,
-            &RowUpdate {
-                id,
-                expected_version,
-                entry,
-                deleted,
-                reason,
-            },
-            operator,
-            action,
-            &now(),
-        )?;
-        tx.commit()?;
-        Ok(version)
+        self.transaction(|tx| {
+            update_row(
+                tx,
+                &RowUpdate {
+                    id,
+                    expected_version,
+                    entry,
+                    deleted,
+                    reason,
+                },
+                operator,
+                action,
+                &now(),
+            )
+        })
     }
 
     /// Writes an import in one transaction: the new cases, then the changed ones, each with
@@ -572,130 +583,64 @@ impl Ledger {
         {
             check_valid(entry)?;
         }
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let at = now();
-        let mut ids = Vec::with_capacity(creates.len());
-        for (entry, geometry) in creates {
-            check_no_other_open_case(&tx, entry, None)?;
-            let id = insert(&tx, entry, geometry.as_deref(), operator, &at)?;
-            record_event(&tx, id, operator, Action::Import, None, Some(entry), None)?;
-            ids.push(id);
-        }
-        for update in updates {
-            update_row(
-                &tx,
-                &RowUpdate {
-                    id: update.id,
-                    expected_version: update.expected_version,
-                    entry: &update.entry,
-                    deleted: false,
-                    reason: None,
-                },
-                operator,
-                Action::Import,
-                &at,
-            )?;
-        }
-        tx.commit()?;
-        Ok(ids)
+        self.transaction(|tx| {
+            let at = now();
+            let mut ids = Vec::with_capacity(creates.len());
+            for (entry, geometry) in creates {
+                check_no_other_open_case(tx, entry, None)?;
+                let id = tx.insert(entry, geometry.as_deref(), operator, &at)?;
+                record_event(tx, id, operator, Action::Import, None, Some(entry), None)?;
+                ids.push(id);
+            }
+            for update in updates {
+                update_row(
+                    tx,
+                    &RowUpdate {
+                        id: update.id,
+                        expected_version: update.expected_version,
+                        entry: &update.entry,
+                        deleted: false,
+                        reason: None,
+                    },
+                    operator,
+                    Action::Import,
+                    &at,
+                )?;
+            }
+            Ok(ids)
+        })
     }
 
     /// One case by id (deleted ones too).
     pub fn get(&self, id: i64) -> Result<Option<StoredEntry>, LedgerError> {
-        select_one(&self.conn, id)
+        self.backend.store().get(id)
     }
 
     /// All cases that are not voided, by id.
     pub fn list(&self) -> Result<Vec<StoredEntry>, LedgerError> {
-        let sql = concat!(
-            include_str!("sql/select_entries.sql"),
-            " WHERE deleted = 0 ORDER BY id"
-        );
-        let mut statement = self.conn.prepare_cached(sql)?;
-        let rows = statement.query_map([], stored_from_row)?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        self.backend.store().list(false)
     }
 
     /// The voided cases, by id (to restore one).
     pub fn list_voided(&self) -> Result<Vec<StoredEntry>, LedgerError> {
-        let sql = concat!(
-            include_str!("sql/select_entries.sql"),
-            " WHERE deleted <> 0 ORDER BY id"
-        );
-        let mut statement = self.conn.prepare_cached(sql)?;
-        let rows = statement.query_map([], stored_from_row)?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        self.backend.store().list(true)
     }
 
     /// What the figures need of every live case, read from the covering index without the
     /// cases' texts and geometry (what `summary` and the dashboard need from a large ledger);
     /// `stats::summarize_rows` turns them into the figures, as for the window's cases.
     pub fn case_rows(&self) -> Result<Vec<CaseRow>, LedgerError> {
-        use crate::model::DisposalMethod;
-        let mut statement = self.conn.prepare_cached(include_str!("sql/summary.sql"))?;
-        let mut rows = statement.query([])?;
-        let mut read = Vec::new();
-        while let Some(row) = rows.next()? {
-            let progress = row.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;
-            let Some(progress) = Progress::parse(progress) else {
-                return Err(LedgerError::Data(format!("unknown progress {progress:?}")));
-            };
-            // `methods` is a JSON array of codes, e.g. ["leaseback_co_management"].
-            let methods = row.get_ref(3)?.as_str().map_err(rusqlite::Error::from)?;
-            let methods = methods
-                .split('"')
-                .skip(1)
-                .step_by(2)
-                .filter_map(|code| DisposalMethod::ALL.iter().find(|m| m.code() == code))
-                .copied()
-                .collect();
-            read.push(CaseRow {
-                id: row.get(0)?,
-                parcel_no: row.get(1)?,
-                progress,
-                methods,
-                idle_land_m2: row.get(4)?,
-                revitalized_land_m2: row.get(5)?,
-                revitalized_building_m2: row.get(6)?,
-            });
-        }
-        Ok(read)
+        self.backend.store().case_rows()
     }
 
     /// Every event of the cases of a parcel, newest first.
     pub fn history(&self, parcel_no: &str) -> Result<Vec<Event>, LedgerError> {
-        let mut statement = self.conn.prepare_cached(
-            "SELECT e.id, e.entry_id, l.parcel_no, e.at, e.operator, e.action, e.step, e.before_json, e.after_json, e.reason \
-             FROM entry_event e JOIN ledger_entry l ON l.id = e.entry_id \
-             WHERE l.parcel_no = ?1 ORDER BY e.id DESC",
-        )?;
-        let rows = statement.query_map([parcel_no], |row| {
-            let parse = |text: Option<String>| text.and_then(|t| serde_json::from_str(&t).ok());
-            Ok(Event {
-                id: row.get(0)?,
-                entry_id: row.get(1)?,
-                parcel_no: row.get(2)?,
-                at: row.get(3)?,
-                operator: row.get(4)?,
-                action: row.get(5)?,
-                step: row
-                    .get::<_, Option<String>>(6)?
-                    .and_then(|s| Progress::parse(&s)),
-                before: parse(row.get(7)?),
-                after: parse(row.get(8)?),
-                reason: row.get(9)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        self.backend.store().history(parcel_no)
     }
 
     /// Number of events (all cases).
     pub fn event_count(&self) -> Result<i64, LedgerError> {
-        Ok(self
-            .conn
-            .query_row("SELECT count(*) FROM entry_event", [], |r| r.get(0))?)
+        self.backend.store().event_count()
     }
 
     /// Loads the sample ledger into a ledger this open created, for the sample park.
@@ -710,10 +655,7 @@ impl Ledger {
         }
         let entries = sample_entries(park);
         self.create_many(&entries, operator)?;
-        self.conn.execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES ('sample_seeded', ?1)",
-            [now()],
-        )?;
+        self.transaction(|tx| tx.set_meta("sample_seeded", &now()))?;
         Ok(entries.len())
     }
 }
@@ -738,20 +680,11 @@ pub struct ImportUpdate {
     pub entry: LedgerEntry,
 }
 
-/// One row update, as `update_row` takes it.
-struct RowUpdate<'a> {
-    id: i64,
-    expected_version: i64,
-    entry: &'a LedgerEntry,
-    deleted: bool,
-    reason: Option<&'a str>,
-}
-
 /// Updates a row inside the caller's transaction with its event; returns the new version.
 /// A stale version and (for updates and imports) a progress step that is not allowed are
 /// refused.
 fn update_row(
-    conn: &Connection,
+    tx: &mut dyn Tx,
     row: &RowUpdate<'_>,
     operator: &str,
     action: Action,
@@ -764,7 +697,7 @@ fn update_row(
         deleted,
         reason,
     } = *row;
-    let current = select_one(conn, id)?.ok_or(LedgerError::NotFound(id))?;
+    let current = tx.select_one(id)?.ok_or(LedgerError::NotFound(id))?;
     if current.version != expected_version {
         return Err(LedgerError::Stale {
             id,
@@ -785,25 +718,13 @@ fn update_row(
     // must not give its parcel a second open case.
     let was_open = !current.deleted && crate::standing::is_open(&current.entry);
     if !deleted && !was_open {
-        check_no_other_open_case(conn, entry, Some(id))?;
+        check_no_other_open_case(tx, entry, Some(id))?;
     }
-    let columns = EntryColumns::new(entry);
-    let mut params = entry_params(&columns);
-    params.extend([
-        (":id", &id as &dyn ToSql),
-        (":version", &expected_version),
-        (":deleted", &deleted),
-        (":at", &at),
-        (":operator", &operator),
-    ]);
-    let changed = conn
-        .prepare_cached(include_str!("sql/update_entry.sql"))?
-        .execute(params.as_slice())?;
-    if changed != 1 {
+    if tx.update(row, operator, at)? != 1 {
         return Err(LedgerError::Data(format!("entry {id} was not updated")));
     }
     record_event(
-        conn,
+        tx,
         id,
         operator,
         action,
@@ -824,32 +745,16 @@ fn required_reason<'a>(reason: &'a str, what: &'static str) -> Result<&'a str, L
     }
 }
 
-/// The newest open live case of a parcel other than `except`.
-fn open_case_of(
-    conn: &Connection,
-    parcel_no: &str,
-    except: Option<i64>,
-) -> Result<Option<i64>, LedgerError> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT id FROM ledger_entry WHERE parcel_no = ?1 AND deleted = 0 \
-             AND progress NOT IN ('revitalized', 'written_off') AND id <> ?2 \
-             ORDER BY id DESC LIMIT 1",
-        )?
-        .query_row(params![parcel_no, except.unwrap_or(-1)], |r| r.get(0))
-        .optional()?)
-}
-
 /// Refuses to give a parcel a second open case.
 fn check_no_other_open_case(
-    conn: &Connection,
+    tx: &mut dyn Tx,
     entry: &LedgerEntry,
     except: Option<i64>,
 ) -> Result<(), LedgerError> {
     if !crate::standing::is_open(entry) {
         return Ok(());
     }
-    match open_case_of(conn, &entry.parcel_no, except)? {
+    match tx.open_case_of(&entry.parcel_no, except)? {
         Some(id) => Err(LedgerError::OpenCaseExists {
             parcel_no: entry.parcel_no.clone(),
             id,
@@ -868,97 +773,8 @@ fn check_valid(entry: &LedgerEntry) -> Result<(), LedgerError> {
     }
 }
 
-fn date_text(date: Option<jiff::civil::Date>) -> Option<String> {
-    date.map(|d| d.to_string())
-}
-
-fn methods_json(entry: &LedgerEntry) -> String {
-    serde_json::to_string(&entry.methods).unwrap_or_else(|_| "[]".to_owned())
-}
-
-/// An entry's column values, owned, so that they can be bound by name.
-struct EntryColumns<'a> {
-    entry: &'a LedgerEntry,
-    kind: &'static str,
-    cause: &'static str,
-    progress: &'static str,
-    subtype: Option<&'static str>,
-    dates: [Option<String>; 5],
-    methods: String,
-}
-
-impl<'a> EntryColumns<'a> {
-    fn new(entry: &'a LedgerEntry) -> Self {
-        Self {
-            entry,
-            kind: entry.kind.code(),
-            cause: entry.cause.code(),
-            progress: entry.progress.code(),
-            subtype: entry.subtype.map(crate::model::IdleSubtype::code),
-            dates: [
-                date_text(entry.identified_on),
-                date_text(entry.agreed_start_on),
-                date_text(entry.idle_since),
-                date_text(entry.deadline),
-                date_text(entry.completed_on),
-            ],
-            methods: methods_json(entry),
-        }
-    }
-}
-
-/// The entry's columns as named parameters, shared by the insert and the update.
-fn entry_params<'a>(columns: &'a EntryColumns<'a>) -> Vec<(&'static str, &'a dyn ToSql)> {
-    let e = columns.entry;
-    vec![
-        (":parcel_no", &e.parcel_no),
-        (":district", &e.district),
-        (":holder", &e.holder),
-        (":parcel_area_m2", &e.parcel_area_m2),
-        (":idle_land_m2", &e.idle_land_m2),
-        (":idle_building_m2", &e.idle_building_m2),
-        (":kind", &columns.kind),
-        (":subtype", &columns.subtype),
-        (":cause", &columns.cause),
-        (":cause_text", &e.cause_text),
-        (":identified_on", &columns.dates[0]),
-        (":agreed_start_on", &columns.dates[1]),
-        (":idle_since", &columns.dates[2]),
-        (":deadline", &columns.dates[3]),
-        (":completed_on", &columns.dates[4]),
-        (":methods", &columns.methods),
-        (":method_other", &e.method_other),
-        (":progress", &columns.progress),
-        (":revitalized_land_m2", &e.revitalized_land_m2),
-        (":revitalized_building_m2", &e.revitalized_building_m2),
-        (":new_project", &e.new_project),
-        (":investment_10k_yuan", &e.investment_10k_yuan),
-        (":responsible_unit", &e.responsible_unit),
-        (":notes", &e.notes),
-    ]
-}
-
-fn insert(
-    conn: &Connection,
-    e: &LedgerEntry,
-    geometry: Option<&str>,
-    operator: &str,
-    at: &str,
-) -> Result<i64, LedgerError> {
-    let columns = EntryColumns::new(e);
-    let mut params = entry_params(&columns);
-    params.extend([
-        (":parcel_geometry", &geometry as &dyn ToSql),
-        (":at", &at),
-        (":operator", &operator),
-    ]);
-    conn.prepare_cached(include_str!("sql/insert_entry.sql"))?
-        .execute(params.as_slice())?;
-    Ok(conn.last_insert_rowid())
-}
-
 fn record_event(
-    conn: &Connection,
+    tx: &mut dyn Tx,
     entry_id: i64,
     operator: &str,
     action: Action,
@@ -967,25 +783,22 @@ fn record_event(
     reason: Option<&str>,
 ) -> Result<(), LedgerError> {
     let json = |e: Option<&LedgerEntry>| e.and_then(event_json);
-    conn.prepare_cached(
-        "INSERT INTO entry_event (entry_id, at, operator, action, step, before_json, after_json, reason) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )?
-    .execute(params![
-        entry_id,
-        now(),
-        operator,
-        action.code(),
-        after.map(|e| e.progress.code()),
-        json(before),
-        json(after),
-        reason,
-    ])?;
-    Ok(())
+    tx.insert_event(
+        &NewEvent {
+            entry_id,
+            operator,
+            action: action.code(),
+            step: after.map(|e| e.progress.code()),
+            before_json: json(before),
+            after_json: json(after),
+            reason,
+        },
+        &now(),
+    )
 }
 
 /// A case as event JSON without its empty fields (null, "", 0, []): they read back as the
-/// defaults of `LedgerEntry`, and the events, most of a ledger file, stay about half as big.
+/// defaults of `LedgerEntry`, and the events, most of a ledger, stay about half as big.
 fn event_json(entry: &LedgerEntry) -> Option<String> {
     let serde_json::Value::Object(mut fields) = serde_json::to_value(entry).ok()? else {
         return None;
@@ -998,80 +811,4 @@ fn event_json(entry: &LedgerEntry) -> Option<String> {
         _ => true,
     });
     serde_json::to_string(&fields).ok()
-}
-
-fn select_one(conn: &Connection, id: i64) -> Result<Option<StoredEntry>, LedgerError> {
-    let sql = concat!(include_str!("sql/select_entries.sql"), " WHERE id = ?1");
-    Ok(conn
-        .prepare_cached(sql)?
-        .query_row([id], stored_from_row)
-        .optional()?)
-}
-
-/// A text column parsed with `parse`, as a conversion error when it does not parse.
-fn parsed<T>(
-    row: &Row<'_>,
-    index: usize,
-    parse: impl Fn(&str) -> Option<T>,
-) -> rusqlite::Result<T> {
-    let text: String = row.get(index)?;
-    parse(&text).ok_or_else(|| {
-        rusqlite::Error::FromSqlConversionFailure(
-            index,
-            rusqlite::types::Type::Text,
-            format!("unexpected value {text:?}").into(),
-        )
-    })
-}
-
-fn optional_date(row: &Row<'_>, index: usize) -> rusqlite::Result<Option<jiff::civil::Date>> {
-    let text: Option<String> = row.get(index)?;
-    text.map(|t| {
-        t.parse().map_err(|e: jiff::Error| {
-            rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, e.into())
-        })
-    })
-    .transpose()
-}
-
-fn stored_from_row(row: &Row<'_>) -> rusqlite::Result<StoredEntry> {
-    use crate::model::{CauseClass, IdleKind, IdleSubtype};
-    let entry = LedgerEntry {
-        parcel_no: row.get(3)?,
-        district: row.get(4)?,
-        holder: row.get(5)?,
-        parcel_area_m2: row.get(6)?,
-        idle_land_m2: row.get(7)?,
-        idle_building_m2: row.get(8)?,
-        kind: parsed(row, 9, IdleKind::parse)?,
-        subtype: row
-            .get::<_, Option<String>>(10)?
-            .and_then(|s| IdleSubtype::parse(&s)),
-        cause: parsed(row, 11, CauseClass::parse)?,
-        cause_text: row.get(12)?,
-        identified_on: optional_date(row, 13)?,
-        agreed_start_on: optional_date(row, 14)?,
-        idle_since: optional_date(row, 15)?,
-        deadline: optional_date(row, 16)?,
-        completed_on: optional_date(row, 17)?,
-        methods: parsed(row, 18, |t| serde_json::from_str(t).ok())?,
-        method_other: row.get(19)?,
-        progress: parsed(row, 20, Progress::parse)?,
-        revitalized_land_m2: row.get(21)?,
-        revitalized_building_m2: row.get(22)?,
-        new_project: row.get(23)?,
-        investment_10k_yuan: row.get(24)?,
-        responsible_unit: row.get(25)?,
-        notes: row.get(26)?,
-    };
-    Ok(StoredEntry {
-        id: row.get(0)?,
-        version: row.get(1)?,
-        deleted: row.get(2)?,
-        entry,
-        created_at: row.get(27)?,
-        created_by: row.get(28)?,
-        updated_at: row.get(29)?,
-        updated_by: row.get(30)?,
-    })
 }

@@ -238,8 +238,12 @@ impl ParklandApp {
                 // A preview made against the other ledger must not be applied to this one.
                 self.import = None;
                 self.ledger_chosen = true;
-                self.ledger
-                    .open(&path, &self.park, self.sample_park, &self.state.operator);
+                self.ledger.open(
+                    &path.into(),
+                    &self.park,
+                    self.sample_park,
+                    &self.state.operator,
+                );
             }
             Command::BackupLedger(path) => {
                 if let Some(store) = &self.ledger.store

@@ -152,7 +152,7 @@ impl ParklandApp {
                 let was_sample = std::mem::replace(&mut self.sample_park, false);
                 if was_sample && !self.ledger_chosen {
                     self.ledger.open(
-                        &crate::ledger::default_path(),
+                        &crate::ledger::default_path().into(),
                         &self.park,
                         false,
                         &self.state.operator,

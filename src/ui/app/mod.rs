@@ -87,9 +87,10 @@ pub enum BottomTab {
 pub struct Startup {
     pub districts: Option<PathBuf>,
     pub parcels: Option<PathBuf>,
-    /// The ledger file; when `None`, the sample park's own ledger on the sample park and the
-    /// platform data folder's `ledger.sqlite` on the user's own parcels.
-    pub ledger: Option<PathBuf>,
+    /// The ledger (a file, or the office's server); when `None`, the sample park's own ledger
+    /// on the sample park and the platform data folder's `ledger.sqlite` on the user's own
+    /// parcels.
+    pub ledger: Option<crate::ledger::Location>,
     /// When the process started, for the first-frame timing (`PARKLAND_FIRST_FRAME`).
     pub started: Option<std::time::Instant>,
 }
@@ -247,10 +248,10 @@ impl ParklandApp {
         let fit_pending = state.camera.is_none_or(|c| !camera_shows(&layer, &c));
         let mut ledger = LedgerView::default();
         let ledger_chosen = startup.ledger.is_some();
-        let ledger_path = startup
+        let ledger_location = startup
             .ledger
-            .unwrap_or_else(|| crate::ledger::default_path_for(sample_park));
-        ledger.open(&ledger_path, &park, sample_park, &state.operator);
+            .unwrap_or_else(|| crate::ledger::default_path_for(sample_park).into());
+        ledger.open(&ledger_location, &park, sample_park, &state.operator);
         if let Some(error) = &ledger.error {
             notices.push(Notice {
                 title: match state.lang {

@@ -12,7 +12,6 @@ use crate::ledger::{Action, Event, Ledger, LedgerError, StoredEntry};
 use crate::model::{LedgerEntry, Park};
 use crate::ui::revision::{Derived, Revision};
 use jiff::civil::Date;
-use std::path::Path;
 
 /// One ledger edit that undo can take back: the case, its values before and after, and the
 /// version the store gave it, which undo and redo expect to find.
@@ -59,12 +58,18 @@ fn stale_message(by: &str, at: &str) -> String {
 impl LedgerView {
     /// Opens a ledger file, seeding the sample ledger into a new one when the sample park is
     /// in use (the sample park has a ledger file of its own, see [`crate::ledger::sample_path`]).
-    pub fn open(&mut self, path: &Path, park: &Park, sample_park: bool, operator: &str) {
+    pub fn open(
+        &mut self,
+        location: &crate::ledger::Location,
+        park: &Park,
+        sample_park: bool,
+        operator: &str,
+    ) {
         self.undo.clear();
         self.redo.clear();
         self.form = None;
         self.info = None;
-        match Ledger::open(path) {
+        match location.open() {
             Ok(mut ledger) => {
                 self.error = None;
                 if sample_park && let Err(e) = ledger.seed_sample(park, operator) {

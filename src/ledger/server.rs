@@ -1,0 +1,767 @@
+//! The office's back end: the ledger on a PostgreSQL server (tested with PostgreSQL 15).
+//!
+//! - `parkland db init URL` (an administrator, once) makes the roles `parkland_viewer`,
+//!   `parkland_editor` and `parkland_admin` and the schema (`sql/server/*.sql`), each
+//!   migration in one transaction, its version in `parkland_schema`; a newer schema is refused.
+//! - The server records who changed what and when (triggers using `session_user` and
+//!   `now()`): the name the program sends is not trusted. The history is append-only (a
+//!   trigger refuses every update and delete of an event). Row-level security limits an editor
+//!   listed in `district_grant` to those districts.
+//! - Every statement is parameterised; every write is one transaction whose rows are locked
+//!   (`SELECT … FOR UPDATE`) before their version is checked, and two writers registering the
+//!   same parcel wait for each other (an advisory lock on the parcel number).
+
+use super::store::{
+    Cols, EntryColumns, NewEvent, RowUpdate, Store, Tx, case_row_from, event_from, figure_from,
+    stored_from,
+};
+use super::{CaseRow, Event, LedgerError, StoredEntry};
+use crate::model::{EnterpriseFigures, LedgerEntry, Text};
+use postgres::error::SqlState;
+use postgres::types::ToSql;
+use postgres::{Client, Config, NoTls};
+use std::cell::RefCell;
+use std::time::Duration;
+
+/// The server schema this program writes.
+pub const SERVER_SCHEMA_VERSION: i32 = 1;
+
+/// Migration `i` takes a server ledger from version `i` to `i + 1`.
+const MIGRATIONS: [&str; 1] = [include_str!("sql/server/0001_init.sql")];
+
+/// The roles, least to most.
+pub const ROLES: [&str; 3] = ["parkland_viewer", "parkland_editor", "parkland_admin"];
+
+/// True for a `postgresql://` or `postgres://` URL (a ledger on a server, not a file).
+#[must_use]
+pub fn is_server_url(location: &str) -> bool {
+    let lower = location.trim_start().to_ascii_lowercase();
+    lower.starts_with("postgresql://") || lower.starts_with("postgres://")
+}
+
+/// What went wrong talking to the server.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error("not a usable server address {url:?}: {detail}")]
+    BadUrl { url: String, detail: String },
+    #[error("cannot reach the ledger server {url}: {detail}")]
+    Connect { url: String, detail: String },
+    #[error(
+        "{url} holds no Parkland ledger: an administrator runs `parkland db init {url}` once first"
+    )]
+    NoSchema { url: String },
+    #[error(
+        "the ledger on {url} has server schema {found}; this program knows {known}: update Parkland"
+    )]
+    TooNew { url: String, found: i32, known: i32 },
+    #[error(
+        "the ledger on {url} has server schema {found} and this program's is {known}: an \
+         administrator runs `parkland db init {url}` to bring it up to date"
+    )]
+    TooOld { url: String, found: i32, known: i32 },
+    #[error("the ledger server: {0}")]
+    Query(String),
+}
+
+/// A server error as the ledger reports it: a refusal of the account's rights as
+/// [`LedgerError::Denied`] (in both languages), anything else with the server's words.
+fn pg_error(error: &postgres::Error) -> LedgerError {
+    if error.code() == Some(&SqlState::INSUFFICIENT_PRIVILEGE) {
+        let detail = error
+            .as_db_error()
+            .map_or_else(|| error.to_string(), |e| e.message().to_owned());
+        return LedgerError::Denied(Text {
+            zh: format!("服务器拒绝：此账号没有这项权限（{detail}）"),
+            en: format!("the server refused: this account may not do that ({detail})"),
+        });
+    }
+    let text = error
+        .as_db_error()
+        .map_or_else(|| error.to_string(), |e| e.message().to_owned());
+    LedgerError::Server(ServerError::Query(text))
+}
+
+impl From<postgres::Error> for LedgerError {
+    fn from(error: postgres::Error) -> Self {
+        pg_error(&error)
+    }
+}
+
+/// The refusal of a change to a district the account may not edit.
+fn district_denied(district: Option<&str>) -> LedgerError {
+    let district = district.unwrap_or("—");
+    LedgerError::Denied(Text {
+        zh: format!("没有修改{district}片区台账的权限"),
+        en: format!("this account may not change the ledger of district {district}"),
+    })
+}
+
+/// The connection settings of a URL, with the password from the URL, else `PGPASSWORD`,
+/// else the password file (`PGPASSFILE`, or `~/.pgpass`), as libpq finds them.
+fn config_of(url: &str) -> Result<Config, ServerError> {
+    let mut config: Config = url
+        .parse()
+        .map_err(|e: postgres::Error| ServerError::BadUrl {
+            url: shown_url_text(url),
+            detail: e.to_string(),
+        })?;
+    if config.get_password().is_none() {
+        if let Some(password) = std::env::var("PGPASSWORD").ok().filter(|p| !p.is_empty()) {
+            config.password(password);
+        } else if let Some(password) = pgpass_password(&config) {
+            config.password(password);
+        }
+    }
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(Duration::from_secs(5));
+    }
+    config.application_name("parkland");
+    Ok(config)
+}
+
+/// A password from the password file for these settings (`host:port:database:user:password`,
+/// `*` matching anything, `\` escaping `:` and `\`).
+fn pgpass_password(config: &Config) -> Option<String> {
+    let path = std::env::var_os("PGPASSFILE")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".pgpass")))?;
+    pgpass_lookup(&std::fs::read_to_string(path).ok()?, config)
+}
+
+/// The password of the first line of a password file that matches these settings.
+fn pgpass_lookup(text: &str, config: &Config) -> Option<String> {
+    let host = match config.get_hosts().first() {
+        Some(postgres::config::Host::Tcp(h)) => h.clone(),
+        _ => "localhost".to_owned(),
+    };
+    let port = config
+        .get_ports()
+        .first()
+        .copied()
+        .unwrap_or(5432)
+        .to_string();
+    let user = config.get_user().unwrap_or_default().to_owned();
+    let dbname = config.get_dbname().unwrap_or(&user).to_owned();
+    let wanted = [host, port, dbname, user];
+    text.lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .find_map(|line| {
+            let fields = split_pgpass(line);
+            (fields.len() == 5
+                && fields
+                    .iter()
+                    .zip(&wanted)
+                    .all(|(field, want)| field == "*" || field == want))
+            .then(|| fields[4].clone())
+        })
+}
+
+fn split_pgpass(line: &str) -> Vec<String> {
+    let mut fields = vec![String::new()];
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                if let Some(next) = chars.next()
+                    && let Some(field) = fields.last_mut()
+                {
+                    field.push(next);
+                }
+            }
+            ':' => fields.push(String::new()),
+            _ => {
+                if let Some(field) = fields.last_mut() {
+                    field.push(c);
+                }
+            }
+        }
+    }
+    fields
+}
+
+/// The URL for people: user, host, port and database, never the password.
+fn shown_url(config: &Config) -> String {
+    let host = match config.get_hosts().first() {
+        Some(postgres::config::Host::Tcp(h)) => h.clone(),
+        Some(postgres::config::Host::Unix(p)) => p.display().to_string(),
+        None => "localhost".to_owned(),
+    };
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    let user = config.get_user().unwrap_or_default();
+    let db = config.get_dbname().unwrap_or(user);
+    format!("postgresql://{user}@{host}:{port}/{db}")
+}
+
+/// A URL as given, with any password blanked out.
+pub(crate) fn shown_url_text(url: &str) -> String {
+    url.parse::<Config>().map_or_else(
+        |_| "(the server address given)".to_owned(),
+        |c| shown_url(&c),
+    )
+}
+
+/// Connects, with a message that says why not (host not found, refused, wrong password,
+/// no such database).
+fn connect(url: &str) -> Result<(Client, String), ServerError> {
+    let config = config_of(url)?;
+    let shown = shown_url(&config);
+    let client = config.connect(NoTls).map_err(|e| ServerError::Connect {
+        url: shown.clone(),
+        detail: e
+            .as_db_error()
+            .map_or_else(|| e.to_string(), |d| d.message().to_owned()),
+    })?;
+    Ok((client, shown))
+}
+
+/// The schema version of a server ledger, `None` when it has none.
+fn schema_version(client: &mut Client) -> Result<Option<i32>, LedgerError> {
+    let exists: bool = client
+        .query_one("SELECT to_regclass('parkland_schema') IS NOT NULL", &[])?
+        .get(0);
+    if !exists {
+        return Ok(None);
+    }
+    Ok(client
+        .query_opt("SELECT version FROM parkland_schema", &[])?
+        .map(|r| r.get(0)))
+}
+
+/// Makes the roles and brings the schema of the database at `url` up to this program's, each
+/// migration in one transaction; run by an administrator (a role that may create roles).
+/// Returns the schema version found (0 for a database without a ledger).
+pub fn init(url: &str) -> Result<i32, LedgerError> {
+    let (mut client, shown) = connect(url)?;
+    // Roles belong to the whole server: two databases initialised at once may both try.
+    client.batch_execute(
+        "DO $$ BEGIN
+           BEGIN CREATE ROLE parkland_viewer NOLOGIN;
+           EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END;
+           BEGIN CREATE ROLE parkland_editor NOLOGIN;
+           EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END;
+           BEGIN CREATE ROLE parkland_admin NOLOGIN;
+           EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END;
+         END $$;
+         GRANT parkland_viewer TO parkland_editor;
+         GRANT parkland_editor TO parkland_admin;",
+    )?;
+    let found = schema_version(&mut client)?.unwrap_or(0);
+    if found > SERVER_SCHEMA_VERSION {
+        return Err(ServerError::TooNew {
+            url: shown,
+            found,
+            known: SERVER_SCHEMA_VERSION,
+        }
+        .into());
+    }
+    for (i, migration) in MIGRATIONS
+        .iter()
+        .enumerate()
+        .skip(usize::try_from(found).unwrap_or(0))
+    {
+        let mut tx = client.transaction()?;
+        tx.batch_execute(migration)?;
+        let version = i32::try_from(i + 1).unwrap_or(i32::MAX);
+        tx.batch_execute(
+            "CREATE TABLE IF NOT EXISTS parkland_schema (version integer NOT NULL);
+             GRANT SELECT ON parkland_schema TO parkland_viewer;",
+        )?;
+        tx.execute("DELETE FROM parkland_schema", &[])?;
+        tx.execute(
+            "INSERT INTO parkland_schema (version) VALUES ($1)",
+            &[&version],
+        )?;
+        tx.commit()?;
+    }
+    Ok(found)
+}
+
+/// Grants a role (`viewer`, `editor` or `admin`) to an account, limited to `districts` when
+/// any are given (an editor of one district); an administrator's act.
+pub fn grant(
+    url: &str,
+    account: &str,
+    role: &str,
+    districts: &[String],
+) -> Result<(), LedgerError> {
+    let role = match role.trim().trim_start_matches("parkland_") {
+        "viewer" => "parkland_viewer",
+        "editor" => "parkland_editor",
+        "admin" => "parkland_admin",
+        other => {
+            return Err(LedgerError::Data(format!(
+                "unknown role {other:?}: use viewer, editor or admin"
+            )));
+        }
+    };
+    let (mut client, _) = connect(url)?;
+    let exists: bool = client
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)",
+            &[&account],
+        )?
+        .get(0);
+    if !exists {
+        return Err(LedgerError::Data(format!(
+            "the server has no account {account:?}: create it first (CREATE ROLE … LOGIN PASSWORD …)"
+        )));
+    }
+    let mut tx = client.transaction()?;
+    // Role names cannot be parameters: quoted as identifiers.
+    tx.batch_execute(&format!("GRANT {role} TO {}", quote_identifier(account)))?;
+    tx.execute("DELETE FROM district_grant WHERE member = $1", &[&account])?;
+    for district in districts {
+        tx.execute(
+            "INSERT INTO district_grant (member, district) VALUES ($1, $2)",
+            &[&account, &district.trim()],
+        )?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// An SQL identifier, quoted.
+fn quote_identifier(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// An open connection to a server ledger.
+pub(crate) struct ServerStore {
+    client: RefCell<Client>,
+    location: String,
+    user: String,
+}
+
+const SELECT_ENTRIES: &str = "SELECT id, version, deleted, parcel_no, district, holder, \
+    parcel_area_m2, idle_land_m2, idle_building_m2, kind, subtype, cause, cause_text, \
+    identified_on::text, agreed_start_on::text, idle_since::text, deadline::text, \
+    completed_on::text, methods, method_other, progress, revitalized_land_m2, \
+    revitalized_building_m2, new_project, investment_10k_yuan, responsible_unit, notes, \
+    to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), created_by, \
+    to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), updated_by \
+    FROM ledger_entry";
+
+impl ServerStore {
+    /// Connects to a server ledger, checking its schema; `(store, false)`: a server ledger is
+    /// made by `db init`, never by opening it.
+    pub fn connect(url: &str) -> Result<(Self, bool), LedgerError> {
+        let (mut client, shown) = connect(url)?;
+        match schema_version(&mut client)? {
+            None => return Err(ServerError::NoSchema { url: shown }.into()),
+            Some(found) if found > SERVER_SCHEMA_VERSION => {
+                return Err(ServerError::TooNew {
+                    url: shown,
+                    found,
+                    known: SERVER_SCHEMA_VERSION,
+                }
+                .into());
+            }
+            Some(found) if found < SERVER_SCHEMA_VERSION => {
+                return Err(ServerError::TooOld {
+                    url: shown,
+                    found,
+                    known: SERVER_SCHEMA_VERSION,
+                }
+                .into());
+            }
+            Some(_) => {}
+        }
+        let user: String = client.query_one("SELECT session_user::text", &[])?.get(0);
+        Ok((
+            Self {
+                client: RefCell::new(client),
+                location: shown,
+                user,
+            },
+            false,
+        ))
+    }
+
+    /// The account the server knows this connection as.
+    pub fn user(&self) -> &str {
+        &self.user
+    }
+
+    /// One round trip to the server.
+    pub fn ping(&self) -> Result<(), LedgerError> {
+        self.client.borrow_mut().simple_query("SELECT 1")?;
+        Ok(())
+    }
+
+    fn rows<T>(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+        decode: fn(&dyn Cols) -> Result<T, LedgerError>,
+    ) -> Result<Vec<T>, LedgerError> {
+        let rows = self.client.borrow_mut().query(sql, params)?;
+        rows.iter().map(|r| decode(&ServerRow(r))).collect()
+    }
+}
+
+/// A server row as [`Cols`].
+struct ServerRow<'a>(&'a postgres::Row);
+
+impl ServerRow<'_> {
+    fn get<'b, T: postgres::types::FromSql<'b>>(&'b self, i: usize) -> Result<T, LedgerError> {
+        self.0
+            .try_get(i)
+            .map_err(|e| LedgerError::Data(e.to_string()))
+    }
+}
+
+impl Cols for ServerRow<'_> {
+    fn text(&self, i: usize) -> Result<String, LedgerError> {
+        self.get(i)
+    }
+    fn opt_text(&self, i: usize) -> Result<Option<String>, LedgerError> {
+        self.get(i)
+    }
+    fn real(&self, i: usize) -> Result<f64, LedgerError> {
+        self.get(i)
+    }
+    fn int(&self, i: usize) -> Result<i64, LedgerError> {
+        // bigint ids, integer years.
+        match self.0.columns().get(i).map(|c| c.type_().clone()) {
+            Some(postgres::types::Type::INT4) => self.get::<i32>(i).map(i64::from),
+            _ => self.get(i),
+        }
+    }
+    fn flag(&self, i: usize) -> Result<bool, LedgerError> {
+        self.get(i)
+    }
+}
+
+/// The entry's columns as the parameters `$1`…`$24` of the insert and the update.
+fn entry_params<'a>(columns: &'a EntryColumns<'a>) -> Vec<&'a (dyn ToSql + Sync)> {
+    let e = columns.entry;
+    vec![
+        &e.parcel_no,
+        &e.district,
+        &e.holder,
+        &e.parcel_area_m2,
+        &e.idle_land_m2,
+        &e.idle_building_m2,
+        &columns.kind,
+        &columns.subtype,
+        &columns.cause,
+        &e.cause_text,
+        &columns.dates[0],
+        &columns.dates[1],
+        &columns.dates[2],
+        &columns.dates[3],
+        &columns.dates[4],
+        &columns.methods,
+        &e.method_other,
+        &columns.progress,
+        &e.revitalized_land_m2,
+        &e.revitalized_building_m2,
+        &e.new_project,
+        &e.investment_10k_yuan,
+        &e.responsible_unit,
+        &e.notes,
+    ]
+}
+
+/// A write transaction on the server.
+struct ServerTx<'a>(postgres::Transaction<'a>);
+
+impl Tx for ServerTx<'_> {
+    fn select_one(&mut self, id: i64) -> Result<Option<StoredEntry>, LedgerError> {
+        let locked = self.0.query(
+            &format!("{SELECT_ENTRIES} WHERE id = $1 FOR UPDATE"),
+            &[&id],
+        )?;
+        if let Some(row) = locked.first() {
+            return stored_from(&ServerRow(row)).map(Some);
+        }
+        // Not lockable: no such case, or one of a district this account may not change.
+        let district: Option<Option<String>> = self
+            .0
+            .query_opt("SELECT district FROM ledger_entry WHERE id = $1", &[&id])?
+            .map(|r| r.get(0));
+        match district {
+            None => Ok(None),
+            Some(district) => Err(district_denied(district.as_deref())),
+        }
+    }
+
+    fn open_case_of(
+        &mut self,
+        parcel_no: &str,
+        except: Option<i64>,
+    ) -> Result<Option<i64>, LedgerError> {
+        // Two writers registering the same parcel wait for each other here.
+        self.0
+            .execute("SELECT pg_advisory_xact_lock(hashtext($1))", &[&parcel_no])?;
+        Ok(self
+            .0
+            .query_opt(
+                "SELECT id FROM ledger_entry WHERE parcel_no = $1 AND NOT deleted \
+                 AND progress NOT IN ('revitalized', 'written_off') AND id <> $2 \
+                 ORDER BY id DESC LIMIT 1",
+                &[&parcel_no, &except.unwrap_or(-1)],
+            )?
+            .map(|r| r.get(0)))
+    }
+
+    fn insert(
+        &mut self,
+        entry: &LedgerEntry,
+        geometry: Option<&str>,
+        operator: &str,
+        at: &str,
+    ) -> Result<i64, LedgerError> {
+        let columns = EntryColumns::new(entry);
+        let mut params = entry_params(&columns);
+        params.extend([&geometry as &(dyn ToSql + Sync), &at, &operator]);
+        let row = self
+            .0
+            .query_one(include_str!("sql/server/insert_entry.sql"), &params)
+            .map_err(|e| refused_for(&e, entry))?;
+        Ok(row.get(0))
+    }
+
+    fn update(
+        &mut self,
+        row: &RowUpdate<'_>,
+        operator: &str,
+        at: &str,
+    ) -> Result<u64, LedgerError> {
+        let columns = EntryColumns::new(row.entry);
+        let mut params = entry_params(&columns);
+        params.extend([
+            &row.id as &(dyn ToSql + Sync),
+            &row.expected_version,
+            &row.deleted,
+            &at,
+            &operator,
+        ]);
+        self.0
+            .execute(include_str!("sql/server/update_entry.sql"), &params)
+            .map_err(|e| refused_for(&e, row.entry))
+    }
+
+    fn insert_event(&mut self, event: &NewEvent<'_>, at: &str) -> Result<(), LedgerError> {
+        self.0.execute(
+            "INSERT INTO entry_event (entry_id, at, operator, action, step, before_json, \
+             after_json, reason) VALUES ($1, $2::text::timestamptz, $3, $4, $5, $6, $7, $8)",
+            &[
+                &event.entry_id,
+                &at,
+                &event.operator,
+                &event.action,
+                &event.step,
+                &event.before_json,
+                &event.after_json,
+                &event.reason,
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn replace_enterprise_figures(
+        &mut self,
+        years: &[i16],
+        figures: &[EnterpriseFigures],
+        source: &str,
+        operator: &str,
+        at: &str,
+    ) -> Result<usize, LedgerError> {
+        let mut replaced = 0;
+        for year in years {
+            replaced += self.0.execute(
+                "DELETE FROM enterprise_figure WHERE year = $1",
+                &[&i32::from(*year)],
+            )?;
+        }
+        for f in figures {
+            self.0.execute(
+                "INSERT INTO enterprise_figure (enterprise, year, output_10k_yuan, \
+                 tax_10k_yuan, investment_10k_yuan, source, imported_at, imported_by) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7::text::timestamptz, $8)",
+                &[
+                    &f.enterprise.trim(),
+                    &i32::from(f.year),
+                    &f.output_10k_yuan,
+                    &f.tax_10k_yuan,
+                    &f.investment_10k_yuan,
+                    &source,
+                    &at,
+                    &operator,
+                ],
+            )?;
+        }
+        Ok(usize::try_from(replaced).unwrap_or(usize::MAX))
+    }
+
+    fn set_meta(&mut self, key: &str, value: &str) -> Result<(), LedgerError> {
+        self.0.execute(
+            "INSERT INTO meta (key, value) VALUES ($1, $2) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            &[&key, &value],
+        )?;
+        Ok(())
+    }
+
+    fn commit(self: Box<Self>) -> Result<(), LedgerError> {
+        Ok(self.0.commit()?)
+    }
+}
+
+/// A write refused by row-level security, named by the case's district.
+fn refused_for(error: &postgres::Error, entry: &LedgerEntry) -> LedgerError {
+    if error.code() == Some(&SqlState::INSUFFICIENT_PRIVILEGE)
+        && error
+            .as_db_error()
+            .is_some_and(|e| e.message().contains("row-level security"))
+    {
+        district_denied(entry.district.as_deref())
+    } else {
+        pg_error(error)
+    }
+}
+
+impl Store for ServerStore {
+    fn begin(&mut self) -> Result<Box<dyn Tx + '_>, LedgerError> {
+        Ok(Box::new(ServerTx(self.client.get_mut().transaction()?)))
+    }
+
+    fn list(&self, voided: bool) -> Result<Vec<StoredEntry>, LedgerError> {
+        self.rows(
+            &format!("{SELECT_ENTRIES} WHERE deleted = $1 ORDER BY id"),
+            &[&voided],
+            stored_from,
+        )
+    }
+
+    fn get(&self, id: i64) -> Result<Option<StoredEntry>, LedgerError> {
+        Ok(self
+            .rows(
+                &format!("{SELECT_ENTRIES} WHERE id = $1"),
+                &[&id],
+                stored_from,
+            )?
+            .into_iter()
+            .next())
+    }
+
+    fn open_case(&self, parcel_no: &str) -> Result<Option<i64>, LedgerError> {
+        Ok(self
+            .client
+            .borrow_mut()
+            .query_opt(
+                "SELECT id FROM ledger_entry WHERE parcel_no = $1 AND NOT deleted \
+                 AND progress NOT IN ('revitalized', 'written_off') ORDER BY id DESC LIMIT 1",
+                &[&parcel_no],
+            )?
+            .map(|r| r.get(0)))
+    }
+
+    fn case_rows(&self) -> Result<Vec<CaseRow>, LedgerError> {
+        self.rows(
+            "SELECT id, parcel_no, progress, methods, idle_land_m2, revitalized_land_m2, \
+             revitalized_building_m2 FROM ledger_entry WHERE NOT deleted",
+            &[],
+            case_row_from,
+        )
+    }
+
+    fn history(&self, parcel_no: &str) -> Result<Vec<Event>, LedgerError> {
+        self.rows(
+            "SELECT e.id, e.entry_id, l.parcel_no, \
+             to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), e.operator, \
+             e.action, e.step, e.before_json, e.after_json, e.reason \
+             FROM entry_event e JOIN ledger_entry l ON l.id = e.entry_id \
+             WHERE l.parcel_no = $1 ORDER BY e.id DESC",
+            &[&parcel_no],
+            event_from,
+        )
+    }
+
+    fn event_count(&self) -> Result<i64, LedgerError> {
+        Ok(self
+            .client
+            .borrow_mut()
+            .query_one("SELECT count(*) FROM entry_event", &[])?
+            .get(0))
+    }
+
+    fn meta(&self, key: &str) -> Result<Option<String>, LedgerError> {
+        Ok(self
+            .client
+            .borrow_mut()
+            .query_opt("SELECT value FROM meta WHERE key = $1", &[&key])?
+            .map(|r| r.get(0)))
+    }
+
+    fn enterprise_figures(&self, year: Option<i16>) -> Result<Vec<EnterpriseFigures>, LedgerError> {
+        let year = year.map(i32::from);
+        self.rows(
+            "SELECT enterprise, year, output_10k_yuan, tax_10k_yuan, investment_10k_yuan \
+             FROM enterprise_figure WHERE $1::integer IS NULL OR year = $1 \
+             ORDER BY year, enterprise",
+            &[&year],
+            figure_from,
+        )
+    }
+
+    fn enterprise_years(&self) -> Result<Vec<i16>, LedgerError> {
+        let rows = self.client.borrow_mut().query(
+            "SELECT DISTINCT year FROM enterprise_figure ORDER BY year",
+            &[],
+        )?;
+        rows.iter()
+            .map(|r| {
+                i16::try_from(r.get::<_, i32>(0))
+                    .map_err(|_| LedgerError::Data("a year out of range".to_owned()))
+            })
+            .collect()
+    }
+
+    fn count_enterprise_figures(&self, years: &[i16]) -> Result<usize, LedgerError> {
+        let years: Vec<i32> = years.iter().copied().map(i32::from).collect();
+        let n: i64 = self
+            .client
+            .borrow_mut()
+            .query_one(
+                "SELECT count(*) FROM enterprise_figure WHERE year = ANY($1)",
+                &[&years],
+            )?
+            .get(0);
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+
+    fn location(&self) -> String {
+        self.location.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn password_file_lines_match_by_field_with_wildcards_and_escapes() {
+        assert_eq!(
+            split_pgpass(r"db\:host:5432:*:ann:pa\\ss\:word"),
+            ["db:host", "5432", "*", "ann", r"pa\ss:word"]
+        );
+        let text =
+            "# comment\nother:5432:*:ann:wrong\nlocalhost:5433:ledger:ann:right\n*:*:*:*:any\n";
+        let config: Config = "postgresql://ann@localhost:5433/ledger"
+            .parse()
+            .expect("url");
+        let found = pgpass_lookup(text, &config);
+        let elsewhere: Config = "postgresql://bob@db.example/other".parse().expect("url");
+        assert_eq!(pgpass_lookup(text, &elsewhere).as_deref(), Some("any"));
+        assert_eq!(found.as_deref(), Some("right"));
+        assert_eq!(shown_url(&config), "postgresql://ann@localhost:5433/ledger");
+        let with_password: Config = "postgresql://ann:secret@db.example:6000/ledger"
+            .parse()
+            .expect("url");
+        assert!(!shown_url(&with_password).contains("secret"));
+        assert!(is_server_url("postgres://x@y/z") && is_server_url("PostgreSQL://x@y/z"));
+        assert!(!is_server_url("/home/ann/ledger.sqlite"));
+    }
+}

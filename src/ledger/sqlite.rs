@@ -1,0 +1,490 @@
+//! The embedded back end: one SQLite file (bundled SQLite).
+//!
+//! - Opened with WAL, `foreign_keys=ON`, `synchronous=FULL`, a busy timeout, and a
+//!   `quick_check` first: a damaged file is reported, never replaced.
+//! - Migrations by `user_version` inside one immediate transaction; a file newer than the
+//!   program is refused; an older file is backed up beside itself before it is migrated.
+//! - Writes are immediate transactions: one writer at a time, readers never blocked.
+//!
+//! SQL lives in `sql/*.sql` beside this file.
+
+use super::store::{
+    Cols, EntryColumns, NewEvent, RowUpdate, Store, Tx, case_row_from, event_from, figure_from,
+    stored_from,
+};
+use super::{CaseRow, Event, LedgerError, StoredEntry};
+use crate::model::{EnterpriseFigures, LedgerEntry};
+use rusqlite::{Connection, OptionalExtension, Row, ToSql, TransactionBehavior, params};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The schema this program writes.
+pub const SCHEMA_VERSION: i64 = 4;
+
+/// Migration `i` takes a database from version `i` to `i + 1`.
+const MIGRATIONS: [&str; 4] = [
+    include_str!("sql/0001_init.sql"),
+    include_str!("sql/0002_summary_index.sql"),
+    include_str!("sql/0003_enterprise.sql"),
+    include_str!("sql/0004_void_reason.sql"),
+];
+
+/// An open SQLite ledger.
+pub(crate) struct SqliteStore {
+    conn: Connection,
+    path: Option<PathBuf>,
+}
+
+impl SqliteStore {
+    /// Opens (or creates) a ledger file, checking and migrating it; with whether this open
+    /// created it (it had no schema before).
+    pub fn open(path: &Path) -> Result<(Self, bool), LedgerError> {
+        let shown = path.display().to_string();
+        let existed = std::fs::metadata(path).is_ok_and(|m| m.len() > 0);
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| LedgerError::Open {
+                path: shown.clone(),
+                source: rusqlite::Error::ToSqlConversionFailure(Box::new(e)),
+            })?;
+        }
+        let conn = Connection::open(path).map_err(|source| LedgerError::Open {
+            path: shown.clone(),
+            source,
+        })?;
+        let mut store = Self {
+            conn,
+            path: Some(path.to_path_buf()),
+        };
+        store.check_integrity(&shown)?;
+        store.configure()?;
+        let from = store.migrate(&shown)?;
+        Ok((store, !existed || from == 0))
+    }
+
+    /// A ledger in memory (tests, previews).
+    pub fn open_in_memory() -> Result<Self, LedgerError> {
+        let mut store = Self {
+            conn: Connection::open_in_memory()?,
+            path: None,
+        };
+        store.configure()?;
+        store.migrate(":memory:")?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    fn check_integrity(&self, shown: &str) -> Result<(), LedgerError> {
+        let corrupt = |detail: String| LedgerError::Corrupt {
+            path: shown.to_owned(),
+            detail,
+        };
+        let mut statement = self
+            .conn
+            .prepare("PRAGMA quick_check")
+            .map_err(|e| corrupt(e.to_string()))?;
+        let problems: Vec<String> = statement
+            .query_map([], |row| row.get::<_, String>(0))
+            .map_err(|e| corrupt(e.to_string()))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| corrupt(e.to_string()))?;
+        if problems.len() == 1 && problems[0] == "ok" {
+            Ok(())
+        } else {
+            Err(corrupt(problems.join("; ")))
+        }
+    }
+
+    fn configure(&self) -> Result<(), LedgerError> {
+        self.conn.busy_timeout(Duration::from_secs(5))?;
+        self.conn.pragma_update(None, "journal_mode", "WAL")?;
+        self.conn.pragma_update(None, "synchronous", "FULL")?;
+        self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        Ok(())
+    }
+
+    /// Brings the schema up to [`SCHEMA_VERSION`]; returns the version found.
+    fn migrate(&mut self, shown: &str) -> Result<i64, LedgerError> {
+        let found: i64 = self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if found > SCHEMA_VERSION {
+            return Err(LedgerError::TooNew {
+                path: shown.to_owned(),
+                found,
+                known: SCHEMA_VERSION,
+            });
+        }
+        if found == SCHEMA_VERSION {
+            return Ok(found);
+        }
+        if found > 0
+            && let Some(path) = &self.path
+        {
+            let backup = path.with_extension(format!("v{found}.backup.sqlite"));
+            self.backup_to(&backup)?;
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        for migration in MIGRATIONS.iter().skip(usize::try_from(found).unwrap_or(0)) {
+            tx.execute_batch(migration)?;
+        }
+        tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        tx.commit()?;
+        Ok(found)
+    }
+
+    /// Copies the whole ledger to `dest` with SQLite's online backup.
+    pub fn backup_to(&self, dest: &Path) -> Result<(), LedgerError> {
+        self.conn
+            .backup(
+                rusqlite::MAIN_DB,
+                dest,
+                None::<fn(rusqlite::backup::Progress)>,
+            )
+            .map_err(LedgerError::from)
+    }
+
+    /// Replaces the ledger's contents with a backup file, after checking the backup.
+    pub fn restore_from(&mut self, src: &Path) -> Result<(), LedgerError> {
+        let checked = Self::open(src)?;
+        drop(checked);
+        self.conn.restore(
+            rusqlite::MAIN_DB,
+            src,
+            None::<fn(rusqlite::backup::Progress)>,
+        )?;
+        let shown = self.location();
+        self.migrate(&shown)?;
+        Ok(())
+    }
+
+    /// `PRAGMA integrity_check` (the full check).
+    pub fn integrity_check(&self) -> Result<String, LedgerError> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+
+    /// Rows of a query, each decoded by `decode`.
+    fn rows<T>(
+        &self,
+        sql: &str,
+        params: &[&dyn ToSql],
+        decode: fn(&dyn Cols) -> Result<T, LedgerError>,
+    ) -> Result<Vec<T>, LedgerError> {
+        rows(&self.conn, sql, params, decode)
+    }
+}
+
+fn rows<T>(
+    conn: &Connection,
+    sql: &str,
+    params: &[&dyn ToSql],
+    decode: fn(&dyn Cols) -> Result<T, LedgerError>,
+) -> Result<Vec<T>, LedgerError> {
+    let mut statement = conn.prepare_cached(sql)?;
+    let mut rows = statement.query(params)?;
+    let mut read = Vec::new();
+    while let Some(row) = rows.next()? {
+        read.push(decode(&SqliteRow(row))?);
+    }
+    Ok(read)
+}
+
+/// A SQLite row as [`Cols`].
+struct SqliteRow<'a, 'b>(&'a Row<'b>);
+
+impl Cols for SqliteRow<'_, '_> {
+    fn text(&self, i: usize) -> Result<String, LedgerError> {
+        Ok(self.0.get(i)?)
+    }
+    fn opt_text(&self, i: usize) -> Result<Option<String>, LedgerError> {
+        Ok(self.0.get(i)?)
+    }
+    fn real(&self, i: usize) -> Result<f64, LedgerError> {
+        Ok(self.0.get(i)?)
+    }
+    fn int(&self, i: usize) -> Result<i64, LedgerError> {
+        Ok(self.0.get(i)?)
+    }
+    fn flag(&self, i: usize) -> Result<bool, LedgerError> {
+        Ok(self.0.get(i)?)
+    }
+}
+
+fn select_one(conn: &Connection, id: i64) -> Result<Option<StoredEntry>, LedgerError> {
+    let sql = concat!(include_str!("sql/select_entries.sql"), " WHERE id = ?1");
+    Ok(rows(conn, sql, &[&id], stored_from)?.into_iter().next())
+}
+
+fn open_case_of(
+    conn: &Connection,
+    parcel_no: &str,
+    except: Option<i64>,
+) -> Result<Option<i64>, LedgerError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id FROM ledger_entry WHERE parcel_no = ?1 AND deleted = 0 \
+             AND progress NOT IN ('revitalized', 'written_off') AND id <> ?2 \
+             ORDER BY id DESC LIMIT 1",
+        )?
+        .query_row(params![parcel_no, except.unwrap_or(-1)], |r| r.get(0))
+        .optional()?)
+}
+
+/// The entry's columns as named parameters, shared by the insert and the update.
+fn entry_params<'a>(columns: &'a EntryColumns<'a>) -> Vec<(&'static str, &'a dyn ToSql)> {
+    let e = columns.entry;
+    vec![
+        (":parcel_no", &e.parcel_no),
+        (":district", &e.district),
+        (":holder", &e.holder),
+        (":parcel_area_m2", &e.parcel_area_m2),
+        (":idle_land_m2", &e.idle_land_m2),
+        (":idle_building_m2", &e.idle_building_m2),
+        (":kind", &columns.kind),
+        (":subtype", &columns.subtype),
+        (":cause", &columns.cause),
+        (":cause_text", &e.cause_text),
+        (":identified_on", &columns.dates[0]),
+        (":agreed_start_on", &columns.dates[1]),
+        (":idle_since", &columns.dates[2]),
+        (":deadline", &columns.dates[3]),
+        (":completed_on", &columns.dates[4]),
+        (":methods", &columns.methods),
+        (":method_other", &e.method_other),
+        (":progress", &columns.progress),
+        (":revitalized_land_m2", &e.revitalized_land_m2),
+        (":revitalized_building_m2", &e.revitalized_building_m2),
+        (":new_project", &e.new_project),
+        (":investment_10k_yuan", &e.investment_10k_yuan),
+        (":responsible_unit", &e.responsible_unit),
+        (":notes", &e.notes),
+    ]
+}
+
+/// An immediate SQLite transaction.
+struct SqliteTx<'a>(rusqlite::Transaction<'a>);
+
+impl Tx for SqliteTx<'_> {
+    fn select_one(&mut self, id: i64) -> Result<Option<StoredEntry>, LedgerError> {
+        // The immediate transaction already holds the write lock.
+        select_one(&self.0, id)
+    }
+
+    fn open_case_of(
+        &mut self,
+        parcel_no: &str,
+        except: Option<i64>,
+    ) -> Result<Option<i64>, LedgerError> {
+        open_case_of(&self.0, parcel_no, except)
+    }
+
+    fn insert(
+        &mut self,
+        entry: &LedgerEntry,
+        geometry: Option<&str>,
+        operator: &str,
+        at: &str,
+    ) -> Result<i64, LedgerError> {
+        let columns = EntryColumns::new(entry);
+        let mut params = entry_params(&columns);
+        params.extend([
+            (":parcel_geometry", &geometry as &dyn ToSql),
+            (":at", &at),
+            (":operator", &operator),
+        ]);
+        self.0
+            .prepare_cached(include_str!("sql/insert_entry.sql"))?
+            .execute(params.as_slice())?;
+        Ok(self.0.last_insert_rowid())
+    }
+
+    fn update(
+        &mut self,
+        row: &RowUpdate<'_>,
+        operator: &str,
+        at: &str,
+    ) -> Result<u64, LedgerError> {
+        let columns = EntryColumns::new(row.entry);
+        let mut params = entry_params(&columns);
+        params.extend([
+            (":id", &row.id as &dyn ToSql),
+            (":version", &row.expected_version),
+            (":deleted", &row.deleted),
+            (":at", &at),
+            (":operator", &operator),
+        ]);
+        let changed = self
+            .0
+            .prepare_cached(include_str!("sql/update_entry.sql"))?
+            .execute(params.as_slice())?;
+        Ok(changed as u64)
+    }
+
+    fn insert_event(&mut self, event: &NewEvent<'_>, at: &str) -> Result<(), LedgerError> {
+        self.0
+            .prepare_cached(
+                "INSERT INTO entry_event (entry_id, at, operator, action, step, before_json, \
+                 after_json, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?
+            .execute(params![
+                event.entry_id,
+                at,
+                event.operator,
+                event.action,
+                event.step,
+                event.before_json,
+                event.after_json,
+                event.reason,
+            ])?;
+        Ok(())
+    }
+
+    fn replace_enterprise_figures(
+        &mut self,
+        years: &[i16],
+        figures: &[EnterpriseFigures],
+        source: &str,
+        operator: &str,
+        at: &str,
+    ) -> Result<usize, LedgerError> {
+        let mut replaced = 0;
+        for year in years {
+            replaced += self
+                .0
+                .prepare_cached("DELETE FROM enterprise_figure WHERE year = ?1")?
+                .execute([year])?;
+        }
+        for f in figures {
+            self.0
+                .prepare_cached(
+                    "INSERT INTO enterprise_figure (enterprise, year, output_10k_yuan, \
+                     tax_10k_yuan, investment_10k_yuan, source, imported_at, imported_by) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                )?
+                .execute(params![
+                    f.enterprise.trim(),
+                    f.year,
+                    f.output_10k_yuan,
+                    f.tax_10k_yuan,
+                    f.investment_10k_yuan,
+                    source,
+                    at,
+                    operator
+                ])?;
+        }
+        Ok(replaced)
+    }
+
+    fn set_meta(&mut self, key: &str, value: &str) -> Result<(), LedgerError> {
+        self.0.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+            [key, value],
+        )?;
+        Ok(())
+    }
+
+    fn commit(self: Box<Self>) -> Result<(), LedgerError> {
+        Ok(self.0.commit()?)
+    }
+}
+
+impl Store for SqliteStore {
+    fn begin(&mut self) -> Result<Box<dyn Tx + '_>, LedgerError> {
+        Ok(Box::new(SqliteTx(self.conn.transaction_with_behavior(
+            TransactionBehavior::Immediate,
+        )?)))
+    }
+
+    fn list(&self, voided: bool) -> Result<Vec<StoredEntry>, LedgerError> {
+        let sql = if voided {
+            concat!(
+                include_str!("sql/select_entries.sql"),
+                " WHERE deleted <> 0 ORDER BY id"
+            )
+        } else {
+            concat!(
+                include_str!("sql/select_entries.sql"),
+                " WHERE deleted = 0 ORDER BY id"
+            )
+        };
+        self.rows(sql, &[], stored_from)
+    }
+
+    fn get(&self, id: i64) -> Result<Option<StoredEntry>, LedgerError> {
+        select_one(&self.conn, id)
+    }
+
+    fn open_case(&self, parcel_no: &str) -> Result<Option<i64>, LedgerError> {
+        open_case_of(&self.conn, parcel_no, None)
+    }
+
+    fn case_rows(&self) -> Result<Vec<CaseRow>, LedgerError> {
+        self.rows(include_str!("sql/summary.sql"), &[], case_row_from)
+    }
+
+    fn history(&self, parcel_no: &str) -> Result<Vec<Event>, LedgerError> {
+        self.rows(
+            "SELECT e.id, e.entry_id, l.parcel_no, e.at, e.operator, e.action, e.step, \
+             e.before_json, e.after_json, e.reason \
+             FROM entry_event e JOIN ledger_entry l ON l.id = e.entry_id \
+             WHERE l.parcel_no = ?1 ORDER BY e.id DESC",
+            &[&parcel_no],
+            event_from,
+        )
+    }
+
+    fn event_count(&self) -> Result<i64, LedgerError> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM entry_event", [], |r| r.get(0))?)
+    }
+
+    fn meta(&self, key: &str) -> Result<Option<String>, LedgerError> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn enterprise_figures(&self, year: Option<i16>) -> Result<Vec<EnterpriseFigures>, LedgerError> {
+        self.rows(
+            "SELECT enterprise, year, output_10k_yuan, tax_10k_yuan, investment_10k_yuan \
+             FROM enterprise_figure WHERE ?1 IS NULL OR year = ?1 ORDER BY year, enterprise",
+            &[&year],
+            figure_from,
+        )
+    }
+
+    fn enterprise_years(&self) -> Result<Vec<i16>, LedgerError> {
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT DISTINCT year FROM enterprise_figure ORDER BY year")?;
+        let rows = statement.query_map([], |row| row.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn count_enterprise_figures(&self, years: &[i16]) -> Result<usize, LedgerError> {
+        let mut total = 0;
+        for year in years {
+            let n: i64 = self.conn.query_row(
+                "SELECT count(*) FROM enterprise_figure WHERE year = ?1",
+                [year],
+                |r| r.get(0),
+            )?;
+            total += usize::try_from(n).unwrap_or(0);
+        }
+        Ok(total)
+    }
+
+    fn location(&self) -> String {
+        self.path
+            .as_ref()
+            .map_or_else(|| ":memory:".to_owned(), |p| p.display().to_string())
+    }
+}

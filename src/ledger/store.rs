@@ -1,0 +1,245 @@
+//! What a ledger back end provides: the primitive reads and writes of one database, SQLite
+//! ([`super::sqlite`]) or PostgreSQL ([`super::server`]). The rules (validation, versions,
+//! one open case per parcel, an event for every change) are the ledger's own, in
+//! [`super::Ledger`], written once over these primitives.
+
+use super::{CaseRow, Event, LedgerError, StoredEntry};
+use crate::model::{EnterpriseFigures, LedgerEntry, Progress};
+
+/// A row update as the ledger asks for it: the case's new values if it is still at
+/// `expected_version`.
+pub(crate) struct RowUpdate<'a> {
+    pub id: i64,
+    pub expected_version: i64,
+    pub entry: &'a LedgerEntry,
+    pub deleted: bool,
+    pub reason: Option<&'a str>,
+}
+
+/// An event to append to the history.
+pub(crate) struct NewEvent<'a> {
+    pub entry_id: i64,
+    pub operator: &'a str,
+    pub action: &'static str,
+    pub step: Option<&'static str>,
+    pub before_json: Option<String>,
+    pub after_json: Option<String>,
+    pub reason: Option<&'a str>,
+}
+
+/// One open write transaction. Dropped without [`Tx::commit`], it is rolled back.
+pub(crate) trait Tx {
+    /// One case by id; inside a write, the row is locked until the transaction ends (on a
+    /// server, so that the version check and the update are one step).
+    fn select_one(&mut self, id: i64) -> Result<Option<StoredEntry>, LedgerError>;
+    /// The newest open live case of a parcel other than `except`; on a server, two writers
+    /// checking the same parcel wait for each other.
+    fn open_case_of(
+        &mut self,
+        parcel_no: &str,
+        except: Option<i64>,
+    ) -> Result<Option<i64>, LedgerError>;
+    /// Inserts a case; returns its id.
+    fn insert(
+        &mut self,
+        entry: &LedgerEntry,
+        geometry: Option<&str>,
+        operator: &str,
+        at: &str,
+    ) -> Result<i64, LedgerError>;
+    /// Updates a case at its expected version; returns how many rows changed (0 or 1).
+    fn update(&mut self, row: &RowUpdate<'_>, operator: &str, at: &str)
+    -> Result<u64, LedgerError>;
+    fn insert_event(&mut self, event: &NewEvent<'_>, at: &str) -> Result<(), LedgerError>;
+    /// Replaces the enterprise figures of `years`; returns how many were there before.
+    fn replace_enterprise_figures(
+        &mut self,
+        years: &[i16],
+        figures: &[EnterpriseFigures],
+        source: &str,
+        operator: &str,
+        at: &str,
+    ) -> Result<usize, LedgerError>;
+    fn set_meta(&mut self, key: &str, value: &str) -> Result<(), LedgerError>;
+    fn commit(self: Box<Self>) -> Result<(), LedgerError>;
+}
+
+/// A ledger database.
+pub(crate) trait Store: Send {
+    /// Starts a write transaction.
+    fn begin(&mut self) -> Result<Box<dyn Tx + '_>, LedgerError>;
+    /// The live cases (or the voided ones), by id.
+    fn list(&self, voided: bool) -> Result<Vec<StoredEntry>, LedgerError>;
+    fn get(&self, id: i64) -> Result<Option<StoredEntry>, LedgerError>;
+    fn open_case(&self, parcel_no: &str) -> Result<Option<i64>, LedgerError>;
+    fn case_rows(&self) -> Result<Vec<CaseRow>, LedgerError>;
+    /// Every event of the cases of a parcel, newest first.
+    fn history(&self, parcel_no: &str) -> Result<Vec<Event>, LedgerError>;
+    fn event_count(&self) -> Result<i64, LedgerError>;
+    fn meta(&self, key: &str) -> Result<Option<String>, LedgerError>;
+    fn enterprise_figures(&self, year: Option<i16>) -> Result<Vec<EnterpriseFigures>, LedgerError>;
+    fn enterprise_years(&self) -> Result<Vec<i16>, LedgerError>;
+    fn count_enterprise_figures(&self, years: &[i16]) -> Result<usize, LedgerError>;
+    /// Where the ledger is, for people (a path, or a server URL without its password).
+    fn location(&self) -> String;
+}
+
+/// The columns of a result row, read the same way from either database.
+pub(crate) trait Cols {
+    fn text(&self, i: usize) -> Result<String, LedgerError>;
+    fn opt_text(&self, i: usize) -> Result<Option<String>, LedgerError>;
+    fn real(&self, i: usize) -> Result<f64, LedgerError>;
+    fn int(&self, i: usize) -> Result<i64, LedgerError>;
+    fn flag(&self, i: usize) -> Result<bool, LedgerError>;
+}
+
+/// The columns every `SELECT` of cases lists, in this order (`sql/select_entries.sql` and
+/// its server twin).
+pub(crate) fn stored_from(row: &dyn Cols) -> Result<StoredEntry, LedgerError> {
+    use crate::model::{CauseClass, IdleKind, IdleSubtype};
+    fn parsed<T>(
+        row: &dyn Cols,
+        i: usize,
+        what: &str,
+        parse: impl Fn(&str) -> Option<T>,
+    ) -> Result<T, LedgerError> {
+        let text = row.text(i)?;
+        parse(&text).ok_or_else(|| LedgerError::Data(format!("unexpected {what} {text:?}")))
+    }
+    let date = |i: usize| -> Result<Option<jiff::civil::Date>, LedgerError> {
+        row.opt_text(i)?
+            .map(|t| {
+                t.parse()
+                    .map_err(|e: jiff::Error| LedgerError::Data(format!("date {t:?}: {e}")))
+            })
+            .transpose()
+    };
+    let entry = LedgerEntry {
+        parcel_no: row.text(3)?,
+        district: row.opt_text(4)?,
+        holder: row.opt_text(5)?,
+        parcel_area_m2: row.real(6)?,
+        idle_land_m2: row.real(7)?,
+        idle_building_m2: row.real(8)?,
+        kind: parsed(row, 9, "kind", IdleKind::parse)?,
+        subtype: row.opt_text(10)?.and_then(|s| IdleSubtype::parse(&s)),
+        cause: parsed(row, 11, "cause", CauseClass::parse)?,
+        cause_text: row.text(12)?,
+        identified_on: date(13)?,
+        agreed_start_on: date(14)?,
+        idle_since: date(15)?,
+        deadline: date(16)?,
+        completed_on: date(17)?,
+        methods: parsed(row, 18, "methods", |t| serde_json::from_str(t).ok())?,
+        method_other: row.text(19)?,
+        progress: parsed(row, 20, "progress", Progress::parse)?,
+        revitalized_land_m2: row.real(21)?,
+        revitalized_building_m2: row.real(22)?,
+        new_project: row.text(23)?,
+        investment_10k_yuan: row.real(24)?,
+        responsible_unit: row.text(25)?,
+        notes: row.text(26)?,
+    };
+    Ok(StoredEntry {
+        id: row.int(0)?,
+        version: row.int(1)?,
+        deleted: row.flag(2)?,
+        entry,
+        created_at: row.text(27)?,
+        created_by: row.text(28)?,
+        updated_at: row.text(29)?,
+        updated_by: row.text(30)?,
+    })
+}
+
+/// An event from the columns `id, entry_id, parcel_no, at, operator, action, step,
+/// before_json, after_json, reason`.
+pub(crate) fn event_from(row: &dyn Cols) -> Result<Event, LedgerError> {
+    let parse = |text: Option<String>| text.and_then(|t| serde_json::from_str(&t).ok());
+    Ok(Event {
+        id: row.int(0)?,
+        entry_id: row.int(1)?,
+        parcel_no: row.text(2)?,
+        at: row.text(3)?,
+        operator: row.text(4)?,
+        action: row.text(5)?,
+        step: row.opt_text(6)?.and_then(|s| Progress::parse(&s)),
+        before: parse(row.opt_text(7)?),
+        after: parse(row.opt_text(8)?),
+        reason: row.opt_text(9)?,
+    })
+}
+
+/// A figures row from the columns `id, parcel_no, progress, methods, idle_land_m2,
+/// revitalized_land_m2, revitalized_building_m2`.
+pub(crate) fn case_row_from(row: &dyn Cols) -> Result<CaseRow, LedgerError> {
+    use crate::model::DisposalMethod;
+    let progress = row.text(2)?;
+    let Some(progress) = Progress::parse(&progress) else {
+        return Err(LedgerError::Data(format!("unknown progress {progress:?}")));
+    };
+    // `methods` is a JSON array of codes, e.g. ["leaseback_co_management"].
+    let methods = row.text(3)?;
+    let methods = methods
+        .split('"')
+        .skip(1)
+        .step_by(2)
+        .filter_map(|code| DisposalMethod::ALL.iter().find(|m| m.code() == code))
+        .copied()
+        .collect();
+    Ok(CaseRow {
+        id: row.int(0)?,
+        parcel_no: row.text(1)?,
+        progress,
+        methods,
+        idle_land_m2: row.real(4)?,
+        revitalized_land_m2: row.real(5)?,
+        revitalized_building_m2: row.real(6)?,
+    })
+}
+
+/// An enterprise figure from `enterprise, year, output_10k_yuan, tax_10k_yuan,
+/// investment_10k_yuan`.
+pub(crate) fn figure_from(row: &dyn Cols) -> Result<EnterpriseFigures, LedgerError> {
+    Ok(EnterpriseFigures {
+        enterprise: row.text(0)?,
+        year: i16::try_from(row.int(1)?)
+            .map_err(|_| LedgerError::Data("a year out of range".to_owned()))?,
+        output_10k_yuan: row.real(2)?,
+        tax_10k_yuan: row.real(3)?,
+        investment_10k_yuan: row.real(4)?,
+    })
+}
+
+/// An entry's column values as text and numbers, as both databases bind them (dates as
+/// `YYYY-MM-DD`, methods as a JSON array of codes).
+pub(crate) struct EntryColumns<'a> {
+    pub entry: &'a LedgerEntry,
+    pub kind: &'static str,
+    pub cause: &'static str,
+    pub progress: &'static str,
+    pub subtype: Option<&'static str>,
+    pub dates: [Option<String>; 5],
+    pub methods: String,
+}
+
+impl<'a> EntryColumns<'a> {
+    pub fn new(entry: &'a LedgerEntry) -> Self {
+        let date = |d: Option<jiff::civil::Date>| d.map(|d| d.to_string());
+        Self {
+            entry,
+            kind: entry.kind.code(),
+            cause: entry.cause.code(),
+            progress: entry.progress.code(),
+            subtype: entry.subtype.map(crate::model::IdleSubtype::code),
+            dates: [
+                date(entry.identified_on),
+                date(entry.agreed_start_on),
+                date(entry.idle_since),
+                date(entry.deadline),
+                date(entry.completed_on),
+            ],
+            methods: serde_json::to_string(&entry.methods).unwrap_or_else(|_| "[]".to_owned()),
+        }
+    }
+}

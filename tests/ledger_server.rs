@@ -1,0 +1,296 @@
+//! What only a ledger on a PostgreSQL server does: accounts and roles the server enforces,
+//! the recorded person set by the server, the append-only history, editors limited to a
+//! district, schema versions, and the `db` commands. Needs `PARKLAND_TEST_PG` (skips without,
+//! fails under `PARKLAND_STRICT=1`).
+
+use crate::conformance::{Subject, as_account, with_database};
+use parkland::ledger::{Action, Ledger, LedgerError, Location, server};
+use parkland::model::{DisposalMethod, IdleKind, LedgerEntry, Progress};
+use std::process::{Command, Output};
+
+fn ok<T>(result: Result<T, LedgerError>) -> T {
+    result.unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn case(parcel_no: &str, district: &str) -> LedgerEntry {
+    LedgerEntry {
+        parcel_no: parcel_no.to_owned(),
+        district: Some(district.to_owned()),
+        holder: Some("梁川示例科技有限公司".to_owned()),
+        parcel_area_m2: 20_000.0,
+        idle_land_m2: 20_000.0,
+        kind: IdleKind::Idle,
+        progress: Progress::Identified,
+        ..LedgerEntry::default()
+    }
+}
+
+/// A login account on the test server, made by its superuser, with `role` granted by the
+/// same code as `parkland db grant`; returns the ledger's URL as that account.
+fn account(subject: &Subject, name: &str, role: &str, districts: &[&str]) -> String {
+    let url = subject.url().expect("a server subject");
+    let name = format!("{name}_{}", std::process::id());
+    let mut admin = postgres::Client::connect(url, postgres::NoTls).expect("superuser");
+    admin
+        .batch_execute(&format!(
+            "DO $$ BEGIN CREATE ROLE {name} LOGIN PASSWORD 'pw-{name}'; \
+             EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+        ))
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let districts: Vec<String> = districts.iter().map(|d| (*d).to_owned()).collect();
+    ok(server::grant(url, &name, role, &districts));
+    as_account(url, &name, &format!("pw-{name}"))
+}
+
+fn connect(url: &str) -> Ledger {
+    ok(Ledger::connect(url))
+}
+
+fn denied<T: std::fmt::Debug>(result: Result<T, LedgerError>) -> String {
+    match result {
+        Err(LedgerError::Denied(text)) => text.zh,
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+/// Viewers read and cannot write; editors write, recorded as themselves whatever name the
+/// program sends, and cannot restore a voided case; an administrator can. Nobody changes or
+/// removes an event. Each refusal is a clear message and writes nothing.
+#[test]
+fn roles_are_enforced_by_the_server_and_the_history_is_append_only() {
+    let Some(subject) = Subject::server("roles") else {
+        return;
+    };
+    let mut owner = subject.open();
+    let lj = ok(owner.create(&case("LJ-1001", "LJ"), None, "op"));
+    let events = ok(owner.event_count());
+
+    let viewer_url = account(&subject, "viewer", "viewer", &[]);
+    let mut viewer = connect(&viewer_url);
+    assert_eq!(ok(viewer.list()).len(), 1, "a viewer reads");
+    denied(viewer.create(&case("LJ-1002", "LJ"), None, "op"));
+    let mut changed = case("LJ-1001", "LJ");
+    changed.notes = "viewer".to_owned();
+    denied(viewer.update(lj, 1, &changed, "op", Action::Update));
+    assert_eq!(ok(owner.event_count()), events, "nothing written");
+    assert_eq!(ok(owner.get(lj)).map(|s| s.version), Some(1));
+
+    let editor_url = account(&subject, "editor", "editor", &[]);
+    let editor_name = crate::conformance::user_of(&editor_url);
+    let mut editor = connect(&editor_url);
+    assert_eq!(editor.server_user(), Some(editor_name.as_str()));
+    // The name the program sends is not what the server records.
+    let id = ok(editor.create(&case("WX-1001", "WX"), None, "冒名顶替"));
+    let stored = ok(editor.get(id)).expect("created");
+    assert_eq!(stored.created_by, editor_name);
+    assert_eq!(ok(editor.history("WX-1001"))[0].operator, editor_name);
+    ok(editor.void(id, 1, "登记错误", "op"));
+    let message = denied(editor.restore(id, 2, "op"));
+    assert!(message.contains("administrator"), "{message}");
+    assert_eq!(
+        ok(owner.get(id)).map(|s| (s.deleted, s.version)),
+        Some((true, 2))
+    );
+
+    let admin_url = account(&subject, "chief", "admin", &[]);
+    ok(connect(&admin_url).restore(id, 2, "op"));
+    assert_eq!(ok(owner.get(id)).map(|s| s.deleted), Some(false));
+
+    // The history cannot be changed or removed, by an editor or by the owner.
+    let before = ok(owner.event_count());
+    let mut raw_editor = postgres::Client::connect(&editor_url, postgres::NoTls).expect("editor");
+    for statement in [
+        "UPDATE entry_event SET operator = 'someone else'",
+        "DELETE FROM entry_event",
+    ] {
+        let error = raw_editor
+            .batch_execute(statement)
+            .expect_err("an editor cannot touch an event");
+        assert_eq!(
+            error.code(),
+            Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE),
+            "{statement}: {error:?}"
+        );
+    }
+    let mut raw_owner =
+        postgres::Client::connect(subject.url().expect("url"), postgres::NoTls).expect("owner");
+    let error = raw_owner
+        .batch_execute("DELETE FROM entry_event")
+        .expect_err("append-only for the owner too");
+    assert!(
+        error
+            .as_db_error()
+            .is_some_and(|e| e.message().contains("append-only")),
+        "{error:?}"
+    );
+    assert_eq!(ok(owner.event_count()), before);
+}
+
+/// An editor limited to 吴溪工业区 (WX) changes its cases and no other district's.
+#[test]
+fn a_district_editor_cannot_touch_another_district() {
+    let Some(subject) = Subject::server("district") else {
+        return;
+    };
+    let mut owner = subject.open();
+    let lj = ok(owner.create(&case("LJ-2001", "LJ"), None, "op"));
+    let wx = ok(owner.create(&case("WX-2001", "WX"), None, "op"));
+    let events = ok(owner.event_count());
+
+    let url = account(&subject, "wx_editor", "editor", &["WX"]);
+    let mut editor = connect(&url);
+    let mut moved = case("LJ-2001", "LJ");
+    moved.progress = Progress::Disposing;
+    moved.methods = vec![DisposalMethod::LegalBuyback];
+    let message = denied(editor.update(lj, 1, &moved, "op", Action::Update));
+    assert_eq!(message, "没有修改LJ片区台账的权限");
+    assert_eq!(
+        denied(editor.create(&case("LJ-2002", "LJ"), None, "op")),
+        "没有修改LJ片区台账的权限"
+    );
+    denied(editor.void(lj, 1, "越权", "op"));
+    assert_eq!(ok(owner.event_count()), events, "nothing written");
+    assert_eq!(ok(owner.get(lj)).map(|s| s.version), Some(1));
+
+    let mut own = case("WX-2001", "WX");
+    own.progress = Progress::Disposing;
+    own.methods = vec![DisposalMethod::LeasebackCoManagement];
+    assert_eq!(ok(editor.update(wx, 1, &own, "op", Action::Update)), 2);
+    ok(editor.create(&case("WX-2002", "WX"), None, "op"));
+    // Moving a case out of its district into another is refused too.
+    let mut elsewhere = own.clone();
+    elsewhere.district = Some("LJ".to_owned());
+    denied(editor.update(wx, 2, &elsewhere, "op", Action::Update));
+    assert_eq!(ok(owner.event_count()), events + 2);
+}
+
+/// A database without the ledger, and a ledger whose schema is newer than this program's,
+/// are refused with what to do.
+#[test]
+fn schema_versions_are_checked_on_connecting() {
+    let Some(subject) = Subject::server("schema") else {
+        return;
+    };
+    let url = subject.url().expect("url").to_owned();
+    let mut raw = postgres::Client::connect(&url, postgres::NoTls).expect("owner");
+    raw.batch_execute("UPDATE parkland_schema SET version = 99")
+        .expect("set");
+    match Ledger::connect(&url) {
+        Err(error) => {
+            let text = error.to_string();
+            assert!(
+                text.contains("schema 99") && text.contains("update Parkland"),
+                "{text}"
+            );
+        }
+        Ok(_) => panic!("a newer schema must be refused"),
+    }
+    let empty = with_database(&url, "postgres");
+    match Ledger::connect(&empty) {
+        Err(error) => assert!(error.to_string().contains("db init"), "{error}"),
+        Ok(_) => panic!("a database without the ledger must be refused"),
+    }
+    // A wrong password says so, and the password is never shown.
+    let wrong = as_account(&url, "postgres", "not-the-password");
+    match Ledger::connect(&wrong) {
+        Err(error) => {
+            let text = error.to_string();
+            assert!(text.contains("password"), "{text}");
+            assert!(!text.contains("not-the-password"), "{text}");
+        }
+        Ok(_) => panic!("a wrong password must be refused"),
+    }
+    assert!(
+        !Location::Server(wrong)
+            .to_string()
+            .contains("not-the-password")
+    );
+}
+
+fn parkland(args: &[&str]) -> Output {
+    let home = std::env::temp_dir().join(format!("parkland-db-cli-{}", std::process::id()));
+    Command::new(env!("CARGO_BIN_EXE_parkland"))
+        .args(args)
+        .env("HOME", &home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env_remove("PARKLAND_LEDGER")
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run parkland: {e}"))
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// `db init` and `db grant` set up a server; `--ledger URL` (or `PARKLAND_LEDGER`) points any
+/// command at it; a refused write exits 2 and writes nothing.
+#[test]
+fn the_cli_sets_up_a_server_and_works_on_it() {
+    let Some(subject) = Subject::server("cli") else {
+        return;
+    };
+    let url = subject.url().expect("url").to_owned();
+    let init = parkland(&["db", "init", &url]);
+    assert_eq!(init.status.code(), Some(0), "{}", text(&init));
+    assert!(
+        text(&init).contains("already up to date"),
+        "{}",
+        text(&init)
+    );
+
+    let name = format!("clerk_{}", std::process::id());
+    let mut raw = postgres::Client::connect(&url, postgres::NoTls).expect("owner");
+    raw.batch_execute(&format!(
+        "DO $$ BEGIN CREATE ROLE {name} LOGIN PASSWORD 'pw'; \
+         EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+    ))
+    .expect("role");
+    let grant = parkland(&["db", "grant", &url, &name, "viewer"]);
+    assert_eq!(grant.status.code(), Some(0), "{}", text(&grant));
+    let unknown = parkland(&["db", "grant", &url, "nobody_at_all", "editor"]);
+    assert_eq!(unknown.status.code(), Some(2), "{}", text(&unknown));
+    assert!(text(&unknown).contains("no account"), "{}", text(&unknown));
+
+    let add = [
+        "ledger",
+        "add",
+        "--parcel",
+        "LCX-0101",
+        "--kind",
+        "低效用地",
+        "--progress",
+        "已认定",
+    ];
+    let added = parkland(&[&["--ledger", &url][..], &add[..]].concat());
+    assert_eq!(added.status.code(), Some(0), "{}", text(&added));
+    let as_clerk = as_account(&url, &name, "pw");
+    let refused = parkland(&[&["--ledger", &as_clerk][..], &add[..]].concat());
+    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused));
+    assert!(
+        text(&refused).contains("nothing was written"),
+        "{}",
+        text(&refused)
+    );
+    assert!(
+        !text(&refused).contains("pw@"),
+        "no password shown: {}",
+        text(&refused)
+    );
+    let listed = Command::new(env!("CARGO_BIN_EXE_parkland"))
+        .args(["ledger", "list", "--json"])
+        .env("PARKLAND_LEDGER", &as_clerk)
+        .output()
+        .expect("run");
+    assert_eq!(listed.status.code(), Some(0), "{}", text(&listed));
+    let cases: serde_json::Value =
+        serde_json::from_slice(&listed.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&listed)));
+    assert_eq!(
+        cases.as_array().map(Vec::len),
+        Some(1),
+        "the one case added"
+    );
+}

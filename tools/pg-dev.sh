@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL server for Parkland's tests and development: a cluster of its own in
+# a temporary folder, on a local port, never the system's default cluster.
+#
+#   tools/pg-dev.sh start   # prints the `export PARKLAND_TEST_PG=...` line to use
+#   tools/pg-dev.sh stop
+#   tools/pg-dev.sh url     # the URL again
+#
+# As root it runs the server as the unprivileged `postgres` account. Its superuser is
+# `postgres` with password `parkland-test` over TCP (scram-sha-256); the socket trusts.
+# Settings: PARKLAND_PG_PORT (54329), PARKLAND_PG_DIR (/tmp/parkland-pg).
+set -euo pipefail
+
+PORT=${PARKLAND_PG_PORT:-54329}
+DIR=${PARKLAND_PG_DIR:-/tmp/parkland-pg}
+PASSWORD=parkland-test
+BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+if [[ -z "$BIN" ]]; then
+    echo "pg-dev: no PostgreSQL server is installed (apt-get install postgresql)" >&2
+    exit 1
+fi
+URL="postgresql://postgres:$PASSWORD@127.0.0.1:$PORT/postgres"
+
+as_server() {
+    if [[ $(id -u) -eq 0 ]]; then
+        runuser -u postgres -- "$@"
+    else
+        "$@"
+    fi
+}
+
+case "${1:-start}" in
+start)
+    mkdir -p "$DIR"
+    if [[ $(id -u) -eq 0 ]]; then chown postgres: "$DIR"; fi
+    if [[ ! -f "$DIR/data/PG_VERSION" ]]; then
+        as_server bash -c "echo '$PASSWORD' > '$DIR/pwfile'"
+        as_server "$BIN/initdb" -D "$DIR/data" -U postgres --pwfile="$DIR/pwfile" \
+            --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >"$DIR/initdb.log"
+    fi
+    if ! as_server "$BIN/pg_ctl" -D "$DIR/data" status >/dev/null 2>&1; then
+        as_server "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w \
+            -o "-p $PORT -k $DIR -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
+    fi
+    echo "export PARKLAND_TEST_PG=$URL"
+    ;;
+stop)
+    as_server "$BIN/pg_ctl" -D "$DIR/data" -m fast stop >/dev/null
+    ;;
+url)
+    echo "$URL"
+    ;;
+*)
+    echo "usage: $0 start|stop|url" >&2
+    exit 2
+    ;;
+esac
