@@ -294,3 +294,267 @@ fn the_cli_sets_up_a_server_and_works_on_it() {
         "the one case added"
     );
 }
+
+/// A PostgreSQL cluster of this test's own (stopping the shared one would fail the other
+/// tests), started by `tools/pg-dev.sh`, stopped and removed when the test ends.
+struct PrivateServer {
+    dir: std::path::PathBuf,
+    port: String,
+}
+
+impl PrivateServer {
+    fn start() -> Option<(Self, String)> {
+        crate::conformance::test_server()?;
+        let dir = std::env::temp_dir().join(format!("parkland-kill-pg-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let server = Self {
+            dir,
+            port: (55_000 + std::process::id() % 1_000).to_string(),
+        };
+        let out = server.run("start");
+        let url = out
+            .trim()
+            .strip_prefix("export PARKLAND_TEST_PG=")
+            .unwrap_or_else(|| panic!("pg-dev.sh start said {out:?}"))
+            .to_owned();
+        Some((server, url))
+    }
+
+    fn run(&self, command: &str) -> String {
+        let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tools/pg-dev.sh");
+        let output = Command::new(script)
+            .arg(command)
+            .env("PARKLAND_PG_DIR", &self.dir)
+            .env("PARKLAND_PG_PORT", &self.port)
+            .output()
+            .unwrap_or_else(|e| panic!("pg-dev.sh: {e}"));
+        assert!(
+            output.status.success(),
+            "pg-dev.sh {command}: {}",
+            text(&output)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+}
+
+impl Drop for PrivateServer {
+    fn drop(&mut self) {
+        let _ = std::panic::catch_unwind(|| self.run("stop"));
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// The server stopped at once (as a crash would) in the middle of a loop of saves, then
+/// started again: every save that said it succeeded is there exactly once, every one that
+/// said it failed is not, and the same connection object goes on by itself.
+#[test]
+fn a_server_killed_mid_write_loses_nothing_and_the_client_comes_back() {
+    let Some((server, admin)) = PrivateServer::start() else {
+        crate::skip_or_fail(
+            "PARKLAND_TEST_PG is not set (tools/pg-dev.sh starts a server): the server-kill test did not run",
+        );
+        return;
+    };
+    let mut client = postgres::Client::connect(&admin, postgres::NoTls).expect("private server");
+    client.batch_execute("CREATE DATABASE ledger").expect("db");
+    let url = with_database(&admin, "ledger");
+    ok(server::init(&url));
+    let writer_url = url.clone();
+    let writer = std::thread::Builder::new()
+        .name("kill-test writer".to_owned())
+        .spawn(move || {
+            let mut ledger = connect(&writer_url);
+            let mut outcomes = Vec::new();
+            let started = std::time::Instant::now();
+            let mut i = 0;
+            while started.elapsed() < std::time::Duration::from_secs(4) {
+                let no = format!("K-{i:05}");
+                let result = ledger.create(&case(&no, "LJ"), None, "op");
+                match result {
+                    Ok(_) => outcomes.push((no, true)),
+                    Err(LedgerError::Offline(_)) => outcomes.push((no, false)),
+                    Err(other) => panic!("{no}: {other}"),
+                }
+                i += 1;
+                std::thread::sleep(std::time::Duration::from_millis(3));
+            }
+            outcomes
+        })
+        .expect("thread");
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    server.run("kill");
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    server.run("start");
+    let outcomes = writer.join().expect("writer");
+    let saved: Vec<&str> = outcomes
+        .iter()
+        .filter(|(_, ok)| *ok)
+        .map(|(no, _)| no.as_str())
+        .collect();
+    let failed = outcomes.len() - saved.len();
+    assert!(
+        failed > 0,
+        "the server was down for a while: some saves failed"
+    );
+    let last_failure = outcomes.iter().rposition(|(_, ok)| !ok).unwrap_or(0);
+    assert!(
+        outcomes[last_failure..]
+            .iter()
+            .filter(|(_, ok)| *ok)
+            .count()
+            > 10,
+        "the writer came back by itself: {} saves after the last failure",
+        outcomes.len() - last_failure - 1
+    );
+    let stored = ok(connect(&url).list());
+    let mut counts = std::collections::HashMap::new();
+    for case in &stored {
+        *counts.entry(case.entry.parcel_no.clone()).or_insert(0) += 1;
+    }
+    for (no, ok) in &outcomes {
+        let expected = usize::from(*ok);
+        assert_eq!(
+            counts.get(no).copied().unwrap_or(0),
+            expected,
+            "{no}: said {}",
+            if *ok { "saved" } else { "not saved" }
+        );
+    }
+    assert_eq!(stored.len(), saved.len(), "nothing else was written");
+}
+
+const WRITER_URL: &str = "PARKLAND_TEST_WRITER_URL";
+const WRITER_ID: &str = "PARKLAND_TEST_WRITER_ID";
+const SHARED_CASES: usize = 20;
+const UPDATES_PER_WRITER: usize = 500;
+
+/// Not a test: one of the writer processes of
+/// `eight_writers_on_shared_cases_lose_nothing_and_overwrite_nothing` (this test binary run
+/// again). It makes its updates to the shared cases, each read then saved at the version
+/// read, and prints each outcome: `OUTCOME ok NOTE` or `OUTCOME stale NOTE`.
+#[test]
+#[ignore = "a helper process, started by eight_writers_on_shared_cases_lose_nothing_and_overwrite_nothing"]
+fn shared_case_writer() {
+    use std::io::Write as _;
+    let (Ok(url), Ok(writer)) = (std::env::var(WRITER_URL), std::env::var(WRITER_ID)) else {
+        return;
+    };
+    let writer: usize = writer.parse().expect("writer id");
+    let mut ledger = connect(&url);
+    let ids: Vec<i64> = ok(ledger.list()).iter().map(|c| c.id).collect();
+    let mut out = std::io::stdout().lock();
+    for n in 0..UPDATES_PER_WRITER {
+        let id = ids[(writer * 7 + n * 13) % ids.len()];
+        let current = ok(ledger.get(id)).expect("a shared case");
+        let mut entry = current.entry.clone();
+        entry.notes = format!("w{writer}-{n}");
+        entry.idle_building_m2 = (writer * 1_000 + n) as f64;
+        let outcome = match ledger.update(id, current.version, &entry, "op", Action::Update) {
+            Ok(_) => "ok",
+            Err(LedgerError::Stale { .. }) => "stale",
+            Err(other) => panic!("{}: {other}", entry.notes),
+        };
+        // Marked: the test harness prints its own words on the first line.
+        let _ = writeln!(out, "OUTCOME {outcome} {}", entry.notes);
+    }
+    let _ = out.flush();
+}
+
+/// Eight processes each make 500 updates to 20 shared cases: every update that said it
+/// succeeded is in the history, every refused one was a reported conflict and is not,
+/// versions rose by one per successful update, and the cases and their figures equal a replay
+/// of the events.
+#[test]
+fn eight_writers_on_shared_cases_lose_nothing_and_overwrite_nothing() {
+    let Some(subject) = Subject::server("writers") else {
+        return;
+    };
+    let url = subject.url().expect("url").to_owned();
+    let mut ledger = subject.open();
+    for i in 0..SHARED_CASES {
+        ok(ledger.create(&case(&format!("S-{i:02}"), "LJ"), None, "op"));
+    }
+    let writers: Vec<std::process::Child> = (0..8)
+        .map(|writer| {
+            // This test binary again, running only the writer above.
+            Command::new(std::env::current_exe().expect("test binary"))
+                .args([
+                    "--exact",
+                    "ledger_server::shared_case_writer",
+                    "--ignored",
+                    "--nocapture",
+                    "--test-threads",
+                    "1",
+                ])
+                .env(WRITER_URL, &url)
+                .env(WRITER_ID, writer.to_string())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("writer")
+        })
+        .collect();
+    let mut saved = std::collections::HashSet::new();
+    let mut refused = std::collections::HashSet::new();
+    for child in writers {
+        let output = child.wait_with_output().expect("writer");
+        assert!(output.status.success(), "{}", text(&output));
+        for line in String::from_utf8_lossy(&output.stdout).lines() {
+            let Some(at) = line.find("OUTCOME ") else {
+                continue;
+            };
+            match line[at + "OUTCOME ".len()..].split_once(' ') {
+                Some(("ok", note)) => assert!(saved.insert(note.to_owned())),
+                Some(("stale", note)) => assert!(refused.insert(note.to_owned())),
+                _ => {}
+            }
+        }
+    }
+    assert_eq!(saved.len() + refused.len(), 8 * UPDATES_PER_WRITER);
+    assert!(!saved.is_empty());
+    eprintln!(
+        "{} saved, {} refused as conflicts",
+        saved.len(),
+        refused.len()
+    );
+
+    let cases = ok(ledger.list());
+    let mut in_history = std::collections::HashSet::new();
+    let mut building = 0.0;
+    let mut replayed = 0.0;
+    for stored in &cases {
+        let history = ok(ledger.history(&stored.entry.parcel_no));
+        let updates: Vec<_> = history.iter().filter(|e| e.action == "update").collect();
+        for event in &updates {
+            let note = event
+                .after
+                .as_ref()
+                .map(|e| e.notes.clone())
+                .unwrap_or_default();
+            assert!(in_history.insert(note.clone()), "{note} saved twice");
+        }
+        assert_eq!(
+            stored.version,
+            1 + i64::try_from(updates.len()).expect("a count"),
+            "{}: one version per saved update",
+            stored.entry.parcel_no
+        );
+        assert_eq!(
+            history[0].after.as_ref(),
+            Some(&stored.entry),
+            "{}: the case is its last event",
+            stored.entry.parcel_no
+        );
+        building += stored.entry.idle_building_m2;
+        replayed += history[0]
+            .after
+            .as_ref()
+            .map_or(0.0, |e| e.idle_building_m2);
+    }
+    assert_eq!(
+        in_history, saved,
+        "every saved update, and only those, in the history"
+    );
+    assert!(refused.is_disjoint(&in_history));
+    assert!((building - replayed).abs() < 1e-9);
+}

@@ -4,6 +4,7 @@
 #
 #   tools/pg-dev.sh start   # prints the `export PARKLAND_TEST_PG=...` line to use
 #   tools/pg-dev.sh stop
+#   tools/pg-dev.sh kill    # stop at once, as a crash would (pg_ctl stop -m immediate)
 #   tools/pg-dev.sh url     # the URL again
 #
 # As root it runs the server as the unprivileged `postgres` account. Its superuser is
@@ -47,11 +48,14 @@ start)
 stop)
     as_server "$BIN/pg_ctl" -D "$DIR/data" -m fast stop >/dev/null
     ;;
+kill)
+    as_server "$BIN/pg_ctl" -D "$DIR/data" -m immediate stop >/dev/null
+    ;;
 url)
     echo "$URL"
     ;;
 *)
-    echo "usage: $0 start|stop|url" >&2
+    echo "usage: $0 start|stop|kill|url" >&2
     exit 2
     ;;
 esac

@@ -75,6 +75,10 @@ pub enum LedgerError {
     /// The server refused: the account may not do this.
     #[error("{}", .0)]
     Denied(crate::model::Text),
+    /// The server cannot be reached (or the connection was lost): nothing was written, or,
+    /// for a save whose commit was cut off, the check after reconnecting found it was not.
+    #[error("{}", .0)]
+    Offline(crate::model::Text),
     #[error("{0} is not available for a ledger on a server: {1}")]
     NotOnServer(&'static str, &'static str),
     #[error("ledger data error: {0}")]

@@ -83,8 +83,34 @@ fn pg_error(error: &postgres::Error) -> LedgerError {
 
 impl From<postgres::Error> for LedgerError {
     fn from(error: postgres::Error) -> Self {
-        pg_error(&error)
+        if lost(&error) {
+            offline(&error.to_string())
+        } else {
+            pg_error(&error)
+        }
     }
+}
+
+/// Whether an error means the connection is gone (the server stopped, the network broke),
+/// rather than a refusal by a running server.
+fn lost(error: &postgres::Error) -> bool {
+    let transport =
+        std::error::Error::source(error).is_some_and(<dyn std::error::Error>::is::<std::io::Error>);
+    let shutting_down = error
+        .code()
+        .is_some_and(|c| c.code().starts_with("57P") || c.code().starts_with("08"));
+    error.is_closed() || transport || shutting_down
+}
+
+/// The server is out of reach: nothing was written.
+fn offline(detail: &str) -> LedgerError {
+    LedgerError::Offline(Text {
+        zh: format!("台账服务器连接中断（{detail}），未保存；连接恢复后重试"),
+        en: format!(
+            "the connection to the ledger server was lost ({detail}); nothing was saved: try \
+             again when it is back"
+        ),
+    })
 }
 
 /// The refusal of a change to a district the account may not edit.
@@ -325,11 +351,28 @@ fn quote_identifier(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
-/// An open connection to a server ledger.
+/// An open connection to a server ledger; a lost connection is made again at the next
+/// operation.
 pub(crate) struct ServerStore {
     client: RefCell<Client>,
+    /// The URL as given (with any password), to connect again.
+    url: String,
     location: String,
     user: String,
+}
+
+/// A new id for one write, unique across processes and connections.
+fn write_id() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!(
+        "{}-{nanos}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 const SELECT_ENTRIES: &str = "SELECT id, version, deleted, parcel_no, district, holder, \
@@ -370,11 +413,21 @@ impl ServerStore {
         Ok((
             Self {
                 client: RefCell::new(client),
+                url: url.to_owned(),
                 location: shown,
                 user,
             },
             false,
         ))
+    }
+
+    /// The connection, made again first if it was lost.
+    fn live(&self) -> Result<std::cell::RefMut<'_, Client>, LedgerError> {
+        let mut client = self.client.borrow_mut();
+        if client.is_closed() {
+            *client = connect(&self.url).map_err(|e| offline(&e.to_string()))?.0;
+        }
+        Ok(client)
     }
 
     /// The account the server knows this connection as.
@@ -384,7 +437,7 @@ impl ServerStore {
 
     /// One round trip to the server.
     pub fn ping(&self) -> Result<(), LedgerError> {
-        self.client.borrow_mut().simple_query("SELECT 1")?;
+        self.live()?.simple_query("SELECT 1")?;
         Ok(())
     }
 
@@ -394,7 +447,7 @@ impl ServerStore {
         params: &[&(dyn ToSql + Sync)],
         decode: fn(&dyn Cols) -> Result<T, LedgerError>,
     ) -> Result<Vec<T>, LedgerError> {
-        let rows = self.client.borrow_mut().query(sql, params)?;
+        let rows = self.live()?.query(sql, params)?;
         rows.iter().map(|r| decode(&ServerRow(r))).collect()
     }
 }
@@ -464,11 +517,17 @@ fn entry_params<'a>(columns: &'a EntryColumns<'a>) -> Vec<&'a (dyn ToSql + Sync)
 }
 
 /// A write transaction on the server.
-struct ServerTx<'a>(postgres::Transaction<'a>);
+struct ServerTx<'a> {
+    tx: postgres::Transaction<'a>,
+    /// Stored with the events it appends.
+    write_id: String,
+    /// To look the write up on a new connection when its commit is cut off.
+    url: &'a str,
+}
 
 impl Tx for ServerTx<'_> {
     fn select_one(&mut self, id: i64) -> Result<Option<StoredEntry>, LedgerError> {
-        let locked = self.0.query(
+        let locked = self.tx.query(
             &format!("{SELECT_ENTRIES} WHERE id = $1 FOR UPDATE"),
             &[&id],
         )?;
@@ -477,7 +536,7 @@ impl Tx for ServerTx<'_> {
         }
         // Not lockable: no such case, or one of a district this account may not change.
         let district: Option<Option<String>> = self
-            .0
+            .tx
             .query_opt("SELECT district FROM ledger_entry WHERE id = $1", &[&id])?
             .map(|r| r.get(0));
         match district {
@@ -492,10 +551,10 @@ impl Tx for ServerTx<'_> {
         except: Option<i64>,
     ) -> Result<Option<i64>, LedgerError> {
         // Two writers registering the same parcel wait for each other here.
-        self.0
+        self.tx
             .execute("SELECT pg_advisory_xact_lock(hashtext($1))", &[&parcel_no])?;
         Ok(self
-            .0
+            .tx
             .query_opt(
                 "SELECT id FROM ledger_entry WHERE parcel_no = $1 AND NOT deleted \
                  AND progress NOT IN ('revitalized', 'written_off') AND id <> $2 \
@@ -516,7 +575,7 @@ impl Tx for ServerTx<'_> {
         let mut params = entry_params(&columns);
         params.extend([&geometry as &(dyn ToSql + Sync), &at, &operator]);
         let row = self
-            .0
+            .tx
             .query_one(include_str!("sql/server/insert_entry.sql"), &params)
             .map_err(|e| refused_for(&e, entry))?;
         Ok(row.get(0))
@@ -537,15 +596,16 @@ impl Tx for ServerTx<'_> {
             &at,
             &operator,
         ]);
-        self.0
+        self.tx
             .execute(include_str!("sql/server/update_entry.sql"), &params)
             .map_err(|e| refused_for(&e, row.entry))
     }
 
     fn insert_event(&mut self, event: &NewEvent<'_>, at: &str) -> Result<(), LedgerError> {
-        self.0.execute(
+        self.tx.execute(
             "INSERT INTO entry_event (entry_id, at, operator, action, step, before_json, \
-             after_json, reason) VALUES ($1, $2::text::timestamptz, $3, $4, $5, $6, $7, $8)",
+             after_json, reason, write_id) \
+             VALUES ($1, $2::text::timestamptz, $3, $4, $5, $6, $7, $8, $9)",
             &[
                 &event.entry_id,
                 &at,
@@ -555,6 +615,7 @@ impl Tx for ServerTx<'_> {
                 &event.before_json,
                 &event.after_json,
                 &event.reason,
+                &self.write_id,
             ],
         )?;
         Ok(())
@@ -570,13 +631,13 @@ impl Tx for ServerTx<'_> {
     ) -> Result<usize, LedgerError> {
         let mut replaced = 0;
         for year in years {
-            replaced += self.0.execute(
+            replaced += self.tx.execute(
                 "DELETE FROM enterprise_figure WHERE year = $1",
                 &[&i32::from(*year)],
             )?;
         }
         for f in figures {
-            self.0.execute(
+            self.tx.execute(
                 "INSERT INTO enterprise_figure (enterprise, year, output_10k_yuan, \
                  tax_10k_yuan, investment_10k_yuan, source, imported_at, imported_by) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7::text::timestamptz, $8)",
@@ -596,7 +657,7 @@ impl Tx for ServerTx<'_> {
     }
 
     fn set_meta(&mut self, key: &str, value: &str) -> Result<(), LedgerError> {
-        self.0.execute(
+        self.tx.execute(
             "INSERT INTO meta (key, value) VALUES ($1, $2) \
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             &[&key, &value],
@@ -605,7 +666,57 @@ impl Tx for ServerTx<'_> {
     }
 
     fn commit(self: Box<Self>) -> Result<(), LedgerError> {
-        Ok(self.0.commit()?)
+        let Self { tx, write_id, url } = *self;
+        match tx.commit() {
+            Ok(()) => Ok(()),
+            // Cut off during the commit: saved or not, the server knows.
+            Err(error) if lost(&error) => saved_after_all(url, &write_id),
+            Err(error) => Err(error.into()),
+        }
+    }
+}
+
+/// Whether a write whose commit was cut off was saved: asked on a new connection, trying
+/// again with backoff for half a minute while the server is out of reach.
+fn saved_after_all(url: &str, write_id: &str) -> Result<(), LedgerError> {
+    let mut wait = Duration::from_millis(100);
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let asked = connect(url)
+            .map_err(|e| e.to_string())
+            .and_then(|(mut client, _)| {
+                client
+                    .query_one(
+                        "SELECT EXISTS (SELECT 1 FROM entry_event WHERE write_id = $1)",
+                        &[&write_id],
+                    )
+                    .map(|row| row.get::<_, bool>(0))
+                    .map_err(|e| e.to_string())
+            });
+        match asked {
+            Ok(true) => return Ok(()),
+            Ok(false) => {
+                return Err(offline(
+                    "the connection was cut off while saving; the server has no trace of it",
+                ));
+            }
+            Err(detail) if std::time::Instant::now() >= deadline => {
+                return Err(LedgerError::Offline(Text {
+                    zh: format!(
+                        "保存时与台账服务器的连接中断，服务器至今无法连接（{detail}）：是否已保存未知，请在连接恢复后查看该案件的记录"
+                    ),
+                    en: format!(
+                        "the connection was cut off while saving and the server is still out of \
+                         reach ({detail}): whether it was saved is unknown; check the case's \
+                         history when the server is back"
+                    ),
+                }));
+            }
+            Err(_) => {
+                std::thread::sleep(wait);
+                wait = (wait * 2).min(Duration::from_secs(2));
+            }
+        }
     }
 }
 
@@ -624,7 +735,13 @@ fn refused_for(error: &postgres::Error, entry: &LedgerEntry) -> LedgerError {
 
 impl Store for ServerStore {
     fn begin(&mut self) -> Result<Box<dyn Tx + '_>, LedgerError> {
-        Ok(Box::new(ServerTx(self.client.get_mut().transaction()?)))
+        drop(self.live()?);
+        let url = &self.url;
+        Ok(Box::new(ServerTx {
+            tx: self.client.get_mut().transaction()?,
+            write_id: write_id(),
+            url,
+        }))
     }
 
     fn list(&self, voided: bool) -> Result<Vec<StoredEntry>, LedgerError> {

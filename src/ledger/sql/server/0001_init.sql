@@ -51,9 +51,13 @@ CREATE TABLE entry_event (
     step        text,
     before_json text,
     after_json  text,
-    reason      text
+    reason      text,
+    -- The write (one transaction) that appended the event: a save whose commit was cut off is
+    -- looked up by it after reconnecting, to say whether it was saved.
+    write_id    text
 );
 CREATE INDEX entry_event_entry_id ON entry_event (entry_id);
+CREATE INDEX entry_event_write_id ON entry_event (write_id);
 
 CREATE TABLE meta (
     key   text PRIMARY KEY,
