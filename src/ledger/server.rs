@@ -66,6 +66,9 @@ pub enum ServerError {
 /// A server error as the ledger reports it: a refusal of the account's rights as
 /// [`LedgerError::Denied`] (in both languages), anything else with the server's words.
 fn pg_error(error: &postgres::Error) -> LedgerError {
+    if lost(error) {
+        return offline(&error.to_string());
+    }
     if error.code() == Some(&SqlState::INSUFFICIENT_PRIVILEGE) {
         let detail = error
             .as_db_error()
@@ -83,11 +86,7 @@ fn pg_error(error: &postgres::Error) -> LedgerError {
 
 impl From<postgres::Error> for LedgerError {
     fn from(error: postgres::Error) -> Self {
-        if lost(&error) {
-            offline(&error.to_string())
-        } else {
-            pg_error(&error)
-        }
+        pg_error(&error)
     }
 }
 
