@@ -111,6 +111,7 @@ fn help_of_every_subcommand() {
         &["ledger", "list", "--help"],
         &["ledger", "import", "--help"],
         &["ledger", "export", "--help"],
+        &["ledger", "copy", "--help"],
         &["db", "init", "--help"],
         &["db", "grant", "--help"],
         &["enterprise", "--help"],

@@ -561,3 +561,159 @@ fn eight_writers_on_shared_cases_lose_nothing_and_overwrite_nothing() {
     assert!(refused.is_disjoint(&in_history));
     assert!((building - replayed).abs() < 1e-9);
 }
+
+/// `ledger copy` moves a ledger file onto the server and back with its ids, versions,
+/// voided cases, events (people and times as recorded) and enterprise figures; it refuses a
+/// target that has cases unless `--append`, and refuses an account that is not an
+/// administrator; the copy back is the same as the original, row for row.
+#[test]
+fn a_ledger_file_copied_to_the_server_and_back_is_the_same() {
+    let Some(subject) = Subject::server("copy") else {
+        return;
+    };
+    let url = subject.url().expect("url").to_owned();
+    let dir = std::env::temp_dir().join(format!("parkland-copy-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let file = dir.join("office.sqlite");
+    {
+        let park = parkland::sample::sample_park().expect("sample");
+        let mut ledger = ok(Ledger::open(&file));
+        ok(ledger.seed_sample(&park, "张三"));
+        let cases = ok(ledger.list());
+        let first = &cases[0];
+        let mut edited = first.entry.clone();
+        edited.notes = "复核 'quoted'\ttab\\slash\n第二行".to_owned();
+        ok(ledger.update(first.id, first.version, &edited, "李四", Action::Update));
+        ok(ledger.void(cases[1].id, cases[1].version, "重复登记", "王五"));
+        ok(ledger.replace_enterprise_figures(
+            &[parkland::model::EnterpriseFigures {
+                enterprise: "梁川示例科技有限公司".to_owned(),
+                year: 2025,
+                output_10k_yuan: 1234.5,
+                tax_10k_yuan: 67.8,
+                investment_10k_yuan: 0.0,
+            }],
+            "figures.xlsx",
+            "王五",
+        ));
+    }
+    let copy = parkland(&[
+        "ledger",
+        "copy",
+        "--from",
+        &file.display().to_string(),
+        "--to",
+        &url,
+    ]);
+    assert_eq!(copy.status.code(), Some(0), "{}", text(&copy));
+    assert!(
+        text(&copy).contains("13 case(s) and 0 voided")
+            || text(&copy).contains("12 case(s) and 1 voided"),
+        "{}",
+        text(&copy)
+    );
+    // The second time the target has cases: refused, nothing written.
+    let again = parkland(&[
+        "ledger",
+        "copy",
+        "--from",
+        &file.display().to_string(),
+        "--to",
+        &url,
+    ]);
+    assert_eq!(again.status.code(), Some(2), "{}", text(&again));
+    assert!(text(&again).contains("--append"), "{}", text(&again));
+
+    let original = ok(Ledger::open(&file));
+    let on_server = connect(&url);
+    assert_eq!(ok(on_server.tally()), ok(original.tally()));
+    for (a, b) in ok(original.list()).iter().zip(ok(on_server.list()).iter()) {
+        assert_eq!(a, b, "the same case, id, version, people and times");
+    }
+    for case in ok(original.list())
+        .iter()
+        .chain(ok(original.list_voided()).iter())
+    {
+        assert_eq!(
+            ok(on_server.history(&case.entry.parcel_no)),
+            ok(original.history(&case.entry.parcel_no)),
+            "{}: the same events",
+            case.entry.parcel_no
+        );
+    }
+    assert_eq!(
+        ok(on_server.enterprise_figures(None)),
+        ok(original.enterprise_figures(None))
+    );
+    // New cases on the server continue after the copied ids.
+    let mut writer = connect(&url);
+    let highest = ok(original.list()).iter().map(|c| c.id).max().unwrap_or(0);
+    let fresh = ok(writer.create(&case("LJ-9001", "LJ"), None, "op"));
+    assert!(fresh > highest, "{fresh} after {highest}");
+
+    // And back to a new file: the same again.
+    let back = dir.join("back.sqlite");
+    let copied = parkland(&[
+        "ledger",
+        "copy",
+        "--from",
+        &url,
+        "--to",
+        &back.display().to_string(),
+    ]);
+    assert_eq!(copied.status.code(), Some(0), "{}", text(&copied));
+    let back = ok(Ledger::open(&back));
+    assert_eq!(ok(back.tally()), ok(on_server.tally()));
+    assert_eq!(ok(back.list()), ok(on_server.list()));
+
+    // Appended onto the server again: new ids, the parcels with an open case refused.
+    let appended = parkland(&[
+        "ledger",
+        "copy",
+        "--append",
+        "--from",
+        &file.display().to_string(),
+        "--to",
+        &url,
+    ]);
+    assert_eq!(appended.status.code(), Some(2), "{}", text(&appended));
+    assert!(text(&appended).contains("open case"), "{}", text(&appended));
+
+    // Only an administrator copies onto the server.
+    let clerk = account(&subject, "copy_clerk", "editor", &[]);
+    let empty = with_database(&url, &format!("pl{}_copy_empty", std::process::id()));
+    let mut admin = postgres::Client::connect(&url, postgres::NoTls).expect("owner");
+    let db = empty.rsplit('/').next().unwrap_or_default().to_owned();
+    admin
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
+        .expect("drop");
+    admin
+        .batch_execute(&format!("CREATE DATABASE {db}"))
+        .expect("create");
+    ok(server::init(&empty));
+    let user = crate::conformance::user_of(&clerk);
+    ok(server::grant(&empty, &user, "editor", &[]));
+    let as_clerk = as_account(&empty, &user, &format!("pw-{user}"));
+    let refused = parkland(&[
+        "ledger",
+        "copy",
+        "--from",
+        &file.display().to_string(),
+        "--to",
+        &as_clerk,
+    ]);
+    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused));
+    assert!(
+        text(&refused).contains("administrator"),
+        "{}",
+        text(&refused)
+    );
+    assert_eq!(
+        ok(connect(&empty).tally()),
+        parkland::ledger::Tally::default()
+    );
+    drop(admin);
+    let mut admin = postgres::Client::connect(&url, postgres::NoTls).expect("owner");
+    let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"));
+}

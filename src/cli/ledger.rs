@@ -22,6 +22,20 @@ pub struct LedgerArgs {
 
 #[derive(Debug, clap::Subcommand)]
 pub enum LedgerCommand {
+    /// Copy a whole ledger, file or server, into another: cases with their ids, versions and
+    /// geometry, every event as recorded, enterprise figures; one transaction, then counts and
+    /// totals checked. Onto a server it is an administrator's act.
+    Copy {
+        /// The ledger copied: a file or postgresql://… URL.
+        #[arg(long, value_parser = super::parse_location)]
+        from: crate::ledger::Location,
+        /// The ledger written: a file or postgresql://… URL; it must be empty unless --append.
+        #[arg(long, value_parser = super::parse_location)]
+        to: crate::ledger::Location,
+        /// Add to a ledger that has cases already (the copied cases get new ids).
+        #[arg(long)]
+        append: bool,
+    },
     /// The ledger's cases.
     List {
         #[arg(long)]
@@ -307,8 +321,12 @@ pub fn open_ledger(cli: &Cli, park: &Park) -> Result<Ledger, LedgerError> {
 }
 
 pub fn run(args: &LedgerArgs, cli: &Cli, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
+    if let LedgerCommand::Copy { from, to, append } = &args.command {
+        return copy(from, to, *append, out);
+    }
     let (park, mut ledger) = super::park_and_ledger(cli)?;
     match &args.command {
+        LedgerCommand::Copy { .. } => unreachable!("copied above"),
         LedgerCommand::List { json } => list(&ledger, *json, out),
         LedgerCommand::Add(add_args) => add(&mut ledger, &park, add_args, out),
         LedgerCommand::Edit(edit_args) => {
@@ -518,6 +536,48 @@ fn add(
 }
 
 /// Prints what a write did, or why it was refused (exit 2, nothing written).
+/// `ledger copy`: opens both, copies, says what moved; a refusal exits 2.
+fn copy(
+    from: &crate::ledger::Location,
+    to: &crate::ledger::Location,
+    append: bool,
+    out: &mut dyn Write,
+) -> anyhow::Result<ExitCode> {
+    let result = from.open().and_then(|source| {
+        to.open()
+            .and_then(|mut target| source.copy_to(&mut target, append))
+    });
+    match result {
+        Ok(moved) => {
+            writeln!(
+                out,
+                "copied {from} to {to}: {} case(s) and {} voided, {} event(s), {} enterprise figure(s); {} 亩 idle land, {} 亩 and {} m² revitalized — counted again in {to} and equal",
+                moved.cases,
+                moved.voided,
+                moved.events,
+                moved.figures,
+                group_thousands(crate::units::mu_from_m2(moved.idle_land_m2), 2),
+                group_thousands(crate::units::mu_from_m2(moved.revitalized_land_m2), 2),
+                group_thousands(moved.revitalized_building_m2, 0),
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(
+            error @ (LedgerError::NotEmpty { .. }
+            | LedgerError::Denied(_)
+            | LedgerError::OpenCaseExists { .. }
+            | LedgerError::Server(_)
+            | LedgerError::Offline(_)
+            | LedgerError::Data(_)),
+        ) => {
+            writeln!(out, "error: {error}")?;
+            writeln!(out, "nothing was written")?;
+            Ok(ExitCode::from(EXIT_REJECTED))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
 fn written(
     result: Result<i64, LedgerError>,
     done: &str,

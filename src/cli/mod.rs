@@ -55,7 +55,7 @@ pub struct Cli {
     clippy::unnecessary_wraps,
     reason = "clap's value parsers return a Result"
 )]
-fn parse_location(text: &str) -> Result<crate::ledger::Location, String> {
+pub(crate) fn parse_location(text: &str) -> Result<crate::ledger::Location, String> {
     Ok(crate::ledger::Location::parse(text))
 }
 

@@ -79,6 +79,17 @@ pub enum LedgerError {
     /// for a save whose commit was cut off, the check after reconnecting found it was not.
     #[error("{}", .0)]
     Offline(crate::model::Text),
+    #[error(
+        "{location} already holds {cases} case(s) and {events} event(s): copy into an empty ledger, or add to it with --append"
+    )]
+    NotEmpty {
+        location: String,
+        cases: usize,
+        events: i64,
+    },
+    /// The copy was written, and counting it again in the target found a difference.
+    #[error("the copy was written but does not add up ({0}): check the target ledger")]
+    CopyCheck(String),
     #[error("{0} is not available for a ledger on a server: {1}")]
     NotOnServer(&'static str, &'static str),
     #[error("ledger data error: {0}")]
@@ -661,6 +672,133 @@ impl Ledger {
         self.create_many(&entries, operator)?;
         self.transaction(|tx| tx.set_meta("sample_seeded", &now()))?;
         Ok(entries.len())
+    }
+}
+
+/// What a ledger holds, counted: to check a copy.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Tally {
+    /// Live cases (not voided).
+    pub cases: usize,
+    pub voided: usize,
+    pub events: i64,
+    pub figures: usize,
+    /// Over the live cases.
+    pub idle_land_m2: f64,
+    pub revitalized_land_m2: f64,
+    pub revitalized_building_m2: f64,
+}
+
+impl Tally {
+    fn of(cases: &[StoredEntry], voided: usize, events: i64, figures: usize) -> Self {
+        let sum = |f: fn(&LedgerEntry) -> f64| cases.iter().map(|c| f(&c.entry)).sum();
+        Self {
+            cases: cases.len(),
+            voided,
+            events,
+            figures,
+            idle_land_m2: sum(|e| e.idle_land_m2),
+            revitalized_land_m2: sum(|e| e.revitalized_land_m2),
+            revitalized_building_m2: sum(|e| e.revitalized_building_m2),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.cases == 0 && self.voided == 0 && self.events == 0
+    }
+
+    /// Whether `after` holds `self` plus `moved` (figures aside: a copied figure replaces
+    /// the same enterprise and year).
+    fn adds_up(&self, moved: &Self, after: &Self) -> bool {
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-6 * a.abs().max(b.abs()).max(1.0);
+        after.cases == self.cases + moved.cases
+            && after.voided == self.voided + moved.voided
+            && after.events == self.events + moved.events
+            && close(after.idle_land_m2, self.idle_land_m2 + moved.idle_land_m2)
+            && close(
+                after.revitalized_land_m2,
+                self.revitalized_land_m2 + moved.revitalized_land_m2,
+            )
+            && close(
+                after.revitalized_building_m2,
+                self.revitalized_building_m2 + moved.revitalized_building_m2,
+            )
+    }
+}
+
+impl Ledger {
+    /// Counts what the ledger holds.
+    pub fn tally(&self) -> Result<Tally, LedgerError> {
+        Ok(Tally::of(
+            &self.list()?,
+            self.list_voided()?.len(),
+            self.event_count()?,
+            self.enterprise_figures(None)?.len(),
+        ))
+    }
+
+    /// Copies this whole ledger into `target`: every case with its id, version, voiding and
+    /// geometry, every event as recorded (people, times, reasons), every enterprise figure,
+    /// in one transaction. An empty target keeps the ids; with `append`, the cases get new ids
+    /// after the target's (a parcel with an open case in both is refused). Counts and totals
+    /// are checked afterwards. Returns what was moved.
+    pub fn copy_to(&self, target: &mut Ledger, append: bool) -> Result<Tally, LedgerError> {
+        let mut dump = self.backend.store().dump()?;
+        let live: Vec<StoredEntry> = dump
+            .cases
+            .iter()
+            .filter(|(c, _)| !c.deleted)
+            .map(|(c, _)| c.clone())
+            .collect();
+        let moved = Tally::of(
+            &live,
+            dump.cases.len() - live.len(),
+            i64::try_from(dump.events.len()).unwrap_or(i64::MAX),
+            dump.figures.len(),
+        );
+        let before = target.tally()?;
+        if !append && !before.is_empty() {
+            return Err(LedgerError::NotEmpty {
+                location: target.location(),
+                cases: before.cases + before.voided,
+                events: before.events,
+            });
+        }
+        target.transaction(|tx| {
+            tx.start_copy()?;
+            if append {
+                for (case, _) in dump.cases.iter().filter(|(c, _)| !c.deleted) {
+                    check_no_other_open_case(tx, &case.entry, None)?;
+                }
+                let ids = tx.reserve_ids(false, dump.cases.len())?;
+                let new_id: std::collections::HashMap<i64, i64> =
+                    dump.cases.iter().map(|(c, _)| c.id).zip(ids).collect();
+                for (case, _) in &mut dump.cases {
+                    case.id = new_id[&case.id];
+                }
+                let event_ids = tx.reserve_ids(true, dump.events.len())?;
+                for (event, id) in dump.events.iter_mut().zip(event_ids) {
+                    event.id = id;
+                    event.entry_id = new_id.get(&event.entry_id).copied().ok_or_else(|| {
+                        LedgerError::Data(format!(
+                            "event {} belongs to no case of the ledger copied",
+                            event.id
+                        ))
+                    })?;
+                }
+            }
+            tx.load(&dump)?;
+            tx.after_loading()
+        })?;
+        let after = target.tally()?;
+        let figures = target.enterprise_figures(None)?;
+        let figures_there = dump.figures.iter().all(|f| figures.contains(&f.figure));
+        if !before.adds_up(&moved, &after) || !figures_there {
+            return Err(LedgerError::CopyCheck(format!(
+                "{moved:?} copied onto {before:?} gave {after:?}"
+            )));
+        }
+        Ok(moved)
     }
 }
 

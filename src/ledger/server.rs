@@ -12,8 +12,8 @@
 //!   same parcel wait for each other (an advisory lock on the parcel number).
 
 use super::store::{
-    Cols, EntryColumns, NewEvent, RowUpdate, Store, Tx, case_row_from, event_from, figure_from,
-    stored_from,
+    Cols, Dump, EntryColumns, NewEvent, RowUpdate, Store, Tx, case_row_from, dump_case_from,
+    dump_event_from, dump_figure_from, event_from, figure_from, stored_from,
 };
 use super::{CaseRow, Event, LedgerError, StoredEntry};
 use crate::model::{EnterpriseFigures, LedgerEntry, Text};
@@ -664,6 +664,158 @@ impl Tx for ServerTx<'_> {
         Ok(())
     }
 
+    fn start_copy(&mut self) -> Result<(), LedgerError> {
+        let admin: bool = self
+            .tx
+            .query_one(
+                "SELECT pg_has_role(session_user, 'parkland_admin', 'MEMBER')",
+                &[],
+            )?
+            .get(0);
+        if !admin {
+            return Err(LedgerError::Denied(Text {
+                zh: "复制台账到服务器须由管理员（parkland_admin）进行，以保留原记录的人员和时间"
+                    .to_owned(),
+                en: "copying a ledger onto the server is an administrator's act (parkland_admin): \
+                     it keeps the people and times the copy recorded"
+                    .to_owned(),
+            }));
+        }
+        self.tx
+            .execute("SELECT set_config('parkland.preserve', 'on', true)", &[])?;
+        Ok(())
+    }
+
+    fn reserve_ids(&mut self, events: bool, n: usize) -> Result<Vec<i64>, LedgerError> {
+        let table = if events {
+            "entry_event"
+        } else {
+            "ledger_entry"
+        };
+        let n = i64::try_from(n).unwrap_or(i64::MAX);
+        let rows = self.tx.query(
+            &format!(
+                "SELECT nextval(pg_get_serial_sequence('{table}', 'id')) \
+                 FROM generate_series(1, $1)"
+            ),
+            &[&n],
+        )?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
+    }
+
+    fn load(&mut self, dump: &Dump) -> Result<(), LedgerError> {
+        use std::io::Write as _;
+        // COPY: a hundred thousand cases in one stream, not a round trip each.
+        let io = |e: std::io::Error| offline(&e.to_string());
+        let mut writer = self.tx.copy_in(
+            "COPY ledger_entry (id, version, deleted, parcel_no, district, holder, \
+             parcel_area_m2, idle_land_m2, idle_building_m2, kind, subtype, cause, cause_text, \
+             identified_on, agreed_start_on, idle_since, deadline, completed_on, methods, \
+             method_other, progress, revitalized_land_m2, revitalized_building_m2, new_project, \
+             investment_10k_yuan, responsible_unit, notes, parcel_geometry, created_at, \
+             created_by, updated_at, updated_by) FROM STDIN",
+        )?;
+        let mut line = String::new();
+        for (stored, geometry) in &dump.cases {
+            let columns = EntryColumns::new(&stored.entry);
+            let e = &stored.entry;
+            line.clear();
+            let fields: [Option<String>; 32] = [
+                Some(stored.id.to_string()),
+                Some(stored.version.to_string()),
+                Some(if stored.deleted { "t" } else { "f" }.to_owned()),
+                Some(e.parcel_no.clone()),
+                e.district.clone(),
+                e.holder.clone(),
+                Some(e.parcel_area_m2.to_string()),
+                Some(e.idle_land_m2.to_string()),
+                Some(e.idle_building_m2.to_string()),
+                Some(columns.kind.to_owned()),
+                columns.subtype.map(str::to_owned),
+                Some(columns.cause.to_owned()),
+                Some(e.cause_text.clone()),
+                columns.dates[0].clone(),
+                columns.dates[1].clone(),
+                columns.dates[2].clone(),
+                columns.dates[3].clone(),
+                columns.dates[4].clone(),
+                Some(columns.methods.clone()),
+                Some(e.method_other.clone()),
+                Some(columns.progress.to_owned()),
+                Some(e.revitalized_land_m2.to_string()),
+                Some(e.revitalized_building_m2.to_string()),
+                Some(e.new_project.clone()),
+                Some(e.investment_10k_yuan.to_string()),
+                Some(e.responsible_unit.clone()),
+                Some(e.notes.clone()),
+                geometry.clone(),
+                Some(stored.created_at.clone()),
+                Some(stored.created_by.clone()),
+                Some(stored.updated_at.clone()),
+                Some(stored.updated_by.clone()),
+            ];
+            copy_line(&mut line, &fields);
+            writer.write_all(line.as_bytes()).map_err(io)?;
+        }
+        writer.finish()?;
+        let mut writer = self.tx.copy_in(
+            "COPY entry_event (id, entry_id, at, operator, action, step, before_json, \
+             after_json, reason) FROM STDIN",
+        )?;
+        for event in &dump.events {
+            line.clear();
+            copy_line(
+                &mut line,
+                &[
+                    Some(event.id.to_string()),
+                    Some(event.entry_id.to_string()),
+                    Some(event.at.clone()),
+                    Some(event.operator.clone()),
+                    Some(event.action.clone()),
+                    event.step.clone(),
+                    event.before_json.clone(),
+                    event.after_json.clone(),
+                    event.reason.clone(),
+                ],
+            );
+            writer.write_all(line.as_bytes()).map_err(io)?;
+        }
+        writer.finish()?;
+        for f in &dump.figures {
+            let g = &f.figure;
+            self.tx.execute(
+                "INSERT INTO enterprise_figure (enterprise, year, output_10k_yuan, \
+                 tax_10k_yuan, investment_10k_yuan, source, imported_at, imported_by) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7::text::timestamptz, $8) \
+                 ON CONFLICT (enterprise, year) DO UPDATE SET \
+                 output_10k_yuan = excluded.output_10k_yuan, tax_10k_yuan = excluded.tax_10k_yuan, \
+                 investment_10k_yuan = excluded.investment_10k_yuan, source = excluded.source, \
+                 imported_at = excluded.imported_at, imported_by = excluded.imported_by",
+                &[
+                    &g.enterprise,
+                    &i32::from(g.year),
+                    &g.output_10k_yuan,
+                    &g.tax_10k_yuan,
+                    &g.investment_10k_yuan,
+                    &f.source,
+                    &f.imported_at,
+                    &f.imported_by,
+                ],
+            )?;
+        }
+        Ok(())
+    }
+
+    fn after_loading(&mut self) -> Result<(), LedgerError> {
+        self.tx.batch_execute(
+            "SELECT setval(pg_get_serial_sequence('ledger_entry', 'id'), \
+                    greatest((SELECT max(id) FROM ledger_entry), 1));
+             SELECT setval(pg_get_serial_sequence('entry_event', 'id'), \
+                    greatest((SELECT max(id) FROM entry_event), 1));",
+        )?;
+        Ok(())
+    }
+
     fn commit(self: Box<Self>) -> Result<(), LedgerError> {
         let Self { tx, write_id, url } = *self;
         match tx.commit() {
@@ -673,6 +825,31 @@ impl Tx for ServerTx<'_> {
             Err(error) => Err(error.into()),
         }
     }
+}
+
+/// One row of `COPY … FROM STDIN` in text format: fields separated by tabs, `\N` for null,
+/// backslash, tab, newline and carriage return escaped.
+fn copy_line(line: &mut String, fields: &[Option<String>]) {
+    for (i, field) in fields.iter().enumerate() {
+        if i > 0 {
+            line.push('\t');
+        }
+        match field {
+            None => line.push_str("\\N"),
+            Some(text) => {
+                for c in text.chars() {
+                    match c {
+                        '\\' => line.push_str("\\\\"),
+                        '\t' => line.push_str("\\t"),
+                        '\n' => line.push_str("\\n"),
+                        '\r' => line.push_str("\\r"),
+                        c => line.push(c),
+                    }
+                }
+            }
+        }
+    }
+    line.push('\n');
 }
 
 /// Whether a write whose commit was cut off was saved: asked on a new connection, trying
@@ -850,6 +1027,34 @@ impl Store for ServerStore {
 
     fn location(&self) -> String {
         self.location.clone()
+    }
+
+    fn dump(&self) -> Result<Dump, LedgerError> {
+        Ok(Dump {
+            cases: self.rows(
+                &SELECT_ENTRIES.replace(
+                    "FROM ledger_entry",
+                    ", parcel_geometry FROM ledger_entry ORDER BY id",
+                ),
+                &[],
+                dump_case_from,
+            )?,
+            events: self.rows(
+                "SELECT id, entry_id, \
+                 to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), operator, \
+                 action, step, before_json, after_json, reason FROM entry_event ORDER BY id",
+                &[],
+                dump_event_from,
+            )?,
+            figures: self.rows(
+                "SELECT enterprise, year, output_10k_yuan, tax_10k_yuan, investment_10k_yuan, \
+                 source, to_char(imported_at AT TIME ZONE 'UTC', \
+                 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), imported_by \
+                 FROM enterprise_figure ORDER BY year, enterprise",
+                &[],
+                dump_figure_from,
+            )?,
+        })
     }
 }
 

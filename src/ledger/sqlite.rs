@@ -9,8 +9,8 @@
 //! SQL lives in `sql/*.sql` beside this file.
 
 use super::store::{
-    Cols, EntryColumns, NewEvent, RowUpdate, Store, Tx, case_row_from, event_from, figure_from,
-    stored_from,
+    Cols, Dump, EntryColumns, NewEvent, RowUpdate, Store, Tx, case_row_from, dump_case_from,
+    dump_event_from, dump_figure_from, event_from, figure_from, stored_from,
 };
 use super::{CaseRow, Event, LedgerError, StoredEntry};
 use crate::model::{EnterpriseFigures, LedgerEntry};
@@ -389,6 +389,90 @@ impl Tx for SqliteTx<'_> {
         Ok(())
     }
 
+    fn start_copy(&mut self) -> Result<(), LedgerError> {
+        Ok(())
+    }
+
+    fn reserve_ids(&mut self, events: bool, n: usize) -> Result<Vec<i64>, LedgerError> {
+        let table = if events {
+            "entry_event"
+        } else {
+            "ledger_entry"
+        };
+        let highest: i64 = self.0.query_row(
+            &format!("SELECT coalesce(max(id), 0) FROM {table}"),
+            [],
+            |r| r.get(0),
+        )?;
+        Ok((1..=i64::try_from(n).unwrap_or(i64::MAX))
+            .map(|i| highest + i)
+            .collect())
+    }
+
+    fn load(&mut self, dump: &Dump) -> Result<(), LedgerError> {
+        let mut case = self.0.prepare_cached(&format!(
+            "INSERT INTO ledger_entry (id, version, deleted, {ENTRY_COLUMNS}, parcel_geometry, \
+             created_at, created_by, updated_at, updated_by) VALUES (:id, :version, :deleted, \
+             {ENTRY_PARAMETERS}, :parcel_geometry, :created_at, :created_by, :updated_at, \
+             :updated_by)"
+        ))?;
+        for (stored, geometry) in &dump.cases {
+            let columns = EntryColumns::new(&stored.entry);
+            let mut params = entry_params(&columns);
+            params.extend([
+                (":id", &stored.id as &dyn ToSql),
+                (":version", &stored.version),
+                (":deleted", &stored.deleted),
+                (":parcel_geometry", geometry),
+                (":created_at", &stored.created_at),
+                (":created_by", &stored.created_by),
+                (":updated_at", &stored.updated_at),
+                (":updated_by", &stored.updated_by),
+            ]);
+            case.execute(params.as_slice())?;
+        }
+        let mut event = self.0.prepare_cached(
+            "INSERT INTO entry_event (id, entry_id, at, operator, action, step, before_json, \
+             after_json, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )?;
+        for e in &dump.events {
+            event.execute(params![
+                e.id,
+                e.entry_id,
+                e.at,
+                e.operator,
+                e.action,
+                e.step,
+                e.before_json,
+                e.after_json,
+                e.reason
+            ])?;
+        }
+        let mut figure = self.0.prepare_cached(
+            "INSERT OR REPLACE INTO enterprise_figure (enterprise, year, output_10k_yuan, \
+             tax_10k_yuan, investment_10k_yuan, source, imported_at, imported_by) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?;
+        for f in &dump.figures {
+            let g = &f.figure;
+            figure.execute(params![
+                g.enterprise,
+                g.year,
+                g.output_10k_yuan,
+                g.tax_10k_yuan,
+                g.investment_10k_yuan,
+                f.source,
+                f.imported_at,
+                f.imported_by
+            ])?;
+        }
+        Ok(())
+    }
+
+    fn after_loading(&mut self) -> Result<(), LedgerError> {
+        Ok(())
+    }
+
     fn commit(self: Box<Self>) -> Result<(), LedgerError> {
         Ok(self.0.commit()?)
     }
@@ -487,4 +571,42 @@ impl Store for SqliteStore {
             .as_ref()
             .map_or_else(|| ":memory:".to_owned(), |p| p.display().to_string())
     }
+
+    fn dump(&self) -> Result<Dump, LedgerError> {
+        Ok(Dump {
+            cases: self.rows(
+                &include_str!("sql/select_entries.sql").replace(
+                    "FROM ledger_entry",
+                    ", parcel_geometry FROM ledger_entry ORDER BY id",
+                ),
+                &[],
+                dump_case_from,
+            )?,
+            events: self.rows(
+                "SELECT id, entry_id, at, operator, action, step, before_json, after_json, reason \
+                 FROM entry_event ORDER BY id",
+                &[],
+                dump_event_from,
+            )?,
+            figures: self.rows(
+                "SELECT enterprise, year, output_10k_yuan, tax_10k_yuan, investment_10k_yuan, \
+                 source, imported_at, imported_by FROM enterprise_figure ORDER BY year, enterprise",
+                &[],
+                dump_figure_from,
+            )?,
+        })
+    }
 }
+
+/// The columns of an entry, in the order of [`entry_params`].
+const ENTRY_COLUMNS: &str = "parcel_no, district, holder, parcel_area_m2, idle_land_m2, \
+    idle_building_m2, kind, subtype, cause, cause_text, identified_on, agreed_start_on, \
+    idle_since, deadline, completed_on, methods, method_other, progress, revitalized_land_m2, \
+    revitalized_building_m2, new_project, investment_10k_yuan, responsible_unit, notes";
+
+/// The named parameters of [`entry_params`], in order.
+const ENTRY_PARAMETERS: &str = ":parcel_no, :district, :holder, :parcel_area_m2, :idle_land_m2, \
+    :idle_building_m2, :kind, :subtype, :cause, :cause_text, :identified_on, :agreed_start_on, \
+    :idle_since, :deadline, :completed_on, :methods, :method_other, :progress, \
+    :revitalized_land_m2, :revitalized_building_m2, :new_project, :investment_10k_yuan, \
+    :responsible_unit, :notes";

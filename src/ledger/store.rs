@@ -27,6 +27,38 @@ pub(crate) struct NewEvent<'a> {
     pub reason: Option<&'a str>,
 }
 
+/// A whole ledger, exactly as stored, to copy it to another: every case (voided ones too, with
+/// the parcel's geometry), every event (its JSON as stored), every enterprise figure.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Dump {
+    pub cases: Vec<(StoredEntry, Option<String>)>,
+    pub events: Vec<DumpEvent>,
+    pub figures: Vec<DumpFigure>,
+}
+
+/// An event as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DumpEvent {
+    pub id: i64,
+    pub entry_id: i64,
+    pub at: String,
+    pub operator: String,
+    pub action: String,
+    pub step: Option<String>,
+    pub before_json: Option<String>,
+    pub after_json: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// An enterprise figure as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DumpFigure {
+    pub figure: EnterpriseFigures,
+    pub source: String,
+    pub imported_at: String,
+    pub imported_by: String,
+}
+
 /// One open write transaction. Dropped without [`Tx::commit`], it is rolled back.
 pub(crate) trait Tx {
     /// One case by id; inside a write, the row is locked until the transaction ends (on a
@@ -61,6 +93,16 @@ pub(crate) trait Tx {
         at: &str,
     ) -> Result<usize, LedgerError>;
     fn set_meta(&mut self, key: &str, value: &str) -> Result<(), LedgerError>;
+    /// Begins writing a copy: the people and times of the copy are kept as they were (on a
+    /// server, an administrator's act).
+    fn start_copy(&mut self) -> Result<(), LedgerError>;
+    /// `n` new ids for cases (`events` false) or events, after any used.
+    fn reserve_ids(&mut self, events: bool, n: usize) -> Result<Vec<i64>, LedgerError>;
+    /// Writes a copy exactly as dumped (ids, versions, people, times, JSON), figures replacing
+    /// those of the same enterprise and year.
+    fn load(&mut self, dump: &Dump) -> Result<(), LedgerError>;
+    /// After loading with given ids: new ids continue after the highest.
+    fn after_loading(&mut self) -> Result<(), LedgerError>;
     fn commit(self: Box<Self>) -> Result<(), LedgerError>;
 }
 
@@ -82,6 +124,40 @@ pub(crate) trait Store: Send {
     fn count_enterprise_figures(&self, years: &[i16]) -> Result<usize, LedgerError>;
     /// Where the ledger is, for people (a path, or a server URL without its password).
     fn location(&self) -> String;
+    /// The whole ledger as stored.
+    fn dump(&self) -> Result<Dump, LedgerError>;
+}
+
+/// A dumped event from the columns `id, entry_id, at, operator, action, step, before_json,
+/// after_json, reason`.
+pub(crate) fn dump_event_from(row: &dyn Cols) -> Result<DumpEvent, LedgerError> {
+    Ok(DumpEvent {
+        id: row.int(0)?,
+        entry_id: row.int(1)?,
+        at: row.text(2)?,
+        operator: row.text(3)?,
+        action: row.text(4)?,
+        step: row.opt_text(5)?,
+        before_json: row.opt_text(6)?,
+        after_json: row.opt_text(7)?,
+        reason: row.opt_text(8)?,
+    })
+}
+
+/// A dumped figure from the columns of [`figure_from`], then `source, imported_at,
+/// imported_by`.
+pub(crate) fn dump_figure_from(row: &dyn Cols) -> Result<DumpFigure, LedgerError> {
+    Ok(DumpFigure {
+        figure: figure_from(row)?,
+        source: row.text(5)?,
+        imported_at: row.text(6)?,
+        imported_by: row.text(7)?,
+    })
+}
+
+/// A case with its geometry: the columns of [`stored_from`], then `parcel_geometry`.
+pub(crate) fn dump_case_from(row: &dyn Cols) -> Result<(StoredEntry, Option<String>), LedgerError> {
+    Ok((stored_from(row)?, row.opt_text(31)?))
 }
 
 /// The columns of a result row, read the same way from either database.
