@@ -102,3 +102,137 @@ fn save_10k_single_cases(bencher: divan::Bencher) {
             ledger
         });
 }
+
+// ---- The same on a PostgreSQL server (issue 13), when `PARKLAND_TEST_PG` names one (a
+// superuser's URL; `tools/pg-dev.sh start`). Each bench makes its own database.
+
+/// A fresh database with the ledger's schema on the test server, or `None` without one.
+fn server_database(name: &str) -> Option<String> {
+    let admin = std::env::var("PARKLAND_TEST_PG").ok()?;
+    let db = format!("plbench_{name}_{}", std::process::id());
+    let mut client = postgres::Client::connect(&admin, postgres::NoTls).expect("test server");
+    client
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
+        .expect("drop");
+    client
+        .batch_execute(&format!("CREATE DATABASE {db}"))
+        .expect("create");
+    let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+    let url = format!("{base}/{db}");
+    parkland::ledger::server::init(&url).expect("init");
+    Some(url)
+}
+
+/// The 100,000-case ledger copied onto the server once.
+static SERVER_100K: LazyLock<Option<String>> = LazyLock::new(|| {
+    let url = server_database("100k")?;
+    let source = Ledger::open(LazyLock::force(&LEDGER_100K).as_path()).expect("open");
+    let mut target = Ledger::connect(&url).expect("connect");
+    source.copy_to(&mut target, false).expect("copy");
+    Some(url)
+});
+
+/// Connect, check the schema and compute the figures of 100,000 cases on the server.
+#[divan::bench(sample_count = 10)]
+fn server_open_and_summarize_100k(bencher: divan::Bencher) {
+    let Some(url) = LazyLock::force(&SERVER_100K) else {
+        eprintln!("SKIPPED: PARKLAND_TEST_PG is not set");
+        return;
+    };
+    bencher.bench_local(|| {
+        let ledger = Ledger::connect(url).expect("connect");
+        let summary = parkland::stats::stored_summary(&ledger).expect("summary");
+        assert_eq!(summary.entries, 100_000);
+        summary
+    });
+}
+
+/// 1,000 saves, each its own transaction with its event, `synchronous_commit` on (the
+/// server's default), over the loopback.
+#[divan::bench(sample_count = 5)]
+fn server_save_1000_single_cases(bencher: divan::Bencher) {
+    let Some(url) = server_database("saves") else {
+        eprintln!("SKIPPED: PARKLAND_TEST_PG is not set");
+        return;
+    };
+    let mut round = 0;
+    bencher
+        .with_inputs(|| {
+            round += 1;
+            (Ledger::connect(&url).expect("connect"), round)
+        })
+        .bench_local_values(|(mut ledger, round)| {
+            for i in 0..1_000 {
+                ledger
+                    .create(&case(round * 1_000 + i), None, "bench")
+                    .expect("save");
+            }
+            ledger
+        });
+}
+
+/// The same 1,000 saves in a SQLite file (`synchronous=FULL`), side by side.
+#[divan::bench(sample_count = 5)]
+fn save_1000_single_cases(bencher: divan::Bencher) {
+    bencher
+        .with_inputs(|| Ledger::open(&scratch("saves-1000")).expect("open"))
+        .bench_local_values(|mut ledger| {
+            for i in 0..1_000 {
+                ledger.create(&case(i), None, "bench").expect("save");
+            }
+            ledger
+        });
+}
+
+/// A ledger file of 100,000 cases with 300,000 events (each case registered, then changed
+/// twice), written once.
+static LEDGER_300K_EVENTS: LazyLock<PathBuf> = LazyLock::new(|| {
+    let path = scratch("300k-events");
+    let mut ledger = Ledger::open(&path).expect("open");
+    for chunk in (0..100_000).collect::<Vec<_>>().chunks(10_000) {
+        let entries: Vec<_> = chunk.iter().map(|&i| (case(i), None)).collect();
+        ledger.create_many(&entries, "bench").expect("fill");
+    }
+    for round in 0..2 {
+        let cases = ledger.list().expect("list");
+        for chunk in cases.chunks(10_000) {
+            let updates: Vec<parkland::ledger::ImportUpdate> = chunk
+                .iter()
+                .map(|c| {
+                    let mut entry = c.entry.clone();
+                    entry.notes = format!("change {round}");
+                    parkland::ledger::ImportUpdate {
+                        id: c.id,
+                        expected_version: c.version,
+                        entry,
+                    }
+                })
+                .collect();
+            ledger.import_rows(&[], &updates, "bench").expect("change");
+        }
+    }
+    assert_eq!(ledger.event_count().expect("count"), 300_000);
+    path
+});
+
+/// `ledger copy` of 100,000 cases with 300,000 events from a file onto the server.
+#[divan::bench(sample_count = 3)]
+fn copy_100k_cases_300k_events_to_server(bencher: divan::Bencher) {
+    if std::env::var("PARKLAND_TEST_PG").is_err() {
+        eprintln!("SKIPPED: PARKLAND_TEST_PG is not set");
+        return;
+    }
+    let source = Ledger::open(LazyLock::force(&LEDGER_300K_EVENTS).as_path()).expect("open");
+    let mut round = 0;
+    bencher
+        .with_inputs(|| {
+            round += 1;
+            let url = server_database(&format!("copy{round}")).expect("server");
+            Ledger::connect(&url).expect("connect")
+        })
+        .bench_local_values(|mut target| {
+            let moved = source.copy_to(&mut target, false).expect("copy");
+            assert_eq!(moved.events, 300_000);
+            target
+        });
+}
