@@ -24,6 +24,8 @@ mod ui;
 #[cfg(feature = "gui")]
 mod ui_day;
 #[cfg(feature = "gui")]
+mod ui_server;
+#[cfg(feature = "gui")]
 mod window;
 
 /// Whether tests that need something outside the repository must fail instead of skipping.

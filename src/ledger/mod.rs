@@ -217,6 +217,12 @@ impl Location {
         }
     }
 
+    /// True for a server.
+    #[must_use]
+    pub fn is_server(&self) -> bool {
+        matches!(self, Self::Server(_))
+    }
+
     /// Opens the file (creating it) or connects to the server.
     pub fn open(&self) -> Result<Ledger, LedgerError> {
         match self {
@@ -351,6 +357,35 @@ impl Ledger {
         match &self.backend {
             Backend::File(_) => None,
             Backend::Server(s) => Some(s.user()),
+        }
+    }
+
+    /// Whether this connection may register, edit, void and correct cases (a file: yes; a
+    /// server: an editor or administrator).
+    #[must_use]
+    pub fn may_edit(&self) -> bool {
+        match &self.backend {
+            Backend::File(_) => true,
+            Backend::Server(s) => s.role() >= server::Role::Editor,
+        }
+    }
+
+    /// Whether this connection may restore a voided case (a file: yes; a server: an
+    /// administrator).
+    #[must_use]
+    pub fn may_restore(&self) -> bool {
+        match &self.backend {
+            Backend::File(_) => true,
+            Backend::Server(s) => s.role() == server::Role::Admin,
+        }
+    }
+
+    /// The URL to listen to for changes made by others (a server ledger), with its password.
+    #[must_use]
+    pub fn watch_url(&self) -> Option<&str> {
+        match &self.backend {
+            Backend::File(_) => None,
+            Backend::Server(s) => Some(s.url()),
         }
     }
 

@@ -350,10 +350,22 @@ fn quote_identifier(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
+/// What an account may do, from its roles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    /// Reads.
+    Viewer,
+    /// Registers, edits, voids and corrects cases; imports enterprise figures.
+    Editor,
+    /// Everything, restoring voided cases too.
+    Admin,
+}
+
 /// An open connection to a server ledger; a lost connection is made again at the next
 /// operation.
 pub(crate) struct ServerStore {
     client: RefCell<Client>,
+    role: Role,
     /// The URL as given (with any password), to connect again.
     url: String,
     location: String,
@@ -408,10 +420,22 @@ impl ServerStore {
             }
             Some(_) => {}
         }
-        let user: String = client.query_one("SELECT session_user::text", &[])?.get(0);
+        let row = client.query_one(
+            "SELECT session_user::text, \
+             pg_has_role(session_user, 'parkland_admin', 'MEMBER'), \
+             pg_has_role(session_user, 'parkland_editor', 'MEMBER')",
+            &[],
+        )?;
+        let user: String = row.get(0);
+        let role = match (row.get(1), row.get(2)) {
+            (true, _) => Role::Admin,
+            (false, true) => Role::Editor,
+            (false, false) => Role::Viewer,
+        };
         Ok((
             Self {
                 client: RefCell::new(client),
+                role,
                 url: url.to_owned(),
                 location: shown,
                 user,
@@ -432,6 +456,16 @@ impl ServerStore {
     /// The account the server knows this connection as.
     pub fn user(&self) -> &str {
         &self.user
+    }
+
+    /// What the account may do.
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
+    /// The URL as given, to connect again.
+    pub fn url(&self) -> &str {
+        &self.url
     }
 
     /// One round trip to the server.
@@ -1085,4 +1119,118 @@ mod tests {
         assert!(is_server_url("postgres://x@y/z") && is_server_url("PostgreSQL://x@y/z"));
         assert!(!is_server_url("/home/ann/ledger.sqlite"));
     }
+}
+
+/// What a [`Watcher`] hears.
+#[derive(Debug)]
+pub enum WatchEvent {
+    /// The ledger changed (or the watcher connected again): the cases as they are now.
+    Changed {
+        entries: Vec<StoredEntry>,
+        voided: Vec<StoredEntry>,
+    },
+    /// The server cannot be reached; the watcher tries again by itself, waiting longer each
+    /// time (up to ten seconds).
+    Offline(String),
+}
+
+/// Listens to a server ledger on a thread of its own (`LISTEN parkland_ledger`): every change
+/// committed by anyone is read at once, on the watcher's own connection, and handed over
+/// through [`Watcher::events`], so that a window shows it without waiting on the network.
+/// A lost connection is made again with backoff, and the cases are read again then (changes
+/// made meanwhile are not missed). Stops when dropped.
+pub struct Watcher {
+    receiver: std::sync::mpsc::Receiver<WatchEvent>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Watcher {
+    /// Starts listening to the ledger at `url`; `wake` is called after each event is sent
+    /// (a window asks for a repaint).
+    pub fn start(url: &str, wake: impl Fn() + Send + 'static) -> std::io::Result<Self> {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let (sender, receiver) = std::sync::mpsc::channel();
+        let stop = std::sync::Arc::new(AtomicBool::new(false));
+        let stopped = std::sync::Arc::clone(&stop);
+        let url = url.to_owned();
+        std::thread::Builder::new()
+            .name("ledger watcher".to_owned())
+            .spawn(move || {
+                let send = |event: WatchEvent| {
+                    let sent = sender.send(event).is_ok();
+                    wake();
+                    sent
+                };
+                let mut backoff = Duration::from_millis(250);
+                while !stopped.load(Ordering::Relaxed) {
+                    match watch(&url, &stopped, &send) {
+                        // Stopped, or the window is gone.
+                        Ok(()) => return,
+                        Err(why) => {
+                            if !send(WatchEvent::Offline(why)) {
+                                return;
+                            }
+                            std::thread::sleep(backoff);
+                            backoff = (backoff * 2).min(Duration::from_secs(10));
+                        }
+                    }
+                }
+            })?;
+        Ok(Self { receiver, stop })
+    }
+
+    /// What was heard since the last call, oldest first.
+    #[must_use]
+    pub fn events(&self) -> Vec<WatchEvent> {
+        self.receiver.try_iter().collect()
+    }
+}
+
+impl Drop for Watcher {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// One connection's worth of watching: `Ok` when stopped (or nobody listens any more),
+/// `Err` with why when the connection failed or was lost.
+fn watch(
+    url: &str,
+    stop: &std::sync::atomic::AtomicBool,
+    send: &dyn Fn(WatchEvent) -> bool,
+) -> Result<(), String> {
+    use postgres::fallible_iterator::FallibleIterator as _;
+    let (store, _) = ServerStore::connect(url).map_err(|e| e.to_string())?;
+    let (mut listener, _) = connect(url).map_err(|e| e.to_string())?;
+    listener
+        .batch_execute("LISTEN parkland_ledger")
+        .map_err(|e| e.to_string())?;
+    let read = |store: &ServerStore| -> Result<WatchEvent, String> {
+        Ok(WatchEvent::Changed {
+            entries: store.list(false).map_err(|e| e.to_string())?,
+            voided: store.list(true).map_err(|e| e.to_string())?,
+        })
+    };
+    // Read now: this is also how changes made while offline arrive.
+    if !send(read(&store)?) {
+        return Ok(());
+    }
+    while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+        let heard = listener
+            .notifications()
+            .timeout_iter(Duration::from_millis(250))
+            .next()
+            .map_err(|e| e.to_string())?;
+        if listener.is_closed() {
+            return Err("the connection to the ledger server was lost".to_owned());
+        }
+        if heard.is_some() {
+            // Several commits in a row are read once.
+            let _ = listener.notifications().iter().count();
+            if !send(read(&store)?) {
+                return Ok(());
+            }
+        }
+    }
+    Ok(())
 }

@@ -75,6 +75,8 @@ pub struct TableContext<'a> {
     pub generation: Revision,
     /// Changes when the map view changes.
     pub view: u64,
+    /// Whether the account may register and edit cases (the context menu offers it then).
+    pub may_edit: bool,
 }
 
 impl AttributeTableState {
@@ -352,7 +354,13 @@ impl AttributeTableState {
                     let case = ctx.standing.case(index, ctx.cases).map(|c| c.id);
                     response.context_menu(|ui| {
                         crate::ui::panels::parcel_context_menu_ui(
-                            ui, lang, ctx.park, index, case, commands,
+                            ui,
+                            lang,
+                            ctx.park,
+                            index,
+                            case,
+                            ctx.may_edit,
+                            commands,
                         );
                     });
                     let shift = ui_shift(&response);

@@ -332,13 +332,23 @@ pub fn menu_bar_ui(
     });
 }
 
+/// Who the ledger records changes as.
+#[derive(Debug, Clone, Copy)]
+pub enum Recorder<'a> {
+    /// A file: the operator the program names (台账 → 操作员).
+    Operator(&'a str),
+    /// A server: the account the server knows the connection as.
+    Account(&'a str),
+}
+
 pub fn status_bar_ui(
     ui: &mut Ui,
     lang: Lang,
     cursor_lon_lat: Option<(f64, f64)>,
     scale: Option<(Camera, (f64, f64))>,
     park: &Park,
-    operator: &str,
+    recorder: Recorder<'_>,
+    offline: Option<&str>,
 ) {
     ui.horizontal(|ui| {
         match cursor_lon_lat {
@@ -366,12 +376,34 @@ pub fn status_bar_ui(
             park.parcels.len()
         ));
         ui.separator();
-        // Who every ledger change is recorded as (台账 → 操作员 changes it).
-        ui.label(format!("{} {operator}", lang.pick("登记人", "Recorded as")))
-            .on_hover_text(lang.pick(
-                "台账的每次修改都记录此操作员（台账 → 操作员）",
-                "Every ledger change is recorded with this name (Ledger → Operator)",
-            ));
+        match recorder {
+            // Who every ledger change is recorded as (台账 → 操作员 changes it).
+            Recorder::Operator(operator) => {
+                ui.label(format!("{} {operator}", lang.pick("登记人", "Recorded as")))
+                    .on_hover_text(lang.pick(
+                        "台账的每次修改都记录此操作员（台账 → 操作员）",
+                        "Every ledger change is recorded with this name (Ledger → Operator)",
+                    ));
+            }
+            Recorder::Account(account) => {
+                ui.label(format!("{} {account}", lang.pick("登录为", "Signed in as")))
+                    .on_hover_text(lang.pick(
+                        "台账服务器以此账号记录每次修改",
+                        "The ledger server records every change with this account",
+                    ));
+            }
+        }
+        if let Some(why) = offline {
+            ui.separator();
+            ui.label(
+                RichText::new(lang.pick(
+                    "台账服务器连接中断，正在重连；保存将被拒绝",
+                    "Ledger server offline, reconnecting; saving is refused",
+                ))
+                .color(theme::ERROR_TEXT),
+            )
+            .on_hover_text(why);
+        }
     });
 }
 
@@ -707,14 +739,28 @@ pub fn parcel_ledger_ui(
         ui.label(lang.pick("台账未打开。", "The ledger is not open."));
         return;
     }
+    // An account that may only read sees no register or edit buttons (the server would
+    // refuse them anyway).
+    let may_edit = ledger.may_edit();
+    if !may_edit {
+        ui.label(
+            RichText::new(lang.pick(
+                "只读账号：可查看，不能修改台账",
+                "Read-only account: the ledger can be read, not changed",
+            ))
+            .weak(),
+        );
+    }
     ui.horizontal(|ui| {
-        if ui
-            .button(lang.pick("登记闲置/低效", "Register idle/low-efficiency"))
-            .clicked()
+        if may_edit
+            && ui
+                .button(lang.pick("登记闲置/低效", "Register idle/low-efficiency"))
+                .clicked()
         {
             commands.push(Command::RegisterSelected);
         }
-        if let Some(case) = case
+        if may_edit
+            && let Some(case) = case
             && ui.button(lang.pick("编辑台账", "Edit case")).clicked()
         {
             commands.push(Command::EditCase(case.id));
@@ -771,7 +817,7 @@ pub fn parcel_ledger_ui(
                 ))
                 .weak(),
             );
-            if ui.button(lang.pick("恢复", "Restore")).clicked() {
+            if ledger.may_restore() && ui.button(lang.pick("恢复", "Restore")).clicked() {
                 commands.push(Command::RestoreCase(voided.id));
             }
         });
@@ -817,13 +863,14 @@ pub fn ledger_panel_ui(
             "低效闲置工业用地台账",
             "Idle and low-efficiency industrial land ledger",
         ));
-        if let Some(path) = ledger.store.as_ref().and_then(|s| s.path()) {
-            ui.label(RichText::new(path.display().to_string()).weak());
+        if let Some(location) = ledger.store.as_ref().map(crate::ledger::Ledger::location) {
+            ui.label(RichText::new(location).weak());
         }
     });
     if let Some(error) = &ledger.error {
         ui.label(RichText::new(error).color(theme::ERROR_TEXT));
     }
+    let may_edit = ledger.may_edit();
     let LedgerView { table, entries, .. } = ledger;
     let action = table.ui(
         ui,
@@ -832,6 +879,7 @@ pub fn ledger_panel_ui(
         park,
         today(),
         selected.map(|p| p.parcel_no.as_str()),
+        may_edit,
     );
     match action {
         Some(crate::ui::ledger::TableAction::Select(parcel_no)) => {
@@ -918,6 +966,7 @@ pub fn parcel_context_menu_ui(
     park: &Park,
     index: usize,
     case: Option<i64>,
+    may_edit: bool,
     commands: &mut Vec<Command>,
 ) {
     let Some(parcel) = park.parcels.get(index) else {
@@ -929,7 +978,7 @@ pub fn parcel_context_menu_ui(
         Some(_) => lang.pick("编辑台账", "Edit case"),
         None => lang.pick("登记闲置/低效", "Register idle/low-efficiency"),
     };
-    if ui.button(register).clicked() {
+    if may_edit && ui.button(register).clicked() {
         match case {
             Some(id) => {
                 commands.push(Command::Select(Some(index)));

@@ -49,6 +49,12 @@ impl eframe::App for ParklandApp {
             report_first_frame(&ctx, started);
         }
         self.poll_load(&ctx);
+        // A ledger on a server: take in what others committed (read off the UI thread by the
+        // watcher), and look again a few times a second.
+        if self.ledger.is_live() {
+            self.ledger.poll();
+            ctx.request_repaint_after(std::time::Duration::from_millis(200));
+        }
         self.handle_input(&ctx);
         self.refresh_derived();
         self.gpu = frame
@@ -72,13 +78,22 @@ impl eframe::App for ParklandApp {
                 let c = self.state.camera?.center;
                 Some(crate::crs::web_mercator::to_lon_lat(c[0], c[1]))
             }));
+            // On a server the account the server records, not a name the program sends.
+            let account = self
+                .ledger
+                .store
+                .as_ref()
+                .and_then(crate::ledger::Ledger::server_user);
             panels::status_bar_ui(
                 ui,
                 lang,
                 self.cursor_lon_lat,
                 scale,
                 &self.park,
-                &self.state.operator,
+                account.map_or(panels::Recorder::Operator(&self.state.operator), |a| {
+                    panels::Recorder::Account(a)
+                }),
+                self.ledger.offline.as_deref(),
             );
         });
         egui::Panel::left("layers")
@@ -196,6 +211,7 @@ impl eframe::App for ParklandApp {
                                 visible: &visible,
                                 generation: self.layer.generation,
                                 view,
+                                may_edit: self.ledger.may_edit(),
                             };
                             self.state.attributes.ui(ui, &context, &mut self.commands);
                         }
@@ -297,6 +313,7 @@ impl eframe::App for ParklandApp {
                             &self.park,
                             index,
                             case,
+                            self.ledger.may_edit(),
                             &mut self.commands,
                         );
                     });

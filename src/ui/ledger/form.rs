@@ -59,6 +59,9 @@ pub struct EntryForm {
     /// For a new case, which of the parcel's areas prefilled it (the park's 面积口径); a
     /// stored case shows its stored area.
     pub area_basis: Option<crate::model::AreaBasis>,
+    /// The case as someone else saved it while this form was open (a ledger on a server):
+    /// offered with a button, never forced on what was typed.
+    pub newer: Option<StoredEntry>,
 }
 
 fn format_number(value: f64, decimals: usize) -> String {
@@ -102,6 +105,7 @@ impl EntryForm {
             parse_errors: Vec::new(),
             general_error: None,
             area_basis: Some(basis),
+            newer: None,
         };
         form.fill_numbers();
         form
@@ -124,6 +128,7 @@ impl EntryForm {
             parse_errors: Vec::new(),
             general_error: None,
             area_basis: None,
+            newer: None,
         };
         form.load(stored);
         form
@@ -131,6 +136,7 @@ impl EntryForm {
 
     /// Shows a stored case (also after a stale save, with the newer values).
     pub fn load(&mut self, stored: &StoredEntry) {
+        self.newer = None;
         self.editing = Some((stored.id, stored.version));
         self.original = Some(stored.entry.clone());
         self.entry = stored.entry.clone();
@@ -499,6 +505,14 @@ impl EntryForm {
         let mut action = FormAction::None;
         if let Some(general) = &self.general_error {
             ui.label(RichText::new(general).color(theme::ERROR_TEXT));
+        }
+        if let Some(newer) = self.newer.clone()
+            && ui
+                .button(lang.pick("载入最新内容", "Load the newer values"))
+                .clicked()
+        {
+            self.load(&newer);
+            self.general_error = None;
         }
         if self.editing.is_some() {
             ui.horizontal(|ui| {

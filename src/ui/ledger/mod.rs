@@ -46,12 +46,24 @@ pub struct LedgerView {
     pub revision: Revision,
     /// The history last read, for a parcel number at a revision (not a query a frame).
     history_cache: std::cell::RefCell<Derived<(String, Revision), Vec<Event>>>,
+    /// For a ledger on a server: hears the changes others commit, off the UI thread.
+    watcher: Option<crate::ledger::server::Watcher>,
+    /// Why the server cannot be reached now (shown as a banner until it is back).
+    pub offline: Option<String>,
 }
 
 fn stale_message(by: &str, at: &str) -> String {
     let at = crate::time::local_time_text(at);
     format!(
         "此记录已被 {by} 于 {at} 修改，已载入最新内容 / changed by {by} at {at}; the newer values are shown"
+    )
+}
+
+/// A form's case changed by someone else while it is open: the form keeps what was typed.
+fn changed_meanwhile_message(by: &str, at: &str) -> String {
+    let at = crate::time::local_time_text(at);
+    format!(
+        "此记录已被 {by} 于 {at} 修改；可载入最新内容，否则保存时将被拒绝 / changed by {by} at {at}; load the newer values, or saving will be refused"
     )
 }
 
@@ -75,10 +87,18 @@ impl LedgerView {
                 if sample_park && let Err(e) = ledger.seed_sample(park, operator) {
                     self.error = Some(e.to_string());
                 }
+                self.watcher = ledger.watch_url().and_then(|url| {
+                    crate::ledger::server::Watcher::start(url, || {})
+                        .map_err(|e| self.error = Some(e.to_string()))
+                        .ok()
+                });
+                self.offline = None;
                 self.store = Some(ledger);
                 self.reload();
             }
             Err(e) => {
+                self.watcher = None;
+                self.offline = location.is_server().then(|| e.to_string());
                 self.store = None;
                 self.entries.clear();
                 self.voided.clear();
@@ -97,6 +117,66 @@ impl LedgerView {
         self.error = None;
         self.store = Some(ledger);
         self.reload();
+    }
+
+    /// Takes in what the server's watcher heard: changes committed by others (the table, the
+    /// map's colours and the figures follow from the new revision) and whether the server
+    /// can be reached. A form open on a case someone else changed says so and offers the
+    /// newer values. Returns true when anything changed.
+    pub fn poll(&mut self) -> bool {
+        let Some(watcher) = &self.watcher else {
+            return false;
+        };
+        let mut changed = false;
+        for event in watcher.events() {
+            changed = true;
+            match event {
+                crate::ledger::server::WatchEvent::Changed { entries, voided } => {
+                    self.offline = None;
+                    if entries != self.entries || voided != self.voided {
+                        self.entries = entries;
+                        self.voided = voided;
+                        self.revision.bump();
+                    }
+                }
+                crate::ledger::server::WatchEvent::Offline(why) => self.offline = Some(why),
+            }
+        }
+        if changed
+            && let Some(form) = &mut self.form
+            && let Some((id, version)) = form.editing
+            && let Some(newer) = self
+                .entries
+                .iter()
+                .chain(&self.voided)
+                .find(|c| c.id == id && c.version != version)
+        {
+            form.general_error = Some(changed_meanwhile_message(
+                &newer.updated_by,
+                &newer.updated_at,
+            ));
+            form.newer = Some(newer.clone());
+        }
+        changed
+    }
+
+    /// True for a ledger on a server: the window asks for a frame now and then to take in
+    /// what the watcher heard.
+    #[must_use]
+    pub fn is_live(&self) -> bool {
+        self.watcher.is_some()
+    }
+
+    /// Whether this account may register, edit, void and correct cases.
+    #[must_use]
+    pub fn may_edit(&self) -> bool {
+        self.store.as_ref().is_some_and(Ledger::may_edit)
+    }
+
+    /// Whether this account may restore a voided case.
+    #[must_use]
+    pub fn may_restore(&self) -> bool {
+        self.store.as_ref().is_some_and(Ledger::may_restore)
     }
 
     /// Reads the cases again after a write.

@@ -164,6 +164,10 @@ impl LedgerTableState {
     }
 
     /// Shows filters and the table; returns what a click asked for.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "what the table shows and what the account may do, each from the window"
+    )]
     pub fn ui(
         &mut self,
         ui: &mut Ui,
@@ -172,6 +176,7 @@ impl LedgerTableState {
         park: &Park,
         today: Date,
         selected_parcel: Option<&str>,
+        may_edit: bool,
     ) -> Option<TableAction> {
         self.filters_ui(ui, lang, park);
         let rows = self.rows(entries);
@@ -296,7 +301,7 @@ impl LedgerTableState {
                         );
                     });
                     let response = row.response();
-                    if response.double_clicked() {
+                    if response.double_clicked() && may_edit {
                         action = Some(TableAction::Edit(stored.id));
                     } else if response.clicked() {
                         action = Some(TableAction::Select(e.parcel_no.clone()));
@@ -315,6 +320,7 @@ impl LedgerTableState {
                             park,
                             index,
                             Some(stored.id),
+                            may_edit,
                             &mut commands,
                         );
                         if !commands.is_empty() {

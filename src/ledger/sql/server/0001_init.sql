@@ -160,6 +160,19 @@ $$;
 CREATE TRIGGER enterprise_figure_stamp BEFORE INSERT OR UPDATE ON enterprise_figure
     FOR EACH ROW EXECUTE FUNCTION parkland_stamp_figure();
 
+-- Every connected window hears of every change (LISTEN parkland_ledger): once per statement
+-- that appends events or changes enterprise figures, collapsed to one per transaction.
+CREATE FUNCTION parkland_notify_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('parkland_ledger', TG_TABLE_NAME);
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER entry_event_notify AFTER INSERT ON entry_event
+    FOR EACH STATEMENT EXECUTE FUNCTION parkland_notify_change();
+CREATE TRIGGER enterprise_figure_notify AFTER INSERT OR UPDATE OR DELETE ON enterprise_figure
+    FOR EACH STATEMENT EXECUTE FUNCTION parkland_notify_change();
+
 -- Row-level security: everybody reads every case; an editor limited to districts writes only
 -- theirs, events included.
 ALTER TABLE ledger_entry ENABLE ROW LEVEL SECURITY;

@@ -1,0 +1,136 @@
+//! The window on a ledger on a PostgreSQL server: who it is signed in as, what the account's
+//! role lets it do, and changes saved in another window arriving by themselves. Needs
+//! `PARKLAND_TEST_PG` (skips without, fails under `PARKLAND_STRICT=1`).
+
+use crate::conformance::{Subject, as_account};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use parkland::ledger::Location;
+use parkland::model::ParcelStatus;
+use parkland::ui::app::{Command, Startup};
+use parkland::ui::{ParklandApp, install_fonts};
+use std::time::{Duration, Instant};
+
+fn window_on(url: &str) -> Harness<'static, ParklandApp> {
+    let startup = Startup {
+        ledger: Some(Location::Server(url.to_owned())),
+        ..Startup::default()
+    };
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .with_context_setup(install_fonts)
+        .build_eframe(move |cc| ParklandApp::new(cc, startup));
+    harness.run_steps(3);
+    harness
+}
+
+/// Runs frames until `done`, failing after `limit`; returns how long it took.
+fn until(
+    harness: &mut Harness<'_, ParklandApp>,
+    limit: Duration,
+    done: impl Fn(&ParklandApp) -> bool,
+) -> Duration {
+    let start = Instant::now();
+    loop {
+        harness.run_steps(1);
+        if done(harness.state()) {
+            return start.elapsed();
+        }
+        assert!(start.elapsed() < limit, "not within {limit:?}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// A case registered in one window shows in the other within a second, with no reload: in its
+/// ledger table, in the parcel's status (the map's colour and the figures follow from it); a
+/// form open there on a case the other window then changes says so and offers the newer
+/// values.
+#[test]
+fn a_change_saved_in_one_window_appears_in_another_within_a_second() {
+    let Some(subject) = Subject::server("live_windows") else {
+        return;
+    };
+    let url = subject.url().expect("url").to_owned();
+    let mut first = window_on(&url);
+    let mut second = window_on(&url);
+    first.get_by_label(&format!("登录为 {}", subject.recorded("")));
+    let index = first.state().parcel_index("LJ-2304").expect("LJ-2304");
+    assert_eq!(
+        first.state().standing.status(index),
+        Some(ParcelStatus::InUse)
+    );
+
+    second.state_mut().send(Command::Select(Some(index)));
+    second.state_mut().send(Command::RegisterSelected);
+    second.run_steps(3);
+    second.state_mut().ledger.save_form("op");
+    assert!(second.state().ledger.form.is_none(), "saved");
+    let took = until(&mut first, Duration::from_secs(1), |app| {
+        app.ledger
+            .entries
+            .iter()
+            .any(|c| c.entry.parcel_no == "LJ-2304")
+    });
+    eprintln!("the registration reached the other window in {took:?}");
+    first.run_steps(2);
+    assert_eq!(
+        first.state().standing.status(index),
+        Some(ParcelStatus::Idle),
+        "the parcel's status (its colour, the figures) follows"
+    );
+
+    // A form open in the first window on that case; the second changes it meanwhile.
+    let case = first.state().ledger.entries[0].clone();
+    first.state_mut().send(Command::EditCase(case.id));
+    first.run_steps(3);
+    {
+        let ledger = second.state_mut().ledger.store.as_mut().expect("open");
+        let mut changed = case.entry.clone();
+        changed.notes = "另一窗口的修改".to_owned();
+        ledger
+            .update(
+                case.id,
+                case.version,
+                &changed,
+                "op",
+                parkland::ledger::Action::Update,
+            )
+            .expect("saved");
+    }
+    until(&mut first, Duration::from_secs(1), |app| {
+        app.ledger.form.as_ref().is_some_and(|f| f.newer.is_some())
+    });
+    first.run_steps(2);
+    first.get_by_label_contains("已被");
+    first.get_by_label("载入最新内容").click();
+    first.run_steps(2);
+    let form = first.state().ledger.form.as_ref().expect("the form");
+    assert_eq!(form.entry.notes, "另一窗口的修改");
+    assert_eq!(form.editing, Some((case.id, case.version + 1)));
+}
+
+/// A viewer's window shows who it is signed in as and offers no register, edit or restore.
+#[test]
+fn a_viewer_window_offers_no_changes() {
+    let Some(subject) = Subject::server("viewer_window") else {
+        return;
+    };
+    let url = subject.url().expect("url").to_owned();
+    let name = format!("looker_{}", std::process::id());
+    let mut admin = postgres::Client::connect(&url, postgres::NoTls).expect("owner");
+    admin
+        .batch_execute(&format!(
+            "DO $$ BEGIN CREATE ROLE {name} LOGIN PASSWORD 'pw'; \
+             EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+        ))
+        .expect("role");
+    parkland::ledger::server::grant(&url, &name, "viewer", &[]).expect("grant");
+    let mut window = window_on(&as_account(&url, &name, "pw"));
+    window.get_by_label(&format!("登录为 {name}"));
+    let index = window.state().parcel_index("LJ-2304").expect("LJ-2304");
+    window.state_mut().send(Command::Select(Some(index)));
+    window.run_steps(4);
+    window.get_by_label("只读账号：可查看，不能修改台账");
+    assert!(window.query_by_label("登记闲置/低效").is_none());
+    assert!(!window.state().ledger.may_edit());
+}
