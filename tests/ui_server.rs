@@ -21,7 +21,68 @@ fn window_on(url: &str) -> Harness<'static, ParklandApp> {
         .with_context_setup(install_fonts)
         .build_eframe(move |cc| ParklandApp::new(cc, startup));
     harness.run_steps(3);
+    // Connected on a thread of its own: the window does not wait for it.
+    until(&mut harness, Duration::from_secs(10), |app| {
+        app.ledger.store.is_some()
+    });
+    harness.run_steps(2);
     harness
+}
+
+/// A window whose server does not answer (yet) opens at once with the map, says why the
+/// ledger is offline, and connects by itself when the server is there.
+#[test]
+fn a_window_opens_while_its_server_is_not_there_and_connects_when_it_is() {
+    let Some(subject) = Subject::server("late_server") else {
+        return;
+    };
+    let url = subject.url().expect("url").to_owned();
+    // A database that does not hold the ledger yet.
+    let late = crate::conformance::with_database(&url, &format!("pl{}_late", std::process::id()));
+    let db = late.rsplit('/').next().unwrap_or_default().to_owned();
+    let mut admin = postgres::Client::connect(&url, postgres::NoTls).expect("owner");
+    admin
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
+        .expect("drop");
+    admin
+        .batch_execute(&format!("CREATE DATABASE {db}"))
+        .expect("create");
+    let startup = Startup {
+        ledger: Some(Location::Server(late.clone())),
+        ..Startup::default()
+    };
+    let started = Instant::now();
+    let mut window = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .with_context_setup(install_fonts)
+        .build_eframe(move |cc| ParklandApp::new(cc, startup));
+    window.run_steps(2);
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "no wait for the server"
+    );
+    assert_eq!(window.state().park.parcels.len(), 357, "the map is there");
+    until(&mut window, Duration::from_secs(10), |app| {
+        app.ledger.offline.is_some()
+    });
+    window.run_steps(2);
+    let why = window.state().ledger.offline.clone().unwrap_or_default();
+    assert!(why.contains("db init"), "{why}");
+    window.get_by_label("台账服务器连接中断，正在重连；保存将被拒绝");
+    // The administrator sets the ledger up; the window connects by itself.
+    parkland::ledger::server::init(&late).expect("init");
+    until(&mut window, Duration::from_secs(15), |app| {
+        app.ledger.store.is_some()
+    });
+    window.run_steps(2);
+    assert!(window.state().ledger.offline.is_none());
+    assert!(
+        window
+            .query_by_label("台账服务器连接中断，正在重连；保存将被拒绝")
+            .is_none()
+    );
+    drop(window);
+    let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"));
 }
 
 /// Runs frames until `done`, failing after `limit`; returns how long it took.
@@ -133,4 +194,72 @@ fn a_viewer_window_offers_no_changes() {
     window.get_by_label("只读账号：可查看，不能修改台账");
     assert!(window.query_by_label("登记闲置/低效").is_none());
     assert!(!window.state().ledger.may_edit());
+}
+
+/// 台账 → 连接数据库…: the parts remembered from last time, the password typed; the window
+/// connects (off the UI thread) and remembers the parts, never the password.
+#[test]
+fn the_connect_dialog_connects_and_remembers_all_but_the_password() {
+    let Some(subject) = Subject::server("connect_dialog") else {
+        return;
+    };
+    let url = subject.url().expect("url").to_owned();
+    let config: postgres::Config = url.parse().expect("url");
+    let password =
+        String::from_utf8(config.get_password().unwrap_or_default().to_vec()).expect("text");
+    let host = match config.get_hosts().first() {
+        Some(postgres::config::Host::Tcp(h)) => h.clone(),
+        _ => "localhost".to_owned(),
+    };
+    let dir = std::env::temp_dir().join(format!("parkland-connect-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let startup = Startup {
+        ledger: Some(Location::File(dir.join("local.sqlite"))),
+        ..Startup::default()
+    };
+    let mut window = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .with_context_setup(install_fonts)
+        .build_eframe(move |cc| ParklandApp::new(cc, startup));
+    window.run_steps(3);
+    let settings = parkland::ui::ledger::ServerSettings {
+        host,
+        port: config
+            .get_ports()
+            .first()
+            .copied()
+            .unwrap_or(5432)
+            .to_string(),
+        database: config.get_dbname().unwrap_or_default().to_owned(),
+        user: config.get_user().unwrap_or_default().to_owned(),
+    };
+    window.state_mut().state.server = settings.clone();
+    window.state_mut().send(Command::ShowConnectDialog);
+    window.run_steps(3);
+    window
+        .get_by_role_and_label(egui::accesskit::Role::PasswordInput, "密码")
+        .focus();
+    window.run_steps(1);
+    window
+        .get_by_role_and_label(egui::accesskit::Role::PasswordInput, "密码")
+        .type_text(&password);
+    window.run_steps(2);
+    window.get_by_label("连接").click();
+    window.run_steps(2);
+    assert!(window.state().connect.is_none(), "the dialog closes");
+    until(&mut window, Duration::from_secs(10), |app| {
+        app.ledger
+            .store
+            .as_ref()
+            .is_some_and(parkland::ledger::Ledger::is_on_server)
+    });
+    window.run_steps(2);
+    window.get_by_label(&format!("登录为 {}", settings.user));
+    assert_eq!(
+        window.state().state.server,
+        settings,
+        "the parts remembered"
+    );
+    let saved = serde_json::to_string(&window.state().state).expect("settings");
+    assert!(!saved.contains(&password), "the password is never saved");
 }

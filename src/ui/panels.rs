@@ -234,6 +234,13 @@ pub fn menu_bar_ui(
                     lang.pick("打开台账", "Open ledger"),
                 ));
             }
+            if ui
+                .button(lang.pick("连接数据库…", "Connect to a server…"))
+                .clicked()
+            {
+                ui.close();
+                commands.push(Command::ShowConnectDialog);
+            }
             crate::ui::import_dialog::import_menu_ui(ui, lang, commands);
             ui.separator();
             if ui

@@ -44,6 +44,10 @@ pub enum Command {
     RestoreCase(i64),
     CancelForm,
     OpenLedger(PathBuf),
+    /// 台账 → 连接数据库…
+    ShowConnectDialog,
+    /// Connect to the ledger server at this URL (from the dialog: its parts are remembered).
+    ConnectLedger(String),
     BackupLedger(PathBuf),
     /// Write a PNG map image of the current view or of the whole park.
     ExportMapImage(PathBuf, MapExtent),
@@ -233,6 +237,24 @@ impl ParklandApp {
             Command::CancelForm => {
                 self.ledger.form = None;
                 self.ledger.info = None;
+            }
+            Command::ShowConnectDialog => {
+                self.connect = Some(crate::ui::ledger::ConnectDialog::new(
+                    self.state.server.clone(),
+                ));
+            }
+            Command::ConnectLedger(url) => {
+                if let Some(dialog) = self.connect.take() {
+                    self.state.server = dialog.settings;
+                }
+                self.import = None;
+                self.ledger_chosen = true;
+                self.ledger.open(
+                    &crate::ledger::Location::Server(url),
+                    &self.park,
+                    self.sample_park,
+                    &self.state.operator,
+                );
             }
             Command::OpenLedger(path) => {
                 // A preview made against the other ledger must not be applied to this one.

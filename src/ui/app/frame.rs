@@ -406,6 +406,16 @@ impl eframe::App for ParklandApp {
             }
         }
 
+        if let Some(dialog) = &mut self.connect {
+            match dialog.window_ui(&ctx, lang) {
+                crate::ui::ledger::ConnectAction::Connect(url) => {
+                    self.commands.push(Command::ConnectLedger(url));
+                }
+                crate::ui::ledger::ConnectAction::Cancel => self.connect = None,
+                crate::ui::ledger::ConnectAction::None => {}
+            }
+        }
+
         if let Some(dialog) = &self.import {
             match dialog.window_ui(&ctx, lang) {
                 DialogAction::Import => {

@@ -50,6 +50,8 @@ pub struct PersistedState {
     pub crs_for_files: std::collections::BTreeMap<String, String>,
     /// Which area the figures use (面积口径).
     pub area_basis: crate::model::AreaBasis,
+    /// The ledger server last connected to with 台账 → 连接数据库… (never its password).
+    pub server: crate::ui::ledger::ServerSettings,
 }
 
 impl Default for PersistedState {
@@ -67,6 +69,7 @@ impl Default for PersistedState {
             attributes: AttributeTableState::default(),
             crs_for_files: std::collections::BTreeMap::new(),
             area_basis: crate::model::AreaBasis::default(),
+            server: crate::ui::ledger::ServerSettings::default(),
         }
     }
 }
@@ -186,6 +189,8 @@ pub struct ParklandApp {
     pub open_question: Option<crate::ui::open_question::OpenQuestion>,
     /// An import previewed and waiting for 导入 or 取消.
     pub import: Option<ImportDialog>,
+    /// 台账 → 连接数据库…, while open.
+    pub connect: Option<crate::ui::ledger::ConnectDialog>,
     /// The 定位 box.
     pub locate: crate::ui::locate::LocateState,
     /// The parcel the map's context menu is about (the one right-clicked).
@@ -309,6 +314,7 @@ impl ParklandApp {
             topology: crate::ui::topology::TopologyView::default(),
             open_question: None,
             import: None,
+            connect: None,
             locate: crate::ui::locate::LocateState::default(),
             context_parcel: None,
             file_dialog: None,

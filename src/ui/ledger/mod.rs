@@ -1,9 +1,11 @@
 //! The ledger in the window: the open store, its cases, the entry form, the table, and
 //! undo/redo of ledger edits (each written as a new event, so the history stays complete).
 
+mod connect;
 mod form;
 mod table;
 
+pub use connect::{ConnectAction, ConnectDialog, ServerSettings};
 pub use form::EntryForm;
 pub use form::FormAction;
 pub use table::{LedgerTableState, TableAction};
@@ -50,6 +52,47 @@ pub struct LedgerView {
     watcher: Option<crate::ledger::server::Watcher>,
     /// Why the server cannot be reached now (shown as a banner until it is back).
     pub offline: Option<String>,
+    /// A server ledger being connected to, off the UI thread, tried again with backoff until
+    /// it answers.
+    connecting: Option<Connecting>,
+}
+
+/// A connection to a server ledger under way on a thread of its own.
+struct Connecting {
+    location: crate::ledger::Location,
+    receiver: std::sync::mpsc::Receiver<Result<Ledger, LedgerError>>,
+    /// When to try again after a failure.
+    retry_at: Option<std::time::Instant>,
+    backoff: std::time::Duration,
+}
+
+impl Connecting {
+    fn start(location: crate::ledger::Location, backoff: std::time::Duration) -> Self {
+        let (sender, receiver) = std::sync::mpsc::channel();
+        let to = location.clone();
+        let spawned = std::thread::Builder::new()
+            .name("ledger connect".to_owned())
+            .spawn(move || {
+                let _ = sender.send(to.open());
+            });
+        if let Err(e) = spawned {
+            // No thread: reported as a failed attempt, tried again later.
+            let (sender, failed) = std::sync::mpsc::channel();
+            let _ = sender.send(Err(LedgerError::Data(e.to_string())));
+            return Self {
+                location,
+                receiver: failed,
+                retry_at: None,
+                backoff,
+            };
+        }
+        Self {
+            location,
+            receiver,
+            retry_at: None,
+            backoff,
+        }
+    }
 }
 
 fn stale_message(by: &str, at: &str) -> String {
@@ -81,6 +124,23 @@ impl LedgerView {
         self.redo.clear();
         self.form = None;
         self.info = None;
+        self.watcher = None;
+        self.connecting = None;
+        if location.is_server() {
+            // The network is never waited on in a frame: connected on a thread, the cases
+            // arrive when it answers; until then the map works and the ledger says why not.
+            self.store = None;
+            self.entries.clear();
+            self.voided.clear();
+            self.revision.bump();
+            self.error = None;
+            self.offline = None;
+            self.connecting = Some(Connecting::start(
+                location.clone(),
+                std::time::Duration::from_millis(500),
+            ));
+            return;
+        }
         match location.open() {
             Ok(mut ledger) => {
                 self.error = None;
@@ -124,10 +184,10 @@ impl LedgerView {
     /// can be reached. A form open on a case someone else changed says so and offers the
     /// newer values. Returns true when anything changed.
     pub fn poll(&mut self) -> bool {
+        let mut changed = self.poll_connecting();
         let Some(watcher) = &self.watcher else {
-            return false;
+            return changed;
         };
-        let mut changed = false;
         for event in watcher.events() {
             changed = true;
             match event {
@@ -160,11 +220,60 @@ impl LedgerView {
         changed
     }
 
-    /// True for a ledger on a server: the window asks for a frame now and then to take in
-    /// what the watcher heard.
+    /// A connection under way: taken when it answers, tried again with backoff (up to ten
+    /// seconds apart) when it fails, saying why meanwhile.
+    fn poll_connecting(&mut self) -> bool {
+        let Some(connecting) = &mut self.connecting else {
+            return false;
+        };
+        if let Some(at) = connecting.retry_at {
+            if std::time::Instant::now() >= at {
+                let backoff = (connecting.backoff * 2).min(std::time::Duration::from_secs(10));
+                *connecting = Connecting::start(connecting.location.clone(), backoff);
+            }
+            return false;
+        }
+        match connecting.receiver.try_recv() {
+            Ok(Ok(ledger)) => {
+                self.connecting = None;
+                self.offline = None;
+                self.error = None;
+                self.watcher = ledger.watch_url().and_then(|url| {
+                    crate::ledger::server::Watcher::start(url, || {})
+                        .map_err(|e| self.error = Some(e.to_string()))
+                        .ok()
+                });
+                self.store = Some(ledger);
+                self.reload();
+                true
+            }
+            Ok(Err(e)) => {
+                let why = e.to_string();
+                let changed = self.offline.as_deref() != Some(why.as_str());
+                self.offline = Some(why.clone());
+                self.error = Some(why);
+                connecting.retry_at = Some(std::time::Instant::now() + connecting.backoff);
+                changed
+            }
+            Err(std::sync::mpsc::TryRecvError::Empty) => false,
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                connecting.retry_at = Some(std::time::Instant::now() + connecting.backoff);
+                false
+            }
+        }
+    }
+
+    /// True for a ledger on a server (connected or being connected to): the window asks for
+    /// a frame now and then to take in what arrived.
     #[must_use]
     pub fn is_live(&self) -> bool {
-        self.watcher.is_some()
+        self.watcher.is_some() || self.connecting.is_some()
+    }
+
+    /// True while a server ledger is being connected to (the first time or again).
+    #[must_use]
+    pub fn is_connecting(&self) -> bool {
+        self.connecting.is_some()
     }
 
     /// Whether this account may register, edit, void and correct cases.
