@@ -16,6 +16,7 @@ mod ledger_import;
 mod ledger_server;
 #[cfg(feature = "gui")]
 mod one_answer;
+mod postgis;
 mod render;
 mod sample;
 mod shapefile;

@@ -37,13 +37,23 @@ pub struct ExportArgs {
         requires = "txt"
     )]
     pub txt_parcels: Vec<String>,
+    /// The districts and parcels (with their ledger case) as the tables `districts` and
+    /// `parcels` (`geometry(MultiPolygon, 4490)`, a `GiST` index) in a PostGIS database, for
+    /// QGIS users in the county; replaces the previous export, in one transaction.
+    #[arg(long, value_name = "URL")]
+    pub postgis: Option<String>,
 }
 
 pub fn run(args: &ExportArgs, cli: &Cli, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
-    if args.gpkg.is_none() && args.geojson.is_none() && args.shp.is_none() && args.txt.is_none() {
+    if args.gpkg.is_none()
+        && args.geojson.is_none()
+        && args.shp.is_none()
+        && args.txt.is_none()
+        && args.postgis.is_none()
+    {
         writeln!(
             out,
-            "error: give one or more of --gpkg FILE, --geojson FILE, --shp FILE, --txt FILE"
+            "error: give one or more of --gpkg FILE, --geojson FILE, --shp FILE, --txt FILE, --postgis URL"
         )?;
         return Ok(ExitCode::from(EXIT_REJECTED));
     }
@@ -109,6 +119,25 @@ pub fn run(args: &ExportArgs, cli: &Cli, out: &mut dyn Write) -> anyhow::Result<
                 String::new()
             }
         )?;
+    }
+    if let Some(url) = &args.postgis {
+        let started = Instant::now();
+        match crate::formats::write_postgis(&park, &cases, url) {
+            Ok(written) => writeln!(
+                out,
+                "wrote {}: tables districts ({}) and parcels ({}, {} with a ledger case), EPSG:4490, in {} ms",
+                written.location,
+                written.districts,
+                written.parcels,
+                written.parcels_with_case,
+                started.elapsed().as_millis()
+            )?,
+            Err(error) => {
+                writeln!(out, "error: {error}")?;
+                writeln!(out, "nothing was written")?;
+                return Ok(ExitCode::from(EXIT_REJECTED));
+            }
+        }
     }
     if let Some(path) = &args.txt {
         if let Some(missing) = args

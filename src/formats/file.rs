@@ -61,6 +61,8 @@ pub enum Format {
     Shapefile,
     /// A 国土TXT boundary-point file (界址点坐标文件).
     GuotuTxt,
+    /// A PostGIS table, named by a `postgresql://…?table=` URL where a file is expected.
+    PostGis,
 }
 
 impl Format {
@@ -80,6 +82,7 @@ impl Format {
             Self::GeoPackage => &["gpkg"],
             Self::Shapefile => &["shp", "zip"],
             Self::GuotuTxt => &["txt"],
+            Self::PostGis => &[],
         }
     }
 
@@ -91,6 +94,7 @@ impl Format {
             Self::GeoPackage => "GeoPackage",
             Self::Shapefile => "Shapefile",
             Self::GuotuTxt => "国土TXT",
+            Self::PostGis => "PostGIS",
         }
     }
 
@@ -112,6 +116,9 @@ impl Format {
     #[must_use]
     pub fn of(path: &Path) -> Self {
         use std::io::Read as _;
+        if super::postgis::is_postgis_location(path) {
+            return Self::PostGis;
+        }
         let extension = path
             .extension()
             .map(|e| e.to_string_lossy().to_ascii_lowercase());
@@ -208,6 +215,13 @@ pub fn read_file_as<T: FromFeature>(
         }
         Format::GuotuTxt => {
             Ok(super::guotu_txt::read_guotu_txt_assuming(path, assume)?.into_items())
+        }
+        Format::PostGis => {
+            let table = match options.layer {
+                LayerChoice::Named(name) | LayerChoice::Prefer(name) => name,
+                LayerChoice::First => "parcels",
+            };
+            Ok(super::postgis::read_postgis(&path.to_string_lossy(), table, assume)?.into_items())
         }
     }
 }

@@ -22,6 +22,7 @@ mod file;
 pub mod geojson;
 pub mod gpkg;
 pub mod guotu_txt;
+pub mod postgis;
 mod properties;
 pub mod shapefile;
 pub mod sheet;
@@ -38,6 +39,7 @@ pub use geojson::{
 };
 pub use gpkg::{GpkgSummary, LayerChoice, SRS_ID, read_gpkg, write_gpkg};
 pub use guotu_txt::{TxtSummary, read_guotu_txt, write_guotu_txt};
+pub use postgis::{PostgisSummary, read_postgis, write_postgis};
 pub use properties::Properties;
 pub use shapefile::{ShapefileSummary, read_shapefile, write_shapefile};
 pub use to_model::parcels_of;

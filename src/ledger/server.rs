@@ -239,6 +239,12 @@ fn connect(url: &str) -> Result<(Client, String), ServerError> {
     Ok((client, shown))
 }
 
+/// A connection to the server at `url` for other work than the ledger (the PostGIS layers),
+/// with the same password sources and messages.
+pub fn connect_plain(url: &str) -> Result<Client, ServerError> {
+    connect(url).map(|(client, _)| client)
+}
+
 /// The schema version of a server ledger, `None` when it has none.
 fn schema_version(client: &mut Client) -> Result<Option<i32>, LedgerError> {
     let exists: bool = client
