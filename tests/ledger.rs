@@ -293,3 +293,29 @@ fn killed_writers_never_lose_a_committed_case() {
         confirmed.len()
     );
 }
+
+/// Several programs opening the same new ledger file at the same moment (two windows, a
+/// window and the CLI): each opens it, it is made once, and the sample is seeded once. (Before
+/// the schema version was read again under the write lock, the second migration failed with
+/// "table `ledger_entry` already exists".)
+#[test]
+fn a_new_ledger_opened_by_several_at_once_is_made_and_seeded_once() {
+    let park = parkland::sample::sample_park().unwrap_or_else(|e| panic!("{e}"));
+    for round in 0..5 {
+        let dir = scratch_dir(&format!("race-{round}"));
+        let path = dir.join("ledger.sqlite");
+        let barrier = std::sync::Barrier::new(8);
+        std::thread::scope(|scope| {
+            for _ in 0..8 {
+                scope.spawn(|| {
+                    barrier.wait();
+                    let mut ledger = ok(Ledger::open(&path));
+                    ok(ledger.seed_sample(&park, "op"));
+                });
+            }
+        });
+        let ledger = ok(Ledger::open(&path));
+        assert_eq!(ok(ledger.list()).len(), 13, "round {round}");
+        assert_eq!(ok(ledger.event_count()), 13, "round {round}");
+    }
+}

@@ -700,13 +700,31 @@ impl Ledger {
         park: &crate::model::Park,
         operator: &str,
     ) -> Result<usize, LedgerError> {
-        if !self.created || self.meta("sample_seeded")?.is_some() || !self.list()?.is_empty() {
+        if !self.created {
             return Ok(0);
         }
         let entries = sample_entries(park);
-        self.create_many(&entries, operator)?;
-        self.transaction(|tx| tx.set_meta("sample_seeded", &now()))?;
-        Ok(entries.len())
+        for (entry, _) in &entries {
+            check_valid(entry)?;
+        }
+        // Checked and written in one transaction: two programs opening the same new ledger
+        // at once seed it once.
+        self.transaction(|tx| {
+            if tx.meta("sample_seeded")?.is_some() {
+                return Ok(0);
+            }
+            let at = now();
+            for (entry, geometry) in &entries {
+                if tx.open_case_of(&entry.parcel_no, None)?.is_some() {
+                    // Cases registered there already: not the sample's to fill.
+                    return Ok(0);
+                }
+                let id = tx.insert(entry, geometry.as_deref(), operator, &at)?;
+                record_event(tx, id, operator, Action::Import, None, Some(entry), None)?;
+            }
+            tx.set_meta("sample_seeded", &at)?;
+            Ok(entries.len())
+        })
     }
 }
 

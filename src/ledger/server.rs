@@ -704,6 +704,13 @@ impl Tx for ServerTx<'_> {
         Ok(())
     }
 
+    fn meta(&mut self, key: &str) -> Result<Option<String>, LedgerError> {
+        Ok(self
+            .tx
+            .query_opt("SELECT value FROM meta WHERE key = $1", &[&key])?
+            .map(|r| r.get(0)))
+    }
+
     fn start_copy(&mut self) -> Result<(), LedgerError> {
         let admin: bool = self
             .tx

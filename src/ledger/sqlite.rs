@@ -37,8 +37,27 @@ pub(crate) struct SqliteStore {
 
 impl SqliteStore {
     /// Opens (or creates) a ledger file, checking and migrating it; with whether this open
-    /// created it (it had no schema before).
+    /// created it (it had no schema before). While another program is making, migrating or
+    /// switching the same file to WAL, SQLite may answer "busy" outside the busy timeout's
+    /// reach: the open is tried again for a few seconds.
     pub fn open(path: &Path) -> Result<(Self, bool), LedgerError> {
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        loop {
+            match Self::open_once(path) {
+                Err(LedgerError::Sql(rusqlite::Error::SqliteFailure(e, _)))
+                    if matches!(
+                        e.code,
+                        rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                    ) && std::time::Instant::now() < deadline =>
+                {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn open_once(path: &Path) -> Result<(Self, bool), LedgerError> {
         let shown = path.display().to_string();
         let existed = std::fs::metadata(path).is_ok_and(|m| m.len() > 0);
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -51,6 +70,8 @@ impl SqliteStore {
             path: shown.clone(),
             source,
         })?;
+        // Before anything reads: another program may be making or migrating the file.
+        conn.busy_timeout(Duration::from_secs(5))?;
         let mut store = Self {
             conn,
             path: Some(path.to_path_buf()),
@@ -129,10 +150,15 @@ impl SqliteStore {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        for migration in MIGRATIONS.iter().skip(usize::try_from(found).unwrap_or(0)) {
+        // Read again under the write lock: another program opening the same new file at the
+        // same moment may have migrated it meanwhile.
+        let now: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        for migration in MIGRATIONS.iter().skip(usize::try_from(now).unwrap_or(0)) {
             tx.execute_batch(migration)?;
         }
-        tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        if now < SCHEMA_VERSION {
+            tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        }
         tx.commit()?;
         Ok(found)
     }
@@ -387,6 +413,13 @@ impl Tx for SqliteTx<'_> {
             [key, value],
         )?;
         Ok(())
+    }
+
+    fn meta(&mut self, key: &str) -> Result<Option<String>, LedgerError> {
+        Ok(self
+            .0
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
     }
 
     fn start_copy(&mut self) -> Result<(), LedgerError> {

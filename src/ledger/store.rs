@@ -93,6 +93,8 @@ pub(crate) trait Tx {
         at: &str,
     ) -> Result<usize, LedgerError>;
     fn set_meta(&mut self, key: &str, value: &str) -> Result<(), LedgerError>;
+    /// A value of the `meta` table, read inside the write.
+    fn meta(&mut self, key: &str) -> Result<Option<String>, LedgerError>;
     /// Begins writing a copy: the people and times of the copy are kept as they were (on a
     /// server, an administrator's act).
     fn start_copy(&mut self) -> Result<(), LedgerError>;
