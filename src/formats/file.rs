@@ -221,7 +221,10 @@ pub fn read_file_as<T: FromFeature>(
                 LayerChoice::Named(name) | LayerChoice::Prefer(name) => name,
                 LayerChoice::First => "parcels",
             };
-            Ok(super::postgis::read_postgis(&path.to_string_lossy(), table, assume)?.into_items())
+            Ok(
+                super::postgis::read_postgis(&path.to_string_lossy(), table, assume, T::KEEP)?
+                    .into_items(),
+            )
         }
     }
 }
