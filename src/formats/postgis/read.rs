@@ -54,26 +54,98 @@ fn refused(reason: RejectReason, report: ImportReport) -> Box<Rejected> {
     Box::new(Rejected { reason, report })
 }
 
-/// Rows reprojected and measured together, on one core, while the next are read.
-const CHUNK: usize = 16_384;
+/// What one stream of rows gave: each row finished (local index order) and the messages of
+/// rows that were not polygons, by local index.
+struct Stream {
+    rows: usize,
+    finished: Vec<Finished>,
+    notes: Vec<(usize, bool, String)>,
+}
 
-/// The chunks finished, by their number.
-type Done = Vec<(usize, Result<Vec<Finished>, RejectReason>)>;
-
-/// Finishes a chunk of rows on another core (see [`Finisher::finish`]).
-fn finish<'s>(
-    scope: &rayon::Scope<'s>,
-    last_step: &'s Finisher<'s>,
-    done: &'s std::sync::Mutex<Done>,
-    number: usize,
-    chunk: Vec<RawFeature>,
-) {
-    scope.spawn(move |_| {
-        let results = chunk.into_iter().map(|f| last_step.finish(f)).collect();
-        if let Ok(mut done) = done.lock() {
-            done.push((number, results));
+/// Reads one range of a table's pages (`ctid` from `first` to before `end`, `None` for the
+/// rest) with its own connection, finishing every row as it comes: each core reads and
+/// measures its own part, with nothing handed between threads.
+fn read_stream(
+    url: &str,
+    copy: &str,
+    types: &[postgres::types::Type],
+    names: &[String],
+    last_step: &Finisher<'_>,
+) -> Result<Stream, RejectReason> {
+    use postgres::fallible_iterator::FallibleIterator as _;
+    let db = |e: postgres::Error| {
+        RejectReason::Io(
+            e.as_db_error()
+                .map_or_else(|| e.to_string(), |d| d.message().to_owned()),
+        )
+    };
+    let mut client =
+        crate::ledger::server::connect_plain(url).map_err(|e| RejectReason::Io(e.to_string()))?;
+    let reader = client.copy_out(copy).map_err(db)?;
+    let mut rows = postgres::binary_copy::BinaryCopyOutIter::new(reader, types);
+    let mut stream = Stream {
+        rows: 0,
+        finished: Vec::new(),
+        notes: Vec::new(),
+    };
+    while let Some(row) = rows.next().map_err(db)? {
+        let mut properties = serde_json::Map::with_capacity(names.len());
+        for (i, (column_name, kind)) in names.iter().zip(types).enumerate() {
+            let value = match *kind {
+                postgres::types::Type::FLOAT8 => row
+                    .try_get::<Option<f64>>(i)
+                    .ok()
+                    .flatten()
+                    .and_then(serde_json::Number::from_f64)
+                    .map_or(serde_json::Value::Null, serde_json::Value::Number),
+                postgres::types::Type::BOOL => row
+                    .try_get::<Option<bool>>(i)
+                    .ok()
+                    .flatten()
+                    .map_or(serde_json::Value::Null, serde_json::Value::Bool),
+                _ => row
+                    .try_get::<Option<&str>>(i)
+                    .ok()
+                    .flatten()
+                    .map_or(serde_json::Value::Null, |t| {
+                        serde_json::Value::String(t.to_owned())
+                    }),
+            };
+            properties.insert(column_name.clone(), value);
         }
-    });
+        let index = stream.rows;
+        stream.rows += 1;
+        let id = properties.get("fid").map(ToString::to_string);
+        let Some(wkb) = row.try_get::<Option<&[u8]>>(names.len()).ok().flatten() else {
+            stream
+                .notes
+                .push((index, false, "no geometry (NULL); skipped".to_owned()));
+            continue;
+        };
+        match decode_wkb(wkb) {
+            Ok(Decoded::Polygons(polygons)) if !polygons.is_empty() => {
+                stream.finished.push(last_step.finish(RawFeature {
+                    feature_ref: FeatureRef { index, id },
+                    properties,
+                    polygons,
+                })?);
+            }
+            Ok(Decoded::Polygons(_)) => {
+                stream
+                    .notes
+                    .push((index, false, "an empty geometry; skipped".to_owned()));
+            }
+            Ok(Decoded::Other(kind)) => {
+                stream
+                    .notes
+                    .push((index, false, format!("a {kind}, not a polygon; skipped")));
+            }
+            Err(e) => stream
+                .notes
+                .push((index, true, format!("its geometry: {e}; skipped"))),
+        }
+    }
+    Ok(stream)
 }
 
 /// Reads the polygons of a PostGIS table (`?table=`, else `default_table`), with their other
@@ -171,110 +243,90 @@ pub fn read_postgis(
     }
     select.push(format!("ST_AsBinary({})", quote(&geometry_column)));
     types.push(postgres::types::Type::BYTEA);
-    let reader = client
-        .copy_out(&format!(
-            "COPY (SELECT {} FROM {table}) TO STDOUT (FORMAT binary)",
-            select.join(", ")
-        ))
-        .map_err(|e| refused(db(e), ImportReport::new(&shown)))?;
-    let mut rows = postgres::binary_copy::BinaryCopyOutIter::new(reader, &types);
     let last_step =
         Finisher::new(&crs, declared).map_err(|reason| refused(reason, report.clone()))?;
-    // Read on one thread while the rows already read are reprojected and measured on the
-    // others, a chunk at a time.
-    let done: std::sync::Mutex<Done> = std::sync::Mutex::new(Vec::new());
-    let read: Result<usize, RejectReason> = rayon::scope(|scope| {
-        let mut chunk = Vec::with_capacity(CHUNK);
-        let mut chunks = 0;
-        let mut index = 0;
-        loop {
-            use postgres::fallible_iterator::FallibleIterator as _;
-            let row = match rows.next() {
-                Ok(Some(row)) => row,
-                Ok(None) => break,
-                Err(e) => return Err(db(e)),
+    // The table's pages split into as many ranges as there are cores, each read in page
+    // order by a connection and a thread of its own; their rows follow one another in order.
+    let pages: i64 = client
+        .query_one(
+            "SELECT (pg_relation_size($1::text::regclass) / current_setting('block_size')::bigint)",
+            &[&table],
+        )
+        .map_err(|e| refused(db(e), ImportReport::new(&shown)))?
+        .get(0);
+    let parts = i64::try_from(rayon::current_num_threads().clamp(1, 8)).unwrap_or(1);
+    let step = (pages / parts).max(1);
+    let select = select.join(", ");
+    let copies: Vec<String> = (0..parts)
+        .map(|k| {
+            let from = format!("ctid >= '({},0)'::tid", k * step);
+            let range = if k + 1 == parts {
+                from
+            } else {
+                format!("{from} AND ctid < '({},0)'::tid", (k + 1) * step)
             };
-            let mut properties = serde_json::Map::with_capacity(names.len());
-            for (i, (column_name, kind)) in names.iter().zip(&types).enumerate() {
-                let value = match *kind {
-                    postgres::types::Type::FLOAT8 => row
-                        .try_get::<Option<f64>>(i)
-                        .ok()
-                        .flatten()
-                        .and_then(serde_json::Number::from_f64)
-                        .map_or(serde_json::Value::Null, serde_json::Value::Number),
-                    postgres::types::Type::BOOL => row
-                        .try_get::<Option<bool>>(i)
-                        .ok()
-                        .flatten()
-                        .map_or(serde_json::Value::Null, serde_json::Value::Bool),
-                    _ => row
-                        .try_get::<Option<&str>>(i)
-                        .ok()
-                        .flatten()
-                        .map_or(serde_json::Value::Null, |t| {
-                            serde_json::Value::String(t.to_owned())
-                        }),
-                };
-                properties.insert(column_name.clone(), value);
-            }
-            let id = properties.get("fid").map(ToString::to_string);
-            let feature_ref = FeatureRef { index, id };
-            index += 1;
-            let Some(wkb) = row.try_get::<Option<&[u8]>>(names.len()).ok().flatten() else {
-                report.warn(Some(feature_ref), "no geometry (NULL); skipped");
-                continue;
-            };
-            match decode_wkb(wkb) {
-                Ok(Decoded::Polygons(polygons)) if !polygons.is_empty() => {
-                    chunk.push(RawFeature {
-                        feature_ref,
-                        properties,
-                        polygons,
-                    });
-                }
-                Ok(Decoded::Polygons(_)) => {
-                    report.warn(Some(feature_ref), "an empty geometry; skipped");
-                }
-                Ok(Decoded::Other(kind)) => report.warn(
-                    Some(feature_ref),
-                    format!("a {kind}, not a polygon; skipped"),
-                ),
-                Err(e) => report.error(Some(feature_ref), format!("its geometry: {e}; skipped")),
-            }
-            if chunk.len() == CHUNK {
-                let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
-                finish(scope, &last_step, &done, chunks, full);
-                chunks += 1;
-            }
-        }
-        finish(scope, &last_step, &done, chunks, chunk);
-        Ok(index)
+            format!("COPY (SELECT {select} FROM {table} WHERE {range}) TO STDOUT (FORMAT binary)")
+        })
+        .collect();
+    let streams: Vec<Result<Stream, RejectReason>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = copies
+            .iter()
+            .enumerate()
+            .map(|(k, copy)| {
+                let (url, types, names, last_step) = (&url, &types, &names, &last_step);
+                std::thread::Builder::new()
+                    .name(format!("postgis read {k}"))
+                    .spawn_scoped(scope, move || {
+                        read_stream(url, copy, types, names, last_step)
+                    })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| match handle {
+                Ok(handle) => handle.join().unwrap_or_else(|_| {
+                    Err(RejectReason::Io("a reading thread failed".to_owned()))
+                }),
+                Err(e) => Err(RejectReason::Io(e.to_string())),
+            })
+            .collect()
     });
-    report.features_read = match read {
-        Ok(n) => n,
-        Err(reason) => return Err(refused(reason, report)),
-    };
-    let mut done = done.into_inner().unwrap_or_default();
-    done.sort_by_key(|(number, _)| *number);
-    let mut features = Vec::with_capacity(report.features_read);
-    for (_, results) in done {
-        let results = match results {
-            Ok(results) => results,
+    let mut features = Vec::new();
+    let mut offset = 0;
+    for stream in streams {
+        let stream = match stream {
+            Ok(stream) => stream,
             Err(reason) => return Err(refused(reason, report)),
         };
-        for item in results {
+        for (index, error, text) in stream.notes {
+            let feature = Some(FeatureRef {
+                index: offset + index,
+                id: None,
+            });
+            if error {
+                report.error(feature, text);
+            } else {
+                report.warn(feature, text);
+            }
+        }
+        for item in stream.finished {
             match item {
-                Finished::Loaded(feature, problem) => {
+                Finished::Loaded(mut feature, problem) => {
+                    feature.index += offset;
                     if let Some(problem) = problem {
                         report.warn(Some(feature.feature_ref()), problem);
                     }
                     features.push(feature);
                 }
-                Finished::Skipped(feature, message) => report.error(Some(feature), message),
+                Finished::Skipped(mut feature, message) => {
+                    feature.index += offset;
+                    report.error(Some(feature), message);
+                }
             }
         }
+        offset += stream.rows;
     }
+    report.features_read = offset;
     let read = Ok(features);
     whole_file_import(read, report)
 }
