@@ -236,3 +236,34 @@ fn copy_100k_cases_300k_events_to_server(bencher: divan::Bencher) {
             target
         });
 }
+
+/// From a commit on one connection to the cases read by another's watcher (what a second
+/// window shows): `LISTEN`/`NOTIFY`, then one read of the cases.
+#[divan::bench(sample_count = 20)]
+fn server_change_visible_elsewhere(bencher: divan::Bencher) {
+    let Some(url) = server_database("watch") else {
+        eprintln!("SKIPPED: PARKLAND_TEST_PG is not set");
+        return;
+    };
+    let mut writer = Ledger::connect(&url).expect("connect");
+    let watcher = parkland::ledger::server::Watcher::start(&url, || {}).expect("watcher");
+    // The first reading, on connecting.
+    while watcher.events().is_empty() {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let mut n = 0;
+    bencher.bench_local(|| {
+        n += 1;
+        writer.create(&case(n), None, "bench").expect("save");
+        loop {
+            let heard = watcher.events().into_iter().any(|e| {
+                matches!(e, parkland::ledger::server::WatchEvent::Changed { ref entries, .. }
+                    if entries.len() == n)
+            });
+            if heard {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_micros(200));
+        }
+    });
+}
