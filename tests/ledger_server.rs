@@ -313,8 +313,8 @@ impl PrivateServer {
         };
         let out = server.run("start");
         let url = out
-            .trim()
-            .strip_prefix("export PARKLAND_TEST_PG=")
+            .lines()
+            .find_map(|line| line.strip_prefix("export PARKLAND_TEST_PG="))
             .unwrap_or_else(|| panic!("pg-dev.sh start said {out:?}"))
             .to_owned();
         Some((server, url))
@@ -716,4 +716,93 @@ fn a_ledger_file_copied_to_the_server_and_back_is_the_same() {
     drop(admin);
     let mut admin = postgres::Client::connect(&url, postgres::NoTls).expect("owner");
     let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"));
+}
+
+/// TLS as libpq's `sslmode` says: `require` encrypts, `verify-full` also checks the server's
+/// certificate against the root given and the host name, `disable` does not encrypt; a
+/// certificate signed by another root is refused with the reason, and so is `verify-full`
+/// without a root certificate.
+#[test]
+fn tls_encrypts_and_verifies_as_the_url_asks() {
+    let Some(subject) = Subject::server("tls") else {
+        return;
+    };
+    let Ok(ca) = std::env::var("PARKLAND_TEST_PG_CA") else {
+        crate::skip_or_fail(
+            "PARKLAND_TEST_PG_CA is not set (tools/pg-dev.sh start prints it): TLS was not tested",
+        );
+        return;
+    };
+    let url = subject.url().expect("url").to_owned();
+    let with = |query: &str| format!("{url}?{query}");
+    let encrypted = |url: &str| -> bool {
+        let mut client = server::connect_plain(url).unwrap_or_else(|e| panic!("{e}"));
+        client
+            .query_one(
+                "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+                &[],
+            )
+            .expect("ssl")
+            .get(0)
+    };
+    assert!(encrypted(&with("sslmode=require")));
+    assert!(!encrypted(&with("sslmode=disable")));
+    let verified = with(&format!("sslmode=verify-full&sslrootcert={ca}"));
+    assert!(encrypted(&verified));
+    assert!(
+        encrypted(&verified.replace("127.0.0.1", "localhost")),
+        "the name localhost too"
+    );
+    // The ledger itself over the verified connection.
+    let mut ledger = connect(&verified);
+    ok(ledger.create(&case("LJ-7001", "LJ"), None, "op"));
+    assert_eq!(ok(ledger.list()).len(), 1);
+
+    let no_root = server::connect_plain(&with(
+        "sslmode=verify-full&sslrootcert=/nonexistent/root.crt",
+    ))
+    .err()
+    .map(|e| e.to_string())
+    .unwrap_or_default();
+    assert!(no_root.contains("/nonexistent/root.crt"), "{no_root}");
+    // A root that did not sign the server's certificate.
+    let dir = std::env::temp_dir().join(format!("parkland-tls-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let other = dir.join("other-ca.crt");
+    let made = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=elsewhere",
+        ])
+        .arg("-keyout")
+        .arg(dir.join("other-ca.key"))
+        .arg("-out")
+        .arg(&other)
+        .output();
+    match made {
+        Ok(output) if output.status.success() => {
+            let refused = server::connect_plain(&with(&format!(
+                "sslmode=verify-full&sslrootcert={}",
+                other.display()
+            )))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+            assert!(refused.contains("certificate"), "{refused}");
+            assert!(
+                !refused.contains("parkland-test"),
+                "no password shown: {refused}"
+            );
+        }
+        _ => {
+            crate::skip_or_fail("openssl is not installed: a wrong root certificate was not tried");
+        }
+    }
 }

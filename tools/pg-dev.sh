@@ -8,7 +8,9 @@
 #   tools/pg-dev.sh url     # the URL again
 #
 # As root it runs the server as the unprivileged `postgres` account. Its superuser is
-# `postgres` with password `parkland-test` over TCP (scram-sha-256); the socket trusts.
+# `postgres` with password `parkland-test` over TCP (scram-sha-256); the socket trusts. TLS is
+# on, with a self-signed certificate for localhost and 127.0.0.1 made here (openssl); `start`
+# also prints `export PARKLAND_TEST_PG_CA=…`, the certificate to verify it with.
 # Settings: PARKLAND_PG_PORT (54329), PARKLAND_PG_DIR (/tmp/parkland-pg).
 set -euo pipefail
 
@@ -39,11 +41,23 @@ start)
         as_server "$BIN/initdb" -D "$DIR/data" -U postgres --pwfile="$DIR/pwfile" \
             --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >"$DIR/initdb.log"
     fi
+    if [[ ! -f "$DIR/server.crt" ]]; then
+        # A test root, and the server's certificate signed by it for localhost and 127.0.0.1.
+        as_server openssl req -x509 -newkey rsa:2048 -nodes -days 3650 \
+            -subj "/CN=Parkland test root" -keyout "$DIR/root.key" -out "$DIR/root.crt" 2>/dev/null
+        as_server openssl req -newkey rsa:2048 -nodes -subj /CN=localhost \
+            -keyout "$DIR/server.key" -out "$DIR/server.csr" 2>/dev/null
+        as_server bash -c "printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n' > '$DIR/server.ext'"
+        as_server openssl x509 -req -in "$DIR/server.csr" -CA "$DIR/root.crt" -CAkey "$DIR/root.key" \
+            -CAcreateserial -days 3650 -extfile "$DIR/server.ext" -out "$DIR/server.crt" 2>/dev/null
+        as_server chmod 600 "$DIR/server.key" "$DIR/root.key"
+    fi
     if ! as_server "$BIN/pg_ctl" -D "$DIR/data" status >/dev/null 2>&1; then
         as_server "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w \
-            -o "-p $PORT -k $DIR -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
+            -o "-p $PORT -k $DIR -c listen_addresses=127.0.0.1 -c max_connections=200 -c ssl=on -c ssl_cert_file=$DIR/server.crt -c ssl_key_file=$DIR/server.key" start >/dev/null
     fi
     echo "export PARKLAND_TEST_PG=$URL"
+    echo "export PARKLAND_TEST_PG_CA=$DIR/root.crt"
     ;;
 stop)
     as_server "$BIN/pg_ctl" -D "$DIR/data" -m fast stop >/dev/null

@@ -16,6 +16,7 @@ mod sample;
 pub mod server;
 mod sqlite;
 mod store;
+mod tls;
 
 pub use changes::{FieldChange, field_changes};
 pub use sample::{SAMPLE_REVITALIZED_BUILDING_M2, SAMPLE_REVITALIZED_LAND_MU, sample_entries};

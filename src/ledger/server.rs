@@ -123,7 +123,12 @@ fn district_denied(district: Option<&str>) -> LedgerError {
 
 /// The connection settings of a URL, with the password from the URL, else `PGPASSWORD`,
 /// else the password file (`PGPASSFILE`, or `~/.pgpass`), as libpq finds them.
-fn config_of(url: &str) -> Result<Config, ServerError> {
+fn config_of(url: &str) -> Result<(Config, super::tls::TlsSettings), ServerError> {
+    let (url, tls) = super::tls::split(url).map_err(|detail| ServerError::BadUrl {
+        url: shown_url_text(url),
+        detail,
+    })?;
+    let url = url.as_str();
     let mut config: Config = url
         .parse()
         .map_err(|e: postgres::Error| ServerError::BadUrl {
@@ -141,7 +146,8 @@ fn config_of(url: &str) -> Result<Config, ServerError> {
         config.connect_timeout(Duration::from_secs(5));
     }
     config.application_name("parkland");
-    Ok(config)
+    config.ssl_mode(super::tls::library_mode(tls.mode));
+    Ok((config, tls))
 }
 
 /// A password from the password file for these settings (`host:port:database:user:password`,
@@ -228,13 +234,31 @@ pub(crate) fn shown_url_text(url: &str) -> String {
 /// Connects, with a message that says why not (host not found, refused, wrong password,
 /// no such database).
 fn connect(url: &str) -> Result<(Client, String), ServerError> {
-    let config = config_of(url)?;
+    let (config, tls) = config_of(url)?;
     let shown = shown_url(&config);
-    let client = config.connect(NoTls).map_err(|e| ServerError::Connect {
+    let failed = |detail: String| ServerError::Connect {
         url: shown.clone(),
-        detail: e
-            .as_db_error()
-            .map_or_else(|| e.to_string(), |d| d.message().to_owned()),
+        detail,
+    };
+    let connected = match tls.mode {
+        super::tls::SslMode::Disable => config.connect(NoTls),
+        _ => config.connect(super::tls::connector(&tls).map_err(failed)?),
+    };
+    let client = connected.map_err(|e| {
+        failed(e.as_db_error().map_or_else(
+            || {
+                // The library's words and what lies under them (the TLS handshake, the
+                // socket): "error performing TLS handshake: invalid peer certificate …".
+                let mut text = e.to_string();
+                let mut source = std::error::Error::source(&e);
+                while let Some(cause) = source {
+                    text = format!("{text}: {cause}");
+                    source = cause.source();
+                }
+                text
+            },
+            |d| d.message().to_owned(),
+        ))
     })?;
     Ok((client, shown))
 }
