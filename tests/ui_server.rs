@@ -232,6 +232,13 @@ fn the_connect_dialog_connects_and_remembers_all_but_the_password() {
             .to_string(),
         database: config.get_dbname().unwrap_or_default().to_owned(),
         user: config.get_user().unwrap_or_default().to_owned(),
+        // Verified TLS where the test server has it (tools/pg-dev.sh serves it).
+        tls: if std::env::var("PARKLAND_TEST_PG_CA").is_ok() {
+            "verify-full".to_owned()
+        } else {
+            "prefer".to_owned()
+        },
+        root_cert: std::env::var("PARKLAND_TEST_PG_CA").unwrap_or_default(),
     };
     window.state_mut().state.server = settings.clone();
     window.state_mut().send(Command::ShowConnectDialog);

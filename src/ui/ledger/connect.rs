@@ -14,7 +14,29 @@ pub struct ServerSettings {
     pub port: String,
     pub database: String,
     pub user: String,
+    /// `sslmode`, as libpq names it.
+    pub tls: String,
+    /// The server's root certificate, for `verify-ca` and `verify-full` (empty: the default
+    /// `~/.postgresql/root.crt`).
+    pub root_cert: String,
 }
+
+/// The TLS modes offered, with what each means.
+const TLS_MODES: [(&str, &str, &str); 5] = [
+    ("prefer", "优先加密", "encrypted when offered"),
+    ("require", "必须加密", "encrypted"),
+    (
+        "verify-ca",
+        "加密并验证证书",
+        "encrypted, certificate verified",
+    ),
+    (
+        "verify-full",
+        "加密并验证证书与主机名",
+        "encrypted, certificate and host verified",
+    ),
+    ("disable", "不加密", "not encrypted"),
+];
 
 impl Default for ServerSettings {
     fn default() -> Self {
@@ -23,6 +45,8 @@ impl Default for ServerSettings {
             port: "5432".to_owned(),
             database: "parkland".to_owned(),
             user: String::new(),
+            tls: "prefer".to_owned(),
+            root_cert: String::new(),
         }
     }
 }
@@ -91,8 +115,21 @@ impl ConnectDialog {
         } else {
             host.to_owned()
         };
+        let mut query = Vec::new();
+        let tls = s.tls.trim();
+        if !tls.is_empty() && tls != "prefer" {
+            query.push(format!("sslmode={}", encoded(tls)));
+        }
+        if !s.root_cert.trim().is_empty() {
+            query.push(format!("sslrootcert={}", encoded(s.root_cert.trim())));
+        }
+        let query = if query.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", query.join("&"))
+        };
         Ok(format!(
-            "postgresql://{}{password}@{host}:{port}/{}",
+            "postgresql://{}{password}@{host}:{port}/{}{query}",
             encoded(user),
             encoded(database)
         ))
@@ -135,6 +172,39 @@ impl ConnectDialog {
                 )
                 .labelled_by(label.id);
                 ui.end_row();
+                let label = ui.label(lang.pick("加密", "TLS"));
+                let shown = |code: &str| {
+                    TLS_MODES
+                        .iter()
+                        .find(|(c, _, _)| *c == code)
+                        .map_or(code.to_owned(), |(c, zh, en)| {
+                            format!("{} ({c})", lang.pick(zh, en))
+                        })
+                };
+                crate::ui::combo_labelled(
+                    ui,
+                    label.id,
+                    egui::ComboBox::from_id_salt("connect_tls")
+                        .selected_text(shown(&self.settings.tls)),
+                    |ui| {
+                        for (code, _, _) in TLS_MODES {
+                            ui.selectable_value(
+                                &mut self.settings.tls,
+                                code.to_owned(),
+                                shown(code),
+                            );
+                        }
+                    },
+                );
+                ui.end_row();
+                let label = ui.label(lang.pick("根证书", "Root certificate"));
+                ui.add(
+                    egui::TextEdit::singleline(&mut self.settings.root_cert)
+                        .hint_text("~/.postgresql/root.crt")
+                        .desired_width(220.0),
+                )
+                .labelled_by(label.id);
+                ui.end_row();
             });
         ui.label(
             RichText::new(lang.pick(
@@ -173,6 +243,7 @@ mod tests {
             port: "6543".to_owned(),
             database: "台账".to_owned(),
             user: "wang".to_owned(),
+            ..ServerSettings::default()
         });
         dialog.password = "p@ss:w/rd%".to_owned();
         let url = dialog.url().expect("a url");
@@ -187,6 +258,13 @@ mod tests {
         assert_eq!(
             dialog.url().as_deref(),
             Ok("postgresql://wang@db.office:6543/%E5%8F%B0%E8%B4%A6")
+        );
+        dialog.settings.tls = "verify-full".to_owned();
+        dialog.settings.root_cert = "/etc/ssl/office root.crt".to_owned();
+        let url = dialog.url().expect("a url");
+        assert_eq!(
+            url,
+            "postgresql://wang@db.office:6543/%E5%8F%B0%E8%B4%A6?sslmode=verify-full&sslrootcert=%2Fetc%2Fssl%2Foffice%20root.crt"
         );
         dialog.settings.port = "sixty".to_owned();
         assert!(dialog.url().is_err_and(|e| e.contains("端口")));
