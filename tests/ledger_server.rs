@@ -297,19 +297,24 @@ fn the_cli_sets_up_a_server_and_works_on_it() {
 
 /// A PostgreSQL cluster of this test's own (stopping the shared one would fail the other
 /// tests), started by `tools/pg-dev.sh`, stopped and removed when the test ends.
-struct PrivateServer {
+pub struct PrivateServer {
     dir: std::path::PathBuf,
     port: String,
 }
 
 impl PrivateServer {
-    fn start() -> Option<(Self, String)> {
+    /// A cluster for the test `name`: a folder and a port of its own (tests run at once).
+    pub fn start(name: &str) -> Option<(Self, String)> {
         crate::conformance::test_server()?;
-        let dir = std::env::temp_dir().join(format!("parkland-kill-pg-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("parkland-private-pg-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
+        let spread = name.bytes().fold(std::process::id(), |h, b| {
+            h.wrapping_mul(31).wrapping_add(u32::from(b))
+        });
         let server = Self {
             dir,
-            port: (55_000 + std::process::id() % 1_000).to_string(),
+            port: (55_000 + spread % 4_000).to_string(),
         };
         let out = server.run("start");
         let url = out
@@ -320,7 +325,7 @@ impl PrivateServer {
         Some((server, url))
     }
 
-    fn run(&self, command: &str) -> String {
+    pub fn run(&self, command: &str) -> String {
         let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tools/pg-dev.sh");
         let output = Command::new(script)
             .arg(command)
@@ -349,7 +354,7 @@ impl Drop for PrivateServer {
 /// said it failed is not, and the same connection object goes on by itself.
 #[test]
 fn a_server_killed_mid_write_loses_nothing_and_the_client_comes_back() {
-    let Some((server, admin)) = PrivateServer::start() else {
+    let Some((server, admin)) = PrivateServer::start("kill") else {
         crate::skip_or_fail(
             "PARKLAND_TEST_PG is not set (tools/pg-dev.sh starts a server): the server-kill test did not run",
         );

@@ -270,3 +270,67 @@ fn the_connect_dialog_connects_and_remembers_all_but_the_password() {
     let saved = serde_json::to_string(&window.state().state).expect("settings");
     assert!(!saved.contains(&password), "the password is never saved");
 }
+
+/// The server stops while a form is open: the window says the server is offline, saving is
+/// refused with a message and the form keeps what was typed; when the server is back the
+/// window connects by itself and the same form saves.
+#[test]
+fn a_save_while_the_server_is_down_is_refused_and_the_form_keeps_what_was_typed() {
+    let Some((server, admin)) = crate::ledger_server::PrivateServer::start("offline-save") else {
+        crate::skip_or_fail(
+            "PARKLAND_TEST_PG is not set (tools/pg-dev.sh starts a server): the offline save was not tried",
+        );
+        return;
+    };
+    let mut client = postgres::Client::connect(&admin, postgres::NoTls).expect("private server");
+    client.batch_execute("CREATE DATABASE ledger").expect("db");
+    let url = crate::conformance::with_database(&admin, "ledger");
+    parkland::ledger::server::init(&url).expect("init");
+    let mut window = window_on(&url);
+    let index = window.state().parcel_index("LJ-2304").expect("LJ-2304");
+    window.state_mut().send(Command::Select(Some(index)));
+    window.state_mut().send(Command::RegisterSelected);
+    window.run_steps(3);
+    window
+        .state_mut()
+        .ledger
+        .form
+        .as_mut()
+        .expect("the form")
+        .entry
+        .notes = "停机时填写的说明".to_owned();
+    server.run("kill");
+    until(&mut window, Duration::from_secs(10), |app| {
+        app.ledger.offline.is_some()
+    });
+    window.state_mut().ledger.save_form("op");
+    let form = window
+        .state()
+        .ledger
+        .form
+        .as_ref()
+        .expect("the form stays open");
+    assert_eq!(
+        form.entry.notes, "停机时填写的说明",
+        "what was typed is kept"
+    );
+    let message = form.general_error.clone().unwrap_or_default();
+    assert!(
+        message.contains("未保存") || message.contains("nothing was saved"),
+        "{message}"
+    );
+    assert!(window.state().ledger.entries.is_empty(), "nothing written");
+
+    server.run("start");
+    until(&mut window, Duration::from_secs(20), |app| {
+        app.ledger.offline.is_none()
+    });
+    window.state_mut().ledger.save_form("op");
+    until(&mut window, Duration::from_secs(5), |app| {
+        app.ledger
+            .entries
+            .iter()
+            .any(|c| c.entry.notes == "停机时填写的说明")
+    });
+    assert!(window.state().ledger.form.is_none(), "saved");
+}
