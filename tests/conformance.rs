@@ -322,7 +322,7 @@ fn a_parcel_has_one_open_case(subject: &Subject) {
     assert_eq!(ok(ledger.list()).len(), 1);
 }
 
-fn seed(subject: &Subject, ledger: &mut Ledger, park: &parkland::model::Park) {
+pub fn seed(subject: &Subject, ledger: &mut Ledger, park: &parkland::model::Park) {
     // A file this open created is seeded as the window seeds it; a server ledger is never
     // seeded by opening it, so the same cases are registered as an import.
     if subject.account.is_none() {

@@ -1,6 +1,7 @@
 //! Reading the county ledger table back: round trips of the export, an edited cell, bad rows
 //! that must write nothing, CSV, stale previews, and the `ledger import` command.
 
+use crate::conformance::Subject;
 use parkland::export::{LEDGER_HEADERS, LedgerTable, write_ledger_csv, write_ledger_xlsx};
 use parkland::formats::sheet::Cell;
 use parkland::ledger::import::{Column, ImportError, LedgerImportPreview, RowAction, preview};
@@ -21,12 +22,23 @@ fn ok<T, E: std::fmt::Display>(result: Result<T, E>) -> T {
     result.unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn sample() -> (Park, Ledger) {
+/// The sample park and its 13 cases in the ledger under test (a file or a server).
+fn sample(subject: &Subject) -> (Park, Ledger) {
     let park = ok(parkland::sample::sample_park());
-    let mut ledger = ok(Ledger::open_in_memory());
-    assert_eq!(ok(ledger.seed_sample(&park, "op")), 13);
+    let mut ledger = subject.open();
+    crate::conformance::seed(subject, &mut ledger, &park);
     (park, ledger)
 }
+
+// The imports that write to the ledger run on both back ends (see `conformance`).
+conformance!(
+    an_exported_ledger_reads_back_unchanged_on_every_row,
+    an_edited_progress_cell_updates_exactly_that_case_with_an_event,
+    a_file_with_bad_rows_lists_every_problem_and_writes_nothing,
+    rules_and_progress_steps_are_checked_before_anything_is_written,
+    csv_import_adds_a_new_case_and_reads_gb18030,
+    a_case_changed_after_the_preview_refuses_the_whole_import,
+);
 
 /// A cell to write with `rust_xlsxwriter`, as an office would have it.
 #[derive(Debug, Clone)]
@@ -122,9 +134,8 @@ fn problems_at(preview: &LedgerImportPreview) -> Vec<(Option<usize>, Option<Stri
         .collect()
 }
 
-#[test]
-fn an_exported_ledger_reads_back_unchanged_on_every_row() {
-    let (park, mut ledger) = sample();
+fn an_exported_ledger_reads_back_unchanged_on_every_row(subject: &Subject) {
+    let (park, mut ledger) = sample(subject);
     let before = ok(ledger.list());
     let events = ok(ledger.event_count());
     let dir = scratch_dir("round-trip");
@@ -168,9 +179,8 @@ fn an_exported_ledger_reads_back_unchanged_on_every_row() {
     }
 }
 
-#[test]
-fn an_edited_progress_cell_updates_exactly_that_case_with_an_event() {
-    let (park, mut ledger) = sample();
+fn an_edited_progress_cell_updates_exactly_that_case_with_an_event(subject: &Subject) {
+    let (park, mut ledger) = sample(subject);
     let before = ok(ledger.list());
     let events = ok(ledger.event_count());
     let target = row_with(&before, Progress::Identified);
@@ -220,7 +230,7 @@ fn an_edited_progress_cell_updates_exactly_that_case_with_an_event() {
     for (old, new) in before.iter().zip(&after) {
         if old.id == case.id {
             assert_eq!(new.version, old.version + 1);
-            assert_eq!(new.updated_by, "李四");
+            assert_eq!(new.updated_by, subject.recorded("李四"));
             let mut expected = old.entry.clone();
             expected.progress = Progress::Disposing;
             assert_eq!(new.entry, expected, "only the progress changed");
@@ -230,7 +240,7 @@ fn an_edited_progress_cell_updates_exactly_that_case_with_an_event() {
     }
     let history = ok(ledger.history(&case.entry.parcel_no));
     assert_eq!(history[0].action, Action::Import.code());
-    assert_eq!(history[0].operator, "李四");
+    assert_eq!(history[0].operator, subject.recorded("李四"));
     assert_eq!(history[0].step, Some(Progress::Disposing));
     assert_eq!(
         history[0].before.as_ref().map(|e| e.progress),
@@ -238,9 +248,8 @@ fn an_edited_progress_cell_updates_exactly_that_case_with_an_event() {
     );
 }
 
-#[test]
-fn a_file_with_bad_rows_lists_every_problem_and_writes_nothing() {
-    let (park, mut ledger) = sample();
+fn a_file_with_bad_rows_lists_every_problem_and_writes_nothing(subject: &Subject) {
+    let (park, mut ledger) = sample(subject);
     let before = ok(ledger.list());
     let events = ok(ledger.event_count());
     let mut rows = office_rows(&park, &ledger);
@@ -305,9 +314,8 @@ fn a_file_with_bad_rows_lists_every_problem_and_writes_nothing() {
     assert_eq!(ok(ledger.event_count()), events, "no event written");
 }
 
-#[test]
-fn rules_and_progress_steps_are_checked_before_anything_is_written() {
-    let (park, ledger) = sample();
+fn rules_and_progress_steps_are_checked_before_anything_is_written(subject: &Subject) {
+    let (park, ledger) = sample(subject);
     let cases = ok(ledger.list());
     let mut rows = office_rows(&park, &ledger);
     // Back from 已盘活 to 处置中: not an allowed step.
@@ -349,9 +357,8 @@ fn rules_and_progress_steps_are_checked_before_anything_is_written() {
     assert!(area.2.contains("exceeds the parcel's"), "{}", area.2);
 }
 
-#[test]
-fn csv_import_adds_a_new_case_and_reads_gb18030() {
-    let (park, mut ledger) = sample();
+fn csv_import_adds_a_new_case_and_reads_gb18030(subject: &Subject) {
+    let (park, mut ledger) = sample(subject);
     let events = ok(ledger.event_count());
     let Some(parcel) = park.parcels.iter().find(|p| p.parcel_no == "LJ-2304") else {
         panic!("sample parcel LJ-2304");
@@ -414,7 +421,7 @@ fn csv_import_adds_a_new_case_and_reads_gb18030() {
     assert!((e.revitalized_building_m2 - 3000.0).abs() < 1e-9);
     assert_eq!(e.deadline, Some(jiff::civil::date(2026, 6, 30)));
     assert_eq!(e.notes, "新登记");
-    assert_eq!(case.created_by, "王五");
+    assert_eq!(case.created_by, subject.recorded("王五"));
     let history = ok(ledger.history("LJ-2304"));
     assert_eq!(history.len(), 1);
     assert_eq!(history[0].action, "import");
@@ -424,9 +431,8 @@ fn csv_import_adds_a_new_case_and_reads_gb18030() {
     assert_eq!(again.counts().unchanged, 1, "{again:#?}");
 }
 
-#[test]
-fn a_case_changed_after_the_preview_refuses_the_whole_import() {
-    let (park, mut ledger) = sample();
+fn a_case_changed_after_the_preview_refuses_the_whole_import(subject: &Subject) {
+    let (park, mut ledger) = sample(subject);
     let cases = ok(ledger.list());
     let target = row_with(&cases, Progress::Identified);
     let mut rows = office_rows(&park, &ledger);
@@ -446,7 +452,7 @@ fn a_case_changed_after_the_preview_refuses_the_whole_import() {
         Err(ImportError::Ledger {
             source: LedgerError::Stale { by, .. },
             ..
-        }) => assert_eq!(by, "赵六"),
+        }) => assert_eq!(by, subject.recorded("赵六")),
         other => panic!("expected Stale, got {other:?}"),
     }
     assert_eq!(ok(ledger.event_count()), events, "nothing of the import");
@@ -459,7 +465,7 @@ fn a_case_changed_after_the_preview_refuses_the_whole_import() {
 
 #[test]
 fn a_file_that_is_not_the_ledger_table_is_refused_by_name() {
-    let (park, ledger) = sample();
+    let (park, ledger) = sample(&Subject::file("import-468"));
     let dir = scratch_dir("not-a-table");
     let path = dir.join("figures.csv");
     ok(std::fs::write(&path, "企业名称,年度\n甲,2024\n"));
@@ -612,7 +618,7 @@ fn ledger_import_command_exits_2_on_problems_and_writes_only_without() {
 /// the program goes on.
 #[test]
 fn damaged_workbooks_found_by_fuzzing_are_refused_with_a_message() {
-    let (park, ledger) = sample();
+    let (park, ledger) = sample(&Subject::file("import-621"));
     let before = ok(ledger.list());
     for name in [
         "sheet_overflow_multiply.xlsx",
@@ -654,7 +660,7 @@ fn a_cell_far_down_costs_one_row_not_millions() {
     let rows = &sheets[0].rows;
     assert!(rows.len() <= 20, "{} rows kept", rows.len());
     assert_eq!(rows.last().map(|r| r.number), Some(1_000_000));
-    let (park, ledger) = sample();
+    let (park, ledger) = sample(&Subject::file("import-663"));
     let before = ok(ledger.list());
     let preview = ok(preview(&path, &park, &ledger));
     let far = preview
@@ -682,7 +688,7 @@ fn a_cell_beyond_excels_sheet_is_refused_naming_it() {
     assert!(message.contains("sheet_row_6977513.xlsx"), "{message}");
     assert!(message.contains("row 6977513"), "{message}");
     assert!(message.contains("outside Excel's sheet"), "{message}");
-    let (park, ledger) = sample();
+    let (park, ledger) = sample(&Subject::file("import-691"));
     assert!(matches!(
         preview(&path, &park, &ledger),
         Err(ImportError::Sheet(_))

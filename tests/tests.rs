@@ -2,6 +2,7 @@
 
 mod cli;
 mod cli_snapshots;
+#[macro_use]
 mod conformance;
 mod corpus;
 mod dashboard;
