@@ -1,6 +1,7 @@
 //! Enterprise figures (企业指标): import from xlsx and CSV, linking to parcels by holder,
 //! 亩均税收 / 亩均产值 checked by hand on the sample park, bad files, and the commands.
 
+use crate::conformance::Subject;
 use parkland::ledger::Ledger;
 use parkland::ledger::enterprise::{EnterpriseColumn, preview};
 use parkland::ledger::import::ImportError;
@@ -26,6 +27,13 @@ const SHENGRUI: &str = "盛瑞纺织有限责任公司"; // LCX-0703, LCX-1802, 
 const BOLING: &str = "梁川博岭新能源科技有限责任公司"; // LCX-0301
 const YONGCHEN: &str = "汉梁永辰制药有限公司"; // LJ-0101, LJ-0102
 const NO_LAND: &str = "秦岭无地科技有限公司";
+
+// The enterprise figures are written to the ledger: both back ends (see `conformance`).
+conformance!(
+    tax_and_output_per_mu_match_hand_computed_values,
+    an_english_csv_replaces_its_year_and_keeps_the_others,
+    a_file_with_bad_rows_writes_nothing_and_names_each_cell,
+);
 
 /// The holder of the first parcel in 吴溪工业区.
 fn wx_holder(park: &Park) -> String {
@@ -82,10 +90,9 @@ fn write_figures_xlsx(path: &Path, wx: &str) {
     ok(workbook.save(path));
 }
 
-#[test]
-fn tax_and_output_per_mu_match_hand_computed_values() {
+fn tax_and_output_per_mu_match_hand_computed_values(subject: &Subject) {
     let park = ok(parkland::sample::sample_park());
-    let mut ledger = ok(Ledger::open_in_memory());
+    let mut ledger = subject.open();
     let wx = wx_holder(&park);
     let path = scratch_dir("xlsx").join("2024企业指标.xlsx");
     write_figures_xlsx(&path, &wx);
@@ -186,10 +193,9 @@ fn tax_and_output_per_mu_match_hand_computed_values() {
     assert_eq!(yields.unlinked[0].enterprise, NO_LAND);
 }
 
-#[test]
-fn an_english_csv_replaces_its_year_and_keeps_the_others() {
+fn an_english_csv_replaces_its_year_and_keeps_the_others(subject: &Subject) {
     let park = ok(parkland::sample::sample_park());
-    let mut ledger = ok(Ledger::open_in_memory());
+    let mut ledger = subject.open();
     let dir = scratch_dir("csv");
     let first = dir.join("figures.csv");
     ok(std::fs::write(
@@ -226,10 +232,9 @@ fn an_english_csv_replaces_its_year_and_keeps_the_others() {
     assert_eq!(output_2023, Some(10_000.0), "thousands separators read");
 }
 
-#[test]
-fn a_file_with_bad_rows_writes_nothing_and_names_each_cell() {
+fn a_file_with_bad_rows_writes_nothing_and_names_each_cell(subject: &Subject) {
     let park = ok(parkland::sample::sample_park());
-    let mut ledger = ok(Ledger::open_in_memory());
+    let mut ledger = subject.open();
     let dir = scratch_dir("bad");
     let path = dir.join("bad.csv");
     ok(std::fs::write(
