@@ -334,3 +334,49 @@ fn a_save_while_the_server_is_down_is_refused_and_the_form_keeps_what_was_typed(
     });
     assert!(window.state().ledger.form.is_none(), "saved");
 }
+
+/// The window opens the park's layers from PostGIS (as `--parcels URL?table=parcels` gives
+/// them), and never shows the password in the URL.
+#[test]
+fn the_window_opens_postgis_tables_and_never_shows_the_password() {
+    let Some(subject) = Subject::server("window_postgis") else {
+        return;
+    };
+    let url = subject.url().expect("url").to_owned();
+    let park = parkland::sample::sample_park().expect("sample");
+    parkland::formats::write_postgis(&park, &[], &url).expect("export");
+    let password = String::from_utf8(
+        url.parse::<postgres::Config>()
+            .expect("url")
+            .get_password()
+            .unwrap_or_default()
+            .to_vec(),
+    )
+    .expect("text");
+    let dir = std::env::temp_dir().join(format!("parkland-window-postgis-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let startup = Startup {
+        parcels: Some(format!("{url}?table=parcels").into()),
+        districts: Some(format!("{url}?table=districts").into()),
+        ledger: Some(Location::File(dir.join("ledger.sqlite"))),
+        ..Startup::default()
+    };
+    let mut window = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .with_context_setup(install_fonts)
+        .build_eframe(move |cc| ParklandApp::new(cc, startup));
+    until(&mut window, Duration::from_secs(20), |app| {
+        app.park.parcels.len() == 357
+    });
+    window.run_steps(3);
+    assert_eq!(window.state().park.districts.len(), 3);
+    assert!(
+        window.state().notices.is_empty(),
+        "{:?}",
+        window.state().notices
+    );
+    assert!(
+        window.query_by_label_contains(&password).is_none(),
+        "the password is never shown"
+    );
+}

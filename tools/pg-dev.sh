@@ -11,10 +11,10 @@
 # `postgres` with password `parkland-test` over TCP (scram-sha-256); the socket trusts. TLS is
 # on, with a self-signed certificate for localhost and 127.0.0.1 made here (openssl); `start`
 # also prints `export PARKLAND_TEST_PG_CA=…`, the certificate to verify it with.
-# Settings: PARKLAND_PG_PORT (54329), PARKLAND_PG_DIR (/tmp/parkland-pg).
+# Settings: PARKLAND_PG_PORT (25432, below the ephemeral ports client connections take), PARKLAND_PG_DIR (/tmp/parkland-pg).
 set -euo pipefail
 
-PORT=${PARKLAND_PG_PORT:-54329}
+PORT=${PARKLAND_PG_PORT:-25432}
 DIR=${PARKLAND_PG_DIR:-/tmp/parkland-pg}
 PASSWORD=parkland-test
 BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)

@@ -225,10 +225,22 @@ fn shown_url(config: &Config) -> String {
 
 /// A URL as given, with any password blanked out.
 pub(crate) fn shown_url_text(url: &str) -> String {
-    url.parse::<Config>().map_or_else(
+    // The query may hold anything libpq takes (a `password=` too): only the table and the
+    // TLS mode are shown.
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
+    let shown = base.parse::<Config>().map_or_else(
         |_| "(the server address given)".to_owned(),
         |c| shown_url(&c),
-    )
+    );
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|p| p.starts_with("table=") || p.starts_with("sslmode="))
+        .collect();
+    if kept.is_empty() {
+        shown
+    } else {
+        format!("{shown}?{}", kept.join("&"))
+    }
 }
 
 /// Connects, with a message that says why not (host not found, refused, wrong password,
@@ -1153,6 +1165,12 @@ mod tests {
             .parse()
             .expect("url");
         assert!(!shown_url(&with_password).contains("secret"));
+        assert_eq!(
+            shown_url_text(
+                "postgresql://ann:secret@db:6000/ledger?sslmode=verify-full&password=x&table=parcels"
+            ),
+            "postgresql://ann@db:6000/ledger?sslmode=verify-full&table=parcels"
+        );
         assert!(is_server_url("postgres://x@y/z") && is_server_url("PostgreSQL://x@y/z"));
         assert!(!is_server_url("/home/ann/ledger.sqlite"));
     }

@@ -96,7 +96,7 @@ impl OpenQuestion {
     /// The dialog, one for both questions: the title, what is asked, the choices and what
     /// the answer adds to the request differ; true once answered or given up.
     pub fn ui(&mut self, ctx: &egui::Context, lang: Lang, commands: &mut Vec<Command>) -> bool {
-        let path = self.path.display();
+        let path = crate::formats::postgis::shown_path(&self.path);
         let (title, question, choices, open) = match &self.ask {
             Ask::Crs(crs) => (
                 lang.pick("选择坐标系", "Choose the coordinate system"),

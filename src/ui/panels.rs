@@ -664,7 +664,7 @@ pub fn loading_ui(
         .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 48.0))
         .show(ctx, |ui| {
             let name = path.file_name().map_or_else(
-                || path.display().to_string(),
+                || crate::formats::postgis::shown_path(path),
                 |n| n.to_string_lossy().into_owned(),
             );
             ui.label(name);

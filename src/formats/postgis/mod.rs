@@ -6,7 +6,7 @@
 mod read;
 mod write;
 
-pub use read::{is_postgis_location, read_postgis};
+pub use read::{is_postgis_location, read_postgis, shown_path};
 pub use write::{PostgisSummary, write_postgis};
 
 /// The SRID the layers are written in: CGCS2000 lon/lat.

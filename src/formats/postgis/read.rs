@@ -7,6 +7,16 @@ use crate::formats::gpkg::binary::{Decoded, decode_wkb};
 use crate::formats::{FeatureRef, Import, ImportReport, RejectReason, Rejected};
 use std::path::Path;
 
+/// A path as shown to people: a PostGIS table's URL without its password.
+#[must_use]
+pub fn shown_path(path: &Path) -> String {
+    if is_postgis_location(path) {
+        crate::ledger::Location::Server(path.to_string_lossy().into_owned()).to_string()
+    } else {
+        path.display().to_string()
+    }
+}
+
 /// Whether a path given where a file is expected is a PostGIS table's URL.
 #[must_use]
 pub fn is_postgis_location(path: &Path) -> bool {

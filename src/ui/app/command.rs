@@ -186,7 +186,7 @@ impl ParklandApp {
                 if let Some(crs) = &request.assume {
                     self.state
                         .crs_for_files
-                        .insert(path.display().to_string(), crs.label());
+                        .insert(crate::formats::postgis::shown_path(&path), crs.label());
                 }
                 self.start_load(ctx, path, request);
             }

@@ -28,7 +28,7 @@ impl ParklandApp {
             request.assume = self
                 .state
                 .crs_for_files
-                .get(&path.display().to_string())
+                .get(&crate::formats::postgis::shown_path(&path))
                 .and_then(|name| crate::crs::Crs::from_name(name).ok());
         }
         if let Some(pending) = self.pending.take() {
@@ -68,7 +68,7 @@ impl ParklandApp {
                 });
             }
             Err(e) => self.notices.push(Notice {
-                title: path.display().to_string(),
+                title: crate::formats::postgis::shown_path(&path),
                 rejected: true,
                 lines: vec![format!("cannot start the loading thread: {e}")],
             }),
@@ -100,7 +100,7 @@ impl ParklandApp {
                     Err(Box::new(Rejected {
                         reason: RejectReason::Cancelled,
                         report: ImportReport {
-                            source: pending.path.display().to_string(),
+                            source: crate::formats::postgis::shown_path(&pending.path),
                             ..ImportReport::default()
                         },
                     }))
@@ -115,7 +115,7 @@ impl ParklandApp {
                 ctx.request_repaint_after(std::time::Duration::from_millis(100));
             }
             Err(mpsc::TryRecvError::Disconnected) => {
-                let path = pending.path.display().to_string();
+                let path = crate::formats::postgis::shown_path(&pending.path);
                 self.pending = None;
                 self.notices.push(Notice {
                     title: path,
