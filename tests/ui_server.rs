@@ -380,3 +380,66 @@ fn the_window_opens_postgis_tables_and_never_shows_the_password() {
         "the password is never shown"
     );
 }
+
+/// 文件 → 打开 PostGIS 图层…: the server's parts, the table and the layer; the parcels load
+/// from the table, the parts are remembered, the password is not.
+#[test]
+fn a_postgis_layer_opens_from_the_file_menu() {
+    let Some(subject) = Subject::server("menu_postgis") else {
+        return;
+    };
+    let url = subject.url().expect("url").to_owned();
+    let park = parkland::sample::sample_park().expect("sample");
+    parkland::formats::write_postgis(&park, &[], &url).expect("export");
+    let config: postgres::Config = url.parse().expect("url");
+    let password =
+        String::from_utf8(config.get_password().unwrap_or_default().to_vec()).expect("text");
+    let dir = std::env::temp_dir().join(format!("parkland-menu-postgis-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let startup = Startup {
+        ledger: Some(Location::File(dir.join("ledger.sqlite"))),
+        ..Startup::default()
+    };
+    let mut window = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .with_context_setup(install_fonts)
+        .build_eframe(move |cc| ParklandApp::new(cc, startup));
+    window.run_steps(3);
+    window.state_mut().state.server = parkland::ui::ledger::ServerSettings {
+        host: "127.0.0.1".to_owned(),
+        port: config
+            .get_ports()
+            .first()
+            .copied()
+            .unwrap_or(5432)
+            .to_string(),
+        database: config.get_dbname().unwrap_or_default().to_owned(),
+        user: config.get_user().unwrap_or_default().to_owned(),
+        ..parkland::ui::ledger::ServerSettings::default()
+    };
+    window.state_mut().send(Command::ShowPostgisDialog);
+    window.run_steps(3);
+    window.get_by_label("打开 PostGIS 图层");
+    window
+        .get_by_role_and_label(egui::accesskit::Role::PasswordInput, "密码")
+        .focus();
+    window.run_steps(1);
+    window
+        .get_by_role_and_label(egui::accesskit::Role::PasswordInput, "密码")
+        .type_text(&password);
+    window.run_steps(2);
+    window.get_by_label("打开").click();
+    window.run_steps(2);
+    until(&mut window, Duration::from_secs(20), |app| {
+        app.park
+            .parcel_report
+            .as_ref()
+            .is_some_and(|r| r.source.contains("table=parcels"))
+    });
+    let app = window.state();
+    assert_eq!(app.park.parcels.len(), 357);
+    let source = &app.park.parcel_report.as_ref().expect("report").source;
+    assert!(!source.contains(&password), "{source}");
+    let saved = serde_json::to_string(&app.state).expect("settings");
+    assert!(!saved.contains(&password), "the password is never saved");
+}

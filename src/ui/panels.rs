@@ -62,6 +62,13 @@ pub fn menu_bar_ui(
                     )));
                 }
             }
+            if ui
+                .button(lang.pick("打开 PostGIS 图层…", "Open a PostGIS layer…"))
+                .clicked()
+            {
+                ui.close();
+                commands.push(Command::ShowPostgisDialog);
+            }
             ui.separator();
             for (extent, label) in [
                 (

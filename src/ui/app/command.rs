@@ -46,6 +46,8 @@ pub enum Command {
     OpenLedger(PathBuf),
     /// 台账 → 连接数据库…
     ShowConnectDialog,
+    /// 文件 → 打开 PostGIS 图层…
+    ShowPostgisDialog,
     /// Connect to the ledger server at this URL (from the dialog: its parts are remembered).
     ConnectLedger(String),
     BackupLedger(PathBuf),
@@ -237,6 +239,11 @@ impl ParklandApp {
             Command::CancelForm => {
                 self.ledger.form = None;
                 self.ledger.info = None;
+            }
+            Command::ShowPostgisDialog => {
+                self.connect = Some(crate::ui::ledger::ConnectDialog::for_layer(
+                    self.state.server.clone(),
+                ));
             }
             Command::ShowConnectDialog => {
                 self.connect = Some(crate::ui::ledger::ConnectDialog::new(

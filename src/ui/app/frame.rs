@@ -411,6 +411,17 @@ impl eframe::App for ParklandApp {
                 crate::ui::ledger::ConnectAction::Connect(url) => {
                     self.commands.push(Command::ConnectLedger(url));
                 }
+                crate::ui::ledger::ConnectAction::OpenLayer(url, kind) => {
+                    self.state.server = dialog.settings.clone();
+                    self.connect = None;
+                    self.commands.push(Command::OpenWith(
+                        std::path::PathBuf::from(url),
+                        crate::layer::LoadRequest {
+                            kind: Some(kind),
+                            ..crate::layer::LoadRequest::default()
+                        },
+                    ));
+                }
                 crate::ui::ledger::ConnectAction::Cancel => self.connect = None,
                 crate::ui::ledger::ConnectAction::None => {}
             }

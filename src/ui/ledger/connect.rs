@@ -58,6 +58,16 @@ pub struct ConnectDialog {
     pub password: String,
     /// Why the parts do not make an address, beside the fields.
     pub error: Option<String>,
+    /// `Some`: the dialog opens a PostGIS table as a layer (文件 → 打开 PostGIS 图层…),
+    /// not the ledger.
+    pub layer: Option<LayerChoice>,
+}
+
+/// The table a PostGIS layer is read from, and what it holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LayerChoice {
+    pub table: String,
+    pub kind: crate::layer::LayerKind,
 }
 
 /// What the dialog asks for.
@@ -67,6 +77,8 @@ pub enum ConnectAction {
     Cancel,
     /// Connect to this URL (it holds the password, if one was typed).
     Connect(String),
+    /// Open this table's URL (`…?table=NAME`) as districts or parcels.
+    OpenLayer(String, crate::layer::LayerKind),
 }
 
 /// A URL part with everything but letters, digits and `-._~` percent-encoded.
@@ -87,7 +99,31 @@ impl ConnectDialog {
             settings,
             password: String::new(),
             error: None,
+            layer: None,
         }
+    }
+
+    /// The dialog for opening a PostGIS table as a layer (the parcels table by default).
+    #[must_use]
+    pub fn for_layer(settings: ServerSettings) -> Self {
+        Self {
+            layer: Some(LayerChoice {
+                table: "parcels".to_owned(),
+                kind: crate::layer::LayerKind::Parcels,
+            }),
+            ..Self::new(settings)
+        }
+    }
+
+    /// The URL of the layer's table: the server's, with `table=`.
+    pub fn layer_url(&self) -> Result<String, String> {
+        let url = self.url()?;
+        let table = self.layer.as_ref().map_or("", |l| l.table.trim());
+        if table.is_empty() {
+            return Err("请填写表名 / fill in the table".to_owned());
+        }
+        let joiner = if url.contains('?') { '&' } else { '?' };
+        Ok(format!("{url}{joiner}table={}", encoded(table)))
     }
 
     /// The `postgresql://` URL of the parts, or what is missing (in both languages).
@@ -139,7 +175,12 @@ impl ConnectDialog {
     pub fn window_ui(&mut self, ctx: &egui::Context, lang: Lang) -> ConnectAction {
         let mut action = ConnectAction::None;
         let mut open = true;
-        egui::Window::new(lang.pick("连接台账服务器", "Connect to the ledger server"))
+        let title = if self.layer.is_some() {
+            lang.pick("打开 PostGIS 图层", "Open a PostGIS layer")
+        } else {
+            lang.pick("连接台账服务器", "Connect to the ledger server")
+        };
+        egui::Window::new(title)
             .collapsible(false)
             .resizable(false)
             .open(&mut open)
@@ -205,6 +246,27 @@ impl ConnectDialog {
                 )
                 .labelled_by(label.id);
                 ui.end_row();
+                if let Some(layer) = &mut self.layer {
+                    let label = ui.label(lang.pick("表", "Table"));
+                    ui.add(egui::TextEdit::singleline(&mut layer.table).desired_width(220.0))
+                        .labelled_by(label.id);
+                    ui.end_row();
+                    ui.label(lang.pick("图层", "Layer"));
+                    ui.horizontal(|ui| {
+                        use crate::layer::LayerKind;
+                        ui.radio_value(
+                            &mut layer.kind,
+                            LayerKind::Parcels,
+                            lang.pick("宗地", "Parcels"),
+                        );
+                        ui.radio_value(
+                            &mut layer.kind,
+                            LayerKind::Districts,
+                            lang.pick("片区", "Districts"),
+                        );
+                    });
+                    ui.end_row();
+                }
             });
         ui.label(
             RichText::new(lang.pick(
@@ -218,7 +280,14 @@ impl ConnectDialog {
             ui.label(RichText::new(error).color(crate::ui::theme::ERROR_TEXT));
         }
         ui.horizontal(|ui| {
-            if ui.button(lang.pick("连接", "Connect")).clicked() {
+            if let Some(kind) = self.layer.as_ref().map(|l| l.kind) {
+                if ui.button(lang.pick("打开", "Open")).clicked() {
+                    match self.layer_url() {
+                        Ok(url) => action = ConnectAction::OpenLayer(url, kind),
+                        Err(why) => self.error = Some(why),
+                    }
+                }
+            } else if ui.button(lang.pick("连接", "Connect")).clicked() {
                 match self.url() {
                     Ok(url) => action = ConnectAction::Connect(url),
                     Err(why) => self.error = Some(why),
@@ -265,6 +334,14 @@ mod tests {
         assert_eq!(
             url,
             "postgresql://wang@db.office:6543/%E5%8F%B0%E8%B4%A6?sslmode=verify-full&sslrootcert=%2Fetc%2Fssl%2Foffice%20root.crt"
+        );
+        let mut layer = ConnectDialog::for_layer(dialog.settings.clone());
+        layer.layer.as_mut().expect("a layer").table = "gis.plots".to_owned();
+        assert_eq!(
+            layer.layer_url().as_deref(),
+            Ok(
+                "postgresql://wang@db.office:6543/%E5%8F%B0%E8%B4%A6?sslmode=verify-full&sslrootcert=%2Fetc%2Fssl%2Foffice%20root.crt&table=gis.plots"
+            )
         );
         dialog.settings.port = "sixty".to_owned();
         assert!(dialog.url().is_err_and(|e| e.contains("端口")));
