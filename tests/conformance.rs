@@ -94,6 +94,49 @@ impl Subject {
     }
 }
 
+/// A login role on the server at `url` (made by its superuser), kept if it is there already.
+pub fn login_role(url: &str, name: &str, password: &str) {
+    let mut admin = postgres::Client::connect(url, postgres::NoTls).expect("superuser");
+    admin
+        .batch_execute(&format!(
+            "DO $$ BEGIN CREATE ROLE {name} LOGIN PASSWORD '{password}'; \
+             EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+        ))
+        .unwrap_or_else(|e| panic!("{e:?}"));
+}
+
+/// The password of a URL (`postgresql://user:PASSWORD@host/db`), empty when it has none.
+pub fn password_of(url: &str) -> String {
+    url.parse::<postgres::Config>()
+        .ok()
+        .and_then(|c| {
+            c.get_password()
+                .map(|p| String::from_utf8_lossy(p).into_owned())
+        })
+        .unwrap_or_default()
+}
+
+/// Runs the binary with a data folder of its own (`tag`) and no `PARKLAND_LEDGER`.
+pub fn parkland_cli(tag: &str, args: &[&str]) -> std::process::Output {
+    let home = std::env::temp_dir().join(format!("parkland-{tag}-{}", std::process::id()));
+    std::process::Command::new(env!("CARGO_BIN_EXE_parkland"))
+        .args(args)
+        .env("HOME", &home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env_remove("PARKLAND_LEDGER")
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run parkland: {e}"))
+}
+
+/// What a run printed, on both streams.
+pub fn output_text(output: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
 /// The user of a URL (`postgresql://user:…@host/db`).
 pub fn user_of(url: &str) -> String {
     url.parse::<postgres::Config>()

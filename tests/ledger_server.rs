@@ -30,13 +30,7 @@ fn case(parcel_no: &str, district: &str) -> LedgerEntry {
 fn account(subject: &Subject, name: &str, role: &str, districts: &[&str]) -> String {
     let url = subject.url().expect("a server subject");
     let name = format!("{name}_{}", std::process::id());
-    let mut admin = postgres::Client::connect(url, postgres::NoTls).expect("superuser");
-    admin
-        .batch_execute(&format!(
-            "DO $$ BEGIN CREATE ROLE {name} LOGIN PASSWORD 'pw-{name}'; \
-             EXCEPTION WHEN duplicate_object THEN NULL; END $$"
-        ))
-        .unwrap_or_else(|e| panic!("{e:?}"));
+    crate::conformance::login_role(url, &name, &format!("pw-{name}"));
     let districts: Vec<String> = districts.iter().map(|d| (*d).to_owned()).collect();
     ok(server::grant(url, &name, role, &districts));
     as_account(url, &name, &format!("pw-{name}"))
@@ -208,22 +202,11 @@ fn schema_versions_are_checked_on_connecting() {
 }
 
 fn parkland(args: &[&str]) -> Output {
-    let home = std::env::temp_dir().join(format!("parkland-db-cli-{}", std::process::id()));
-    Command::new(env!("CARGO_BIN_EXE_parkland"))
-        .args(args)
-        .env("HOME", &home)
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env_remove("PARKLAND_LEDGER")
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run parkland: {e}"))
+    crate::conformance::parkland_cli("db-cli", args)
 }
 
 fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
+    crate::conformance::output_text(output)
 }
 
 /// `db init` and `db grant` set up a server; `--ledger URL` (or `PARKLAND_LEDGER`) points any
@@ -243,12 +226,7 @@ fn the_cli_sets_up_a_server_and_works_on_it() {
     );
 
     let name = format!("clerk_{}", std::process::id());
-    let mut raw = postgres::Client::connect(&url, postgres::NoTls).expect("owner");
-    raw.batch_execute(&format!(
-        "DO $$ BEGIN CREATE ROLE {name} LOGIN PASSWORD 'pw'; \
-         EXCEPTION WHEN duplicate_object THEN NULL; END $$"
-    ))
-    .expect("role");
+    crate::conformance::login_role(&url, &name, "pw");
     let grant = parkland(&["db", "grant", &url, &name, "viewer"]);
     assert_eq!(grant.status.code(), Some(0), "{}", text(&grant));
     let unknown = parkland(&["db", "grant", &url, "nobody_at_all", "editor"]);

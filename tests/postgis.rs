@@ -7,22 +7,11 @@ use crate::conformance::{Subject, as_account};
 use std::process::{Command, Output};
 
 fn parkland(args: &[&str]) -> Output {
-    let home = std::env::temp_dir().join(format!("parkland-postgis-{}", std::process::id()));
-    Command::new(env!("CARGO_BIN_EXE_parkland"))
-        .args(args)
-        .env("HOME", &home)
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env_remove("PARKLAND_LEDGER")
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run parkland: {e}"))
+    crate::conformance::parkland_cli("postgis", args)
 }
 
 fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
+    crate::conformance::output_text(output)
 }
 
 /// The export's areas by PostGIS (`ST_Area(geom::geography)`, on the spheroid) agree with
@@ -143,7 +132,7 @@ fn the_export_to_postgis_measures_as_parkland_does_and_reads_back() {
         config.get_ports().first().copied().unwrap_or(5432),
         config.get_dbname().unwrap_or_default(),
         config.get_user().unwrap_or_default(),
-        String::from_utf8_lossy(config.get_password().unwrap_or_default())
+        crate::conformance::password_of(&url)
     );
     match Command::new("ogrinfo")
         .args(["-ro", "-so", &connection, "parcels"])
@@ -180,14 +169,11 @@ fn an_export_where_postgis_cannot_be_added_says_what_is_needed() {
     };
     let url = subject.url().expect("url").to_owned();
     let name = format!("mapper_{}", std::process::id());
+    crate::conformance::login_role(&url, &name, "pw");
     let mut admin = postgres::Client::connect(&url, postgres::NoTls).expect("owner");
     admin
-        .batch_execute(&format!(
-            "DO $$ BEGIN CREATE ROLE {name} LOGIN PASSWORD 'pw'; \
-             EXCEPTION WHEN duplicate_object THEN NULL; END $$; \
-             GRANT CREATE ON SCHEMA public TO {name};"
-        ))
-        .expect("role");
+        .batch_execute(&format!("GRANT CREATE ON SCHEMA public TO {name}"))
+        .expect("grant");
     let export = parkland(&["export", "--postgis", &as_account(&url, &name, "pw")]);
     assert_eq!(export.status.code(), Some(2), "{}", text(&export));
     assert!(text(&export).contains("PostGIS"), "{}", text(&export));

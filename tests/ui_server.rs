@@ -11,15 +11,41 @@ use parkland::ui::app::{Command, Startup};
 use parkland::ui::{ParklandApp, install_fonts};
 use std::time::{Duration, Instant};
 
+/// The window as `startup` opens it, before its first frame.
+fn window(startup: Startup) -> Harness<'static, ParklandApp> {
+    Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .with_context_setup(install_fonts)
+        .build_eframe(move |cc| ParklandApp::new(cc, startup))
+}
+
+/// The connect dialog's parts of a server URL (its password aside).
+fn settings_of(url: &str) -> parkland::ui::ledger::ServerSettings {
+    let config: postgres::Config = url.parse().expect("url");
+    parkland::ui::ledger::ServerSettings {
+        host: match config.get_hosts().first() {
+            Some(postgres::config::Host::Tcp(h)) => h.clone(),
+            _ => "localhost".to_owned(),
+        },
+        port: config
+            .get_ports()
+            .first()
+            .copied()
+            .unwrap_or(5432)
+            .to_string(),
+        database: config.get_dbname().unwrap_or_default().to_owned(),
+        user: config.get_user().unwrap_or_default().to_owned(),
+        ..parkland::ui::ledger::ServerSettings::default()
+    }
+}
+
+/// The window on a server ledger, once it has connected.
 fn window_on(url: &str) -> Harness<'static, ParklandApp> {
     let startup = Startup {
         ledger: Some(Location::Server(url.to_owned())),
         ..Startup::default()
     };
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .with_context_setup(install_fonts)
-        .build_eframe(move |cc| ParklandApp::new(cc, startup));
+    let mut harness = window(startup);
     harness.run_steps(3);
     // Connected on a thread of its own: the window does not wait for it.
     until(&mut harness, Duration::from_secs(10), |app| {
@@ -52,10 +78,7 @@ fn a_window_opens_while_its_server_is_not_there_and_connects_when_it_is() {
         ..Startup::default()
     };
     let started = Instant::now();
-    let mut window = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .with_context_setup(install_fonts)
-        .build_eframe(move |cc| ParklandApp::new(cc, startup));
+    let mut window = window(startup);
     window.run_steps(2);
     assert!(
         started.elapsed() < Duration::from_secs(5),
@@ -178,13 +201,7 @@ fn a_viewer_window_offers_no_changes() {
     };
     let url = subject.url().expect("url").to_owned();
     let name = format!("looker_{}", std::process::id());
-    let mut admin = postgres::Client::connect(&url, postgres::NoTls).expect("owner");
-    admin
-        .batch_execute(&format!(
-            "DO $$ BEGIN CREATE ROLE {name} LOGIN PASSWORD 'pw'; \
-             EXCEPTION WHEN duplicate_object THEN NULL; END $$"
-        ))
-        .expect("role");
+    crate::conformance::login_role(&url, &name, "pw");
     parkland::ledger::server::grant(&url, &name, "viewer", &[]).expect("grant");
     let mut window = window_on(&as_account(&url, &name, "pw"));
     window.get_by_label(&format!("登录为 {name}"));
@@ -204,34 +221,16 @@ fn the_connect_dialog_connects_and_remembers_all_but_the_password() {
         return;
     };
     let url = subject.url().expect("url").to_owned();
-    let config: postgres::Config = url.parse().expect("url");
-    let password =
-        String::from_utf8(config.get_password().unwrap_or_default().to_vec()).expect("text");
-    let host = match config.get_hosts().first() {
-        Some(postgres::config::Host::Tcp(h)) => h.clone(),
-        _ => "localhost".to_owned(),
-    };
+    let password = crate::conformance::password_of(&url);
     let dir = std::env::temp_dir().join(format!("parkland-connect-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
     let startup = Startup {
         ledger: Some(Location::File(dir.join("local.sqlite"))),
         ..Startup::default()
     };
-    let mut window = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .with_context_setup(install_fonts)
-        .build_eframe(move |cc| ParklandApp::new(cc, startup));
+    let mut window = window(startup);
     window.run_steps(3);
     let settings = parkland::ui::ledger::ServerSettings {
-        host,
-        port: config
-            .get_ports()
-            .first()
-            .copied()
-            .unwrap_or(5432)
-            .to_string(),
-        database: config.get_dbname().unwrap_or_default().to_owned(),
-        user: config.get_user().unwrap_or_default().to_owned(),
         // Verified TLS where the test server has it (tools/pg-dev.sh serves it).
         tls: if std::env::var("PARKLAND_TEST_PG_CA").is_ok() {
             "verify-full".to_owned()
@@ -239,6 +238,7 @@ fn the_connect_dialog_connects_and_remembers_all_but_the_password() {
             "prefer".to_owned()
         },
         root_cert: std::env::var("PARKLAND_TEST_PG_CA").unwrap_or_default(),
+        ..settings_of(&url)
     };
     window.state_mut().state.server = settings.clone();
     window.state_mut().send(Command::ShowConnectDialog);
@@ -345,14 +345,7 @@ fn the_window_opens_postgis_tables_and_never_shows_the_password() {
     let url = subject.url().expect("url").to_owned();
     let park = parkland::sample::sample_park().expect("sample");
     parkland::formats::write_postgis(&park, &[], &url).expect("export");
-    let password = String::from_utf8(
-        url.parse::<postgres::Config>()
-            .expect("url")
-            .get_password()
-            .unwrap_or_default()
-            .to_vec(),
-    )
-    .expect("text");
+    let password = crate::conformance::password_of(&url);
     let dir = std::env::temp_dir().join(format!("parkland-window-postgis-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
     let startup = Startup {
@@ -361,10 +354,7 @@ fn the_window_opens_postgis_tables_and_never_shows_the_password() {
         ledger: Some(Location::File(dir.join("ledger.sqlite"))),
         ..Startup::default()
     };
-    let mut window = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .with_context_setup(install_fonts)
-        .build_eframe(move |cc| ParklandApp::new(cc, startup));
+    let mut window = window(startup);
     until(&mut window, Duration::from_secs(20), |app| {
         app.park.parcels.len() == 357
     });
@@ -391,32 +381,16 @@ fn a_postgis_layer_opens_from_the_file_menu() {
     let url = subject.url().expect("url").to_owned();
     let park = parkland::sample::sample_park().expect("sample");
     parkland::formats::write_postgis(&park, &[], &url).expect("export");
-    let config: postgres::Config = url.parse().expect("url");
-    let password =
-        String::from_utf8(config.get_password().unwrap_or_default().to_vec()).expect("text");
+    let password = crate::conformance::password_of(&url);
     let dir = std::env::temp_dir().join(format!("parkland-menu-postgis-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
     let startup = Startup {
         ledger: Some(Location::File(dir.join("ledger.sqlite"))),
         ..Startup::default()
     };
-    let mut window = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .with_context_setup(install_fonts)
-        .build_eframe(move |cc| ParklandApp::new(cc, startup));
+    let mut window = window(startup);
     window.run_steps(3);
-    window.state_mut().state.server = parkland::ui::ledger::ServerSettings {
-        host: "127.0.0.1".to_owned(),
-        port: config
-            .get_ports()
-            .first()
-            .copied()
-            .unwrap_or(5432)
-            .to_string(),
-        database: config.get_dbname().unwrap_or_default().to_owned(),
-        user: config.get_user().unwrap_or_default().to_owned(),
-        ..parkland::ui::ledger::ServerSettings::default()
-    };
+    window.state_mut().state.server = settings_of(&url);
     window.state_mut().send(Command::ShowPostgisDialog);
     window.run_steps(3);
     window.get_by_label("打开 PostGIS 图层");

@@ -569,13 +569,16 @@ fn copy(
             | LedgerError::Server(_)
             | LedgerError::Offline(_)
             | LedgerError::Data(_)),
-        ) => {
-            writeln!(out, "error: {error}")?;
-            writeln!(out, "nothing was written")?;
-            Ok(ExitCode::from(EXIT_REJECTED))
-        }
+        ) => refused(&error, out),
         Err(other) => Err(other.into()),
     }
+}
+
+/// A refusal: the reason, that nothing was written, exit 2.
+fn refused(error: &dyn std::fmt::Display, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
+    writeln!(out, "error: {error}")?;
+    writeln!(out, "nothing was written")?;
+    Ok(ExitCode::from(EXIT_REJECTED))
 }
 
 fn written(
@@ -603,11 +606,7 @@ fn written(
             | LedgerError::NotFound(_)
             | LedgerError::Denied(_)
             | LedgerError::Data(_)),
-        ) => {
-            writeln!(out, "error: {error}")?;
-            writeln!(out, "nothing was written")?;
-            Ok(ExitCode::from(EXIT_REJECTED))
-        }
+        ) => refused(&error, out),
         Err(other) => Err(other.into()),
     }
 }

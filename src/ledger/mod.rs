@@ -475,17 +475,7 @@ impl Ledger {
         for (entry, _) in entries {
             check_valid(entry)?;
         }
-        self.transaction(|tx| {
-            let at = now();
-            let mut ids = Vec::with_capacity(entries.len());
-            for (entry, geometry) in entries {
-                check_no_other_open_case(tx, entry, None)?;
-                let id = tx.insert(entry, geometry.as_deref(), operator, &at)?;
-                record_event(tx, id, operator, Action::Import, None, Some(entry), None)?;
-                ids.push(id);
-            }
-            Ok(ids)
-        })
+        self.transaction(|tx| register_all(tx, entries, operator, &now()))
     }
 
     /// Saves a changed case if `expected_version` is still current; returns the new version.
@@ -636,13 +626,7 @@ impl Ledger {
         }
         self.transaction(|tx| {
             let at = now();
-            let mut ids = Vec::with_capacity(creates.len());
-            for (entry, geometry) in creates {
-                check_no_other_open_case(tx, entry, None)?;
-                let id = tx.insert(entry, geometry.as_deref(), operator, &at)?;
-                record_event(tx, id, operator, Action::Import, None, Some(entry), None)?;
-                ids.push(id);
-            }
+            let ids = register_all(tx, creates, operator, &at)?;
             for update in updates {
                 update_row(
                     tx,
@@ -714,15 +698,14 @@ impl Ledger {
             if tx.meta("sample_seeded")?.is_some() {
                 return Ok(0);
             }
-            let at = now();
-            for (entry, geometry) in &entries {
+            for (entry, _) in &entries {
                 if tx.open_case_of(&entry.parcel_no, None)?.is_some() {
                     // Cases registered there already: not the sample's to fill.
                     return Ok(0);
                 }
-                let id = tx.insert(entry, geometry.as_deref(), operator, &at)?;
-                record_event(tx, id, operator, Action::Import, None, Some(entry), None)?;
             }
+            let at = now();
+            register_all(tx, &entries, operator, &at)?;
             tx.set_meta("sample_seeded", &at)?;
             Ok(entries.len())
         })
@@ -929,6 +912,24 @@ fn update_row(
         reason,
     )?;
     Ok(expected_version + 1)
+}
+
+/// Registers cases inside the caller's transaction, each with its `import` event, none giving
+/// its parcel a second open case; returns their ids (imports, the sample ledger).
+fn register_all(
+    tx: &mut dyn Tx,
+    entries: &[(LedgerEntry, Option<String>)],
+    operator: &str,
+    at: &str,
+) -> Result<Vec<i64>, LedgerError> {
+    let mut ids = Vec::with_capacity(entries.len());
+    for (entry, geometry) in entries {
+        check_no_other_open_case(tx, entry, None)?;
+        let id = tx.insert(entry, geometry.as_deref(), operator, at)?;
+        record_event(tx, id, operator, Action::Import, None, Some(entry), None)?;
+        ids.push(id);
+    }
+    Ok(ids)
 }
 
 /// A reason that is not blank, trimmed.

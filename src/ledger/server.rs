@@ -919,20 +919,24 @@ fn copy_line(line: &mut String, fields: &[Option<String>]) {
         }
         match field {
             None => line.push_str("\\N"),
-            Some(text) => {
-                for c in text.chars() {
-                    match c {
-                        '\\' => line.push_str("\\\\"),
-                        '\t' => line.push_str("\\t"),
-                        '\n' => line.push_str("\\n"),
-                        '\r' => line.push_str("\\r"),
-                        c => line.push(c),
-                    }
-                }
-            }
+            Some(text) => push_copy_text(line, text),
         }
     }
     line.push('\n');
+}
+
+/// A text field of `COPY … FROM STDIN` text format: backslash, tab, newline and carriage
+/// return escaped (the ledger's copy and the PostGIS export write through it).
+pub(crate) fn push_copy_text(line: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '\\' => line.push_str("\\\\"),
+            '\t' => line.push_str("\\t"),
+            '\n' => line.push_str("\\n"),
+            '\r' => line.push_str("\\r"),
+            c => line.push(c),
+        }
+    }
 }
 
 /// Whether a write whose commit was cut off was saved: asked on a new connection, trying

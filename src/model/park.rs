@@ -200,12 +200,6 @@ impl Park {
             .count()
     }
 
-    /// What the figures' areas are, for a caption beside them ([`AreaBasis::caption`]).
-    #[must_use]
-    pub fn area_caption(&self, lang: Lang) -> String {
-        self.area_basis.caption(self.outside_zones(), lang)
-    }
-
     pub(crate) fn assign_missing_districts(&mut self) {
         assign_districts(&self.districts, &mut self.parcels);
     }

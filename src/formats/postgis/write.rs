@@ -52,17 +52,7 @@ fn copy_field(line: &mut String, cell: &Cell<'_>) {
             let _ = write!(line, "{v}");
         }
         Cell::Bool(v) => line.push(if *v { 't' } else { 'f' }),
-        Cell::Text(text) => {
-            for c in text.chars() {
-                match c {
-                    '\\' => line.push_str("\\\\"),
-                    '\t' => line.push_str("\\t"),
-                    '\n' => line.push_str("\\n"),
-                    '\r' => line.push_str("\\r"),
-                    c => line.push(c),
-                }
-            }
-        }
+        Cell::Text(text) => crate::ledger::server::push_copy_text(line, text),
     }
 }
 

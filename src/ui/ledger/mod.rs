@@ -270,12 +270,6 @@ impl LedgerView {
         self.watcher.is_some() || self.connecting.is_some()
     }
 
-    /// True while a server ledger is being connected to (the first time or again).
-    #[must_use]
-    pub fn is_connecting(&self) -> bool {
-        self.connecting.is_some()
-    }
-
     /// Whether this account may register, edit, void and correct cases.
     #[must_use]
     pub fn may_edit(&self) -> bool {
