@@ -50,7 +50,7 @@ fn send(harness: &mut Harness<'_, ParklandApp>, command: Command) {
 /// Cases and events in the window's ledger.
 fn ledger_counts(harness: &Harness<'_, ParklandApp>) -> (usize, i64) {
     let app = harness.state();
-    let Some(store) = &app.ledger.store else {
+    let Some(store) = &app.ledger.file else {
         panic!("the ledger is open");
     };
     (ok(store.list()).len(), ok(store.event_count()))
@@ -290,7 +290,7 @@ fn imported_enterprise_figures_show_in_the_statistics_as_the_cli_prints_them() {
     // The window's figures come from the same core function over the same rows.
     {
         let app = harness.state();
-        let Some(store) = &app.ledger.store else {
+        let Some(store) = &app.ledger.file else {
             panic!("open")
         };
         let yields = parkland::stats::enterprise_yields(

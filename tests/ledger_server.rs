@@ -305,21 +305,47 @@ impl PrivateServer {
         Some((server, url))
     }
 
-    pub fn run(&self, command: &str) -> String {
-        let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tools/pg-dev.sh");
-        let output = Command::new(script)
-            .arg(command)
-            .env("PARKLAND_PG_DIR", &self.dir)
-            .env("PARKLAND_PG_PORT", &self.port)
-            .output()
-            .unwrap_or_else(|e| panic!("pg-dev.sh: {e}"));
-        assert!(
-            output.status.success(),
-            "pg-dev.sh {command}: {}",
-            text(&output)
-        );
-        String::from_utf8_lossy(&output.stdout).into_owned()
+    /// A handle that can run `pg-dev.sh` commands on this cluster from another thread (it
+    /// does not stop the cluster when dropped).
+    #[must_use]
+    pub fn clone_handle(&self) -> ServerHandle {
+        ServerHandle {
+            dir: self.dir.clone(),
+            port: self.port.clone(),
+        }
     }
+
+    pub fn run(&self, command: &str) -> String {
+        pg_dev(&self.dir, &self.port, command)
+    }
+}
+
+/// Runs `pg-dev.sh` commands on a private cluster, without owning it.
+pub struct ServerHandle {
+    dir: std::path::PathBuf,
+    port: String,
+}
+
+impl ServerHandle {
+    pub fn run(&self, command: &str) -> String {
+        pg_dev(&self.dir, &self.port, command)
+    }
+}
+
+fn pg_dev(dir: &std::path::Path, port: &str, command: &str) -> String {
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tools/pg-dev.sh");
+    let output = Command::new(script)
+        .arg(command)
+        .env("PARKLAND_PG_DIR", dir)
+        .env("PARKLAND_PG_PORT", port)
+        .output()
+        .unwrap_or_else(|e| panic!("pg-dev.sh: {e}"));
+    assert!(
+        output.status.success(),
+        "pg-dev.sh {command}: {}",
+        text(&output)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 impl Drop for PrivateServer {
@@ -592,9 +618,9 @@ fn a_ledger_file_copied_to_the_server_and_back_is_the_same() {
         &url,
     ]);
     assert_eq!(copy.status.code(), Some(0), "{}", text(&copy));
+    // The sample's 13 cases, one of them voided above.
     assert!(
-        text(&copy).contains("13 case(s) and 0 voided")
-            || text(&copy).contains("12 case(s) and 1 voided"),
+        text(&copy).contains("12 case(s) and 1 voided"),
         "{}",
         text(&copy)
     );

@@ -626,6 +626,20 @@ mod random_operations {
         ]
     }
 
+    /// Waits for the window's job to come back from a server ledger's worker (a file's runs
+    /// in the call).
+    fn settle(view: &mut LedgerView) {
+        let started = std::time::Instant::now();
+        while view.busy() {
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(10),
+                "no answer"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(2));
+            view.poll();
+        }
+    }
+
     fn apply(view: &mut LedgerView, park: &Park, dir: &std::path::Path, op: &Op) {
         let pick =
             |view: &LedgerView, i: usize| view.entries.get(i % view.entries.len().max(1)).cloned();
@@ -643,6 +657,7 @@ mod random_operations {
                 }
                 view.form = Some(form);
                 view.save_form("prop");
+                settle(view);
                 // The store refuses a second open case; the form keeps the message.
                 assert_eq!(view.form.is_some(), open, "{}", p.parcel_no);
                 view.form = None;
@@ -653,6 +668,7 @@ mod random_operations {
                 form.set_number(Field::IdleLand, &mu.to_string());
                 view.form = Some(form);
                 view.save_form("prop");
+                settle(view);
                 view.form = None;
             }
             Op::Progress { case, step } => {
@@ -671,6 +687,7 @@ mod random_operations {
                 }
                 view.form = Some(form);
                 view.save_form("prop");
+                settle(view);
                 view.form = None;
             }
             Op::Void { case } => {
@@ -679,6 +696,7 @@ mod random_operations {
                 form.reason = "随机测试作废".into();
                 view.form = Some(form);
                 view.void_form_case("prop");
+                settle(view);
                 view.form = None;
             }
             Op::Restore { case } => {
@@ -686,6 +704,7 @@ mod random_operations {
                     return;
                 };
                 view.restore(c.id, "prop");
+                settle(view);
             }
             Op::Correct { case, to } => {
                 let Some(c) = pick(view, *case) else { return };
@@ -699,10 +718,17 @@ mod random_operations {
                 }
                 view.form = Some(form);
                 view.save_form("prop");
+                settle(view);
                 view.form = None;
             }
-            Op::Undo => view.undo("prop"),
-            Op::Redo => view.redo("prop"),
+            Op::Undo => {
+                view.undo("prop");
+                settle(view);
+            }
+            Op::Redo => {
+                view.redo("prop");
+                settle(view);
+            }
             Op::Import { parcel, progress } => {
                 let Some(p) = park.parcels.get(*parcel) else {
                     return;
@@ -714,14 +740,18 @@ mod random_operations {
                     p.parcel_no
                 );
                 std::fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
-                let Some(store) = view.store.as_mut() else {
-                    return;
-                };
-                let preview = parkland::ledger::import::preview(&path, park, store)
+                // As the window does it: previewed against its cases, written where the
+                // ledger is. Rows with problems (a step not allowed...) are refused whole.
+                let preview = parkland::ledger::import::preview_against(&path, park, &view.entries)
                     .unwrap_or_else(|e| panic!("{e}"));
-                // Rows with problems (a step not allowed...) are refused whole.
-                let _ = preview.apply(store, "prop");
-                view.reload();
+                if preview.problem_count() == 0 {
+                    view.import(
+                        parkland::ui::import_dialog::ImportDialog::Ledger(Box::new(preview)),
+                        "prop",
+                        parkland::model::Lang::Zh,
+                    );
+                    settle(view);
+                }
             }
         }
         view.error = None;
@@ -742,7 +772,7 @@ mod random_operations {
             std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
             for (n, op) in ops.iter().enumerate() {
                 apply(&mut view, &park, &dir, op);
-                let Some(store) = view.store.as_ref() else { panic!("open") };
+                let Some(store) = view.file.as_ref() else { panic!("open") };
                 let cases = store.list().unwrap_or_else(|e| panic!("{e}"));
                 prop_assert_eq!(&cases, &view.entries);
                 assert_surfaces_agree(&park, store, &cases, &format!("after op {n} {op:?}"));
@@ -769,6 +799,8 @@ mod random_operations {
             crate::conformance::seed(&subject, &mut ledger, &park);
             let mut view = LedgerView::default();
             view.attach(ledger);
+            // The test's own connection, to read what the window's worker wrote.
+            let store = subject.open();
             let dir = std::env::temp_dir().join(format!(
                 "parkland-prop-server-{}-{n}",
                 std::process::id()
@@ -776,10 +808,22 @@ mod random_operations {
             std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
             for (i, op) in ops.iter().enumerate() {
                 apply(&mut view, &park, &dir, op);
-                let Some(store) = view.store.as_ref() else { panic!("open") };
-                let cases = store.list().unwrap_or_else(|e| panic!("{e}"));
-                prop_assert_eq!(&cases, &view.entries);
-                assert_surfaces_agree(&park, store, &cases, &format!("after op {i} {op:?}"));
+                // The window's job comes back from its worker, and its watcher reads the
+                // cases after the commit: both within a second.
+                let started = std::time::Instant::now();
+                let cases = loop {
+                    view.poll();
+                    let cases = store.list().unwrap_or_else(|e| panic!("{e}"));
+                    if !view.busy() && cases == view.entries {
+                        break cases;
+                    }
+                    prop_assert!(
+                        started.elapsed() < std::time::Duration::from_secs(5),
+                        "the window did not catch up after op {} {:?}", i, op
+                    );
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                };
+                assert_surfaces_agree(&park, &store, &cases, &format!("after op {i} {op:?}"));
             }
         }
     }

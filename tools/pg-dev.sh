@@ -5,6 +5,8 @@
 #   tools/pg-dev.sh start   # prints the `export PARKLAND_TEST_PG=...` line to use
 #   tools/pg-dev.sh stop
 #   tools/pg-dev.sh kill    # stop at once, as a crash would (pg_ctl stop -m immediate)
+#   tools/pg-dev.sh freeze  # the server stops answering (SIGSTOP), as over a broken network
+#   tools/pg-dev.sh thaw    # and answers again (SIGCONT)
 #   tools/pg-dev.sh url     # the URL again
 #
 # As root it runs the server as the unprivileged `postgres` account. Its superuser is
@@ -64,6 +66,11 @@ stop)
     ;;
 kill)
     as_server "$BIN/pg_ctl" -D "$DIR/data" -m immediate stop >/dev/null
+    ;;
+freeze | thaw)
+    SIGNAL=$([[ $1 == freeze ]] && echo STOP || echo CONT)
+    PID=$(head -n 1 "$DIR/data/postmaster.pid")
+    as_server bash -c "kill -$SIGNAL $PID; pkill -$SIGNAL -P $PID || true"
     ;;
 url)
     echo "$URL"

@@ -178,6 +178,14 @@ pub fn preview(
     park: &Park,
     ledger: &Ledger,
 ) -> Result<EnterpriseImportPreview, ImportError> {
+    let mut preview = read_table(path, park)?;
+    preview.count_replaced(ledger)?;
+    Ok(preview)
+}
+
+/// Reads an enterprise-figures file against the park, before the ledger is asked how many
+/// figures it would replace ([`EnterpriseImportPreview::count_replaced`]).
+pub fn read_table(path: &Path, park: &Park) -> Result<EnterpriseImportPreview, ImportError> {
     let table = super::import::open_table(
         path,
         &super::import::TableKind {
@@ -300,13 +308,20 @@ pub fn preview(
         preview.rows.push(read);
     }
     preview.years = years.into_iter().collect();
-    preview.replaced = ledger
-        .count_enterprise_figures(&preview.years)
-        .map_err(|source| ImportError::Ledger {
-            path: shown,
-            source,
-        })?;
     Ok(preview)
+}
+
+impl EnterpriseImportPreview {
+    /// Counts the figures the ledger holds for the file's years (the import replaces them).
+    pub fn count_replaced(&mut self, ledger: &Ledger) -> Result<(), ImportError> {
+        self.replaced = ledger
+            .count_enterprise_figures(&self.years)
+            .map_err(|source| ImportError::Ledger {
+                path: self.file.clone(),
+                source,
+            })?;
+        Ok(())
+    }
 }
 
 fn read_row<'r>(

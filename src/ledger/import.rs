@@ -271,6 +271,20 @@ pub fn preview(
     park: &Park,
     ledger: &Ledger,
 ) -> Result<LedgerImportPreview, ImportError> {
+    let cases = ledger.list().map_err(|source| ImportError::Ledger {
+        path: path.display().to_string(),
+        source,
+    })?;
+    preview_against(path, park, &cases)
+}
+
+/// Reads a ledger table against the cases given (the window's, as it last read them: the
+/// import checks each case's version again when it writes).
+pub fn preview_against(
+    path: &Path,
+    park: &Park,
+    cases: &[StoredEntry],
+) -> Result<LedgerImportPreview, ImportError> {
     let table = open_table(
         path,
         &TableKind {
@@ -286,10 +300,6 @@ pub fn preview(
             expected: "the county ledger table (as `parkland ledger export` writes it)",
         },
     )?;
-    let cases = ledger.list().map_err(|source| ImportError::Ledger {
-        path: table.file.clone(),
-        source,
-    })?;
     let mut preview = LedgerImportPreview {
         file: table.file.clone(),
         sheet: table.sheet_name(),
@@ -315,7 +325,7 @@ pub fn preview(
         .map(|p| (p.parcel_no.as_str(), p))
         .collect();
     let mut cases_by_parcel: HashMap<&str, Vec<&StoredEntry>> = HashMap::new();
-    for case in &cases {
+    for case in cases {
         cases_by_parcel
             .entry(case.entry.parcel_no.as_str())
             .or_default()

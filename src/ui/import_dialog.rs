@@ -9,6 +9,7 @@ use crate::ledger::enterprise::{self, EnterpriseImportPreview};
 use crate::ledger::import::{self, LedgerImportPreview, RowAction};
 use crate::model::{Lang, Park};
 use crate::ui::app::{Command, Notice};
+use crate::ui::ledger::{LedgerView, Outcome};
 use crate::ui::theme;
 use egui::{Align, Layout, RichText, Ui};
 use egui_extras::{Column, TableBuilder};
@@ -70,16 +71,18 @@ pub fn import_menu_ui(ui: &mut Ui, lang: Lang, commands: &mut Vec<Command>) {
     }
 }
 
-/// Reads a file into a preview; a file that cannot be read gives a notice naming it.
+/// Reads a file into a preview, offered by the ledger as an [`Outcome`] once it has what
+/// the ledger holds (at once for a file; when a server answers); a file that cannot be read
+/// gives a notice naming it.
 pub fn preview(
     kind: ImportKind,
     path: &Path,
     park: &Park,
-    ledger: Option<&Ledger>,
+    ledger: &mut LedgerView,
     lang: Lang,
-) -> Result<ImportDialog, Notice> {
+) -> Result<(), Notice> {
     let file = path.display().to_string();
-    let Some(ledger) = ledger else {
+    if !ledger.is_open() {
         return Err(Notice {
             title: cannot_import_title(lang, &file),
             rejected: true,
@@ -91,24 +94,37 @@ pub fn preview(
                 .to_owned(),
             ],
         });
-    };
-    let result = match kind {
+    }
+    match kind {
         ImportKind::Ledger => {
-            import::preview(path, park, ledger).map(|p| ImportDialog::Ledger(Box::new(p)))
+            // Against the cases the window holds (a server's watcher keeps them current):
+            // the import checks each version again when it writes.
+            let preview = import::preview_against(path, park, &ledger.entries)
+                .map_err(|e| cannot_import(lang, &file, &e))?;
+            ledger
+                .outcomes
+                .push(Outcome::Preview(ImportDialog::Ledger(Box::new(preview))));
         }
         ImportKind::Enterprise => {
-            enterprise::preview(path, park, ledger).map(|p| ImportDialog::Enterprise(Box::new(p)))
+            let preview =
+                enterprise::read_table(path, park).map_err(|e| cannot_import(lang, &file, &e))?;
+            ledger.count_replaced(Box::new(preview), lang);
         }
-    };
-    result.map_err(|error| Notice {
-        title: cannot_import_title(lang, &file),
+    }
+    Ok(())
+}
+
+/// Why a file cannot be imported, naming it; nothing was written.
+pub fn cannot_import(lang: Lang, file: &str, error: &dyn std::fmt::Display) -> Notice {
+    Notice {
+        title: cannot_import_title(lang, file),
         rejected: true,
         lines: vec![
             error.to_string(),
             lang.pick("台账未作任何修改。", "Nothing was written to the ledger.")
                 .to_owned(),
         ],
-    })
+    }
 }
 
 fn cannot_import_title(lang: Lang, file: &str) -> String {

@@ -749,7 +749,7 @@ pub fn parcel_ledger_ui(
 ) {
     ui.separator();
     ui.heading(lang.pick("台账", "Ledger"));
-    if ledger.store.is_none() {
+    if !ledger.is_open() {
         ui.label(lang.pick("台账未打开。", "The ledger is not open."));
         return;
     }
@@ -877,7 +877,7 @@ pub fn ledger_panel_ui(
             "低效闲置工业用地台账",
             "Idle and low-efficiency industrial land ledger",
         ));
-        if let Some(location) = ledger.store.as_ref().map(crate::ledger::Ledger::location) {
+        if let Some(location) = ledger.location() {
             ui.label(RichText::new(location).weak());
         }
     });

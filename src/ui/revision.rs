@@ -61,9 +61,76 @@ impl<K: PartialEq, V> Derived<K, V> {
     }
 }
 
+/// A value read somewhere else (on a server ledger's thread) for a key: the last answer is
+/// kept until a newer one comes, and each key is asked once.
+#[derive(Debug)]
+pub struct Asked<K, V> {
+    answer: Option<(K, V)>,
+    asked: Option<K>,
+}
+
+impl<K, V> Default for Asked<K, V> {
+    fn default() -> Self {
+        Self {
+            answer: None,
+            asked: None,
+        }
+    }
+}
+
+impl<K: PartialEq + Clone, V> Asked<K, V> {
+    /// The answer for `key` when it has come; else `Err(ask)`, where `ask` says whether
+    /// `key` still has to be asked (it is marked asked).
+    pub fn lookup(&mut self, key: &K) -> Result<&V, bool> {
+        match &self.answer {
+            Some((kept, value)) if kept == key => Ok(value),
+            _ if self.asked.as_ref() == Some(key) => Err(false),
+            _ => {
+                self.asked = Some(key.clone());
+                Err(true)
+            }
+        }
+    }
+
+    /// Keeps the answer for `key`.
+    pub fn answer(&mut self, key: K, value: V) {
+        self.answer = Some((key, value));
+    }
+
+    /// The last answer, whatever key it was for.
+    #[must_use]
+    pub fn latest(&self) -> Option<(&K, &V)> {
+        self.answer.as_ref().map(|(k, v)| (k, v))
+    }
+
+    /// Forgets what was asked (the source changed: ask again).
+    pub fn clear(&mut self) {
+        self.answer = None;
+        self.asked = None;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_answer_is_asked_once_per_key_and_kept_until_a_newer_comes() {
+        let mut asked: Asked<u8, &str> = Asked::default();
+        assert_eq!(asked.lookup(&1), Err(true), "asked the first time");
+        assert_eq!(asked.lookup(&1), Err(false), "not asked twice");
+        asked.answer(1, "one");
+        assert_eq!(asked.lookup(&1), Ok(&"one"));
+        assert_eq!(asked.lookup(&2), Err(true), "a new key is asked");
+        assert_eq!(
+            asked.latest(),
+            Some((&1, &"one")),
+            "the old answer is kept meanwhile"
+        );
+        asked.clear();
+        assert_eq!(asked.latest(), None);
+        assert_eq!(asked.lookup(&2), Err(true), "asked again after clear");
+    }
 
     #[test]
     fn a_value_is_computed_again_only_when_its_key_changes() {

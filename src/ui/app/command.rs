@@ -274,13 +274,7 @@ impl ParklandApp {
                     &self.state.operator,
                 );
             }
-            Command::BackupLedger(path) => {
-                if let Some(store) = &self.ledger.store
-                    && let Err(e) = store.backup_to(&path)
-                {
-                    self.ledger.error = Some(e.to_string());
-                }
-            }
+            Command::BackupLedger(path) => self.ledger.backup_to(path),
             Command::ExportMapImage(path, extent) => {
                 let result = self.export_map_image(&path, extent == MapExtent::CurrentView);
                 self.export_notice(&path, result);
@@ -375,13 +369,7 @@ impl ParklandApp {
             }
             Command::RestoreLedger(path) => {
                 self.import = None;
-                if let Some(store) = &mut self.ledger.store {
-                    match store.restore_from(&path) {
-                        Ok(()) => self.ledger.error = None,
-                        Err(e) => self.ledger.error = Some(e.to_string()),
-                    }
-                }
-                self.ledger.reload();
+                self.ledger.restore_from(path);
             }
             Command::PreviewLedgerImport(path) => self.preview_import(ImportKind::Ledger, &path),
             Command::PreviewEnterpriseImport(path) => {
@@ -427,36 +415,43 @@ impl ParklandApp {
         }
     }
 
-    /// Reads a table to import and opens the import window, or reports why it cannot.
+    /// Reads a table to import and opens the import window (when the ledger has answered
+    /// what it holds), or reports why it cannot.
     pub(super) fn preview_import(&mut self, kind: ImportKind, path: &std::path::Path) {
         let lang = self.state.lang;
-        match crate::ui::import_dialog::preview(
-            kind,
-            path,
-            &self.park,
-            self.ledger.store.as_ref(),
-            lang,
-        ) {
-            Ok(dialog) => self.import = Some(dialog),
-            Err(notice) => self.notices.push(notice),
+        if let Err(notice) =
+            crate::ui::import_dialog::preview(kind, path, &self.park, &mut self.ledger, lang)
+        {
+            self.notices.push(notice);
         }
+        self.take_ledger_outcomes();
     }
 
     /// Writes the previewed import (one transaction) or drops it.
     pub(super) fn finish_import(&mut self, apply: bool) {
+        let Some(dialog) = self.import.take() else {
+            return;
+        };
         if !apply {
-            self.import = None;
             return;
         }
-        let (Some(dialog), Some(store)) = (&self.import, &mut self.ledger.store) else {
-            return;
-        };
-        let Some(notice) = dialog.apply(store, &self.state.operator, self.state.lang) else {
+        if dialog.problem_count() > 0 {
             // Problems block the import; the window stays open.
+            self.import = Some(dialog);
             return;
-        };
-        self.notices.push(notice);
-        self.import = None;
-        self.ledger.reload();
+        }
+        self.ledger
+            .import(dialog, &self.state.operator, self.state.lang);
+        self.take_ledger_outcomes();
+    }
+
+    /// Takes what the ledger's jobs left for the window: an import to decide on, a notice.
+    pub(super) fn take_ledger_outcomes(&mut self) {
+        for outcome in std::mem::take(&mut self.ledger.outcomes) {
+            match outcome {
+                crate::ui::ledger::Outcome::Preview(dialog) => self.import = Some(dialog),
+                crate::ui::ledger::Outcome::Notice(notice) => self.notices.push(notice),
+            }
+        }
     }
 }

@@ -53,7 +53,10 @@ impl eframe::App for ParklandApp {
         // watcher), and look again a few times a second.
         if self.ledger.is_live() {
             self.ledger.poll();
-            ctx.request_repaint_after(std::time::Duration::from_millis(200));
+            self.take_ledger_outcomes();
+            // A job on its way to the server is taken in as soon as it is back.
+            let wait = if self.ledger.busy() { 10 } else { 200 };
+            ctx.request_repaint_after(std::time::Duration::from_millis(wait));
         }
         self.handle_input(&ctx);
         self.refresh_derived();
@@ -79,11 +82,7 @@ impl eframe::App for ParklandApp {
                 Some(crate::crs::web_mercator::to_lon_lat(c[0], c[1]))
             }));
             // On a server the account the server records, not a name the program sends.
-            let account = self
-                .ledger
-                .store
-                .as_ref()
-                .and_then(crate::ledger::Ledger::server_user);
+            let account = self.ledger.server_user();
             panels::status_bar_ui(
                 ui,
                 lang,
@@ -240,7 +239,7 @@ impl eframe::App for ParklandApp {
                         entries: &self.ledger.entries,
                         standing: &self.standing,
                         revision: self.standing_revision,
-                        store: self.ledger.store.as_ref(),
+                        ledger: &self.ledger,
                     };
                     self.dashboard.ui(ui, lang, &sources, &mut self.commands);
                     return;

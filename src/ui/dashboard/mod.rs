@@ -1,10 +1,11 @@
 //! The 统计 (statistics) view: figure cards, the per-district table, three charts and the 预警
 //! list. Every figure comes from [`crate::stats::dashboard`]; this file only lays them out.
 
-use crate::ledger::{Ledger, StoredEntry};
+use crate::ledger::StoredEntry;
 use crate::model::{IdleKind, Lang, ParcelStatus, Park};
 use crate::stats::{self, Dashboard, DistrictLedger, DistrictYield, EnterpriseYields};
 use crate::ui::app::Command;
+use crate::ui::ledger::{EnterpriseKey, EnterpriseRead, LedgerView};
 use crate::ui::revision::{Derived, Revision};
 use crate::ui::theme;
 use crate::units::group_thousands;
@@ -54,7 +55,7 @@ pub fn view_tabs_ui(ui: &mut Ui, lang: Lang, view: MainView, commands: &mut Vec<
 pub struct DashboardView {
     figures: Derived<Revision, Dashboard>,
     /// Enterprise figures (企业指标) read from the ledger, for the year chosen.
-    enterprise: Derived<(Revision, Option<i16>), EnterpriseFigures>,
+    enterprise: Derived<(Revision, Option<EnterpriseKey>), EnterpriseFigures>,
     /// The year chosen for 亩均 figures; the latest year when `None`.
     enterprise_year: Option<i16>,
 }
@@ -66,31 +67,32 @@ struct EnterpriseFigures {
 }
 
 impl EnterpriseFigures {
-    /// Reads the chosen year's figures (the latest year when not chosen or not there), as
-    /// `parkland enterprise summary` does.
-    fn read(park: &Park, store: Option<&Ledger>, chosen: Option<i16>) -> Self {
-        let years = store
-            .and_then(|s| s.enterprise_years().ok())
-            .unwrap_or_default();
-        let year = chosen
-            .filter(|y| years.contains(y))
-            .or_else(|| years.last().copied());
-        let yields = year.and_then(|year| {
-            let figures = store?.enterprise_figures(Some(year)).ok()?;
-            Some(stats::enterprise_yields(park, &figures, year))
-        });
-        Self { years, yields }
+    /// The 亩均 figures of the year the ledger read (the chosen year when it is there, else
+    /// the latest), as `parkland enterprise summary` gives them.
+    fn of(park: &Park, read: Option<&EnterpriseRead>) -> Self {
+        let Some((years, figures)) = read else {
+            return Self {
+                years: Vec::new(),
+                yields: None,
+            };
+        };
+        Self {
+            years: years.clone(),
+            yields: figures
+                .as_ref()
+                .map(|(year, figures)| stats::enterprise_yields(park, figures, *year)),
+        }
     }
 }
 
 /// What the 统计 view is computed from: the park, the ledger's cases and where each parcel
-/// stands (the window's, not computed again), and the open store for enterprise figures.
+/// stands (the window's, not computed again), and the open ledger for enterprise figures.
 #[derive(Clone, Copy)]
 pub struct Sources<'a> {
     pub park: &'a Park,
     pub entries: &'a [StoredEntry],
     pub standing: &'a crate::standing::Standing,
-    pub store: Option<&'a Ledger>,
+    pub ledger: &'a LedgerView,
     /// Changes whenever the standing is recomputed: when any of the above changed.
     pub revision: Revision,
 }
@@ -104,9 +106,11 @@ impl DashboardView {
         sources: &Sources<'_>,
         commands: &mut Vec<Command>,
     ) {
-        let (park, store, chosen) = (sources.park, sources.store, self.enterprise_year);
-        let enterprise = self.enterprise.get((sources.revision, chosen), || {
-            EnterpriseFigures::read(park, store, chosen)
+        let park = sources.park;
+        let read = sources.ledger.enterprise(self.enterprise_year);
+        let key = (sources.revision, read.as_ref().map(|(key, _)| *key));
+        let enterprise = self.enterprise.get(key, || {
+            EnterpriseFigures::of(park, read.as_ref().map(|(_, read)| read.as_ref()))
         });
         let figures = self.figures.get(sources.revision, || {
             stats::dashboard_with(park, sources.entries, sources.standing)

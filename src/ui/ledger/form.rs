@@ -62,6 +62,8 @@ pub struct EntryForm {
     /// The case as someone else saved it while this form was open (a ledger on a server):
     /// offered with a button, never forced on what was typed.
     pub newer: Option<StoredEntry>,
+    /// A save or void sent to a server ledger and not answered yet.
+    pub saving: bool,
 }
 
 fn format_number(value: f64, decimals: usize) -> String {
@@ -104,6 +106,7 @@ impl EntryForm {
             errors: Vec::new(),
             parse_errors: Vec::new(),
             general_error: None,
+            saving: false,
             area_basis: Some(basis),
             newer: None,
         };
@@ -127,6 +130,7 @@ impl EntryForm {
             errors: Vec::new(),
             parse_errors: Vec::new(),
             general_error: None,
+            saving: false,
             area_basis: None,
             newer: None,
         };
@@ -542,8 +546,16 @@ impl EntryForm {
             }
         }
         ui.horizontal(|ui| {
-            if ui.button(lang.pick("保存", "Save")).clicked() {
+            // One save at a time: the button waits for the server's answer.
+            if ui
+                .add_enabled(!self.saving, egui::Button::new(lang.pick("保存", "Save")))
+                .clicked()
+            {
                 action = FormAction::Save;
+            }
+            if self.saving {
+                ui.spinner();
+                ui.label(lang.pick("正在保存…", "Saving…"));
             }
             if ui.button(lang.pick("取消", "Cancel")).clicked() {
                 action = FormAction::Cancel;

@@ -10,10 +10,18 @@ pub use form::EntryForm;
 pub use form::FormAction;
 pub use table::{LedgerTableState, TableAction};
 
+mod worker;
+
 use crate::ledger::{Action, Event, Ledger, LedgerError, StoredEntry};
+use crate::model::EnterpriseFigures;
 use crate::model::{LedgerEntry, Park};
-use crate::ui::revision::{Derived, Revision};
+use crate::ui::app::Notice;
+use crate::ui::import_dialog::ImportDialog;
+use crate::ui::revision::{Asked, Revision};
 use jiff::civil::Date;
+use std::cell::RefCell;
+use std::sync::Arc;
+use worker::{About, Job, Worker};
 
 /// One ledger edit that undo can take back: the case, its values before and after, and the
 /// version the store gave it, which undo and redo expect to find.
@@ -30,7 +38,13 @@ pub struct UndoStep {
 /// The open ledger and what the window shows of it.
 #[derive(Default)]
 pub struct LedgerView {
-    pub store: Option<Ledger>,
+    /// A ledger file: its jobs run in the frame (the local disk answers in a millisecond).
+    pub file: Option<Ledger>,
+    /// A ledger on a server: its connection lives on the worker's thread, which runs the
+    /// window's jobs; no frame waits on the network.
+    worker: Option<Worker>,
+    /// Where the open ledger is, who is signed in, and what the account may do.
+    about: Option<About>,
     /// Cases, by id (not voided).
     pub entries: Vec<StoredEntry>,
     /// Voided cases, by id (they can be restored).
@@ -46,8 +60,12 @@ pub struct LedgerView {
     redo: Vec<UndoStep>,
     /// Changes whenever the cases are read again (after every write, and on open).
     pub revision: Revision,
+    /// Changes when this window writes enterprise figures.
+    figures_revision: Revision,
     /// The history last read, for a parcel number at a revision (not a query a frame).
-    history_cache: std::cell::RefCell<Derived<(String, Revision), Vec<Event>>>,
+    history_cache: RefCell<Asked<(String, Revision), Vec<Event>>>,
+    /// The enterprise figures' years and the chosen year's figures, at a revision.
+    enterprise_cache: RefCell<Asked<EnterpriseKey, Arc<EnterpriseRead>>>,
     /// For a ledger on a server: hears the changes others commit, off the UI thread.
     watcher: Option<crate::ledger::server::Watcher>,
     /// Why the server cannot be reached now (shown as a banner until it is back).
@@ -55,6 +73,31 @@ pub struct LedgerView {
     /// A server ledger being connected to, off the UI thread, tried again with backoff until
     /// it answers.
     connecting: Option<Connecting>,
+    /// Import previews and import outcomes finished by jobs, for the window to take.
+    pub outcomes: Vec<Outcome>,
+}
+
+/// What a job leaves for the window beyond the ledger: an import to decide on, or a notice.
+pub enum Outcome {
+    Preview(ImportDialog),
+    Notice(Notice),
+}
+
+/// The enterprise figures asked for: the ledger's revision, the window's writes of figures,
+/// and the year chosen.
+pub type EnterpriseKey = (Revision, Revision, Option<i16>);
+
+/// The years with enterprise figures, and the figures of the year shown (the chosen year
+/// when it is there, else the latest).
+pub type EnterpriseRead = (Vec<i16>, Option<(i16, Vec<EnterpriseFigures>)>);
+
+fn read_enterprise(ledger: &Ledger, chosen: Option<i16>) -> EnterpriseRead {
+    let years = ledger.enterprise_years().unwrap_or_default();
+    let year = chosen
+        .filter(|y| years.contains(y))
+        .or_else(|| years.last().copied());
+    let figures = year.and_then(|year| Some((year, ledger.enterprise_figures(Some(year)).ok()?)));
+    (years, figures)
 }
 
 /// A connection to a server ledger under way on a thread of its own.
@@ -112,7 +155,8 @@ fn changed_meanwhile_message(by: &str, at: &str) -> String {
 
 impl LedgerView {
     /// Opens a ledger file, seeding the sample ledger into a new one when the sample park is
-    /// in use (the sample park has a ledger file of its own, see [`crate::ledger::sample_path`]).
+    /// in use (the sample park has a ledger file of its own, see [`crate::ledger::sample_path`]),
+    /// or starts connecting to a server ledger.
     pub fn open(
         &mut self,
         location: &crate::ledger::Location,
@@ -120,21 +164,10 @@ impl LedgerView {
         sample_park: bool,
         operator: &str,
     ) {
-        self.undo.clear();
-        self.redo.clear();
-        self.form = None;
-        self.info = None;
-        self.watcher = None;
-        self.connecting = None;
+        self.close();
         if location.is_server() {
             // The network is never waited on in a frame: connected on a thread, the cases
             // arrive when it answers; until then the map works and the ledger says why not.
-            self.store = None;
-            self.entries.clear();
-            self.voided.clear();
-            self.revision.bump();
-            self.error = None;
-            self.offline = None;
             self.connecting = Some(Connecting::start(
                 location.clone(),
                 std::time::Duration::from_millis(500),
@@ -143,53 +176,125 @@ impl LedgerView {
         }
         match location.open() {
             Ok(mut ledger) => {
-                self.error = None;
                 if sample_park && let Err(e) = ledger.seed_sample(park, operator) {
                     self.error = Some(e.to_string());
                 }
-                self.watcher = ledger.watch_url().and_then(|url| {
-                    crate::ledger::server::Watcher::start(url, || {})
-                        .map_err(|e| self.error = Some(e.to_string()))
-                        .ok()
-                });
-                self.offline = None;
-                self.store = Some(ledger);
-                self.reload();
+                self.attach(ledger);
             }
-            Err(e) => {
-                self.watcher = None;
-                self.offline = location.is_server().then(|| e.to_string());
-                self.store = None;
-                self.entries.clear();
-                self.voided.clear();
-                self.revision.bump();
-                self.error = Some(e.to_string());
-            }
+            Err(e) => self.error = Some(e.to_string()),
         }
     }
 
-    /// Uses a ledger already open (an in-memory one in tests, or one opened elsewhere).
-    pub fn attach(&mut self, ledger: Ledger) {
+    /// Closes whatever ledger is open (its worker thread ends when its jobs are done).
+    fn close(&mut self) {
         self.undo.clear();
         self.redo.clear();
         self.form = None;
         self.info = None;
         self.error = None;
-        self.store = Some(ledger);
+        self.offline = None;
+        self.watcher = None;
+        self.connecting = None;
+        self.worker = None;
+        self.file = None;
+        self.about = None;
+        self.entries.clear();
+        self.voided.clear();
+        self.history_cache.borrow_mut().clear();
+        self.enterprise_cache.borrow_mut().clear();
+        self.revision.bump();
+    }
+
+    /// Uses a ledger already open: a file is used in the frame; a server ledger's
+    /// connection moves to a worker thread, and a watcher hears every commit.
+    pub fn attach(&mut self, ledger: Ledger) {
+        let error = self.error.take();
+        self.close();
+        self.error = error;
+        self.about = Some(About::of(&ledger));
+        if let Some(url) = ledger.watch_url() {
+            self.watcher = crate::ledger::server::Watcher::start(url, || {})
+                .map_err(|e| self.error = Some(e.to_string()))
+                .ok();
+            match Worker::start(ledger) {
+                Ok(worker) => self.worker = Some(worker),
+                Err(e) => {
+                    self.about = None;
+                    self.error = Some(e.to_string());
+                }
+            }
+        } else {
+            self.file = Some(ledger);
+        }
         self.reload();
     }
 
-    /// Takes in what the server's watcher heard: changes committed by others (the table, the
-    /// map's colours and the figures follow from the new revision) and whether the server
-    /// can be reached. A form open on a case someone else changed says so and offers the
-    /// newer values. Returns true when anything changed.
+    /// True when a ledger is open (a file, or a server that answered).
+    #[must_use]
+    pub fn is_open(&self) -> bool {
+        self.about.is_some()
+    }
+
+    /// Where the open ledger is: a path, or the server's address without the password.
+    #[must_use]
+    pub fn location(&self) -> Option<&str> {
+        self.about.as_ref().map(|a| a.location.as_str())
+    }
+
+    /// The account a server knows this window as (recorded on every change it makes).
+    #[must_use]
+    pub fn server_user(&self) -> Option<&str> {
+        self.about.as_ref()?.server_user.as_deref()
+    }
+
+    /// Runs a job where the ledger is: in the frame for a file, on the worker's thread for a
+    /// server (what it did is taken in by [`Self::poll`]). Nothing runs when no ledger is open.
+    fn run(&mut self, job: Job) {
+        if let Some(file) = &mut self.file {
+            let finish = job(file);
+            finish(self);
+        } else if let Some(worker) = &self.worker
+            && !worker.send(job)
+        {
+            self.error = Some(
+                "台账连接线程已停止，请重新连接 / the ledger's connection thread stopped: connect again"
+                    .to_owned(),
+            );
+        }
+    }
+
+    /// True while a job sent to the server has not come back.
+    #[must_use]
+    pub fn busy(&self) -> bool {
+        self.worker.as_ref().is_some_and(Worker::busy)
+    }
+
+    /// Takes in what the worker finished and what the server's watcher heard: changes
+    /// committed by others (the table, the map's colours and the figures follow from the new
+    /// revision) and whether the server can be reached. A form open on a case someone else
+    /// changed says so and offers the newer values. Returns true when anything changed.
     pub fn poll(&mut self) -> bool {
         let mut changed = self.poll_connecting();
+        if let Some(worker) = &self.worker {
+            match worker.finished() {
+                Ok(finished) => {
+                    changed |= !finished.is_empty();
+                    for finish in finished {
+                        finish(self);
+                    }
+                }
+                Err(stopped) => {
+                    self.error = Some(stopped.to_owned());
+                    changed = true;
+                }
+            }
+        }
         let Some(watcher) = &self.watcher else {
             return changed;
         };
+        let mut heard = false;
         for event in watcher.events() {
-            changed = true;
+            heard = true;
             match event {
                 crate::ledger::server::WatchEvent::Changed { entries, voided } => {
                     self.offline = None;
@@ -202,7 +307,7 @@ impl LedgerView {
                 crate::ledger::server::WatchEvent::Offline(why) => self.offline = Some(why),
             }
         }
-        if changed
+        if heard
             && let Some(form) = &mut self.form
             && let Some((id, version)) = form.editing
             && let Some(newer) = self
@@ -217,7 +322,7 @@ impl LedgerView {
             ));
             form.newer = Some(newer.clone());
         }
-        changed
+        changed || heard
     }
 
     /// A connection under way: taken when it answers, tried again with backoff (up to ten
@@ -235,16 +340,8 @@ impl LedgerView {
         }
         match connecting.receiver.try_recv() {
             Ok(Ok(ledger)) => {
-                self.connecting = None;
-                self.offline = None;
                 self.error = None;
-                self.watcher = ledger.watch_url().and_then(|url| {
-                    crate::ledger::server::Watcher::start(url, || {})
-                        .map_err(|e| self.error = Some(e.to_string()))
-                        .ok()
-                });
-                self.store = Some(ledger);
-                self.reload();
+                self.attach(ledger);
                 true
             }
             Ok(Err(e)) => {
@@ -267,30 +364,27 @@ impl LedgerView {
     /// a frame now and then to take in what arrived.
     #[must_use]
     pub fn is_live(&self) -> bool {
-        self.watcher.is_some() || self.connecting.is_some()
+        self.worker.is_some() || self.watcher.is_some() || self.connecting.is_some()
     }
 
     /// Whether this account may register, edit, void and correct cases.
     #[must_use]
     pub fn may_edit(&self) -> bool {
-        self.store.as_ref().is_some_and(Ledger::may_edit)
+        self.about.as_ref().is_some_and(|a| a.may_edit)
     }
 
     /// Whether this account may restore a voided case.
     #[must_use]
     pub fn may_restore(&self) -> bool {
-        self.store.as_ref().is_some_and(Ledger::may_restore)
+        self.about.as_ref().is_some_and(|a| a.may_restore)
     }
 
     /// Reads the cases again after a write. On a server the watcher does it, on its own
     /// thread, after every commit (this window's too): the frame never waits for the whole
     /// ledger to come over the network (168 ms for 100,000 cases on the loopback).
     pub fn reload(&mut self) {
-        if self.watcher.is_some() {
-            return;
-        }
-        if let Some(store) = &self.store {
-            match store.list().and_then(|e| Ok((e, store.list_voided()?))) {
+        if let Some(file) = &self.file {
+            match file.list().and_then(|e| Ok((e, file.list_voided()?))) {
                 Ok((entries, voided)) => {
                     self.entries = entries;
                     self.voided = voided;
@@ -301,42 +395,115 @@ impl LedgerView {
         self.revision.bump();
     }
 
-    /// Every event of a parcel's cases, newest first.
+    /// Every event of a parcel's cases, newest first. Read once per parcel and revision; on
+    /// a server it is asked of the worker and shown when it comes (the last history shown
+    /// stays meanwhile when it is the same parcel's).
     #[must_use]
     pub fn history(&self, parcel_no: &str) -> Vec<Event> {
-        self.history_cache
-            .borrow_mut()
-            .get((parcel_no.to_owned(), self.revision), || {
-                self.store
-                    .as_ref()
-                    .and_then(|s| s.history(parcel_no).ok())
-                    .unwrap_or_default()
-            })
-            .clone()
+        let key = (parcel_no.to_owned(), self.revision);
+        let mut cache = self.history_cache.borrow_mut();
+        match cache.lookup(&key) {
+            Ok(events) => return events.clone(),
+            Err(true) => {
+                if let Some(file) = &self.file {
+                    let events = file.history(parcel_no).unwrap_or_default();
+                    cache.answer(key, events.clone());
+                    return events;
+                }
+                if let Some(worker) = &self.worker {
+                    let parcel_no = parcel_no.to_owned();
+                    worker.send(Box::new(move |ledger| {
+                        let events = ledger.history(&parcel_no).unwrap_or_default();
+                        Box::new(move |view| view.history_cache.borrow_mut().answer(key, events))
+                    }));
+                }
+            }
+            Err(false) => {}
+        }
+        cache
+            .latest()
+            .filter(|((parcel, _), _)| parcel == parcel_no)
+            .map(|(_, events)| events.clone())
+            .unwrap_or_default()
+    }
+
+    /// The years with enterprise figures and the figures of the year shown (`chosen` when it
+    /// is there, else the latest), read once per revision, with the key they were read for;
+    /// on a server the last answer stays until the newer one comes (`None` before the first).
+    #[must_use]
+    pub fn enterprise(&self, chosen: Option<i16>) -> Option<(EnterpriseKey, Arc<EnterpriseRead>)> {
+        let key = (self.revision, self.figures_revision, chosen);
+        let mut cache = self.enterprise_cache.borrow_mut();
+        match cache.lookup(&key) {
+            Ok(read) => return Some((key, Arc::clone(read))),
+            Err(true) => {
+                if let Some(file) = &self.file {
+                    let read = Arc::new(read_enterprise(file, chosen));
+                    cache.answer(key, Arc::clone(&read));
+                    return Some((key, read));
+                }
+                if let Some(worker) = &self.worker {
+                    worker.send(Box::new(move |ledger| {
+                        let read = Arc::new(read_enterprise(ledger, chosen));
+                        Box::new(move |view| view.enterprise_cache.borrow_mut().answer(key, read))
+                    }));
+                }
+            }
+            Err(false) => {}
+        }
+        cache.latest().map(|(key, read)| (*key, Arc::clone(read)))
     }
 
     /// Saves the form's case (create, update or correction). On success the form closes and
-    /// the step can be undone; on failure the form keeps the messages.
+    /// the step can be undone; on failure the form keeps the messages. On a server the form
+    /// says it is saving until the server answers.
     pub fn save_form(&mut self, operator: &str) {
+        let open = self.is_open();
         let Some(form) = &mut self.form else { return };
+        if form.saving {
+            return;
+        }
         let Some(entry) = form.checked_entry() else {
             return;
         };
-        let Some(store) = &mut self.store else {
+        if !open {
             form.general_error = Some("台账未打开 / the ledger is not open".to_owned());
             return;
-        };
-        let result = match form.editing {
-            None => store
-                .create(&entry, form.geometry.as_deref(), operator)
-                .map(|id| (id, 1, None)),
-            Some((id, version)) if form.correcting => store
-                .correct(id, version, &entry, &form.reason, operator)
-                .map(|v| (id, v, form.original.clone())),
-            Some((id, version)) => store
-                .update(id, version, &entry, operator, Action::Update)
-                .map(|v| (id, v, form.original.clone())),
-        };
+        }
+        form.saving = true;
+        let (editing, correcting) = (form.editing, form.correcting);
+        let (reason, geometry, before) = (
+            form.reason.clone(),
+            form.geometry.clone(),
+            form.original.clone(),
+        );
+        let operator = operator.to_owned();
+        self.run(Box::new(move |store| {
+            let result = match editing {
+                None => store
+                    .create(&entry, geometry.as_deref(), &operator)
+                    .map(|id| (id, 1, None)),
+                Some((id, version)) if correcting => store
+                    .correct(id, version, &entry, &reason, &operator)
+                    .map(|v| (id, v, before)),
+                Some((id, version)) => store
+                    .update(id, version, &entry, &operator, Action::Update)
+                    .map(|v| (id, v, before)),
+            };
+            Box::new(move |view| view.saved(entry, result))
+        }));
+    }
+
+    /// What a save did: the form closes and the step can be undone, or the form keeps the
+    /// messages.
+    fn saved(
+        &mut self,
+        entry: LedgerEntry,
+        result: Result<(i64, i64, Option<LedgerEntry>), LedgerError>,
+    ) {
+        if let Some(form) = &mut self.form {
+            form.saving = false;
+        }
         match result {
             Ok((id, version, before)) => {
                 self.undo.push(UndoStep {
@@ -349,18 +516,30 @@ impl LedgerView {
                 self.form = None;
                 self.reload();
             }
-            Err(LedgerError::Invalid(errors)) => form.errors = errors,
-            Err(LedgerError::Stale {
+            Err(error) => self.refused_form(error),
+        }
+    }
+
+    /// A save or void the store refused: the form says why and keeps what was typed (or
+    /// shows the newer values of a case someone else changed).
+    fn refused_form(&mut self, error: LedgerError) {
+        let Some(form) = &mut self.form else {
+            self.error = Some(error.to_string());
+            return;
+        };
+        match error {
+            LedgerError::Invalid(errors) => form.errors = errors,
+            LedgerError::Stale {
                 by, at, current, ..
-            }) => {
+            } => {
                 form.general_error = Some(stale_message(&by, &at));
                 form.load(&current);
                 self.reload();
             }
-            Err(LedgerError::ReasonRequired(_)) => {
+            LedgerError::ReasonRequired(_) => {
                 form.reason_error = Some("请填写更正原因 / a reason is required".to_owned());
             }
-            Err(other) => form.general_error = Some(other.to_string()),
+            other => form.general_error = Some(other.to_string()),
         }
     }
 
@@ -370,59 +549,82 @@ impl LedgerView {
         let Some((id, version)) = form.editing else {
             return;
         };
+        if form.saving {
+            return;
+        }
         if form.reason.trim().is_empty() {
             form.reason_error = Some("请填写作废原因 / a reason is required".to_owned());
             return;
         }
-        let Some(store) = &mut self.store else { return };
-        match store.void(id, version, &form.reason, operator) {
-            Ok(_) => {
-                // A voided case is restored from the parcel panel, not by undo.
-                self.form = None;
-                self.reload();
-            }
-            Err(LedgerError::Stale {
-                by, at, current, ..
-            }) => {
-                form.general_error = Some(stale_message(&by, &at));
-                form.load(&current);
-                self.reload();
-            }
-            Err(other) => form.general_error = Some(other.to_string()),
-        }
+        form.saving = true;
+        let (reason, operator) = (form.reason.clone(), operator.to_owned());
+        self.run(Box::new(move |store| {
+            let result = store.void(id, version, &reason, &operator);
+            Box::new(move |view| {
+                if let Some(form) = &mut view.form {
+                    form.saving = false;
+                }
+                match result {
+                    // A voided case is restored from the parcel panel, not by undo.
+                    Ok(_) => {
+                        view.form = None;
+                        view.reload();
+                    }
+                    Err(error) => view.refused_form(error),
+                }
+            })
+        }));
     }
 
     /// Restores a voided case (恢复).
     pub fn restore(&mut self, id: i64, operator: &str) {
-        let Some(store) = &mut self.store else { return };
         let Some(case) = self.voided.iter().find(|c| c.id == id) else {
             return;
         };
-        match store.restore(id, case.version, operator) {
-            Ok(_) => self.error = None,
-            Err(e) => self.error = Some(e.to_string()),
-        }
-        self.reload();
+        let (version, operator) = (case.version, operator.to_owned());
+        self.run(Box::new(move |store| {
+            let result = store.restore(id, version, &operator);
+            Box::new(move |view| {
+                view.error = result.err().map(|e| e.to_string());
+                view.reload();
+            })
+        }));
     }
 
     /// Takes back the last ledger edit (Ctrl+Z).
     pub fn undo(&mut self, operator: &str) {
         let Some(step) = self.undo.pop() else { return };
-        match self.apply_step(&step, true, operator) {
-            Ok(version) => self.redo.push(UndoStep { version, ..step }),
-            Err(e) => self.refused(e),
-        }
-        self.reload();
+        self.run_step(step, true, operator);
     }
 
     /// Does again what undo took back (Ctrl+Shift+Z).
     pub fn redo(&mut self, operator: &str) {
         let Some(step) = self.redo.pop() else { return };
-        match self.apply_step(&step, false, operator) {
-            Ok(version) => self.undo.push(UndoStep { version, ..step }),
-            Err(e) => self.refused(e),
-        }
-        self.reload();
+        self.run_step(step, false, operator);
+    }
+
+    /// Writes an undo (`backwards`) or redo step, expecting the version the step left; the
+    /// step moves to the other stack with the case's new version.
+    fn run_step(&mut self, step: UndoStep, backwards: bool, operator: &str) {
+        let operator = operator.to_owned();
+        self.run(Box::new(move |store| {
+            let (entry, voided, action) = match (&step.before, backwards) {
+                // Undo of a registration voids the case; redo brings it back.
+                (None, true) => (&step.after, true, Action::UndoCreate),
+                (None, false) => (&step.after, false, Action::RedoCreate),
+                (Some(before), true) => (before, false, Action::Undo),
+                (Some(_), false) => (&step.after, false, Action::Redo),
+            };
+            let result = store.apply_undo(step.id, step.version, entry, voided, action, &operator);
+            Box::new(move |view| {
+                match result {
+                    Ok(version) if backwards => view.redo.push(UndoStep { version, ..step }),
+                    Ok(version) => view.undo.push(UndoStep { version, ..step }),
+                    Err(e) => view.refused(e),
+                }
+                view.reload();
+            })
+        }));
     }
 
     /// An undo or redo the store refused: say why, and show the newer values of a case
@@ -447,25 +649,6 @@ impl LedgerView {
         self.redo.clear();
     }
 
-    /// Writes an undo (`backwards`) or redo step, expecting the version the step left; returns
-    /// the case's new version.
-    fn apply_step(
-        &mut self,
-        step: &UndoStep,
-        backwards: bool,
-        operator: &str,
-    ) -> Result<i64, LedgerError> {
-        let store = self.store.as_mut().ok_or(LedgerError::NotFound(step.id))?;
-        let (entry, voided, action) = match (&step.before, backwards) {
-            // Undo of a registration voids the case; redo brings it back.
-            (None, true) => (&step.after, true, Action::UndoCreate),
-            (None, false) => (&step.after, false, Action::RedoCreate),
-            (Some(before), true) => (before, false, Action::Undo),
-            (Some(_), false) => (&step.after, false, Action::Redo),
-        };
-        store.apply_undo(step.id, step.version, entry, voided, action, operator)
-    }
-
     #[must_use]
     pub fn can_undo(&self) -> bool {
         !self.undo.is_empty()
@@ -474,6 +657,63 @@ impl LedgerView {
     #[must_use]
     pub fn can_redo(&self) -> bool {
         !self.redo.is_empty()
+    }
+
+    /// Copies a ledger file to `dest` (SQLite's online backup); a server says to use its own.
+    pub fn backup_to(&mut self, dest: std::path::PathBuf) {
+        self.run(Box::new(move |store| {
+            let result = store.backup_to(&dest);
+            Box::new(move |view| view.error = result.err().map(|e| e.to_string()))
+        }));
+    }
+
+    /// Replaces a ledger file's contents with a backup's.
+    pub fn restore_from(&mut self, src: std::path::PathBuf) {
+        self.run(Box::new(move |store| {
+            let result = store.restore_from(&src);
+            Box::new(move |view| {
+                view.error = result.err().map(|e| e.to_string());
+                view.enterprise_cache.borrow_mut().clear();
+                view.reload();
+            })
+        }));
+    }
+
+    /// Finishes an enterprise-figures preview with what the ledger holds for its years
+    /// (the figures the import would replace); the preview is offered when it is counted.
+    pub fn count_replaced(
+        &mut self,
+        mut preview: Box<crate::ledger::enterprise::EnterpriseImportPreview>,
+        lang: crate::model::Lang,
+    ) {
+        self.run(Box::new(move |store| {
+            let counted = preview.count_replaced(store);
+            Box::new(move |view| {
+                view.outcomes.push(match counted {
+                    Ok(()) => Outcome::Preview(ImportDialog::Enterprise(preview)),
+                    Err(error) => Outcome::Notice(crate::ui::import_dialog::cannot_import(
+                        lang,
+                        &preview.file,
+                        &error,
+                    )),
+                });
+            })
+        }));
+    }
+
+    /// Writes an import the user accepted (one transaction); its notice is an outcome.
+    pub fn import(&mut self, dialog: ImportDialog, operator: &str, lang: crate::model::Lang) {
+        let operator = operator.to_owned();
+        self.run(Box::new(move |store| {
+            let notice = dialog.apply(store, &operator, lang);
+            Box::new(move |view| {
+                if let Some(notice) = notice {
+                    view.outcomes.push(Outcome::Notice(notice));
+                }
+                view.figures_revision.bump();
+                view.reload();
+            })
+        }));
     }
 }
 
