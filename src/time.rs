@@ -25,6 +25,34 @@ pub fn today() -> Date {
     Timestamp::now().to_zoned(local_zone()).date()
 }
 
+/// When a day ends where the user is (the next day's midnight): the ledger "as of" a date
+/// holds everything recorded before this instant.
+#[must_use]
+pub fn end_of_day(date: Date) -> Timestamp {
+    end_of_day_in(date, &local_zone())
+}
+
+/// When a day ends in `zone`.
+#[must_use]
+pub fn end_of_day_in(date: Date, zone: &TimeZone) -> Timestamp {
+    date.tomorrow()
+        .ok()
+        .and_then(|next| next.to_zoned(zone.clone()).ok())
+        .map_or(Timestamp::MAX, |start| start.timestamp())
+}
+
+/// The date of a stored UTC time where the user is.
+#[must_use]
+pub fn local_date_of(stored: &str) -> Option<Date> {
+    Some(
+        stored
+            .parse::<Timestamp>()
+            .ok()?
+            .to_zoned(local_zone())
+            .date(),
+    )
+}
+
 /// A stored UTC time in the user's zone with its offset; text that is not a time is shown as
 /// it is.
 #[must_use]
@@ -74,6 +102,21 @@ mod tests {
             "2026-12-06 02:43:00 +00:00"
         );
         assert_eq!(time_text_in("not a time", &TimeZone::UTC), "not a time");
+    }
+
+    #[test]
+    fn a_day_ends_at_the_next_midnight_of_the_zone() {
+        let shanghai = TimeZone::get("Asia/Shanghai").expect("tzdb");
+        let day = jiff::civil::date(2024, 12, 31);
+        // Midnight of 2025-01-01 in Shanghai is 16:00 UTC the day before.
+        assert_eq!(
+            end_of_day_in(day, &shanghai).to_string(),
+            "2024-12-31T16:00:00Z"
+        );
+        assert_eq!(
+            end_of_day_in(day, &TimeZone::UTC).to_string(),
+            "2025-01-01T00:00:00Z"
+        );
     }
 
     #[test]

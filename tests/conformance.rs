@@ -367,13 +367,13 @@ fn a_parcel_has_one_open_case(subject: &Subject) {
 
 pub fn seed(subject: &Subject, ledger: &mut Ledger, park: &parkland::model::Park) {
     // A file this open created is seeded as the window seeds it; a server ledger is never
-    // seeded by opening it, so the same cases are registered as an import.
+    // seeded by opening it, so the same history is written by its administrator.
     if subject.account.is_none() {
         assert_eq!(ok(ledger.seed_sample(park, "op")), 13);
         assert_eq!(ok(ledger.seed_sample(park, "op")), 0, "seeded once");
     } else {
         assert_eq!(ok(ledger.seed_sample(park, "op")), 0, "never on a server");
-        ok(ledger.create_many(&parkland::ledger::sample_entries(park), "op"));
+        ok(ledger.write_history(&parkland::ledger::sample_history(park), "op"));
     }
 }
 

@@ -446,7 +446,13 @@ fn a_case_changed_after_the_preview_refuses_the_whole_import(subject: &Subject) 
     // Someone saves the case in the window between the preview and the import.
     let mut edited = cases[target].entry.clone();
     edited.notes = "窗口里的修改".into();
-    ok(ledger.update(cases[target].id, 1, &edited, "赵六", Action::Update));
+    ok(ledger.update(
+        cases[target].id,
+        cases[target].version,
+        &edited,
+        "赵六",
+        Action::Update,
+    ));
     let events = ok(ledger.event_count());
     match preview.apply(&mut ledger, "op") {
         Err(ImportError::Ledger {

@@ -13,6 +13,7 @@ mod import;
 #[cfg(feature = "gui")]
 mod import_ui;
 mod ledger;
+mod ledger_as_of;
 mod ledger_import;
 mod ledger_server;
 #[cfg(feature = "gui")]

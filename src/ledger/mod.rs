@@ -9,6 +9,7 @@
 //! - Rows carry a version: a save against a stale version is refused with who changed the
 //!   row and when, never a silent overwrite.
 
+pub mod as_of;
 mod changes;
 pub mod enterprise;
 pub mod import;
@@ -19,7 +20,10 @@ mod store;
 mod tls;
 
 pub use changes::{FieldChange, field_changes};
-pub use sample::{SAMPLE_REVITALIZED_BUILDING_M2, SAMPLE_REVITALIZED_LAND_MU, sample_entries};
+pub use sample::{
+    SAMPLE_REVITALIZED_BUILDING_M2, SAMPLE_REVITALIZED_LAND_MU, SampleStep, sample_entries,
+    sample_history,
+};
 
 pub use sqlite::SCHEMA_VERSION;
 
@@ -456,7 +460,16 @@ impl Ledger {
             check_no_other_open_case(tx, entry, None)?;
             let at = now();
             let id = tx.insert(entry, geometry, operator, &at)?;
-            record_event(tx, id, operator, Action::Create, None, Some(entry), None)?;
+            record_event(
+                tx,
+                id,
+                operator,
+                Action::Create,
+                None,
+                Some(entry),
+                None,
+                &at,
+            )?;
             Ok(id)
         })
     }
@@ -688,26 +701,72 @@ impl Ledger {
         if !self.created {
             return Ok(0);
         }
-        let entries = sample_entries(park);
-        for (entry, _) in &entries {
-            check_valid(entry)?;
+        let history = sample_history(park);
+        for change in &history {
+            check_valid(&change.entry)?;
         }
         // Checked and written in one transaction: two programs opening the same new ledger
-        // at once seed it once.
+        // at once seed it once. The history keeps its dates, so the timeline has two years
+        // to show.
         self.transaction(|tx| {
             if tx.meta("sample_seeded")?.is_some() {
                 return Ok(0);
             }
-            for (entry, _) in &entries {
-                if tx.open_case_of(&entry.parcel_no, None)?.is_some() {
+            for change in &history {
+                if tx.open_case_of(&change.entry.parcel_no, None)?.is_some() {
                     // Cases registered there already: not the sample's to fill.
                     return Ok(0);
                 }
             }
-            let at = now();
-            register_all(tx, &entries, operator, &at)?;
-            tx.set_meta("sample_seeded", &at)?;
-            Ok(entries.len())
+            write_changes(tx, &history, operator)?;
+            tx.set_meta("sample_seeded", &now())?;
+            let cases: std::collections::BTreeSet<&str> =
+                history.iter().map(|c| c.entry.parcel_no.as_str()).collect();
+            Ok(cases.len())
+        })
+    }
+}
+
+/// A change as it happened, with its time: registering the parcel's case when it has no open
+/// one, else a new state of that case.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DatedChange {
+    pub at: jiff::Timestamp,
+    pub entry: LedgerEntry,
+    /// The parcel's GeoJSON geometry, kept when the change registers the case.
+    pub geometry: Option<String>,
+}
+
+impl Ledger {
+    /// Writes a history as it happened (the sample's; one carried over from older records),
+    /// each change with its own time, in one transaction. Refused unless the changes are in
+    /// time order and after every event already recorded (the history only grows forward);
+    /// on a server an administrator's act, like a copy. Returns how many were written.
+    pub fn write_history(
+        &mut self,
+        changes: &[DatedChange],
+        operator: &str,
+    ) -> Result<usize, LedgerError> {
+        for change in changes {
+            check_valid(&change.entry)?;
+        }
+        let last = self.event_span()?.map(|(_, last)| last);
+        let mut previous = last;
+        for change in changes {
+            if previous.is_some_and(|p| change.at <= p) {
+                return Err(LedgerError::Data(format!(
+                    "{}: a change at {} is not after the last recorded ({}); a history is written forward only",
+                    change.entry.parcel_no,
+                    change.at,
+                    previous.map(|p| p.to_string()).unwrap_or_default()
+                )));
+            }
+            previous = Some(change.at);
+        }
+        self.transaction(|tx| {
+            tx.start_copy()?;
+            write_changes(tx, changes, operator)?;
+            Ok(changes.len())
         })
     }
 }
@@ -910,8 +969,53 @@ fn update_row(
         Some(&current.entry),
         Some(entry),
         reason,
+        at,
     )?;
     Ok(expected_version + 1)
+}
+
+/// Writes dated changes inside the caller's transaction: each registers its parcel's case
+/// (no open one) or is that case's next state, at its own time.
+fn write_changes(
+    tx: &mut dyn Tx,
+    changes: &[DatedChange],
+    operator: &str,
+) -> Result<(), LedgerError> {
+    for change in changes {
+        let at = as_of::stored_instant(change.at);
+        match tx.open_case_of(&change.entry.parcel_no, None)? {
+            None => {
+                let id = tx.insert(&change.entry, change.geometry.as_deref(), operator, &at)?;
+                record_event(
+                    tx,
+                    id,
+                    operator,
+                    Action::Create,
+                    None,
+                    Some(&change.entry),
+                    None,
+                    &at,
+                )?;
+            }
+            Some(id) => {
+                let current = tx.select_one(id)?.ok_or(LedgerError::NotFound(id))?;
+                update_row(
+                    tx,
+                    &RowUpdate {
+                        id,
+                        expected_version: current.version,
+                        entry: &change.entry,
+                        deleted: false,
+                        reason: None,
+                    },
+                    operator,
+                    Action::Update,
+                    &at,
+                )?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Registers cases inside the caller's transaction, each with its `import` event, none giving
@@ -926,7 +1030,16 @@ fn register_all(
     for (entry, geometry) in entries {
         check_no_other_open_case(tx, entry, None)?;
         let id = tx.insert(entry, geometry.as_deref(), operator, at)?;
-        record_event(tx, id, operator, Action::Import, None, Some(entry), None)?;
+        record_event(
+            tx,
+            id,
+            operator,
+            Action::Import,
+            None,
+            Some(entry),
+            None,
+            at,
+        )?;
         ids.push(id);
     }
     Ok(ids)
@@ -970,6 +1083,10 @@ fn check_valid(entry: &LedgerEntry) -> Result<(), LedgerError> {
     }
 }
 
+#[allow(
+    clippy::too_many_arguments,
+    reason = "an event's fields, written in one place"
+)]
 fn record_event(
     tx: &mut dyn Tx,
     entry_id: i64,
@@ -978,6 +1095,7 @@ fn record_event(
     before: Option<&LedgerEntry>,
     after: Option<&LedgerEntry>,
     reason: Option<&str>,
+    at: &str,
 ) -> Result<(), LedgerError> {
     let json = |e: Option<&LedgerEntry>| e.and_then(event_json);
     tx.insert_event(
@@ -990,7 +1108,7 @@ fn record_event(
             after_json: json(after),
             reason,
         },
-        &now(),
+        at,
     )
 }
 

@@ -123,3 +123,75 @@ pub fn sample_entries(park: &Park) -> Vec<(LedgerEntry, Option<String>)> {
         })
         .collect()
 }
+
+/// One dated change of the sample ledger's history.
+pub type SampleStep = super::DatedChange;
+
+/// The sample ledger's history over two years (2024 and 2025): each case registered in the
+/// first half of 2024 (待认定 when its 认定 came later), confirmed, disposed of and revitalized
+/// on believable dates, ending exactly at [`sample_entries`]. Sorted by time; written by
+/// [`super::Ledger::write_history`].
+#[must_use]
+pub fn sample_history(park: &Park) -> Vec<SampleStep> {
+    let zone = jiff::tz::TimeZone::fixed(jiff::tz::offset(8));
+    let at = |day: jiff::civil::Date, minute: usize| {
+        let minute = i8::try_from(minute % 60).unwrap_or(0);
+        day.at(9, minute, 0, 0)
+            .to_zoned(zone.clone())
+            .map_or(jiff::Timestamp::UNIX_EPOCH, |z| z.timestamp())
+    };
+    let days = |n: usize| jiff::Span::new().days(i64::try_from(n).unwrap_or(0));
+    let mut steps = Vec::new();
+    for (i, (last, geometry)) in sample_entries(park).into_iter().enumerate() {
+        let registered = date(2024, 1, 8)
+            .checked_add(days(11 * i))
+            .unwrap_or(date(2024, 1, 8));
+        let identified = last.identified_on.unwrap_or(registered);
+        // The planned method is known from the start; what disposal brings comes with it.
+        let mut entry = last.clone();
+        entry.completed_on = None;
+        entry.revitalized_land_m2 = 0.0;
+        entry.revitalized_building_m2 = 0.0;
+        entry.new_project = String::new();
+        entry.investment_10k_yuan = 0.0;
+        let mut push = |day: jiff::civil::Date, entry: &LedgerEntry, geometry: Option<String>| {
+            steps.push(super::DatedChange {
+                at: at(day, i),
+                entry: entry.clone(),
+                geometry,
+            });
+        };
+        // Registered: confirmed already, or waiting for its 认定.
+        let confirmed_on = if identified <= registered {
+            entry.progress = Progress::Identified;
+            push(registered, &entry, geometry);
+            registered
+        } else {
+            entry.progress = Progress::Pending;
+            entry.identified_on = None;
+            push(registered, &entry, geometry);
+            let day = identified.max(registered.checked_add(days(30)).unwrap_or(registered));
+            entry.progress = Progress::Identified;
+            entry.identified_on = last.identified_on;
+            push(day, &entry, None);
+            day
+        };
+        if last.progress.needs_method() {
+            // Disposal starts four months after the 认定, before any completion.
+            let mut day = confirmed_on.checked_add(days(120)).unwrap_or(confirmed_on);
+            if let Some(done) = last.completed_on {
+                day = day.min(done.checked_sub(days(45)).unwrap_or(done));
+            }
+            entry.progress = Progress::Disposing;
+            push(day, &entry, None);
+            if last.progress == Progress::Disposed {
+                push(day.checked_add(days(150)).unwrap_or(day), &last, None);
+            }
+            if let Some(done) = last.completed_on {
+                push(done.checked_add(days(3)).unwrap_or(done), &last, None);
+            }
+        }
+    }
+    steps.sort_by_key(|s| s.at);
+    steps
+}

@@ -12,8 +12,9 @@
 //!   same parcel wait for each other (an advisory lock on the parcel number).
 
 use super::store::{
-    Cols, Dump, EntryColumns, NewEvent, RowUpdate, Store, Tx, case_row_from, dump_case_from,
-    dump_event_from, dump_figure_from, event_from, figure_from, stored_from,
+    AsOfRow, Cols, Dump, EntryColumns, NewEvent, RowUpdate, Store, Tx, as_of_row_from,
+    case_row_from, dump_case_from, dump_event_from, dump_figure_from, event_from, figure_from,
+    stored_from,
 };
 use super::{CaseRow, Event, LedgerError, StoredEntry};
 use crate::model::{EnterpriseFigures, LedgerEntry, Text};
@@ -24,10 +25,13 @@ use std::cell::RefCell;
 use std::time::Duration;
 
 /// The server schema this program writes.
-pub const SERVER_SCHEMA_VERSION: i32 = 1;
+pub const SERVER_SCHEMA_VERSION: i32 = 2;
 
 /// Migration `i` takes a server ledger from version `i` to `i + 1`.
-const MIGRATIONS: [&str; 1] = [include_str!("sql/server/0001_init.sql")];
+const MIGRATIONS: [&str; 2] = [
+    include_str!("sql/server/0001_init.sql"),
+    include_str!("sql/server/0002_event_time_index.sql"),
+];
 
 /// The roles, least to most.
 pub const ROLES: [&str; 3] = ["parkland_viewer", "parkland_editor", "parkland_admin"];
@@ -757,10 +761,10 @@ impl Tx for ServerTx<'_> {
             .get(0);
         if !admin {
             return Err(LedgerError::Denied(Text {
-                zh: "复制台账到服务器须由管理员（parkland_admin）进行，以保留原记录的人员和时间"
+                zh: "写入保留原有人员和时间的记录（复制台账、载入历史）须由管理员（parkland_admin）进行"
                     .to_owned(),
-                en: "copying a ledger onto the server is an administrator's act (parkland_admin): \
-                     it keeps the people and times the copy recorded"
+                en: "writing records that keep their people and times (a ledger copy, a \
+                     history) is an administrator's act (parkland_admin)"
                     .to_owned(),
             }));
         }
@@ -1065,6 +1069,34 @@ impl Store for ServerStore {
             .borrow_mut()
             .query_one("SELECT count(*) FROM entry_event", &[])?
             .get(0))
+    }
+
+    fn as_of_rows(&self, before: &str) -> Result<Vec<AsOfRow>, LedgerError> {
+        self.rows(
+            "SELECT a.entry_id, a.n, \
+             to_char(f.at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), f.operator, \
+             to_char(l.at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), l.operator, \
+             l.action, l.before_json, l.after_json \
+             FROM (SELECT entry_id, count(*) AS n, min(id) AS first_id, max(id) AS last_id \
+                   FROM entry_event WHERE at < $1::text::timestamptz GROUP BY entry_id) a \
+             JOIN entry_event f ON f.id = a.first_id \
+             JOIN entry_event l ON l.id = a.last_id \
+             ORDER BY a.entry_id",
+            &[&before],
+            as_of_row_from,
+        )
+    }
+
+    fn event_span(&self) -> Result<Option<(String, String)>, LedgerError> {
+        let row = self.client.borrow_mut().query_one(
+            "SELECT to_char(min(at) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), \
+                    to_char(max(at) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') \
+             FROM entry_event",
+            &[],
+        )?;
+        Ok(row
+            .get::<_, Option<String>>(0)
+            .zip(row.get::<_, Option<String>>(1)))
     }
 
     fn meta(&self, key: &str) -> Result<Option<String>, LedgerError> {

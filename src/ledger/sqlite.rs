@@ -9,8 +9,9 @@
 //! SQL lives in `sql/*.sql` beside this file.
 
 use super::store::{
-    Cols, Dump, EntryColumns, NewEvent, RowUpdate, Store, Tx, case_row_from, dump_case_from,
-    dump_event_from, dump_figure_from, event_from, figure_from, stored_from,
+    AsOfRow, Cols, Dump, EntryColumns, NewEvent, RowUpdate, Store, Tx, as_of_row_from,
+    case_row_from, dump_case_from, dump_event_from, dump_figure_from, event_from, figure_from,
+    stored_from,
 };
 use super::{CaseRow, Event, LedgerError, StoredEntry};
 use crate::model::{EnterpriseFigures, LedgerEntry};
@@ -19,14 +20,15 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// The schema this program writes.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 /// Migration `i` takes a database from version `i` to `i + 1`.
-const MIGRATIONS: [&str; 4] = [
+const MIGRATIONS: [&str; 5] = [
     include_str!("sql/0001_init.sql"),
     include_str!("sql/0002_summary_index.sql"),
     include_str!("sql/0003_enterprise.sql"),
     include_str!("sql/0004_void_reason.sql"),
+    include_str!("sql/0005_event_time_index.sql"),
 ];
 
 /// An open SQLite ledger.
@@ -560,6 +562,32 @@ impl Store for SqliteStore {
         Ok(self
             .conn
             .query_row("SELECT count(*) FROM entry_event", [], |r| r.get(0))?)
+    }
+
+    fn as_of_rows(&self, before: &str) -> Result<Vec<AsOfRow>, LedgerError> {
+        // The counts and the first and last ids come from the (entry_id, at) index alone;
+        // only the last event's row (its JSON) and the first's are read from the table.
+        // Times are stored in one form (`YYYY-MM-DDTHH:MM:SSZ`), so text order is time order.
+        self.rows(
+            "SELECT a.entry_id, a.n, f.at, f.operator, l.at, l.operator, l.action, \
+             l.before_json, l.after_json \
+             FROM (SELECT entry_id, count(*) AS n, min(id) AS first_id, max(id) AS last_id \
+                   FROM entry_event WHERE at < ?1 GROUP BY entry_id) a \
+             JOIN entry_event f ON f.id = a.first_id \
+             JOIN entry_event l ON l.id = a.last_id \
+             ORDER BY a.entry_id",
+            &[&before],
+            as_of_row_from,
+        )
+    }
+
+    fn event_span(&self) -> Result<Option<(String, String)>, LedgerError> {
+        Ok(self
+            .conn
+            .query_row("SELECT min(at), max(at) FROM entry_event", [], |r| {
+                Ok(r.get::<_, Option<String>>(0)?
+                    .zip(r.get::<_, Option<String>>(1)?))
+            })?)
     }
 
     fn meta(&self, key: &str) -> Result<Option<String>, LedgerError> {

@@ -128,6 +128,40 @@ pub(crate) trait Store: Send {
     fn location(&self) -> String;
     /// The whole ledger as stored.
     fn dump(&self) -> Result<Dump, LedgerError>;
+    /// For every case with an event before `before` (UTC, `YYYY-MM-DDTHH:MM:SSZ`): how many
+    /// it had then, its first and its last (the columns of [`as_of_row_from`]), by case id.
+    fn as_of_rows(&self, before: &str) -> Result<Vec<AsOfRow>, LedgerError>;
+    /// The times of the first and the last event, if any.
+    fn event_span(&self) -> Result<Option<(String, String)>, LedgerError>;
+}
+
+/// A case as its events left it at some instant: what [`super::as_of`] rebuilds it from.
+pub(crate) struct AsOfRow {
+    pub entry_id: i64,
+    pub events: i64,
+    pub first_at: String,
+    pub first_operator: String,
+    pub last_at: String,
+    pub last_operator: String,
+    pub last_action: String,
+    pub last_before_json: Option<String>,
+    pub last_after_json: Option<String>,
+}
+
+/// An as-of row from the columns `entry_id, events, first at, first operator, last at, last
+/// operator, last action, last before_json, last after_json`.
+pub(crate) fn as_of_row_from(row: &dyn Cols) -> Result<AsOfRow, LedgerError> {
+    Ok(AsOfRow {
+        entry_id: row.int(0)?,
+        events: row.int(1)?,
+        first_at: row.text(2)?,
+        first_operator: row.text(3)?,
+        last_at: row.text(4)?,
+        last_operator: row.text(5)?,
+        last_action: row.text(6)?,
+        last_before_json: row.opt_text(7)?,
+        last_after_json: row.opt_text(8)?,
+    })
 }
 
 /// A dumped event from the columns `id, entry_id, at, operator, action, step, before_json,

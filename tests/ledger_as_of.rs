@@ -1,0 +1,123 @@
+//! The ledger as of any date (时间轴), rebuilt from the event history, on both back ends.
+
+use crate::conformance::Subject;
+use parkland::ledger::as_of::AsOf;
+use parkland::ledger::{Action, Ledger, StoredEntry, sample_history};
+use parkland::model::Progress;
+use std::collections::BTreeMap;
+
+fn ok<T, E: std::fmt::Display>(result: Result<T, E>) -> T {
+    result.unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn state(ledger: &Ledger) -> AsOf {
+    AsOf {
+        entries: ok(ledger.list()),
+        voided: ok(ledger.list_voided()),
+    }
+}
+
+fn second_after(at: jiff::Timestamp) -> jiff::Timestamp {
+    at + jiff::SignedDuration::from_secs(1)
+}
+
+conformance!(
+    the_ledger_as_of_each_change_is_what_the_store_held_right_after_it,
+    a_history_is_written_forward_only,
+);
+
+/// The sample's two years written change by change: the ledger rebuilt as of each change's
+/// time (and as of the end of each day) is exactly what the store held right after it (ids,
+/// versions, values, voided, who and when), and nothing before the first. Then live changes
+/// (an edit, a void, a restore, a correction) are rebuilt as of now.
+fn the_ledger_as_of_each_change_is_what_the_store_held_right_after_it(subject: &Subject) {
+    let park = ok(parkland::sample::sample_park());
+    let mut ledger = subject.open();
+    let history = sample_history(&park);
+    assert!(history.len() > 13, "more than one change per case");
+    let first = history.first().map(|c| c.at).unwrap_or_default();
+    let last = history.last().map(|c| c.at).unwrap_or_default();
+    assert!(
+        first.to_string().starts_with("2024") && last.to_string().starts_with("2025"),
+        "over 2024 and 2025: {first} to {last}"
+    );
+    let mut held = Vec::new();
+    for change in &history {
+        assert_eq!(
+            ok(ledger.write_history(std::slice::from_ref(change), "op")),
+            1
+        );
+        held.push((change.at, state(&ledger)));
+    }
+    assert_eq!(
+        ok(ledger.as_of(first)),
+        AsOf::default(),
+        "nothing before the first"
+    );
+    for (at, expected) in &held {
+        assert_eq!(&ok(ledger.as_of(second_after(*at))), expected, "as of {at}");
+    }
+    // By day, in the office's zone: the state after that day's last change.
+    let zone = jiff::tz::TimeZone::fixed(jiff::tz::offset(8));
+    let mut by_day: BTreeMap<jiff::civil::Date, &AsOf> = BTreeMap::new();
+    for (at, expected) in &held {
+        by_day.insert(at.to_zoned(zone.clone()).date(), expected);
+    }
+    for (day, expected) in by_day {
+        let end = parkland::time::end_of_day_in(day, &zone);
+        assert_eq!(&ok(ledger.as_of(end)), expected, "as of the end of {day}");
+    }
+    // The figures at the end of each year come from the same function as today's.
+    let end_2024 = parkland::time::end_of_day_in(jiff::civil::date(2024, 12, 31), &zone);
+    let at_2024 = parkland::stats::ledger_summary(&ok(ledger.as_of(end_2024)).entries);
+    let now = parkland::stats::ledger_summary(&ok(ledger.list()));
+    assert_eq!(at_2024.entries, 13, "every case registered in 2024");
+    assert!(
+        at_2024.revitalized_land_m2.abs() < f64::EPSILON,
+        "nothing revitalized before 2025"
+    );
+    assert!((parkland::units::mu_from_m2(now.revitalized_land_m2) - 120.0).abs() < 1e-6);
+
+    // Live changes on top of the history, rebuilt as of a second after them.
+    let cases = ok(ledger.list());
+    let open: Vec<&StoredEntry> = cases
+        .iter()
+        .filter(|c| c.entry.progress == Progress::Identified)
+        .collect();
+    let (a, b) = (open[0], open[1]);
+    let mut edited = a.entry.clone();
+    "现场复核".clone_into(&mut edited.notes);
+    ok(ledger.update(a.id, a.version, &edited, "op", Action::Update));
+    ok(ledger.void(b.id, b.version, "重复登记", "op"));
+    let voided = ok(ledger.get(b.id)).expect("voided");
+    ok(ledger.restore(b.id, voided.version, "op"));
+    let restored = ok(ledger.get(b.id)).expect("restored");
+    ok(ledger.void(b.id, restored.version, "确认重复", "op"));
+    let mut corrected = edited.clone();
+    corrected.progress = Progress::Pending;
+    ok(ledger.correct(a.id, a.version + 1, &corrected, "认定有误", "op"));
+    let now = second_after(jiff::Timestamp::now());
+    let rebuilt = ok(ledger.as_of(now));
+    assert_eq!(rebuilt, state(&ledger));
+    assert!(
+        rebuilt.voided.iter().any(|c| c.id == b.id),
+        "voided as of now"
+    );
+}
+
+/// A history only grows forward: a change dated before the last recorded one is refused and
+/// nothing is written.
+fn a_history_is_written_forward_only(subject: &Subject) {
+    let park = ok(parkland::sample::sample_park());
+    let mut ledger = subject.open();
+    let history = sample_history(&park);
+    ok(ledger.write_history(&history[1..], "op"));
+    let events = ok(ledger.event_count());
+    let error = ledger
+        .write_history(&history[..1], "op")
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(error.contains("forward only"), "{error}");
+    assert_eq!(ok(ledger.event_count()), events, "nothing written");
+}
