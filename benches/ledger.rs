@@ -267,3 +267,73 @@ fn server_change_visible_elsewhere(bencher: divan::Bencher) {
         }
     });
 }
+
+/// A ledger file of 100,000 cases with 500,000 events over two years (each case registered
+/// in 2024, then changed four times, a quarter year apart), written once as a history.
+static LEDGER_500K_HISTORY: LazyLock<PathBuf> = LazyLock::new(|| {
+    let path = scratch("500k-history");
+    let mut ledger = Ledger::open(&path).expect("open");
+    let start: jiff::Timestamp = "2024-01-01T01:00:00Z".parse().expect("time");
+    let mut changes = Vec::with_capacity(500_000);
+    for i in 0..100_000_usize {
+        for round in 0..5_i64 {
+            let mut entry = case(i);
+            entry.notes = format!("change {round}");
+            if round < 4 {
+                // Open until the last change (a closed case's next change would register a
+                // new one).
+                entry.progress = Progress::Disposing;
+                entry.revitalized_land_m2 = 0.0;
+                entry.revitalized_building_m2 = 0.0;
+                entry.completed_on = None;
+            }
+            let minutes = i64::try_from(i).unwrap_or(0) % (180 * 24 * 60) + round * 91 * 24 * 60;
+            changes.push(parkland::ledger::DatedChange {
+                at: start + jiff::SignedDuration::from_mins(minutes),
+                entry,
+                geometry: None,
+            });
+        }
+    }
+    changes.sort_by_key(|c| c.at);
+    ledger.write_history(&changes, "bench").expect("history");
+    assert_eq!(ledger.event_count().expect("count"), 500_000);
+    path
+});
+
+/// The window's timeline: 100,000 cases with 500,000 events rebuilt as of the end of 2024
+/// (every case there, most at their second or third change).
+#[divan::bench(sample_count = 10)]
+fn as_of_a_date_100k_cases_500k_events(bencher: divan::Bencher) {
+    let ledger = Ledger::open(LazyLock::force(&LEDGER_500K_HISTORY).as_path()).expect("open");
+    let at = parkland::time::end_of_day_in(
+        jiff::civil::date(2024, 12, 31),
+        &jiff::tz::TimeZone::fixed(jiff::tz::offset(8)),
+    );
+    bencher.bench_local(|| {
+        let rebuilt = ledger.as_of(at).expect("as of");
+        assert_eq!(rebuilt.entries.len(), 100_000);
+        rebuilt
+    });
+}
+
+/// The same on the server (the file copied there once).
+#[divan::bench(sample_count = 10)]
+fn server_as_of_a_date_100k_cases_500k_events(bencher: divan::Bencher) {
+    let Some(url) = server_database("asof") else {
+        eprintln!("SKIPPED: PARKLAND_TEST_PG is not set");
+        return;
+    };
+    let source = Ledger::open(LazyLock::force(&LEDGER_500K_HISTORY).as_path()).expect("open");
+    let mut ledger = Ledger::connect(&url).expect("connect");
+    source.copy_to(&mut ledger, false).expect("copy");
+    let at = parkland::time::end_of_day_in(
+        jiff::civil::date(2024, 12, 31),
+        &jiff::tz::TimeZone::fixed(jiff::tz::offset(8)),
+    );
+    bencher.bench_local(|| {
+        let rebuilt = ledger.as_of(at).expect("as of");
+        assert_eq!(rebuilt.entries.len(), 100_000);
+        rebuilt
+    });
+}

@@ -230,6 +230,17 @@ impl Cols for SqliteRow<'_, '_> {
     fn text(&self, i: usize) -> Result<String, LedgerError> {
         Ok(self.0.get(i)?)
     }
+    fn entry_json(&self, i: usize) -> Result<Option<LedgerEntry>, LedgerError> {
+        match self.0.get_ref(i)? {
+            rusqlite::types::ValueRef::Null => Ok(None),
+            value => {
+                let json = value
+                    .as_bytes()
+                    .map_err(|e| LedgerError::Data(format!("a case's values: {e}")))?;
+                super::store::parse_entry_json(json).map(Some)
+            }
+        }
+    }
     fn opt_text(&self, i: usize) -> Result<Option<String>, LedgerError> {
         Ok(self.0.get(i)?)
     }
@@ -564,21 +575,47 @@ impl Store for SqliteStore {
             .query_row("SELECT count(*) FROM entry_event", [], |r| r.get(0))?)
     }
 
-    fn as_of_rows(&self, before: &str) -> Result<Vec<AsOfRow>, LedgerError> {
-        // The counts and the first and last ids come from the (entry_id, at) index alone;
-        // only the last event's row (its JSON) and the first's are read from the table.
+    fn as_of_rows(&self, before: &str, ids: (i64, i64)) -> Result<Vec<AsOfRow>, LedgerError> {
+        // The counts and the last ids come from the (entry_id, at) index alone; only the
+        // last event's row (its JSON) and the case's (who made it, when) are read.
         // Times are stored in one form (`YYYY-MM-DDTHH:MM:SSZ`), so text order is time order.
+        // Not ordered here: a sort of the wide rows (a temporary B-tree) took 130 of 230 ms
+        // for 100,000 cases; the caller sorts the cases by id.
         self.rows(
-            "SELECT a.entry_id, a.n, f.at, f.operator, l.at, l.operator, l.action, \
-             l.before_json, l.after_json \
-             FROM (SELECT entry_id, count(*) AS n, min(id) AS first_id, max(id) AS last_id \
-                   FROM entry_event WHERE at < ?1 GROUP BY entry_id) a \
-             JOIN entry_event f ON f.id = a.first_id \
-             JOIN entry_event l ON l.id = a.last_id \
-             ORDER BY a.entry_id",
-            &[&before],
+            "SELECT a.entry_id, a.n, c.created_at, c.created_by, l.at, l.operator, l.action, \
+             CASE l.action WHEN 'delete' THEN l.before_json ELSE l.after_json END \
+             FROM (SELECT entry_id, count(*) AS n, max(id) AS last_id \
+                   FROM entry_event WHERE entry_id BETWEEN ?2 AND ?3 AND at < ?1 \
+                   GROUP BY entry_id) a \
+             JOIN ledger_entry c ON c.id = a.entry_id \
+             JOIN entry_event l ON l.id = a.last_id",
+            &[&before, &ids.0, &ids.1],
             as_of_row_from,
         )
+    }
+
+    fn max_case_id(&self) -> Result<i64, LedgerError> {
+        Ok(self
+            .conn
+            .query_row("SELECT coalesce(max(id), 0) FROM ledger_entry", [], |r| {
+                r.get(0)
+            })?)
+    }
+
+    fn reader(&self) -> Result<Option<Box<dyn Store>>, LedgerError> {
+        let Some(path) = &self.path else {
+            return Ok(None);
+        };
+        // Read only, no checks: the ledger was checked and migrated when it was opened.
+        let conn = Connection::open_with_flags(
+            path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(Duration::from_secs(5))?;
+        Ok(Some(Box::new(Self {
+            conn,
+            path: Some(path.clone()),
+        })))
     }
 
     fn event_span(&self) -> Result<Option<(String, String)>, LedgerError> {

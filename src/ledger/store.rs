@@ -128,9 +128,15 @@ pub(crate) trait Store: Send {
     fn location(&self) -> String;
     /// The whole ledger as stored.
     fn dump(&self) -> Result<Dump, LedgerError>;
-    /// For every case with an event before `before` (UTC, `YYYY-MM-DDTHH:MM:SSZ`): how many
-    /// it had then, its first and its last (the columns of [`as_of_row_from`]), by case id.
-    fn as_of_rows(&self, before: &str) -> Result<Vec<AsOfRow>, LedgerError>;
+    /// For every case with an id in `ids` (inclusive) and an event before `before` (UTC,
+    /// `YYYY-MM-DDTHH:MM:SSZ`): how many it had then, who made it and when, and its last
+    /// event (the columns of [`as_of_row_from`]), in no order.
+    fn as_of_rows(&self, before: &str, ids: (i64, i64)) -> Result<Vec<AsOfRow>, LedgerError>;
+    /// The highest case id (0 when there is none).
+    fn max_case_id(&self) -> Result<i64, LedgerError>;
+    /// Another connection to the same ledger, to read on another thread; `None` where there
+    /// is none to open (a ledger in memory).
+    fn reader(&self) -> Result<Option<Box<dyn Store>>, LedgerError>;
     /// The times of the first and the last event, if any.
     fn event_span(&self) -> Result<Option<(String, String)>, LedgerError>;
 }
@@ -139,28 +145,28 @@ pub(crate) trait Store: Send {
 pub(crate) struct AsOfRow {
     pub entry_id: i64,
     pub events: i64,
-    pub first_at: String,
-    pub first_operator: String,
+    pub created_at: String,
+    pub created_by: String,
     pub last_at: String,
     pub last_operator: String,
     pub last_action: String,
-    pub last_before_json: Option<String>,
-    pub last_after_json: Option<String>,
+    /// The values the last event left (a deletion's: those before it).
+    pub last_entry: Option<LedgerEntry>,
 }
 
-/// An as-of row from the columns `entry_id, events, first at, first operator, last at, last
-/// operator, last action, last before_json, last after_json`.
+/// An as-of row from the columns: the case id, its count of events, `created_at`,
+/// `created_by`, the last event's time, operator and action, and the JSON of the values the
+/// last event left (for a deletion, those before it).
 pub(crate) fn as_of_row_from(row: &dyn Cols) -> Result<AsOfRow, LedgerError> {
     Ok(AsOfRow {
         entry_id: row.int(0)?,
         events: row.int(1)?,
-        first_at: row.text(2)?,
-        first_operator: row.text(3)?,
+        created_at: row.text(2)?,
+        created_by: row.text(3)?,
         last_at: row.text(4)?,
         last_operator: row.text(5)?,
         last_action: row.text(6)?,
-        last_before_json: row.opt_text(7)?,
-        last_after_json: row.opt_text(8)?,
+        last_entry: row.entry_json(7)?,
     })
 }
 
@@ -196,9 +202,16 @@ pub(crate) fn dump_case_from(row: &dyn Cols) -> Result<(StoredEntry, Option<Stri
     Ok((stored_from(row)?, row.opt_text(31)?))
 }
 
+/// A case's JSON as events store it, read bit for bit.
+pub(crate) fn parse_entry_json(json: &[u8]) -> Result<LedgerEntry, LedgerError> {
+    serde_json::from_slice(json).map_err(|e| LedgerError::Data(format!("a case's values: {e}")))
+}
+
 /// The columns of a result row, read the same way from either database.
 pub(crate) trait Cols {
     fn text(&self, i: usize) -> Result<String, LedgerError>;
+    /// A case's JSON (an event's snapshot) read where it lies, without a copy of the text.
+    fn entry_json(&self, i: usize) -> Result<Option<LedgerEntry>, LedgerError>;
     fn opt_text(&self, i: usize) -> Result<Option<String>, LedgerError>;
     fn real(&self, i: usize) -> Result<f64, LedgerError>;
     fn int(&self, i: usize) -> Result<i64, LedgerError>;

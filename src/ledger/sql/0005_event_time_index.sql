@@ -1,5 +1,5 @@
 -- Schema version 5: the ledger as of any date (时间轴) counts each case's events before an
--- instant and finds its first and last from this index alone, without reading the events'
--- JSON. It serves the lookups by case the old index served.
+-- instant and finds its last from this index alone (the event id is the rowid, in every index),
+-- without reading the events' JSON. It serves the lookups by case the old index served.
 CREATE INDEX entry_event_entry_at ON entry_event (entry_id, at);
 DROP INDEX IF EXISTS entry_event_entry_id;
