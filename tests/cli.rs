@@ -19,7 +19,7 @@ fn parkland(args: &[&str]) -> Output {
         .unwrap_or_else(|e| panic!("cannot run parkland: {e}"))
 }
 
-fn stdout(output: &Output) -> String {
+pub(crate) fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
@@ -361,7 +361,7 @@ fn ledger_add_validates_like_the_form_and_writes_nothing_on_bad_input() {
 }
 
 /// Runs the binary with a given data folder and time zone.
-fn parkland_in(home: &std::path::Path, tz: &str, args: &[&str]) -> Output {
+pub(crate) fn parkland_in(home: &std::path::Path, tz: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_parkland"))
         .args(args)
         .env("HOME", home)
@@ -372,14 +372,14 @@ fn parkland_in(home: &std::path::Path, tz: &str, args: &[&str]) -> Output {
         .unwrap_or_else(|e| panic!("cannot run parkland: {e}"))
 }
 
-fn fresh_home(name: &str) -> PathBuf {
+pub(crate) fn fresh_home(name: &str) -> PathBuf {
     let home = std::env::temp_dir().join(format!("parkland-cli-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&home);
     std::fs::create_dir_all(&home).unwrap_or_else(|e| panic!("{e}"));
     home
 }
 
-fn json_of(output: &Output) -> serde_json::Value {
+pub(crate) fn json_of(output: &Output) -> serde_json::Value {
     serde_json::from_str(&stdout(output)).unwrap_or_else(|e| panic!("{e}: {}", stdout(output)))
 }
 

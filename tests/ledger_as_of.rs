@@ -121,3 +121,111 @@ fn a_history_is_written_forward_only(subject: &Subject) {
     assert!(error.contains("forward only"), "{error}");
     assert_eq!(ok(ledger.event_count()), events, "nothing written");
 }
+
+/// `summary --as-of`: the sample's figures at the end of each year, from the same function
+/// as today's (nothing registered before 2024; all 13 cases and nothing revitalized at the
+/// end of 2024; 120 亩 and 44,000 m² revitalized by the end of 2025).
+#[test]
+fn the_summary_as_of_a_date_gives_that_days_figures() {
+    use crate::cli::{fresh_home, json_of, parkland_in};
+    let home = fresh_home("as-of-summary");
+    let at = |day: &str| {
+        json_of(&parkland_in(
+            &home,
+            "Asia/Shanghai",
+            &["summary", "--json", "--as-of", day],
+        ))
+    };
+    let before = at("2023-12-31");
+    assert_eq!(before["ledger"]["entries"], 0, "{before}");
+    assert_eq!(before["as_of"], "2023-12-31");
+    let end_2024 = at("2024-12-31");
+    assert_eq!(end_2024["ledger"]["entries"], 13);
+    assert_eq!(end_2024["ledger"]["revitalized_land_m2"], 0.0);
+    let end_2025 = at("2025-12-31");
+    let mu = end_2025["ledger"]["revitalized_land_m2"]
+        .as_f64()
+        .unwrap_or_default()
+        / (10_000.0 / 15.0);
+    assert!((mu - 120.0).abs() < 1e-6, "{end_2025}");
+    assert_eq!(end_2025["ledger"]["revitalized_building_m2"], 44_000.0);
+    // Idle parcels on that day: the 13 less the 5 revitalized in 2025.
+    assert_eq!(end_2025["total"]["idle_parcels"], 8, "{end_2025}");
+    let today = json_of(&parkland_in(&home, "Asia/Shanghai", &["summary", "--json"]));
+    assert_eq!(
+        today["ledger"], end_2025["ledger"],
+        "nothing changed after 2025"
+    );
+    let bad = parkland_in(&home, "UTC", &["summary", "--as-of", "2024-13-01"]);
+    assert_eq!(bad.status.code(), Some(2), "a bad date is refused");
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("not a date"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+}
+
+/// `ledger list --as-of` ends the day in the user's time zone: WX-1102's 认定 was recorded
+/// at 09:11 on 2024-12-15 in Shanghai, which is still 2024-12-14 in Los Angeles.
+#[test]
+fn a_day_ends_where_the_user_is() {
+    use crate::cli::{fresh_home, json_of, parkland_in};
+    let home = fresh_home("as-of-zone");
+    let progress_of = |tz: &str| {
+        let list = json_of(&parkland_in(
+            &home,
+            tz,
+            &["ledger", "list", "--json", "--as-of", "2024-12-14"],
+        ));
+        list.as_array()
+            .and_then(|cases| cases.iter().find(|c| c["parcel_no"] == "WX-1102"))
+            .map(|c| c["progress"].clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(progress_of("Asia/Shanghai"), "pending");
+    assert_eq!(progress_of("America/Los_Angeles"), "identified");
+}
+
+/// `report --as-of 2025-12-31 --compare 2024-12-31`: the workbook holds the comparison, its
+/// totals the change the two summaries give.
+#[test]
+fn a_report_compares_two_dates() {
+    use crate::cli::{fresh_home, parkland_in, stdout};
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let home = fresh_home("as-of-report");
+    let out = home.join("report.xlsx");
+    let run = parkland_in(
+        &home,
+        "Asia/Shanghai",
+        &[
+            "report",
+            "--out",
+            &out.display().to_string(),
+            "--as-of",
+            "2025-12-31",
+            "--compare",
+            "2024-12-31",
+        ],
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", stdout(&run));
+    let mut book: Xlsx<_> = ok(open_workbook(&out));
+    let sheet = ok(book.worksheet_range("汇总"));
+    let rows: Vec<Vec<Data>> = sheet.rows().map(<[Data]>::to_vec).collect();
+    let title = rows
+        .iter()
+        .position(|r| matches!(r.first(), Some(Data::String(t)) if t.starts_with("年度对比：盘活") && t.contains("2024-12-31 → 2025-12-31")))
+        .unwrap_or_else(|| panic!("the comparison: {rows:?}"));
+    let total = rows[title..]
+        .iter()
+        .find(|r| matches!(r.first(), Some(Data::String(t)) if t == "园区合计"))
+        .unwrap_or_else(|| panic!("its total"));
+    let number = |i: usize| match total.get(i) {
+        Some(Data::Float(v)) => *v,
+        other => panic!("{other:?}"),
+    };
+    // 盘活土地 期初, 期末, 增减; 盘活厂房 期初, 期末, 增减.
+    assert!(number(1).abs() < 1e-9);
+    assert!((number(2) - 120.0).abs() < 0.005);
+    assert!((number(3) - 120.0).abs() < 0.005);
+    assert!((number(6) - 44_000.0).abs() < 0.5);
+}

@@ -40,6 +40,8 @@ pub enum LedgerCommand {
     List {
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        as_of: super::AsOfArg,
     },
     /// Register a case for a parcel; every field as a flag. Nothing is written on bad input;
     /// a parcel that already has an open case is refused (edit that case instead).
@@ -327,7 +329,7 @@ pub fn run(args: &LedgerArgs, cli: &Cli, out: &mut dyn Write) -> anyhow::Result<
     let (park, mut ledger) = super::park_and_ledger(cli)?;
     match &args.command {
         LedgerCommand::Copy { .. } => unreachable!("copied above"),
-        LedgerCommand::List { json } => list(&ledger, *json, out),
+        LedgerCommand::List { json, as_of } => list(&ledger, *json, as_of.as_of, out),
         LedgerCommand::Add(add_args) => add(&mut ledger, &park, add_args, out),
         LedgerCommand::Edit(edit_args) => {
             let operator = edit_args
@@ -441,8 +443,13 @@ pub fn run(args: &LedgerArgs, cli: &Cli, out: &mut dyn Write) -> anyhow::Result<
     }
 }
 
-fn list(ledger: &Ledger, json: bool, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
-    let entries = ledger.list()?;
+fn list(
+    ledger: &Ledger,
+    json: bool,
+    as_of: Option<jiff::civil::Date>,
+    out: &mut dyn Write,
+) -> anyhow::Result<ExitCode> {
+    let (entries, _) = super::cases_as_of(ledger, as_of)?;
     // Which cases count (one open case per parcel): the rule every figure uses.
     let counts = crate::standing::count_cases(entries.iter().map(crate::standing::CaseKey::from));
     if json {

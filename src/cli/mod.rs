@@ -146,6 +146,27 @@ pub(crate) fn park_and_ledger(
     Ok((park, ledger))
 }
 
+/// `--as-of DATE`: the ledger as it stood at the end of that day (in the user's time zone),
+/// rebuilt from its history; today's when not given.
+#[derive(Debug, Clone, Copy, Default, clap::Args)]
+pub struct AsOfArg {
+    /// The ledger as it stood at the end of this day (YYYY-MM-DD), rebuilt from its history;
+    /// parcels stand and cases count as on that day.
+    #[arg(long = "as-of", value_name = "DATE", value_parser = render::date)]
+    pub as_of: Option<jiff::civil::Date>,
+}
+
+/// The live cases of the ledger as of a date (now when `None`), with the day they stand on.
+pub(crate) fn cases_as_of(
+    ledger: &crate::ledger::Ledger,
+    as_of: Option<jiff::civil::Date>,
+) -> anyhow::Result<(Vec<crate::ledger::StoredEntry>, jiff::civil::Date)> {
+    Ok(match as_of {
+        Some(day) => (ledger.as_of(crate::time::end_of_day(day))?.entries, day),
+        None => (ledger.list()?, crate::time::today()),
+    })
+}
+
 fn run_command(command: &Command, cli: &Cli, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     match command {
         Command::Check(args) => check::run(args, cli, out),

@@ -65,7 +65,7 @@ fn lang(text: &str) -> Result<Lang, String> {
     }
 }
 
-fn date(text: &str) -> Result<jiff::civil::Date, String> {
+pub(super) fn date(text: &str) -> Result<jiff::civil::Date, String> {
     text.parse()
         .map_err(|e| format!("\"{text}\" is not a date YYYY-MM-DD ({e})"))
 }

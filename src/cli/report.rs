@@ -15,6 +15,12 @@ pub struct ReportArgs {
     pub out: PathBuf,
     #[command(flatten)]
     pub map: super::render::MapArgs,
+    #[command(flatten)]
+    pub as_of: super::AsOfArg,
+    /// Adds the park's figures at this earlier (or later) date beside those of the report's
+    /// (年度对比: cases and 亩 added, land and floor revitalized, by district and method).
+    #[arg(long, value_name = "DATE", value_parser = super::render::date)]
+    pub compare: Option<jiff::civil::Date>,
 }
 
 /// The report formats, by file extension.
@@ -42,10 +48,21 @@ pub fn run(args: &ReportArgs, cli: &Cli, out: &mut dyn Write) -> anyhow::Result<
             return Ok(ExitCode::from(EXIT_REJECTED));
         }
     };
-    let (park, cases) = super::render::load_park_and_cases(cli, true)?;
-    let date = args.map.date.unwrap_or_else(|| jiff::Zoned::now().date());
-    let report = Report::new(&park, &cases, args.map.style, args.map.lang, date)
+    let (park, ledger) = super::park_and_ledger(cli)?;
+    let (cases, day) = super::cases_as_of(&ledger, args.as_of.as_of)?;
+    let date = args.map.date.unwrap_or(day);
+    let mut report = Report::new(&park, &cases, args.map.style, args.map.lang, date)
         .context("making the report")?;
+    if let Some(other) = args.compare {
+        let (other_cases, other_day) = super::cases_as_of(&ledger, Some(other))?;
+        // Earlier date first, whichever was named where.
+        let comparison = if other_day <= day {
+            crate::stats::compare(&park, &other_cases, other_day, &cases, day)
+        } else {
+            crate::stats::compare(&park, &cases, day, &other_cases, other_day)
+        };
+        report.add_comparison(&comparison);
+    }
     match format {
         Format::Xlsx => write_report_xlsx(&report, &args.out),
         Format::Pdf => write_report_pdf(&report, &args.out),

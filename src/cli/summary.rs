@@ -18,6 +18,8 @@ pub struct SummaryArgs {
     /// One JSON object.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub as_of: super::AsOfArg,
 }
 
 /// Loads the park named on the command line, with the sample for whatever is not given. A
@@ -46,9 +48,10 @@ pub fn load_park(cli: &Cli) -> Result<Park, Box<crate::formats::Rejected>> {
 
 pub fn run(args: &SummaryArgs, cli: &Cli, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     let (park, ledger) = super::park_and_ledger(cli)?;
-    let cases = ledger.list()?;
-    // Where each parcel stands now and which cases count: the same answer as the window's.
-    let standing = Standing::compute(&park, &cases, crate::time::today());
+    let (cases, day) = super::cases_as_of(&ledger, args.as_of.as_of)?;
+    // Where each parcel stands on that day and which cases count: the same answer as the
+    // window's.
+    let standing = Standing::compute(&park, &cases, day);
     let summary = park_summary(&park, &standing);
     let ledger = ledger_summary(&cases);
     if args.json {
@@ -58,10 +61,19 @@ pub fn run(args: &SummaryArgs, cli: &Cli, out: &mut dyn Write) -> anyhow::Result
             // The plane areas beside the figures (whose basis `area_basis` names).
             let plane = crate::stats::plane_areas(&park);
             object.insert("plane_areas".to_owned(), serde_json::to_value(&plane)?);
+            if let Some(day) = args.as_of.as_of {
+                object.insert("as_of".to_owned(), day.to_string().into());
+            }
         }
         serde_json::to_writer(&mut *out, &value)?;
         writeln!(out)?;
         return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(day) = args.as_of.as_of {
+        writeln!(
+            out,
+            "台账截至 {day} 日终 / the ledger as of the end of {day}"
+        )?;
     }
     writeln!(
         out,
@@ -93,10 +105,16 @@ pub fn run(args: &SummaryArgs, cli: &Cli, out: &mut dyn Write) -> anyhow::Result
         total.idle_parcels,
         group_thousands(mu_from_m2(total.idle_area_m2), 2)
     )?;
-    writeln!(
-        out,
-        "(idle now: parcels 闲置 or 低效 today, from their ledger case where they have one)"
-    )?;
+    match args.as_of.as_of {
+        Some(day) => writeln!(
+            out,
+            "(idle now: parcels 闲置 or 低效 on {day}, from their ledger case as it stood then)"
+        )?,
+        None => writeln!(
+            out,
+            "(idle now: parcels 闲置 or 低效 today, from their ledger case where they have one)"
+        )?,
+    }
     writeln!(out, "({})", summary.area_caption(Lang::Zh))?;
     writeln!(out)?;
     super::write_ledger_figures(out, &ledger)?;

@@ -9,6 +9,6 @@ pub use ledger_table::{
     LEDGER_HEADERS, LedgerTable, entry_row, write_ledger_csv, write_ledger_xlsx,
 };
 pub use report::{
-    Figure, MAP_SIZE, Report, ReportError, Table, figure, report_pdf, write_report_pdf,
-    write_report_xlsx,
+    Figure, MAP_SIZE, Report, ReportError, Table, comparison_tables, figure, report_pdf,
+    write_comparison_xlsx, write_report_pdf, write_report_xlsx,
 };

@@ -89,6 +89,11 @@ pub mod figure {
 }
 
 impl Report {
+    /// Adds the comparison of two dates (`--compare`) after the report's tables.
+    pub fn add_comparison(&mut self, comparison: &crate::stats::Comparison) {
+        self.tables.extend(comparison_tables(comparison, self.lang));
+    }
+
     /// Builds the report of a park and its ledger cases; the map is coloured by `preset`.
     pub fn new(
         park: &Park,
@@ -473,6 +478,157 @@ pub fn write_report_xlsx(report: &Report, path: &Path) -> Result<(), ReportError
         },
         other => ReportError::Xlsx(other),
     })?;
+    crate::atomic_file::write(path, &bytes).map_err(|source| ReportError::Io {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+/// The park's figures at two dates as tables (年度对比): cases and idle land by district,
+/// revitalized land and floor by district, cases by disposal method; each with the change.
+#[must_use]
+pub fn comparison_tables(c: &crate::stats::Comparison, lang: Lang) -> Vec<Table> {
+    let period = format!("{} → {}", c.from_date, c.to_date);
+    let district = |row: &crate::stats::ComparisonRow| {
+        Cell::Text(if row.name.is_empty() {
+            lang.pick("未指明片区", "No district").to_owned()
+        } else if row.code.is_none() {
+            lang.pick("园区合计", "Park total").to_owned()
+        } else {
+            row.name.clone()
+        })
+    };
+    let (rows, total) = c.rows.split_at(c.rows.len().saturating_sub(1));
+    let from = lang.pick("期初", "from");
+    let to = lang.pick("期末", "to");
+    let change = lang.pick("增减", "change");
+    let triple = |what: &str| -> [String; 3] {
+        [
+            format!("{what} {from}"),
+            format!("{what} {to}"),
+            format!("{what} {change}"),
+        ]
+    };
+    let number = |v: f64, d: usize| Cell::Number(v, d);
+    let count = |n: usize| Cell::Number(n as f64, 0);
+    let cases_table = {
+        let mut headers = vec![lang.pick("片区", "District").to_owned()];
+        headers.extend(triple(lang.pick("案件", "Cases")));
+        headers.extend(triple(lang.pick("闲置(亩)", "Idle (mu)")));
+        let cells = |r: &crate::stats::ComparisonRow| {
+            vec![
+                district(r),
+                count(r.from.entries),
+                count(r.to.entries),
+                number(r.change.entries as f64, 0),
+                number(mu_from_m2(r.from.idle_land_m2), 2),
+                number(mu_from_m2(r.to.idle_land_m2), 2),
+                number(mu_from_m2(r.change.idle_land_m2), 2),
+            ]
+        };
+        Table {
+            title: format!(
+                "{} {period}",
+                lang.pick("年度对比：登记", "Year on year: registered")
+            ),
+            headers,
+            rows: rows.iter().map(cells).collect(),
+            total: total.first().map(cells),
+            note: None,
+        }
+    };
+    let revitalized_table = {
+        let mut headers = vec![lang.pick("片区", "District").to_owned()];
+        headers.extend(triple(lang.pick("盘活土地(亩)", "Land (mu)")));
+        headers.extend(triple(lang.pick("盘活厂房(㎡)", "Floor (m²)")));
+        let cells = |r: &crate::stats::ComparisonRow| {
+            vec![
+                district(r),
+                number(mu_from_m2(r.from.revitalized_land_m2), 2),
+                number(mu_from_m2(r.to.revitalized_land_m2), 2),
+                number(mu_from_m2(r.change.revitalized_land_m2), 2),
+                number(r.from.revitalized_building_m2, 0),
+                number(r.to.revitalized_building_m2, 0),
+                number(r.change.revitalized_building_m2, 0),
+            ]
+        };
+        Table {
+            title: format!(
+                "{} {period}",
+                lang.pick("年度对比：盘活", "Year on year: revitalized")
+            ),
+            headers,
+            rows: rows.iter().map(cells).collect(),
+            total: total.first().map(cells),
+            note: None,
+        }
+    };
+    let methods_table = Table {
+        title: format!(
+            "{} {period}",
+            lang.pick("年度对比：处置方式", "Year on year: methods")
+        ),
+        headers: vec![
+            lang.pick("处置方式", "Method").to_owned(),
+            format!("{} {from}", lang.pick("案件", "Cases")),
+            format!("{} {to}", lang.pick("案件", "Cases")),
+            change.to_owned(),
+        ],
+        rows: c
+            .methods
+            .iter()
+            .map(|m| {
+                vec![
+                    Cell::Text(m.method.label(lang).to_owned()),
+                    count(m.from),
+                    count(m.to),
+                    number(m.to as f64 - m.from as f64, 0),
+                ]
+            })
+            .collect(),
+        total: None,
+        note: Some(
+            lang.pick(
+                "一宗案件可有多种处置方式。",
+                "A case may use several methods.",
+            )
+            .to_owned(),
+        ),
+    };
+    vec![cases_table, revitalized_table, methods_table]
+}
+
+/// The comparison of two dates as a workbook: one sheet per table of [`comparison_tables`].
+pub fn write_comparison_xlsx(
+    c: &crate::stats::Comparison,
+    lang: Lang,
+    path: &Path,
+) -> Result<(), ReportError> {
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let names = [
+        lang.pick("登记对比", "Registered"),
+        lang.pick("盘活对比", "Revitalized"),
+        lang.pick("处置方式对比", "Methods"),
+    ];
+    for (table, name) in comparison_tables(c, lang).iter().zip(names) {
+        let headers: Vec<&str> = table.headers.iter().map(String::as_str).collect();
+        let rows: Vec<Vec<Cell>> = table
+            .rows
+            .iter()
+            .chain(table.total.iter())
+            .cloned()
+            .collect();
+        write_worksheet(
+            &crate::formats::sheet::SheetTable {
+                name,
+                headers: &headers,
+                rows: &rows,
+                widths: &[(0, 16.0)],
+            },
+            workbook.add_worksheet(),
+        )?;
+    }
+    let bytes = workbook.save_to_buffer()?;
     crate::atomic_file::write(path, &bytes).map_err(|source| ReportError::Io {
         path: path.to_owned(),
         source,

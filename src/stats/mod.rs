@@ -10,9 +10,11 @@
 //! - *land and floor revitalized* (已盘活): [`LedgerSummary::revitalized_land_m2`] and
 //!   [`LedgerSummary::revitalized_building_m2`].
 
+mod compare;
 mod dashboard;
 mod enterprise;
 
+pub use compare::{Change, Comparison, ComparisonRow, Figures, MethodComparison, compare};
 pub use enterprise::{DistrictYield, EnterpriseYields, ParcelYield, enterprise_yields};
 
 pub use dashboard::{
