@@ -801,6 +801,13 @@ mod random_operations {
             view.attach(ledger);
             // The test's own connection, to read what the window's worker wrote.
             let store = subject.open();
+            // The watcher's first reading of the cases comes on its own thread.
+            let started = std::time::Instant::now();
+            while view.entries != store.list().unwrap_or_else(|e| panic!("{e}")) {
+                prop_assert!(started.elapsed() < std::time::Duration::from_secs(5));
+                std::thread::sleep(std::time::Duration::from_millis(5));
+                view.poll();
+            }
             let dir = std::env::temp_dir().join(format!(
                 "parkland-prop-server-{}-{n}",
                 std::process::id()

@@ -29,6 +29,8 @@ mod ui_day;
 #[cfg(feature = "gui")]
 mod ui_server;
 #[cfg(feature = "gui")]
+mod ui_timeline;
+#[cfg(feature = "gui")]
 mod window;
 
 /// Whether tests that need something outside the repository must fail instead of skipping.

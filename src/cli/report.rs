@@ -55,13 +55,11 @@ pub fn run(args: &ReportArgs, cli: &Cli, out: &mut dyn Write) -> anyhow::Result<
         .context("making the report")?;
     if let Some(other) = args.compare {
         let (other_cases, other_day) = super::cases_as_of(&ledger, Some(other))?;
-        // Earlier date first, whichever was named where.
-        let comparison = if other_day <= day {
-            crate::stats::compare(&park, &other_cases, other_day, &cases, day)
-        } else {
-            crate::stats::compare(&park, &cases, day, &other_cases, other_day)
-        };
-        report.add_comparison(&comparison);
+        report.add_comparison(&crate::stats::compare(
+            &park,
+            (&cases, day),
+            (&other_cases, other_day),
+        ));
     }
     match format {
         Format::Xlsx => write_report_xlsx(&report, &args.out),

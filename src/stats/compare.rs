@@ -99,15 +99,19 @@ pub struct Comparison {
     pub methods: Vec<MethodComparison>,
 }
 
-/// The figures of the ledger as it stood at `from_date` (its cases `from`) and at `to_date`.
+/// The figures of the ledger as it stood at two dates (each with its cases then), the
+/// earlier first whichever order they are given in.
 #[must_use]
 pub fn compare(
     park: &Park,
-    from: &[StoredEntry],
-    from_date: Date,
-    to: &[StoredEntry],
-    to_date: Date,
+    one: (&[StoredEntry], Date),
+    other: (&[StoredEntry], Date),
 ) -> Comparison {
+    let ((from, from_date), (to, to_date)) = if one.1 <= other.1 {
+        (one, other)
+    } else {
+        (other, one)
+    };
     let (a, b) = (
         dashboard(park, from, from_date),
         dashboard(park, to, to_date),

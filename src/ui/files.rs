@@ -38,6 +38,8 @@ pub enum FileTarget {
     LedgerCsv,
     ReportXlsx,
     ReportPdf,
+    /// 年度对比 of the 统计 view.
+    ComparisonXlsx,
 }
 
 /// A request for a file.
@@ -107,6 +109,7 @@ impl FileRequest {
                 Command::ExportLedgerTable(path, crate::ui::app::TableFormat::Csv)
             }
             FileTarget::ReportXlsx | FileTarget::ReportPdf => Command::ExportReport(path),
+            FileTarget::ComparisonXlsx => Command::ExportComparison(path),
         }
     }
 

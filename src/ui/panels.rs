@@ -6,7 +6,7 @@ use crate::model::{AreaBasis, Lang, Parcel, ParcelStatus, Park};
 use crate::style::{Classification, StylePreset};
 use crate::ui::app::{Command, LayerKind, MapExtent, Notice, PersistedState};
 use crate::ui::files::{FileRequest, FileTarget};
-use crate::ui::ledger::{LedgerView, today};
+use crate::ui::ledger::LedgerView;
 use crate::ui::map::Camera;
 use crate::ui::map::LabelBy;
 use crate::ui::map::measure::MeasureMode;
@@ -782,7 +782,7 @@ pub fn parcel_ledger_ui(
     });
     if let Some(case) = case {
         let e = &case.entry;
-        let day = today();
+        let day = ledger.day();
         egui::Grid::new("parcel_case")
             .num_columns(2)
             .striped(true)
@@ -885,13 +885,14 @@ pub fn ledger_panel_ui(
         ui.label(RichText::new(error).color(theme::ERROR_TEXT));
     }
     let may_edit = ledger.may_edit();
+    let day = ledger.day();
     let LedgerView { table, entries, .. } = ledger;
     let action = table.ui(
         ui,
         lang,
         entries,
         park,
-        today(),
+        day,
         selected.map(|p| p.parcel_no.as_str()),
         may_edit,
     );

@@ -10,6 +10,10 @@ use super::{
 /// Everything the user can ask for; applied after the frame is laid out.
 #[derive(Debug, Clone)]
 pub enum Command {
+    /// Show the ledger as it stood at the end of a past day (时间轴), or now (`None`).
+    ShowAsOf(Option<jiff::civil::Date>),
+    /// Set a date of the 统计 comparison: 0 the earlier, 1 the later.
+    SetCompareDate(usize, jiff::civil::Date),
     /// Stop the load running in the background.
     CancelLoad,
     /// Turn the measure tool on in a mode, or off.
@@ -65,6 +69,8 @@ pub enum Command {
     ExportLedgerTable(PathBuf, TableFormat),
     /// Write the park report: xlsx or PDF by the file's extension.
     ExportReport(PathBuf),
+    /// 年度对比 of the 统计 view as a workbook.
+    ExportComparison(PathBuf),
     /// Ask for a file (the system dialog, or the built-in one where it cannot open).
     PickFile(crate::ui::files::FileRequest),
     /// Put the keyboard in the 定位 box.
@@ -367,6 +373,10 @@ impl ParklandApp {
                 let result = self.export_report(&path);
                 self.export_notice(&path, result);
             }
+            Command::ExportComparison(path) => {
+                let result = self.export_comparison(&path);
+                self.export_notice(&path, result);
+            }
             Command::RestoreLedger(path) => {
                 self.import = None;
                 self.ledger.restore_from(path);
@@ -406,6 +416,8 @@ impl ParklandApp {
                 self.state.lang = lang;
             }
             Command::SetView(view) => self.view = view,
+            Command::ShowAsOf(date) => self.ledger.show_as_of(date),
+            Command::SetCompareDate(side, date) => self.ledger.set_compare(side, date),
             Command::DismissNotice(i) => {
                 if i < self.notices.len() {
                     self.notices.remove(i);

@@ -79,7 +79,8 @@ impl ParklandApp {
             &self.ledger.entries,
             self.state.style,
             lang,
-            crate::ui::ledger::today(),
+            // The day shown (a past one on the timeline), as the figures on screen.
+            self.ledger.day(),
         )
         .map_err(|e| e.to_string())?;
         if pdf {
@@ -112,5 +113,24 @@ impl ParklandApp {
             rejected,
             lines: vec![line],
         });
+    }
+
+    /// Writes 年度对比 (both dates rebuilt) as a workbook.
+    pub(super) fn export_comparison(&self, path: &std::path::Path) -> Result<String, String> {
+        let lang = self.state.lang;
+        let (Some((from, Some(a))), Some((to, Some(b)))) =
+            (&self.ledger.compare[0], &self.ledger.compare[1])
+        else {
+            return Err(lang
+                .pick(
+                    "两日的台账尚未重建完成",
+                    "the ledger at both dates is not rebuilt yet",
+                )
+                .to_owned());
+        };
+        let comparison = crate::stats::compare(&self.park, (a, *from), (b, *to));
+        crate::export::write_comparison_xlsx(&comparison, lang, path)
+            .map_err(|e| format!("{e:#}"))?;
+        Ok(format!("{} → {}", comparison.from_date, comparison.to_date))
     }
 }

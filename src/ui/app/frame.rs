@@ -55,7 +55,11 @@ impl eframe::App for ParklandApp {
             self.ledger.poll();
             self.take_ledger_outcomes();
             // A job on its way to the server is taken in as soon as it is back.
-            let wait = if self.ledger.busy() { 10 } else { 200 };
+            let wait = if self.ledger.busy() || self.ledger.rebuilding.is_some() {
+                10
+            } else {
+                200
+            };
             ctx.request_repaint_after(std::time::Duration::from_millis(wait));
         }
         self.handle_input(&ctx);
@@ -228,7 +232,13 @@ impl eframe::App for ParklandApp {
                 });
         }
         egui::Panel::top("view_tabs").show(ui, |ui| {
-            dashboard::view_tabs_ui(ui, lang, self.view, &mut self.commands);
+            ui.horizontal_top(|ui| {
+                dashboard::view_tabs_ui(ui, lang, self.view, &mut self.commands);
+                ui.separator();
+                ui.vertical(|ui| {
+                    crate::ui::ledger::timeline_ui(ui, lang, &self.ledger, &mut self.commands);
+                });
+            });
         });
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE)

@@ -372,11 +372,8 @@ impl ParklandApp {
     }
 
     fn recolor(&mut self) {
-        self.standing = crate::standing::Standing::compute(
-            &self.park,
-            &self.ledger.entries,
-            crate::ui::ledger::today(),
-        );
+        self.standing =
+            crate::standing::Standing::compute(&self.park, &self.ledger.entries, self.ledger.day());
         self.standing_revision.bump();
         self.classification = Classification::compute_with(
             self.state.style,
@@ -402,7 +399,7 @@ impl ParklandApp {
             ledger: self.ledger.revision,
             style: self.state.style,
             lang: self.state.lang,
-            today: crate::ui::ledger::today(),
+            today: self.ledger.day(),
             area: self.park.area_basis,
         }
     }

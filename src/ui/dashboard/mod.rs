@@ -18,6 +18,7 @@ use egui_plot::{AxisHints, Bar, BarChart, Corner, GridInput, GridMark, Legend, P
 mod alerts;
 mod cards;
 mod charts;
+mod compare;
 mod districts;
 
 use alerts::alerts_ui;
@@ -58,6 +59,8 @@ pub struct DashboardView {
     enterprise: Derived<(Revision, Option<EnterpriseKey>), EnterpriseFigures>,
     /// The year chosen for 亩均 figures; the latest year when `None`.
     enterprise_year: Option<i16>,
+    /// 年度对比, for the dates and cases it was computed from.
+    comparison: compare::Cached,
 }
 
 /// The years with enterprise figures, and the 亩均税收 / 亩均产值 of the year shown.
@@ -141,6 +144,16 @@ impl DashboardView {
                     charts_ui(ui, lang, park, figures);
                     ui.add_space(14.0);
                     alerts_ui(ui, lang, park, figures, commands);
+                    ui.add_space(14.0);
+                    compare::compare_ui(
+                        ui,
+                        lang,
+                        park,
+                        sources.revision,
+                        sources.ledger,
+                        &mut self.comparison,
+                        commands,
+                    );
                 });
         });
         if let Some(year) = new_year {

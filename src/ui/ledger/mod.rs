@@ -4,13 +4,14 @@
 mod connect;
 mod form;
 mod table;
+mod timeline;
+mod worker;
 
 pub use connect::{ConnectAction, ConnectDialog, ServerSettings};
 pub use form::EntryForm;
 pub use form::FormAction;
 pub use table::{LedgerTableState, TableAction};
-
-mod worker;
+pub use timeline::{Slot, timeline_ui};
 
 use crate::ledger::{Action, Event, Ledger, LedgerError, StoredEntry};
 use crate::model::EnterpriseFigures;
@@ -75,6 +76,22 @@ pub struct LedgerView {
     connecting: Option<Connecting>,
     /// Import previews and import outcomes finished by jobs, for the window to take.
     pub outcomes: Vec<Outcome>,
+    /// Where the open ledger is, for the timeline's own connection.
+    location: Option<crate::ledger::Location>,
+    /// Rebuilds the ledger as of past dates, off the UI thread (started when first asked).
+    timeline: Option<timeline::Timeline>,
+    /// The day the window shows the ledger as of; `None`: now (editing happens only now).
+    pub as_of: Option<Date>,
+    /// A past date asked for and not rebuilt yet.
+    pub rebuilding: Option<Date>,
+    /// The cases now, kept while a past date is shown (a server's watcher keeps them current).
+    present: Option<(Vec<StoredEntry>, Vec<StoredEntry>)>,
+    /// The first and the last day with a recorded change, where the user is.
+    pub span: Option<(Date, Date)>,
+    /// The two dates of the 统计 comparison, and their rebuilt cases when they came.
+    pub compare: [Option<(Date, Option<Vec<StoredEntry>>)>; 2],
+    /// Changes when either side of the comparison changes.
+    pub compare_revision: Revision,
 }
 
 /// What a job leaves for the window beyond the ledger: an import to decide on, or a notice.
@@ -202,6 +219,13 @@ impl LedgerView {
         self.voided.clear();
         self.history_cache.borrow_mut().clear();
         self.enterprise_cache.borrow_mut().clear();
+        self.location = None;
+        self.timeline = None;
+        self.as_of = None;
+        self.rebuilding = None;
+        self.present = None;
+        self.span = None;
+        self.compare = [None, None];
         self.revision.bump();
     }
 
@@ -212,6 +236,11 @@ impl LedgerView {
         self.close();
         self.error = error;
         self.about = Some(About::of(&ledger));
+        self.location = match (ledger.path(), ledger.watch_url()) {
+            (Some(path), _) => Some(crate::ledger::Location::File(path.to_owned())),
+            (None, Some(url)) => Some(crate::ledger::Location::Server(url.to_owned())),
+            (None, None) => None,
+        };
         if let Some(url) = ledger.watch_url() {
             self.watcher = crate::ledger::server::Watcher::start(url, || {})
                 .map_err(|e| self.error = Some(e.to_string()))
@@ -227,6 +256,139 @@ impl LedgerView {
             self.file = Some(ledger);
         }
         self.reload();
+        self.read_span();
+    }
+
+    /// Asks for the days the history spans (the timeline's range).
+    fn read_span(&mut self) {
+        self.run(Box::new(|ledger| {
+            let span = ledger.event_span().ok().flatten().map(|(first, last)| {
+                let zone = crate::time::local_zone();
+                (
+                    first.to_zoned(zone.clone()).date(),
+                    last.to_zoned(zone).date(),
+                )
+            });
+            Box::new(move |view| view.span = span)
+        }));
+    }
+
+    /// The day the figures are counted to: the date shown, or today.
+    #[must_use]
+    pub fn day(&self) -> Date {
+        self.as_of.unwrap_or_else(today)
+    }
+
+    /// Shows the ledger as it stood at the end of `date` (rebuilt off the UI thread; the
+    /// cases shown change when it comes), or now (`None`, or today or later).
+    pub fn show_as_of(&mut self, date: Option<Date>) {
+        let date = date.filter(|d| *d < today());
+        if date == self.as_of
+            && (date.is_none() || self.rebuilding.is_some() || self.present.is_some())
+        {
+            return;
+        }
+        match date {
+            None => {
+                self.as_of = None;
+                self.rebuilding = None;
+                if let Some((entries, voided)) = self.present.take() {
+                    self.entries = entries;
+                    self.voided = voided;
+                    self.revision.bump();
+                }
+            }
+            Some(day) => {
+                // Editing happens only now: a form open on the present closes.
+                self.form = None;
+                self.as_of = Some(day);
+                self.rebuilding = Some(day);
+                self.ask_timeline(timeline::Slot::Shown, day);
+            }
+        }
+    }
+
+    /// Sets one date of the 统计 comparison (0: from, 1: to) and asks for its cases.
+    pub fn set_compare(&mut self, side: usize, date: Date) {
+        let Some(slot) = self.compare.get_mut(side) else {
+            return;
+        };
+        if slot.as_ref().is_some_and(|(d, _)| *d == date) {
+            return;
+        }
+        *slot = Some((date, None));
+        self.compare_revision.bump();
+        let which = if side == 0 {
+            timeline::Slot::CompareFrom
+        } else {
+            timeline::Slot::CompareTo
+        };
+        self.ask_timeline(which, date);
+    }
+
+    fn ask_timeline(&mut self, slot: timeline::Slot, date: Date) {
+        if self.timeline.is_none()
+            && let Some(location) = self.location.clone()
+        {
+            match timeline::Timeline::start(location) {
+                Ok(timeline) => self.timeline = Some(timeline),
+                Err(e) => self.error = Some(e.to_string()),
+            }
+        }
+        if let Some(timeline) = &self.timeline {
+            timeline.ask(slot, date);
+        } else if let Some(file) = &self.file {
+            // A ledger without a place to open again (in memory): rebuilt here.
+            let rebuilt = file
+                .as_of(crate::time::end_of_day(date))
+                .map_err(|e| e.to_string());
+            self.rebuilt(slot, date, rebuilt);
+        }
+    }
+
+    /// Takes in a rebuilt ledger: shown when it is still the date asked for.
+    fn rebuilt(
+        &mut self,
+        slot: timeline::Slot,
+        date: Date,
+        result: Result<crate::ledger::as_of::AsOf, String>,
+    ) {
+        let as_of = match result {
+            Ok(as_of) => as_of,
+            Err(why) => {
+                self.error = Some(why);
+                if slot == timeline::Slot::Shown && self.rebuilding == Some(date) {
+                    self.rebuilding = None;
+                }
+                return;
+            }
+        };
+        match slot {
+            timeline::Slot::Shown => {
+                if self.as_of != Some(date) {
+                    return;
+                }
+                self.rebuilding = None;
+                if self.present.is_none() {
+                    self.present = Some((
+                        std::mem::take(&mut self.entries),
+                        std::mem::take(&mut self.voided),
+                    ));
+                }
+                self.entries = as_of.entries;
+                self.voided = as_of.voided;
+                self.revision.bump();
+            }
+            timeline::Slot::CompareFrom | timeline::Slot::CompareTo => {
+                let side = usize::from(slot == timeline::Slot::CompareTo);
+                if let Some(Some((asked, cases))) = self.compare.get_mut(side)
+                    && *asked == date
+                {
+                    *cases = Some(as_of.entries);
+                    self.compare_revision.bump();
+                }
+            }
+        }
     }
 
     /// True when a ledger is open (a file, or a server that answered).
@@ -275,6 +437,15 @@ impl LedgerView {
     /// changed says so and offers the newer values. Returns true when anything changed.
     pub fn poll(&mut self) -> bool {
         let mut changed = self.poll_connecting();
+        let answers = self
+            .timeline
+            .as_ref()
+            .map(timeline::Timeline::answers)
+            .unwrap_or_default();
+        for (slot, date, result) in answers {
+            changed = true;
+            self.rebuilt(slot, date, result);
+        }
         if let Some(worker) = &self.worker {
             match worker.finished() {
                 Ok(finished) => {
@@ -298,7 +469,10 @@ impl LedgerView {
             match event {
                 crate::ledger::server::WatchEvent::Changed { entries, voided } => {
                     self.offline = None;
-                    if entries != self.entries || voided != self.voided {
+                    if let Some(present) = &mut self.present {
+                        // A past date is shown: the present waits aside.
+                        *present = (entries, voided);
+                    } else if entries != self.entries || voided != self.voided {
                         self.entries = entries;
                         self.voided = voided;
                         self.revision.bump();
@@ -364,19 +538,27 @@ impl LedgerView {
     /// a frame now and then to take in what arrived.
     #[must_use]
     pub fn is_live(&self) -> bool {
-        self.worker.is_some() || self.watcher.is_some() || self.connecting.is_some()
+        self.worker.is_some()
+            || self.watcher.is_some()
+            || self.connecting.is_some()
+            || self.rebuilding.is_some()
+            || self
+                .compare
+                .iter()
+                .flatten()
+                .any(|(_, cases)| cases.is_none())
     }
 
     /// Whether this account may register, edit, void and correct cases.
     #[must_use]
     pub fn may_edit(&self) -> bool {
-        self.about.as_ref().is_some_and(|a| a.may_edit)
+        self.as_of.is_none() && self.about.as_ref().is_some_and(|a| a.may_edit)
     }
 
     /// Whether this account may restore a voided case.
     #[must_use]
     pub fn may_restore(&self) -> bool {
-        self.about.as_ref().is_some_and(|a| a.may_restore)
+        self.as_of.is_none() && self.about.as_ref().is_some_and(|a| a.may_restore)
     }
 
     /// Reads the cases again after a write. On a server the watcher does it, on its own
@@ -385,6 +567,8 @@ impl LedgerView {
     pub fn reload(&mut self) {
         if let Some(file) = &self.file {
             match file.list().and_then(|e| Ok((e, file.list_voided()?))) {
+                // A past date is shown: the present waits aside.
+                Ok(now) if self.present.is_some() => self.present = Some(now),
                 Ok((entries, voided)) => {
                     self.entries = entries;
                     self.voided = voided;
