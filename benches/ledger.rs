@@ -73,6 +73,35 @@ fn open_and_summarize_100k(bencher: divan::Bencher) {
     });
 }
 
+/// The 100,000-case ledger with 1 GB of documents attached (100 PDFs of 10 MB), written once.
+static LEDGER_100K_1GB_DOCUMENTS: LazyLock<PathBuf> = LazyLock::new(|| {
+    let path = scratch("100k-1gb");
+    std::fs::copy(LazyLock::force(&LEDGER_100K), &path).expect("copy");
+    let mut ledger = Ledger::open(&path).expect("open");
+    let mut content = b"%PDF-1.7\n".to_vec();
+    content.resize(10 * 1024 * 1024, 0x5a);
+    for i in 0..100_usize {
+        content[20..28].copy_from_slice(&i.to_le_bytes());
+        let case = i64::try_from(i * 997 + 1).expect("id");
+        ledger
+            .attach(case, &format!("认定书-{i}.pdf"), &content, "bench")
+            .expect("attach");
+    }
+    path
+});
+
+/// `open_and_summarize_100k` with 1 GB of documents in the file: the documents are never read.
+#[divan::bench(sample_count = 10)]
+fn open_and_summarize_100k_with_1gb_of_documents(bencher: divan::Bencher) {
+    let path = LazyLock::force(&LEDGER_100K_1GB_DOCUMENTS);
+    bencher.bench_local(|| {
+        let ledger = Ledger::open(path).expect("open");
+        let summary = parkland::stats::stored_summary(&ledger).expect("summary");
+        assert_eq!(summary.entries, 100_000);
+        summary
+    });
+}
+
 /// Opening alone (dominated by `quick_check`).
 #[divan::bench(sample_count = 10)]
 fn open_100k(bencher: divan::Bencher) {

@@ -4,6 +4,7 @@ mod cli;
 mod cli_snapshots;
 #[macro_use]
 mod conformance;
+mod attachments;
 mod corpus;
 mod dashboard;
 mod enterprise;

@@ -85,6 +85,38 @@ pub enum LedgerCommand {
         #[arg(long)]
         utc: bool,
     },
+    /// Attach a document to a case (附件: PDF, JPEG, PNG, Word, Excel; up to 50 MB), stored
+    /// inside the ledger with its SHA-256, who and when.
+    Attach {
+        case_id: i64,
+        file: PathBuf,
+        #[arg(long)]
+        operator: Option<String>,
+    },
+    /// The documents of a case.
+    Attachments {
+        case_id: i64,
+        /// Removed documents too.
+        #[arg(long)]
+        removed: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a case's documents into DIR, each checked against its SHA-256 (names made safe
+    /// for the disk; a name taken twice gets its id).
+    ExportAttachments { case_id: i64, dir: PathBuf },
+    /// Remove a document from its case (kept: an administrator can bring it back).
+    RemoveAttachment {
+        attachment_id: i64,
+        #[arg(long)]
+        operator: Option<String>,
+    },
+    /// Bring a removed document back (an administrator's act on a server).
+    RecoverAttachment {
+        attachment_id: i64,
+        #[arg(long)]
+        operator: Option<String>,
+    },
     /// Copy the ledger to FILE (SQLite online backup).
     Backup { file: PathBuf },
     /// The ledger in the county's column order, as xlsx and/or CSV (UTF-8 with BOM).
@@ -367,6 +399,48 @@ pub fn run(args: &LedgerArgs, cli: &Cli, out: &mut dyn Write) -> anyhow::Result<
             };
             written(result, &format!("case {case_id} voided"), out)
         }
+        LedgerCommand::Attach {
+            case_id,
+            file,
+            operator,
+        } => {
+            let operator = operator.clone().unwrap_or_else(default_operator);
+            let result = ledger.attach_file(*case_id, file, &operator);
+            let done = format!("{} attached to case {case_id}", file.display());
+            written(result, &done, out)
+        }
+        LedgerCommand::Attachments {
+            case_id,
+            removed,
+            json,
+        } => attachments(&ledger, *case_id, *removed, *json, out),
+        LedgerCommand::ExportAttachments { case_id, dir } => {
+            export_attachments(&ledger, *case_id, dir, out)
+        }
+        LedgerCommand::RemoveAttachment {
+            attachment_id,
+            operator,
+        } => {
+            let operator = operator.clone().unwrap_or_else(default_operator);
+            let result = ledger
+                .remove_attachment(*attachment_id, &operator)
+                .map(|()| *attachment_id);
+            written(result, &format!("attachment {attachment_id} removed"), out)
+        }
+        LedgerCommand::RecoverAttachment {
+            attachment_id,
+            operator,
+        } => {
+            let operator = operator.clone().unwrap_or_else(default_operator);
+            let result = ledger
+                .recover_attachment(*attachment_id, &operator)
+                .map(|()| *attachment_id);
+            written(
+                result,
+                &format!("attachment {attachment_id} brought back"),
+                out,
+            )
+        }
         LedgerCommand::Restore { case_id, operator } => {
             let operator = operator.clone().unwrap_or_else(default_operator);
             let result = match ledger.get(*case_id)? {
@@ -582,6 +656,91 @@ fn copy(
 }
 
 /// A refusal: the reason, that nothing was written, exit 2.
+/// `ledger attachments CASE`: id, name, type, size, SHA-256, who and when (local time).
+fn attachments(
+    ledger: &Ledger,
+    case_id: i64,
+    removed: bool,
+    json: bool,
+    out: &mut dyn Write,
+) -> anyhow::Result<ExitCode> {
+    if ledger.get(case_id)?.is_none() {
+        return refused(&LedgerError::NotFound(case_id), out);
+    }
+    let list = ledger.attachments(case_id, removed)?;
+    if json {
+        let rows: Vec<serde_json::Value> = list
+            .iter()
+            .map(|a| {
+                serde_json::json!({
+                    "id": a.id,
+                    "case": a.entry_id,
+                    "name": a.name,
+                    "media_type": a.media_type,
+                    "size": a.size,
+                    "sha256": a.sha256,
+                    "added_at": a.added_at,
+                    "added_by": a.added_by,
+                    "removed_at": a.removed.as_ref().map(|(at, _)| at),
+                    "removed_by": a.removed.as_ref().map(|(_, by)| by),
+                })
+            })
+            .collect();
+        serde_json::to_writer(&mut *out, &rows)?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if list.is_empty() {
+        writeln!(out, "case {case_id} has no documents")?;
+    }
+    for a in &list {
+        let removed = a.removed.as_ref().map_or(String::new(), |(at, by)| {
+            format!("  (removed {} by {by})", crate::time::local_time_text(at))
+        });
+        writeln!(
+            out,
+            "{:>5}  {}  {}  {} bytes  sha256 {}  {} {}{removed}",
+            a.id,
+            a.name,
+            a.media_type,
+            group_thousands(a.size as f64, 0),
+            a.sha256,
+            crate::time::local_time_text(&a.added_at),
+            a.added_by
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `ledger export-attachments CASE DIR`.
+fn export_attachments(
+    ledger: &Ledger,
+    case_id: i64,
+    dir: &std::path::Path,
+    out: &mut dyn Write,
+) -> anyhow::Result<ExitCode> {
+    if ledger.get(case_id)?.is_none() {
+        return refused(&LedgerError::NotFound(case_id), out);
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("making {}", dir.display()))?;
+    let list = ledger.attachments(case_id, false)?;
+    let mut taken = std::collections::HashSet::new();
+    for a in &list {
+        let content = ledger.attachment_content(a)?;
+        let mut name = crate::ledger::attachments::file_name_for_disk(&a.name);
+        if !taken.insert(name.to_lowercase()) {
+            name = format!("{}-{name}", a.id);
+            taken.insert(name.to_lowercase());
+        }
+        let path = dir.join(&name);
+        crate::atomic_file::write(&path, &content)
+            .with_context(|| format!("writing {}", path.display()))?;
+        writeln!(out, "{}", path.display())?;
+    }
+    writeln!(out, "{} document(s) of case {case_id} written", list.len())?;
+    Ok(ExitCode::SUCCESS)
+}
+
 fn refused(error: &dyn std::fmt::Display, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     writeln!(out, "error: {error}")?;
     writeln!(out, "nothing was written")?;
@@ -612,6 +771,7 @@ fn written(
             | LedgerError::Stale { .. }
             | LedgerError::NotFound(_)
             | LedgerError::Denied(_)
+            | LedgerError::Attachment(_)
             | LedgerError::Data(_)),
         ) => refused(&error, out),
         Err(other) => Err(other.into()),

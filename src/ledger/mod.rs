@@ -10,6 +10,7 @@
 //!   row and when, never a silent overwrite.
 
 pub mod as_of;
+pub mod attachments;
 mod changes;
 pub mod enterprise;
 pub mod import;
@@ -84,6 +85,10 @@ pub enum LedgerError {
     /// for a save whose commit was cut off, the check after reconnecting found it was not.
     #[error("{}", .0)]
     Offline(crate::model::Text),
+    /// A document that is not attached: too large, empty, of a kind a case does not take,
+    /// unreadable, or the case is voided.
+    #[error("{}", .0)]
+    Attachment(crate::model::Text),
     #[error(
         "{location} already holds {cases} case(s) and {events} event(s): copy into an empty ledger, or add to it with --append"
     )]
@@ -140,6 +145,12 @@ crate::model::coded_enum! {
         Restore => ("restore", "恢复", "Restored"),
         /// 更正: progress moved back, with a reason
         Correct => ("correct", "更正", "Corrected"),
+        /// 添加附件: a document attached (its name is the event's reason)
+        Attach => ("attach", "添加附件", "Document attached"),
+        /// 移除附件: a document removed (kept, recoverable by an administrator)
+        Detach => ("detach", "移除附件", "Document removed"),
+        /// 恢复附件: a removed document brought back
+        Reattach => ("reattach", "恢复附件", "Document brought back"),
     }
 }
 
@@ -860,8 +871,12 @@ impl Ledger {
                 events: before.events,
             });
         }
+        let documents = self.backend.store().all_attachments()?;
+        let documents_before = target.backend.store().all_attachments()?.len();
         target.transaction(|tx| {
             tx.start_copy()?;
+            let mut case_ids: std::collections::HashMap<i64, i64> =
+                dump.cases.iter().map(|(c, _)| (c.id, c.id)).collect();
             if append {
                 for (case, _) in dump.cases.iter().filter(|(c, _)| !c.deleted) {
                     check_no_other_open_case(tx, &case.entry, None)?;
@@ -872,6 +887,7 @@ impl Ledger {
                 for (case, _) in &mut dump.cases {
                     case.id = new_id[&case.id];
                 }
+                case_ids.clone_from(&new_id);
                 let event_ids = tx.reserve_ids(true, dump.events.len())?;
                 for (event, id) in dump.events.iter_mut().zip(event_ids) {
                     event.id = id;
@@ -884,8 +900,45 @@ impl Ledger {
                 }
             }
             tx.load(&dump)?;
-            tx.after_loading()
+            tx.after_loading()?;
+            // The documents, one at a time (a ledger may hold gigabytes of them), each with
+            // who added it and when, and whether it was removed.
+            for document in &documents {
+                let content = self
+                    .backend
+                    .store()
+                    .attachment_content(document.id)?
+                    .ok_or(LedgerError::NotFound(document.id))?;
+                let case = case_ids.get(&document.entry_id).copied().ok_or_else(|| {
+                    LedgerError::Data(format!(
+                        "attachment {} belongs to no case of the ledger copied",
+                        document.id
+                    ))
+                })?;
+                let id = tx.insert_attachment(
+                    &store::NewAttachment {
+                        entry_id: case,
+                        name: &document.name,
+                        media_type: &document.media_type,
+                        sha256: &document.sha256,
+                        content: &content,
+                    },
+                    &document.added_by,
+                    &document.added_at,
+                )?;
+                if let Some((at, by)) = &document.removed {
+                    tx.set_attachment_removed(id, Some((by, at)))?;
+                }
+            }
+            Ok(())
         })?;
+        let documents_after = target.backend.store().all_attachments()?.len();
+        if documents_after != documents_before + documents.len() {
+            return Err(LedgerError::CopyCheck(format!(
+                "{} document(s) copied onto {documents_before} gave {documents_after}",
+                documents.len()
+            )));
+        }
         let after = target.tally()?;
         let figures = target.enterprise_figures(None)?;
         let figures_there = dump.figures.iter().all(|f| figures.contains(&f.figure));

@@ -11,10 +11,11 @@
 //!   (`SELECT … FOR UPDATE`) before their version is checked, and two writers registering the
 //!   same parcel wait for each other (an advisory lock on the parcel number).
 
+use super::attachments::Attachment;
 use super::store::{
-    AsOfRow, Cols, Dump, EntryColumns, NewEvent, RowUpdate, Store, Tx, as_of_row_from,
-    case_row_from, dump_case_from, dump_event_from, dump_figure_from, event_from, figure_from,
-    stored_from,
+    AsOfRow, Cols, Dump, EntryColumns, NewAttachment, NewEvent, RowUpdate, Store, Tx,
+    as_of_row_from, attachment_from, case_row_from, dump_case_from, dump_event_from,
+    dump_figure_from, event_from, figure_from, stored_from,
 };
 use super::{CaseRow, Event, LedgerError, StoredEntry};
 use crate::model::{EnterpriseFigures, LedgerEntry, Text};
@@ -24,13 +25,20 @@ use postgres::{Client, Config, NoTls};
 use std::cell::RefCell;
 use std::time::Duration;
 
+/// The columns of a document's description ([`attachment_from`]), times as stored on files.
+const ATTACHMENT_SELECT: &str = "SELECT id, entry_id, name, media_type, size, sha256, \
+     to_char(added_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), added_by, \
+     to_char(removed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), removed_by \
+     FROM attachment";
+
 /// The server schema this program writes.
-pub const SERVER_SCHEMA_VERSION: i32 = 2;
+pub const SERVER_SCHEMA_VERSION: i32 = 3;
 
 /// Migration `i` takes a server ledger from version `i` to `i + 1`.
-const MIGRATIONS: [&str; 2] = [
+const MIGRATIONS: [&str; 3] = [
     include_str!("sql/server/0001_init.sql"),
     include_str!("sql/server/0002_event_time_index.sql"),
+    include_str!("sql/server/0003_attachments.sql"),
 ];
 
 /// The roles, least to most.
@@ -705,6 +713,60 @@ impl Tx for ServerTx<'_> {
         Ok(())
     }
 
+    fn insert_attachment(
+        &mut self,
+        a: &NewAttachment<'_>,
+        operator: &str,
+        at: &str,
+    ) -> Result<i64, LedgerError> {
+        let size = i64::try_from(a.content.len()).unwrap_or(i64::MAX);
+        let id: i64 = self
+            .tx
+            .query_one(
+                "INSERT INTO attachment (entry_id, name, media_type, size, sha256, added_at, \
+                 added_by) VALUES ($1, $2, $3, $4, $5, $6::text::timestamptz, $7) RETURNING id",
+                &[
+                    &a.entry_id,
+                    &a.name,
+                    &a.media_type,
+                    &size,
+                    &a.sha256,
+                    &at,
+                    &operator,
+                ],
+            )?
+            .get(0);
+        self.tx.execute(
+            "INSERT INTO attachment_content (attachment_id, content) VALUES ($1, $2)",
+            &[&id, &a.content],
+        )?;
+        Ok(id)
+    }
+
+    fn attachment(&mut self, id: i64) -> Result<Option<Attachment>, LedgerError> {
+        let rows = self.tx.query(
+            &format!("{ATTACHMENT_SELECT} WHERE id = $1 FOR UPDATE"),
+            &[&id],
+        )?;
+        rows.first()
+            .map(|r| attachment_from(&ServerRow(r)))
+            .transpose()
+    }
+
+    fn set_attachment_removed(
+        &mut self,
+        id: i64,
+        removed: Option<(&str, &str)>,
+    ) -> Result<(), LedgerError> {
+        let (by, at) = removed.unzip();
+        self.tx.execute(
+            "UPDATE attachment SET removed_by = $2, removed_at = $3::text::timestamptz \
+             WHERE id = $1",
+            &[&id, &by, &at],
+        )?;
+        Ok(())
+    }
+
     fn replace_enterprise_figures(
         &mut self,
         years: &[i16],
@@ -1108,6 +1170,37 @@ impl Store for ServerStore {
 
     fn reader(&self) -> Result<Option<Box<dyn Store>>, LedgerError> {
         Ok(Some(Box::new(Self::connect(&self.url)?.0)))
+    }
+
+    fn attachments(&self, entry_id: i64, removed: bool) -> Result<Vec<Attachment>, LedgerError> {
+        let filter = if removed {
+            ""
+        } else {
+            " AND removed_at IS NULL"
+        };
+        self.rows(
+            &format!("{ATTACHMENT_SELECT} WHERE entry_id = $1{filter} ORDER BY id"),
+            &[&entry_id],
+            attachment_from,
+        )
+    }
+
+    fn all_attachments(&self) -> Result<Vec<Attachment>, LedgerError> {
+        self.rows(
+            &format!("{ATTACHMENT_SELECT} ORDER BY id"),
+            &[],
+            attachment_from,
+        )
+    }
+
+    fn attachment_content(&self, id: i64) -> Result<Option<Vec<u8>>, LedgerError> {
+        Ok(self
+            .live()?
+            .query_opt(
+                "SELECT content FROM attachment_content WHERE attachment_id = $1",
+                &[&id],
+            )?
+            .map(|r| r.get(0)))
     }
 
     fn event_span(&self) -> Result<Option<(String, String)>, LedgerError> {

@@ -8,10 +8,11 @@
 //!
 //! SQL lives in `sql/*.sql` beside this file.
 
+use super::attachments::Attachment;
 use super::store::{
-    AsOfRow, Cols, Dump, EntryColumns, NewEvent, RowUpdate, Store, Tx, as_of_row_from,
-    case_row_from, dump_case_from, dump_event_from, dump_figure_from, event_from, figure_from,
-    stored_from,
+    AsOfRow, Cols, Dump, EntryColumns, NewAttachment, NewEvent, RowUpdate, Store, Tx,
+    as_of_row_from, attachment_from, case_row_from, dump_case_from, dump_event_from,
+    dump_figure_from, event_from, figure_from, stored_from,
 };
 use super::{CaseRow, Event, LedgerError, StoredEntry};
 use crate::model::{EnterpriseFigures, LedgerEntry};
@@ -19,16 +20,21 @@ use rusqlite::{Connection, OptionalExtension, Row, ToSql, TransactionBehavior, p
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+/// The columns of a document's description ([`attachment_from`]).
+const ATTACHMENT_SELECT: &str = "SELECT id, entry_id, name, media_type, size, sha256, \
+     added_at, added_by, removed_at, removed_by FROM attachment";
+
 /// The schema this program writes.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 /// Migration `i` takes a database from version `i` to `i + 1`.
-const MIGRATIONS: [&str; 5] = [
+const MIGRATIONS: [&str; 6] = [
     include_str!("sql/0001_init.sql"),
     include_str!("sql/0002_summary_index.sql"),
     include_str!("sql/0003_enterprise.sql"),
     include_str!("sql/0004_void_reason.sql"),
     include_str!("sql/0005_event_time_index.sql"),
+    include_str!("sql/0006_attachments.sql"),
 ];
 
 /// An open SQLite ledger.
@@ -104,16 +110,28 @@ impl SqliteStore {
             path: shown.to_owned(),
             detail,
         };
-        let mut statement = self
+        // Every table but the documents' bytes, each with its indexes: a gigabyte of
+        // documents would otherwise be read at every open (148 ms became 363 ms with 1 GB
+        // attached); a document's bytes are checked against its SHA-256 whenever read.
+        let tables: Vec<String> = self
             .conn
-            .prepare("PRAGMA quick_check")
+            .prepare(
+                "SELECT name FROM sqlite_master WHERE type = 'table' \
+                 AND name <> 'attachment_content' ORDER BY name",
+            )
+            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
             .map_err(|e| corrupt(e.to_string()))?;
-        let problems: Vec<String> = statement
-            .query_map([], |row| row.get::<_, String>(0))
-            .map_err(|e| corrupt(e.to_string()))?
-            .collect::<Result<_, _>>()
-            .map_err(|e| corrupt(e.to_string()))?;
-        if problems.len() == 1 && problems[0] == "ok" {
+        let mut problems = Vec::new();
+        for table in &tables {
+            let pragma = format!("PRAGMA quick_check(\"{}\")", table.replace('"', "\"\""));
+            let found: Vec<String> = self
+                .conn
+                .prepare(&pragma)
+                .and_then(|mut s| s.query_map([], |r| r.get::<_, String>(0))?.collect())
+                .map_err(|e| corrupt(e.to_string()))?;
+            problems.extend(found.into_iter().filter(|p| p != "ok"));
+        }
+        if problems.is_empty() {
             Ok(())
         } else {
             Err(corrupt(problems.join("; ")))
@@ -384,6 +402,59 @@ impl Tx for SqliteTx<'_> {
         Ok(())
     }
 
+    fn insert_attachment(
+        &mut self,
+        a: &NewAttachment<'_>,
+        operator: &str,
+        at: &str,
+    ) -> Result<i64, LedgerError> {
+        self.0
+            .prepare_cached(
+                "INSERT INTO attachment (entry_id, name, media_type, size, sha256, added_at, \
+                 added_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![
+                a.entry_id,
+                a.name,
+                a.media_type,
+                i64::try_from(a.content.len()).unwrap_or(i64::MAX),
+                a.sha256,
+                at,
+                operator,
+            ])?;
+        let id = self.0.last_insert_rowid();
+        self.0
+            .prepare_cached(
+                "INSERT INTO attachment_content (attachment_id, content) VALUES (?1, ?2)",
+            )?
+            .execute(params![id, a.content])?;
+        Ok(id)
+    }
+
+    fn attachment(&mut self, id: i64) -> Result<Option<Attachment>, LedgerError> {
+        Ok(rows(
+            &self.0,
+            &format!("{ATTACHMENT_SELECT} WHERE id = ?1"),
+            &[&id],
+            attachment_from,
+        )?
+        .into_iter()
+        .next())
+    }
+
+    fn set_attachment_removed(
+        &mut self,
+        id: i64,
+        removed: Option<(&str, &str)>,
+    ) -> Result<(), LedgerError> {
+        let (by, at) = removed.unzip();
+        self.0.execute(
+            "UPDATE attachment SET removed_by = ?2, removed_at = ?3 WHERE id = ?1",
+            params![id, by, at],
+        )?;
+        Ok(())
+    }
+
     fn replace_enterprise_figures(
         &mut self,
         years: &[i16],
@@ -616,6 +687,38 @@ impl Store for SqliteStore {
             conn,
             path: Some(path.clone()),
         })))
+    }
+
+    fn attachments(&self, entry_id: i64, removed: bool) -> Result<Vec<Attachment>, LedgerError> {
+        let filter = if removed {
+            ""
+        } else {
+            " AND removed_at IS NULL"
+        };
+        self.rows(
+            &format!("{ATTACHMENT_SELECT} WHERE entry_id = ?1{filter} ORDER BY id"),
+            &[&entry_id],
+            attachment_from,
+        )
+    }
+
+    fn all_attachments(&self) -> Result<Vec<Attachment>, LedgerError> {
+        self.rows(
+            &format!("{ATTACHMENT_SELECT} ORDER BY id"),
+            &[],
+            attachment_from,
+        )
+    }
+
+    fn attachment_content(&self, id: i64) -> Result<Option<Vec<u8>>, LedgerError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT content FROM attachment_content WHERE attachment_id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?)
     }
 
     fn event_span(&self) -> Result<Option<(String, String)>, LedgerError> {

@@ -3,6 +3,7 @@
 //! one open case per parcel, an event for every change) are the ledger's own, in
 //! [`super::Ledger`], written once over these primitives.
 
+use super::attachments::Attachment;
 use super::{CaseRow, Event, LedgerError, StoredEntry};
 use crate::model::{EnterpriseFigures, LedgerEntry, Progress};
 
@@ -105,7 +106,47 @@ pub(crate) trait Tx {
     fn load(&mut self, dump: &Dump) -> Result<(), LedgerError>;
     /// After loading with given ids: new ids continue after the highest.
     fn after_loading(&mut self) -> Result<(), LedgerError>;
+    /// Stores a document of a case with its bytes; returns its id.
+    fn insert_attachment(
+        &mut self,
+        attachment: &NewAttachment<'_>,
+        operator: &str,
+        at: &str,
+    ) -> Result<i64, LedgerError>;
+    /// A document's description, read inside the write.
+    fn attachment(&mut self, id: i64) -> Result<Option<Attachment>, LedgerError>;
+    /// Marks a document removed (`Some((by, at))`) or brings it back (`None`).
+    fn set_attachment_removed(
+        &mut self,
+        id: i64,
+        removed: Option<(&str, &str)>,
+    ) -> Result<(), LedgerError>;
     fn commit(self: Box<Self>) -> Result<(), LedgerError>;
+}
+
+/// A document to store.
+pub(crate) struct NewAttachment<'a> {
+    pub entry_id: i64,
+    pub name: &'a str,
+    pub media_type: &'a str,
+    pub sha256: &'a str,
+    pub content: &'a [u8],
+}
+
+/// A document's description from the columns `id, entry_id, name, media_type, size, sha256,
+/// added_at, added_by, removed_at, removed_by`.
+pub(crate) fn attachment_from(row: &dyn Cols) -> Result<Attachment, LedgerError> {
+    Ok(Attachment {
+        id: row.int(0)?,
+        entry_id: row.int(1)?,
+        name: row.text(2)?,
+        media_type: row.text(3)?,
+        size: row.int(4)?,
+        sha256: row.text(5)?,
+        added_at: row.text(6)?,
+        added_by: row.text(7)?,
+        removed: row.opt_text(8)?.zip(row.opt_text(9)?),
+    })
 }
 
 /// A ledger database.
@@ -139,6 +180,12 @@ pub(crate) trait Store: Send {
     fn reader(&self) -> Result<Option<Box<dyn Store>>, LedgerError>;
     /// The times of the first and the last event, if any.
     fn event_span(&self) -> Result<Option<(String, String)>, LedgerError>;
+    /// The documents of a case (removed ones too when asked), oldest first.
+    fn attachments(&self, entry_id: i64, removed: bool) -> Result<Vec<Attachment>, LedgerError>;
+    /// A document's bytes.
+    fn attachment_content(&self, id: i64) -> Result<Option<Vec<u8>>, LedgerError>;
+    /// Every document of every case (removed ones too), by id: to copy the ledger.
+    fn all_attachments(&self) -> Result<Vec<Attachment>, LedgerError>;
 }
 
 /// A case as its events left it at some instant: what [`super::as_of`] rebuilds it from.
