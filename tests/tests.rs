@@ -28,6 +28,8 @@ mod ui;
 #[cfg(feature = "gui")]
 mod ui_day;
 #[cfg(feature = "gui")]
+mod ui_documents;
+#[cfg(feature = "gui")]
 mod ui_server;
 #[cfg(feature = "gui")]
 mod ui_timeline;

@@ -210,6 +210,20 @@ fn a_change_saved_in_one_window_appears_in_another_within_a_second() {
     let form = first.state().ledger.form.as_ref().expect("the form");
     assert_eq!(form.entry.notes, "另一窗口的修改");
     assert_eq!(form.editing, Some((case.id, case.version + 1)));
+
+    // A document attached in the second window is listed in the first, read by its worker.
+    let document = std::env::temp_dir().join(format!("parkland-live-{}.pdf", std::process::id()));
+    std::fs::write(&document, b"%PDF-1.7\n%live").expect("document");
+    second
+        .state_mut()
+        .send(Command::AttachFiles(case.id, vec![document]));
+    second.run_steps(2);
+    until(&mut second, Duration::from_secs(2), |app| {
+        !app.ledger.busy()
+    });
+    until(&mut first, Duration::from_secs(2), |app| {
+        app.ledger.attachments(case.id).len() == 1
+    });
 }
 
 /// A viewer's window shows who it is signed in as and offers no register, edit or restore.

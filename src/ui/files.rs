@@ -40,6 +40,10 @@ pub enum FileTarget {
     ReportPdf,
     /// 年度对比 of the 统计 view.
     ComparisonXlsx,
+    /// A document to attach to this case.
+    AttachTo(i64),
+    /// Where to save a case's document.
+    SaveAttachment(crate::ledger::attachments::Attachment),
 }
 
 /// A request for a file.
@@ -110,6 +114,10 @@ impl FileRequest {
             }
             FileTarget::ReportXlsx | FileTarget::ReportPdf => Command::ExportReport(path),
             FileTarget::ComparisonXlsx => Command::ExportComparison(path),
+            FileTarget::AttachTo(case) => Command::AttachFiles(*case, vec![path]),
+            FileTarget::SaveAttachment(document) => {
+                Command::WriteAttachment(document.clone(), Some(path))
+            }
         }
     }
 

@@ -756,7 +756,7 @@ pub fn parcel_ledger_ui(
     // An account that may only read sees no register or edit buttons (the server would
     // refuse them anyway).
     let may_edit = ledger.may_edit();
-    if !may_edit {
+    if ledger.as_of.is_none() && !may_edit {
         ui.label(
             RichText::new(lang.pick(
                 "只读账号：可查看，不能修改台账",
@@ -836,6 +836,9 @@ pub fn parcel_ledger_ui(
             }
         });
     }
+    if let Some(case) = case {
+        documents_ui(ui, lang, ledger, case.id, may_edit, commands);
+    }
     let history = ledger.history(&parcel.parcel_no);
     if !history.is_empty() {
         ui.label(
@@ -860,6 +863,77 @@ pub fn parcel_ledger_ui(
                 ui.label(RichText::new(format!("    {change}")).weak());
             }
         }
+    }
+}
+
+/// 附件: the documents of the case, each opened with the system's viewer or saved elsewhere;
+/// an editor adds (also by dropping files on the window) and removes them.
+fn documents_ui(
+    ui: &mut Ui,
+    lang: Lang,
+    ledger: &LedgerView,
+    case_id: i64,
+    may_edit: bool,
+    commands: &mut Vec<Command>,
+) {
+    let documents = ledger.attachments(case_id);
+    ui.horizontal(|ui| {
+        ui.label(
+            RichText::new(format!(
+                "{}（{}）",
+                lang.pick("附件", "Documents"),
+                documents.len()
+            ))
+            .strong(),
+        );
+        if may_edit
+            && ui
+                .button(lang.pick("添加附件…", "Attach…"))
+                .on_hover_text(lang.pick(
+                    "PDF、JPEG、PNG、Word、Excel，每个不超过 50 MB；也可把文件拖到窗口上",
+                    "PDF, JPEG, PNG, Word, Excel, up to 50 MB each; or drop files on the window",
+                ))
+                .clicked()
+        {
+            commands.push(Command::PickFile(FileRequest::open(
+                FileTarget::AttachTo(case_id),
+                lang.pick("添加附件", "Attach a document"),
+                lang.pick("文档", "Documents"),
+                &["pdf", "jpg", "jpeg", "png", "doc", "docx", "xls", "xlsx"],
+            )));
+        }
+    });
+    for document in documents {
+        ui.horizontal(|ui| {
+            let size = if document.size >= 1024 * 1024 {
+                format!("{:.1} MB", document.size as f64 / (1024.0 * 1024.0))
+            } else {
+                format!("{} KB", (document.size + 1023) / 1024)
+            };
+            ui.label(format!("{}  {size}", document.name))
+                .on_hover_text(format!(
+                    "{} {}\nSHA-256 {}",
+                    crate::time::local_time_text(&document.added_at),
+                    document.added_by,
+                    document.sha256
+                ));
+            if ui.small_button(lang.pick("打开", "Open")).clicked() {
+                commands.push(Command::WriteAttachment(document.clone(), None));
+            }
+            if ui.small_button(lang.pick("另存为…", "Save as…")).clicked() {
+                let name = crate::ledger::attachments::file_name_for_disk(&document.name);
+                commands.push(Command::PickFile(FileRequest::save(
+                    FileTarget::SaveAttachment(document.clone()),
+                    lang.pick("保存附件", "Save the document"),
+                    &name,
+                    lang.pick("文档", "Documents"),
+                    &[],
+                )));
+            }
+            if may_edit && ui.small_button(lang.pick("移除", "Remove")).clicked() {
+                commands.push(Command::RemoveAttachment(document.id));
+            }
+        });
     }
 }
 

@@ -12,6 +12,13 @@ use super::{
 pub enum Command {
     /// Show the ledger as it stood at the end of a past day (时间轴), or now (`None`).
     ShowAsOf(Option<jiff::civil::Date>),
+    /// Attach files to a case.
+    AttachFiles(i64, Vec<PathBuf>),
+    /// Write a case's document to a file (`None`: a temporary one, opened with the system's
+    /// viewer).
+    WriteAttachment(crate::ledger::attachments::Attachment, Option<PathBuf>),
+    /// Remove a document from its case.
+    RemoveAttachment(i64),
     /// Set a date of the 统计 comparison: 0 the earlier, 1 the later.
     SetCompareDate(usize, jiff::civil::Date),
     /// Stop the load running in the background.
@@ -188,7 +195,16 @@ impl ParklandApp {
                 self.start_load(ctx, path, request);
             }
             Command::OpenDropped(path) => {
-                self.start_load(ctx, path, crate::layer::LoadRequest::default());
+                // A document dropped while a case is selected is attached to it; anything
+                // else is opened as a layer.
+                match self.selected_case_for(&path) {
+                    Some(case) => {
+                        self.ledger
+                            .attach_files(case, vec![path], &self.state.operator);
+                        self.take_ledger_outcomes();
+                    }
+                    None => self.start_load(ctx, path, crate::layer::LoadRequest::default()),
+                }
             }
             Command::OpenWith(path, request) => {
                 if let Some(crs) = &request.assume {
@@ -417,6 +433,17 @@ impl ParklandApp {
             }
             Command::SetView(view) => self.view = view,
             Command::ShowAsOf(date) => self.ledger.show_as_of(date),
+            Command::AttachFiles(case, paths) => {
+                self.ledger.attach_files(case, paths, &self.state.operator);
+                self.take_ledger_outcomes();
+            }
+            Command::WriteAttachment(document, path) => {
+                self.ledger.write_attachment(document, path);
+                self.take_ledger_outcomes();
+            }
+            Command::RemoveAttachment(id) => {
+                self.ledger.remove_attachment(id, &self.state.operator);
+            }
             Command::SetCompareDate(side, date) => self.ledger.set_compare(side, date),
             Command::DismissNotice(i) => {
                 if i < self.notices.len() {
@@ -455,6 +482,21 @@ impl ParklandApp {
         self.ledger
             .import(dialog, &self.state.operator, self.state.lang);
         self.take_ledger_outcomes();
+    }
+
+    /// The selected parcel's case, when `path` is a document a case takes and the account
+    /// may change the case.
+    fn selected_case_for(&self, path: &std::path::Path) -> Option<i64> {
+        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+        let document = ["pdf", "jpg", "jpeg", "png", "doc", "docx", "xls", "xlsx"]
+            .contains(&extension.as_str());
+        if !document || !self.ledger.may_edit() {
+            return None;
+        }
+        let index = self.selection.primary()?;
+        self.standing
+            .case(index, &self.ledger.entries)
+            .map(|c| c.id)
     }
 
     /// Takes what the ledger's jobs left for the window: an import to decide on, a notice.

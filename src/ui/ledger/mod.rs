@@ -13,6 +13,7 @@ pub use form::FormAction;
 pub use table::{LedgerTableState, TableAction};
 pub use timeline::{Slot, timeline_ui};
 
+use crate::ledger::attachments::Attachment;
 use crate::ledger::{Action, Event, Ledger, LedgerError, StoredEntry};
 use crate::model::EnterpriseFigures;
 use crate::model::{LedgerEntry, Park};
@@ -65,6 +66,8 @@ pub struct LedgerView {
     figures_revision: Revision,
     /// The history last read, for a parcel number at a revision (not a query a frame).
     history_cache: RefCell<Asked<(String, Revision), Vec<Event>>>,
+    /// The documents last read, for a case at a revision.
+    attachments_cache: RefCell<Asked<(i64, Revision), Vec<Attachment>>>,
     /// The enterprise figures' years and the chosen year's figures, at a revision.
     enterprise_cache: RefCell<Asked<EnterpriseKey, Arc<EnterpriseRead>>>,
     /// For a ledger on a server: hears the changes others commit, off the UI thread.
@@ -218,6 +221,7 @@ impl LedgerView {
         self.entries.clear();
         self.voided.clear();
         self.history_cache.borrow_mut().clear();
+        self.attachments_cache.borrow_mut().clear();
         self.enterprise_cache.borrow_mut().clear();
         self.location = None;
         self.timeline = None;
@@ -611,6 +615,112 @@ impl LedgerView {
             .unwrap_or_default()
     }
 
+    /// The documents of a case (not removed), oldest first: read once per case and revision,
+    /// on a server asked of the worker (the last list shown stays meanwhile for that case).
+    #[must_use]
+    pub fn attachments(&self, case_id: i64) -> Vec<Attachment> {
+        let key = (case_id, self.revision);
+        let mut cache = self.attachments_cache.borrow_mut();
+        match cache.lookup(&key) {
+            Ok(list) => return list.clone(),
+            Err(true) => {
+                if let Some(file) = &self.file {
+                    let list = file.attachments(case_id, false).unwrap_or_default();
+                    cache.answer(key, list.clone());
+                    return list;
+                }
+                if let Some(worker) = &self.worker {
+                    worker.send(Box::new(move |ledger| {
+                        let list = ledger.attachments(case_id, false).unwrap_or_default();
+                        Box::new(move |view| view.attachments_cache.borrow_mut().answer(key, list))
+                    }));
+                }
+            }
+            Err(false) => {}
+        }
+        cache
+            .latest()
+            .filter(|((case, _), _)| *case == case_id)
+            .map(|(_, list)| list.clone())
+            .unwrap_or_default()
+    }
+
+    /// Attaches files to a case, each in its own transaction; a file refused is a notice
+    /// naming it, the others are attached.
+    pub fn attach_files(&mut self, case_id: i64, paths: Vec<std::path::PathBuf>, operator: &str) {
+        let operator = operator.to_owned();
+        self.run(Box::new(move |store| {
+            let results: Vec<(std::path::PathBuf, Result<i64, LedgerError>)> = paths
+                .into_iter()
+                .map(|path| {
+                    let result = store.attach_file(case_id, &path, &operator);
+                    (path, result)
+                })
+                .collect();
+            Box::new(move |view| {
+                let refused: Vec<String> = results
+                    .iter()
+                    .filter_map(|(_, r)| r.as_ref().err().map(ToString::to_string))
+                    .collect();
+                if !refused.is_empty() {
+                    view.outcomes.push(Outcome::Notice(Notice {
+                        title: "附件未添加 / documents not attached".to_owned(),
+                        rejected: true,
+                        lines: refused,
+                    }));
+                }
+                view.reload();
+            })
+        }));
+    }
+
+    /// Removes a document from its case (kept; an administrator can bring it back).
+    pub fn remove_attachment(&mut self, id: i64, operator: &str) {
+        let operator = operator.to_owned();
+        self.run(Box::new(move |store| {
+            let result = store.remove_attachment(id, &operator);
+            Box::new(move |view| {
+                view.error = result.err().map(|e| e.to_string());
+                view.reload();
+            })
+        }));
+    }
+
+    /// Writes a document where the user chose, or (`None`) to a temporary file opened with
+    /// the system's viewer; its bytes are checked against their SHA-256 first.
+    pub fn write_attachment(&mut self, attachment: Attachment, to: Option<std::path::PathBuf>) {
+        let open = to.is_none();
+        self.run(Box::new(move |store| {
+            let written = store
+                .attachment_content(&attachment)
+                .map_err(|e| e.to_string())
+                .and_then(|content| {
+                    let path = match to {
+                        Some(path) => path,
+                        None => temporary_copy_path(&attachment)?,
+                    };
+                    crate::atomic_file::write(&path, &content)
+                        .map_err(|e| format!("{}: {e}", path.display()))?;
+                    Ok(path)
+                });
+            Box::new(move |view| match written {
+                Ok(path) if open => {
+                    if let Err(e) = open::that_detached(&path) {
+                        view.error = Some(format!("{}: {e}", path.display()));
+                    }
+                }
+                Ok(path) => {
+                    view.outcomes.push(Outcome::Notice(Notice {
+                        title: path.display().to_string(),
+                        rejected: false,
+                        lines: vec!["附件已保存 / document saved".to_owned()],
+                    }));
+                }
+                Err(why) => view.error = Some(why),
+            })
+        }));
+    }
+
     /// The years with enterprise figures and the figures of the year shown (`chosen` when it
     /// is there, else the latest), read once per revision, with the key they were read for;
     /// on a server the last answer stays until the newer one comes (`None` before the first).
@@ -899,6 +1009,18 @@ impl LedgerView {
             })
         }));
     }
+}
+
+/// Where a document opened with the system's viewer is written: a folder of its own under
+/// the temporary directory, under its own name made safe for the disk.
+fn temporary_copy_path(attachment: &Attachment) -> Result<std::path::PathBuf, String> {
+    let dir = std::env::temp_dir()
+        .join("parkland-documents")
+        .join(attachment.id.to_string());
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    Ok(dir.join(crate::ledger::attachments::file_name_for_disk(
+        &attachment.name,
+    )))
 }
 
 /// Today's date where the user is.
