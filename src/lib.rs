@@ -4,6 +4,7 @@
 //! the CLI (`cli`) and the window (`ui`, feature `gui`) are thin layers over it.
 
 pub mod atomic_file;
+pub mod basemap;
 pub mod cli;
 pub mod crs;
 pub mod export;

@@ -5,6 +5,7 @@ mod cli_snapshots;
 #[macro_use]
 mod conformance;
 mod attachments;
+mod basemap;
 mod corpus;
 mod dashboard;
 mod enterprise;

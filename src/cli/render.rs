@@ -33,6 +33,10 @@ pub struct RenderArgs {
     /// The map only: no title, legend, scale bar or north arrow.
     #[arg(long)]
     pub bare: bool,
+    /// Imagery under the parcels (底图): an .mbtiles file or a folder of {z}/{x}/{y} tiles in
+    /// the Web Mercator grid.
+    #[arg(long, value_name = "FILE|DIR")]
+    pub basemap: Option<PathBuf>,
 }
 
 /// Flags shared by `render` and `report`.
@@ -125,6 +129,17 @@ pub fn run(args: &RenderArgs, cli: &Cli, out: &mut dyn Write) -> anyhow::Result<
     if let Some(view) = args.bbox {
         request.view = view;
     }
+    let basemap = match &args.basemap {
+        Some(path) => match crate::basemap::open(path) {
+            Ok(source) => Some(source),
+            Err(e) => {
+                writeln!(out, "error: {e}")?;
+                return Ok(ExitCode::from(super::EXIT_REJECTED));
+            }
+        },
+        None => None,
+    };
+    request.basemap = basemap.as_deref();
     let started = std::time::Instant::now();
     let rendered = render(&request).context("drawing the map")?;
     let drawn = started.elapsed();
@@ -143,6 +158,17 @@ pub fn run(args: &RenderArgs, cli: &Cli, out: &mut dyn Write) -> anyhow::Result<
         counts.culled,
         drawn.as_secs_f64()
     )?;
+    if let Some(source) = &basemap {
+        let tiles = rendered.basemap;
+        writeln!(
+            out,
+            "底图 {}: {} tile(s) drawn, {} missing (blank), {} unreadable (blank)",
+            source.name(),
+            tiles.drawn,
+            tiles.missing,
+            tiles.failed
+        )?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -33,7 +33,7 @@ mod shapes;
 mod text;
 
 pub use furniture::nice_scale_length;
-pub use shapes::{OUTLINE_MIN_PX, ParcelCounts, SPLAT_MAX_PX};
+pub use shapes::{OUTLINE_MIN_PX, ParcelCounts, SPLAT_MAX_PX, TileCounts};
 pub use text::{Align, TextStyle, Typeface, draw_text};
 pub use tiny_skia::Pixmap;
 
@@ -117,6 +117,9 @@ pub struct RenderRequest<'a> {
     /// Size of text and lines (1 = sized for a 1280×800 image); `None` picks it from the
     /// image size, so that a larger image is the same map with more detail.
     pub scale: Option<f32>,
+    /// Imagery drawn under the parcels (the districts are then outlined, not filled, so that
+    /// the ground shows).
+    pub basemap: Option<&'a dyn crate::basemap::TileSource>,
 }
 
 impl<'a> RenderRequest<'a> {
@@ -136,6 +139,7 @@ impl<'a> RenderRequest<'a> {
             show_parcels: true,
             furniture: true,
             scale: None,
+            basemap: None,
         }
     }
 }
@@ -245,6 +249,8 @@ pub struct RenderedMap {
     pub image: Pixmap,
     pub layout: MapLayout,
     pub parcels: ParcelCounts,
+    /// The base layer's tiles: drawn, and missing (blank) or unreadable.
+    pub basemap: shapes::TileCounts,
 }
 
 /// The text and line scale for an image size when none is given.
@@ -503,7 +509,11 @@ pub fn render(req: &RenderRequest<'_>) -> Result<RenderedMap, RenderError> {
         height: fh,
         scale: s,
     };
-    if req.show_districts {
+    let basemap = req
+        .basemap
+        .map(|source| shapes::draw_basemap(&mut map, source, &frame))
+        .unwrap_or_default();
+    if req.show_districts && req.basemap.is_none() {
         shapes::draw_district_fills(&mut map, req.park, &frame);
     }
     let parcels = match &boxes {
@@ -566,6 +576,7 @@ pub fn render(req: &RenderRequest<'_>) -> Result<RenderedMap, RenderError> {
         image,
         layout,
         parcels,
+        basemap,
     })
 }
 

@@ -352,6 +352,107 @@ pub struct ParcelCounts {
     pub outlined: usize,
 }
 
+/// What became of a base layer's tiles in a drawing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TileCounts {
+    pub drawn: usize,
+    /// Not in the source: left blank.
+    pub missing: usize,
+    /// In the source but unreadable: left blank too.
+    pub failed: usize,
+}
+
+/// A base layer's tile as fetched and decoded.
+enum Fetched {
+    Tile(Pixmap),
+    Missing,
+    Failed,
+}
+
+/// Draws a base layer's tiles under everything else, at the zoom nearest the frame's scale
+/// (a coarser source is scaled up); tiles are fetched and decoded on every core.
+pub fn draw_basemap(
+    map: &mut Pixmap,
+    source: &dyn crate::basemap::TileSource,
+    frame: &Frame,
+) -> TileCounts {
+    use crate::basemap::tiles;
+    use rayon::prelude::*;
+    let (w, h) = (f64::from(frame.width), f64::from(frame.height));
+    let west = frame.center[0] - w / 2.0 * frame.m_per_px;
+    let north = frame.center[1] + h / 2.0 * frame.m_per_px;
+    let bounds = [
+        west,
+        north - h * frame.m_per_px,
+        west + w * frame.m_per_px,
+        north,
+    ];
+    let z = tiles::zoom_for(frame.m_per_px, source.zoom_range());
+    let wanted = tiles::covering(z, bounds);
+    let fetched: Vec<((u32, u32), Fetched)> = wanted
+        .par_iter()
+        .map(|&(x, y)| {
+            let pixels = match source.tile(z, x, y) {
+                Ok(Some(bytes)) => crate::basemap::decode(&bytes)
+                    .ok()
+                    .and_then(|rgba| pixmap_of(&rgba))
+                    .map_or(Fetched::Failed, Fetched::Tile),
+                Ok(None) => Fetched::Missing,
+                Err(_) => Fetched::Failed,
+            };
+            ((x, y), pixels)
+        })
+        .collect();
+    let mut counts = TileCounts::default();
+    let paint = tiny_skia::PixmapPaint {
+        quality: tiny_skia::FilterQuality::Bilinear,
+        ..tiny_skia::PixmapPaint::default()
+    };
+    for ((x, y), pixels) in fetched {
+        let tile = match pixels {
+            Fetched::Tile(tile) => tile,
+            Fetched::Failed => {
+                counts.failed += 1;
+                continue;
+            }
+            Fetched::Missing => {
+                counts.missing += 1;
+                continue;
+            }
+        };
+        let b = tiles::tile_bounds(z, x, y);
+        let scale = tiles::tile_size_m(z) / f64::from(tile.width().max(1)) / frame.m_per_px;
+        let transform = tiny_skia::Transform::from_row(
+            scale as f32,
+            0.0,
+            0.0,
+            scale as f32,
+            ((b[0] - west) / frame.m_per_px) as f32,
+            ((north - b[3]) / frame.m_per_px) as f32,
+        );
+        map.draw_pixmap(0, 0, tile.as_ref(), &paint, transform, None);
+        counts.drawn += 1;
+    }
+    counts
+}
+
+/// RGBA pixels as a (premultiplied) pixmap.
+fn pixmap_of(rgba: &image::RgbaImage) -> Option<Pixmap> {
+    let mut data = rgba.as_raw().clone();
+    for px in data.chunks_exact_mut(4) {
+        let a = u16::from(px[3]);
+        if a < 255 {
+            for c in &mut px[..3] {
+                *c = ((u16::from(*c) * a + 127) / 255) as u8;
+            }
+        }
+    }
+    Pixmap::from_vec(
+        data,
+        tiny_skia::IntSize::from_wh(rgba.width(), rgba.height())?,
+    )
+}
+
 /// What the first pass decided for a run of parcels.
 #[derive(Default)]
 struct Sorted {

@@ -1,0 +1,199 @@
+//! Base layers under the parcels (底图): raster tiles in the Web Mercator `{z}/{x}/{y}` grid
+//! the map is drawn in, read from an MBTiles file or a folder of tiles, offline. Sources
+//! answer with a tile's encoded bytes; [`decode`] turns them into pixels. Which tiles a view
+//! needs, and where each lies, is [`tiles`].
+
+pub mod tiles;
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Why a base layer cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum BasemapError {
+    #[error("{path}: {detail}")]
+    Open { path: String, detail: String },
+    #[error("{source_name}: tile {z}/{x}/{y}: {detail}")]
+    Tile {
+        source_name: String,
+        z: u8,
+        x: u32,
+        y: u32,
+        detail: String,
+    },
+}
+
+/// Where tiles come from.
+pub trait TileSource: Send + Sync + std::fmt::Debug {
+    /// What to call the source (its file, for messages and the layers panel).
+    fn name(&self) -> String;
+    /// The zoom levels it has tiles for.
+    fn zoom_range(&self) -> (u8, u8);
+    /// The encoded tile (PNG, JPEG or WebP) at `z/x/y` (XYZ: y counted from the north), or
+    /// `None` where it has none.
+    fn tile(&self, z: u8, x: u32, y: u32) -> Result<Option<Vec<u8>>, BasemapError>;
+}
+
+/// Opens a base layer: an `.mbtiles` file, or a folder of `{z}/{x}/{y}.png|jpg|jpeg|webp`.
+pub fn open(path: &Path) -> Result<Box<dyn TileSource>, BasemapError> {
+    if path.is_dir() {
+        return Ok(Box::new(TileFolder::open(path)?));
+    }
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match extension.as_deref() {
+        Some("mbtiles") => Ok(Box::new(MbTiles::open(path)?)),
+        _ => Err(BasemapError::Open {
+            path: path.display().to_string(),
+            detail: "not a base layer: an .mbtiles file or a folder of {z}/{x}/{y} tiles"
+                .to_owned(),
+        }),
+    }
+}
+
+/// Decodes a tile (PNG, JPEG or WebP) to RGBA pixels.
+pub fn decode(bytes: &[u8]) -> Result<image::RgbaImage, String> {
+    image::load_from_memory(bytes)
+        .map(|i| i.to_rgba8())
+        .map_err(|e| e.to_string())
+}
+
+/// An MBTiles file (SQLite; rows counted from the south, as TMS).
+#[derive(Debug)]
+pub struct MbTiles {
+    path: PathBuf,
+    conn: Mutex<rusqlite::Connection>,
+    zooms: (u8, u8),
+}
+
+impl MbTiles {
+    pub fn open(path: &Path) -> Result<Self, BasemapError> {
+        let failed = |detail: String| BasemapError::Open {
+            path: path.display().to_string(),
+            detail,
+        };
+        let conn = rusqlite::Connection::open_with_flags(
+            path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| failed(e.to_string()))?;
+        let zooms: (Option<i64>, Option<i64>) = conn
+            .query_row(
+                "SELECT min(zoom_level), max(zoom_level) FROM tiles",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(|e| failed(format!("not an MBTiles file (no tiles table): {e}")))?;
+        let (Some(min), Some(max)) = zooms else {
+            return Err(failed("the MBTiles file holds no tiles".to_owned()));
+        };
+        let zoom = |z: i64| u8::try_from(z.clamp(0, 30)).unwrap_or(0);
+        Ok(Self {
+            path: path.to_owned(),
+            conn: Mutex::new(conn),
+            zooms: (zoom(min), zoom(max)),
+        })
+    }
+}
+
+impl TileSource for MbTiles {
+    fn name(&self) -> String {
+        self.path.display().to_string()
+    }
+
+    fn zoom_range(&self) -> (u8, u8) {
+        self.zooms
+    }
+
+    fn tile(&self, z: u8, x: u32, y: u32) -> Result<Option<Vec<u8>>, BasemapError> {
+        use rusqlite::OptionalExtension as _;
+        let row = (1_u32 << z).saturating_sub(1).saturating_sub(y);
+        let conn = self.conn.lock().map_err(|e| BasemapError::Tile {
+            source_name: self.name(),
+            z,
+            x,
+            y,
+            detail: e.to_string(),
+        })?;
+        conn.prepare_cached(
+            "SELECT tile_data FROM tiles WHERE zoom_level = ?1 AND tile_column = ?2 \
+             AND tile_row = ?3",
+        )
+        .and_then(|mut s| s.query_row((z, x, row), |r| r.get(0)).optional())
+        .map_err(|e| BasemapError::Tile {
+            source_name: self.name(),
+            z,
+            x,
+            y,
+            detail: e.to_string(),
+        })
+    }
+}
+
+/// A folder of tiles `{z}/{x}/{y}.png` (or `.jpg`, `.jpeg`, `.webp`), y counted from the north.
+#[derive(Debug)]
+pub struct TileFolder {
+    root: PathBuf,
+    zooms: (u8, u8),
+}
+
+/// The tile file names tried, in order.
+const TILE_EXTENSIONS: [&str; 4] = ["png", "jpg", "jpeg", "webp"];
+
+impl TileFolder {
+    pub fn open(root: &Path) -> Result<Self, BasemapError> {
+        let zooms: Vec<u8> = std::fs::read_dir(root)
+            .map_err(|e| BasemapError::Open {
+                path: root.display().to_string(),
+                detail: e.to_string(),
+            })?
+            .filter_map(Result::ok)
+            .filter(|e| e.path().is_dir())
+            .filter_map(|e| e.file_name().to_str()?.parse::<u8>().ok())
+            .filter(|z| *z <= 30)
+            .collect();
+        let (Some(min), Some(max)) = (zooms.iter().min(), zooms.iter().max()) else {
+            return Err(BasemapError::Open {
+                path: root.display().to_string(),
+                detail: "no zoom folders ({z}/{x}/{y}.png) in it".to_owned(),
+            });
+        };
+        Ok(Self {
+            root: root.to_owned(),
+            zooms: (*min, *max),
+        })
+    }
+}
+
+impl TileSource for TileFolder {
+    fn name(&self) -> String {
+        self.root.display().to_string()
+    }
+
+    fn zoom_range(&self) -> (u8, u8) {
+        self.zooms
+    }
+
+    fn tile(&self, z: u8, x: u32, y: u32) -> Result<Option<Vec<u8>>, BasemapError> {
+        let dir = self.root.join(z.to_string()).join(x.to_string());
+        for extension in TILE_EXTENSIONS {
+            let path = dir.join(format!("{y}.{extension}"));
+            match std::fs::read(&path) {
+                Ok(bytes) => return Ok(Some(bytes)),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    return Err(BasemapError::Tile {
+                        source_name: self.name(),
+                        z,
+                        x,
+                        y,
+                        detail: e.to_string(),
+                    });
+                }
+            }
+        }
+        Ok(None)
+    }
+}

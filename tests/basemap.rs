@@ -1,0 +1,202 @@
+//! Imagery under the parcels (底图, issue 15): tiles from an MBTiles file or a folder, made
+//! here, drawn under the parcels on the right pixels.
+
+use parkland::basemap::tiles::{HALF_WORLD_M, tile_bounds, tile_size_m};
+use parkland::render::{RenderRequest, render};
+use parkland::style::{Classification, StylePreset};
+use std::path::{Path, PathBuf};
+
+fn ok<T, E: std::fmt::Display>(result: Result<T, E>) -> T {
+    result.unwrap_or_else(|e| panic!("{e}"))
+}
+
+const Z: u8 = 13;
+const RED: [u8; 3] = [200, 40, 40];
+const BLUE: [u8; 3] = [40, 40, 200];
+
+/// The stripe colour of a world x at zoom [`Z`]: stripes half a tile (128 tile pixels) wide,
+/// red and blue by turns from the west of the world.
+fn stripe_at(x: f64) -> (usize, [u8; 3]) {
+    let column = ((x + HALF_WORLD_M) / tile_size_m(Z) * 256.0).floor() as usize;
+    let stripe = column / 128;
+    (stripe, if stripe.is_multiple_of(2) { RED } else { BLUE })
+}
+
+/// A striped tile as PNG bytes.
+fn tile_png(x: u32) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(256, 256, |i, _| {
+        let column = x as usize * 256 + i as usize;
+        image::Rgb(if (column / 128).is_multiple_of(2) {
+            RED
+        } else {
+            BLUE
+        })
+    });
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    ok(image.write_to(&mut bytes, image::ImageFormat::Png));
+    bytes.into_inner()
+}
+
+/// The tiles at zoom [`Z`] over the sample park and around it, but for `leave_out`.
+fn tiles(leave_out: Option<(u32, u32)>) -> Vec<(u32, u32, Vec<u8>)> {
+    let (x0, y0) = parkland::crs::web_mercator::from_lon_lat(106.90, 32.90);
+    let (x1, y1) = parkland::crs::web_mercator::from_lon_lat(107.15, 33.10);
+    parkland::basemap::tiles::covering(Z, [x0, y0, x1, y1])
+        .into_iter()
+        .filter(|t| Some(*t) != leave_out)
+        .map(|(x, y)| (x, y, tile_png(x)))
+        .collect()
+}
+
+fn mbtiles(dir: &Path, tiles: &[(u32, u32, Vec<u8>)]) -> PathBuf {
+    let path = dir.join("ground.mbtiles");
+    let _ = std::fs::remove_file(&path);
+    let conn = ok(rusqlite::Connection::open(&path));
+    ok(conn.execute_batch(
+        "CREATE TABLE metadata (name text, value text);
+         INSERT INTO metadata VALUES ('format', 'png'), ('name', 'test ground');
+         CREATE TABLE tiles (zoom_level integer, tile_column integer, tile_row integer,
+                             tile_data blob);",
+    ));
+    for (x, y, png) in tiles {
+        let row = (1_u32 << Z) - 1 - y;
+        ok(conn.execute(
+            "INSERT INTO tiles VALUES (?1, ?2, ?3, ?4)",
+            (Z, x, row, png),
+        ));
+    }
+    path
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("parkland-basemap-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    ok(std::fs::create_dir_all(&dir));
+    dir
+}
+
+fn pixel(image: &tiny_skia::Pixmap, x: u32, y: u32) -> [u8; 3] {
+    let p = image.pixel(x, y).expect("inside").demultiply();
+    [p.red(), p.green(), p.blue()]
+}
+
+/// The stripes fall where the grid puts them: every pixel of the map's margins (outside the
+/// park, away from a stripe's edge) has its stripe's colour; the parcels are drawn over them.
+#[test]
+fn tiles_land_on_their_pixels_under_the_parcels() {
+    let dir = scratch("pixels");
+    let source = ok(parkland::basemap::open(&mbtiles(&dir, &tiles(None))));
+    let park = ok(parkland::sample::sample_park());
+    let classification =
+        Classification::compute(StylePreset::Status, &park, &[], parkland::model::Lang::Zh);
+    let mut request = RenderRequest::new(&park, &classification);
+    request.width = 1200;
+    request.height = 800;
+    request.furniture = false;
+    request.basemap = Some(source.as_ref());
+    let rendered = ok(render(&request));
+    assert!(
+        rendered.basemap.drawn > 0 && rendered.basemap.missing == 0,
+        "{:?}",
+        rendered.basemap
+    );
+    let transform = rendered.layout.transform;
+    let mut checked = 0;
+    for (px, py) in [(3, 3), (1196, 3), (3, 796), (1196, 796), (600, 3), (3, 400)] {
+        let world = transform.world_from_px([f64::from(px) + 0.5, f64::from(py) + 0.5]);
+        let (stripe, expected) = stripe_at(world[0]);
+        // Not within two pixels of a stripe's edge (the tiles are scaled, and blended there).
+        let (left, _) = stripe_at(world[0] - 2.0 * transform.m_per_px);
+        let (right, _) = stripe_at(world[0] + 2.0 * transform.m_per_px);
+        if left != stripe || right != stripe {
+            continue;
+        }
+        let got = pixel(&rendered.image, px, py);
+        let near = got.iter().zip(expected).all(|(a, b)| a.abs_diff(b) <= 3);
+        assert!(
+            near,
+            "pixel {px},{py} (world {world:?}): {got:?}, expected {expected:?}"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 4, "enough margin pixels checked: {checked}");
+    // A parcel's centre is the parcel's colour, not the ground's.
+    let parcel = &park.parcels[0];
+    let centre = geo::Centroid::centroid(&parcel.geometry).expect("centre");
+    let [cx, cy] = transform.px_from_lon_lat(centre.x(), centre.y());
+    let got = pixel(&rendered.image, cx as u32, cy as u32);
+    assert!(got != RED && got != BLUE, "the parcel on top: {got:?}");
+    // The tile's bounds agree with the grid: the first tile's west edge is where the grid says.
+    let b = tile_bounds(Z, 0, 0);
+    assert!((b[0] + HALF_WORLD_M).abs() < 1e-6);
+}
+
+/// A folder of the same tiles draws the same image; a missing tile is blank and counted.
+#[test]
+fn a_folder_draws_the_same_and_a_missing_tile_is_blank() {
+    let dir = scratch("folder");
+    let all = tiles(None);
+    for (x, y, png) in &all {
+        let tile_dir = dir.join("tiles").join(Z.to_string()).join(x.to_string());
+        ok(std::fs::create_dir_all(&tile_dir));
+        ok(std::fs::write(tile_dir.join(format!("{y}.png")), png));
+    }
+    let park = ok(parkland::sample::sample_park());
+    let classification =
+        Classification::compute(StylePreset::Status, &park, &[], parkland::model::Lang::Zh);
+    let draw = |source: &dyn parkland::basemap::TileSource| {
+        let mut request = RenderRequest::new(&park, &classification);
+        request.width = 800;
+        request.height = 600;
+        request.furniture = false;
+        request.basemap = Some(source);
+        ok(render(&request))
+    };
+    let folder = ok(parkland::basemap::open(&dir.join("tiles")));
+    let from_mbtiles = ok(parkland::basemap::open(&mbtiles(&dir, &all)));
+    let from_folder = draw(folder.as_ref());
+    let from_file = draw(from_mbtiles.as_ref());
+    assert!(
+        from_folder.image.data() == from_file.image.data(),
+        "the same pixels"
+    );
+    // The tile under the first parcel left out.
+    let centre = geo::Centroid::centroid(&park.parcels[0].geometry).expect("centre");
+    let (wx, wy) = parkland::crs::web_mercator::from_lon_lat(centre.x(), centre.y());
+    let under = parkland::basemap::tiles::covering(Z, [wx, wy, wx, wy])[0];
+    let holed = ok(parkland::basemap::open(&mbtiles(&dir, &tiles(Some(under)))));
+    let with_hole = draw(holed.as_ref());
+    assert_eq!(with_hole.basemap.missing, 1);
+    assert_eq!(with_hole.basemap.drawn, from_file.basemap.drawn - 1);
+}
+
+/// `parkland render --basemap`: drawn, with what became of the tiles; a file that is not a
+/// base layer is refused by name.
+#[test]
+fn render_takes_a_basemap() {
+    let dir = scratch("cli");
+    let ground = mbtiles(&dir, &tiles(None));
+    let out = dir.join("map.png");
+    let run = ok(std::process::Command::new(env!("CARGO_BIN_EXE_parkland"))
+        .args([
+            "render", "--bare", "--width", "800", "--height", "600", "--out",
+        ])
+        .arg(&out)
+        .arg("--basemap")
+        .arg(&ground)
+        .output());
+    let text = String::from_utf8_lossy(&run.stdout).into_owned();
+    assert_eq!(run.status.code(), Some(0), "{text}");
+    assert!(text.contains("tile(s) drawn, 0 missing"), "{text}");
+    let bad = dir.join("notes.txt");
+    ok(std::fs::write(&bad, "x"));
+    let refused = ok(std::process::Command::new(env!("CARGO_BIN_EXE_parkland"))
+        .args(["render", "--out"])
+        .arg(&out)
+        .arg("--basemap")
+        .arg(&bad)
+        .output());
+    let text = String::from_utf8_lossy(&refused.stdout).into_owned();
+    assert_eq!(refused.status.code(), Some(2), "{text}");
+    assert!(text.contains("notes.txt"), "{text}");
+}
