@@ -89,7 +89,7 @@ fn frame(bencher: Bencher, m_per_point: Option<f64>) {
                 alerts: &[],
                 measure: None,
             };
-            map_ui(ui, layer, park, camera, style, overlay);
+            map_ui(ui, layer, park, camera, style, overlay, None);
         });
         ctx.tessellate(output.shapes, output.pixels_per_point)
     };

@@ -29,6 +29,7 @@ fn open_window(cli: &Cli, started: std::time::Instant) -> ExitCode {
         districts: cli.districts.clone(),
         parcels: cli.parcels.clone(),
         ledger: cli.ledger.clone(),
+        basemap: cli.basemap.clone(),
         started: Some(started),
     }) {
         Ok(()) => ExitCode::SUCCESS,

@@ -38,7 +38,7 @@ fn tile_png(x: u32) -> Vec<u8> {
 }
 
 /// The tiles at zoom [`Z`] over the sample park and around it, but for `leave_out`.
-fn tiles(leave_out: Option<(u32, u32)>) -> Vec<(u32, u32, Vec<u8>)> {
+pub(crate) fn tiles(leave_out: Option<(u32, u32)>) -> Vec<(u32, u32, Vec<u8>)> {
     let (x0, y0) = parkland::crs::web_mercator::from_lon_lat(106.90, 32.90);
     let (x1, y1) = parkland::crs::web_mercator::from_lon_lat(107.15, 33.10);
     parkland::basemap::tiles::covering(Z, [x0, y0, x1, y1])
@@ -48,7 +48,7 @@ fn tiles(leave_out: Option<(u32, u32)>) -> Vec<(u32, u32, Vec<u8>)> {
         .collect()
 }
 
-fn mbtiles(dir: &Path, tiles: &[(u32, u32, Vec<u8>)]) -> PathBuf {
+pub(crate) fn mbtiles(dir: &Path, tiles: &[(u32, u32, Vec<u8>)]) -> PathBuf {
     let path = dir.join("ground.mbtiles");
     let _ = std::fs::remove_file(&path);
     let conn = ok(rusqlite::Connection::open(&path));
@@ -68,7 +68,7 @@ fn mbtiles(dir: &Path, tiles: &[(u32, u32, Vec<u8>)]) -> PathBuf {
     path
 }
 
-fn scratch(name: &str) -> PathBuf {
+pub(crate) fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("parkland-basemap-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     ok(std::fs::create_dir_all(&dir));
@@ -199,4 +199,52 @@ fn render_takes_a_basemap() {
     let text = String::from_utf8_lossy(&refused.stdout).into_owned();
     assert_eq!(refused.status.code(), Some(2), "{text}");
     assert!(text.contains("notes.txt"), "{text}");
+}
+
+/// The window: a base layer added from a file is listed in the layers panel, its tiles
+/// arrive from the loader thread as textures (within the cache's bound), and it can be
+/// hidden and removed; what was set up is remembered.
+#[cfg(feature = "gui")]
+#[test]
+fn the_window_shows_a_base_layer_and_remembers_it() {
+    use egui_kittest::kittest::Queryable as _;
+    use parkland::ui::app::{Command, Startup};
+    use parkland::ui::map::basemap::{BasemapEdit, MAX_TEXTURES};
+    let dir = scratch("window");
+    let ground = mbtiles(&dir, &tiles(None));
+    let startup = Startup {
+        ledger: Some(dir.join("ledger.sqlite").into()),
+        ..Startup::default()
+    };
+    let mut window = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .with_context_setup(parkland::ui::install_fonts)
+        .build_eframe(move |cc| parkland::ui::ParklandApp::new(cc, startup));
+    window.run_steps(3);
+    window.state_mut().send(Command::AddBasemap(ground.clone()));
+    let start = std::time::Instant::now();
+    while window.state().basemaps.texture_count() == 0 {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(10),
+            "no tiles came"
+        );
+        window.run_steps(1);
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    window.run_steps(3);
+    assert!(window.state().basemaps.texture_count() <= MAX_TEXTURES);
+    window.get_by_label("ground.mbtiles");
+    assert_eq!(window.state().state.basemaps.len(), 1, "remembered");
+    assert_eq!(window.state().state.basemaps[0].path, ground);
+    window
+        .state_mut()
+        .send(Command::EditBasemap(0, BasemapEdit::Visible(false)));
+    window.run_steps(2);
+    assert!(!window.state().state.basemaps[0].visible);
+    window
+        .state_mut()
+        .send(Command::EditBasemap(0, BasemapEdit::Remove));
+    window.run_steps(2);
+    assert!(window.state().state.basemaps.is_empty());
+    assert!(window.query_by_label("ground.mbtiles").is_none());
 }

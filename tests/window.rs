@@ -224,3 +224,48 @@ fn with_no_desktop_portal_the_built_in_file_dialog_opens_a_parcel_file() {
     }
     let _ = std::fs::remove_dir_all(&home);
 }
+
+/// The real window with `--basemap`: the tiles (red and blue stripes, made by the basemap
+/// tests) fill the map around and between the parcels, the district fills giving way.
+#[test]
+fn real_window_draws_a_base_layer_under_the_parcels() {
+    if !have("Xvfb") || !have("import") {
+        crate::skip_or_fail("Xvfb or ImageMagick's import is not installed");
+        return;
+    }
+    let dir = crate::basemap::scratch("real-window");
+    let ground = crate::basemap::mbtiles(&dir, &crate::basemap::tiles(None));
+    let (_xvfb, display) = start_xvfb(7);
+    let home = dir.join("home");
+    std::fs::create_dir_all(&home).unwrap_or_else(|e| panic!("{e}"));
+    let app = Command::new(env!("CARGO_BIN_EXE_parkland"))
+        .arg("--basemap")
+        .arg(&ground)
+        .env("DISPLAY", &display)
+        .env("HOME", &home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env_remove("WAYLAND_DISPLAY")
+        .current_dir(Path::new("/"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start parkland: {e}"));
+    let _app = Reaper(app);
+    let (red, blue, in_use) = ([200, 40, 40], [40, 40, 200], [0x9d, 0xb4, 0xcc]);
+    let deadline = Instant::now() + Duration::from_mins(1);
+    let mut last = Vec::new();
+    while Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(500));
+        let Some((_, _, pixels)) = screenshot(&display) else {
+            continue;
+        };
+        last = [red, blue, in_use]
+            .iter()
+            .map(|&c| count_near(&pixels, c))
+            .collect();
+        if last[0] > 20_000 && last[1] > 20_000 && last[2] > 500 {
+            return;
+        }
+    }
+    panic!("the ground and the parcels never showed together (red, blue, in use: {last:?})");
+}

@@ -37,6 +37,10 @@ pub struct Cli {
     /// ledger.sqlite on your own parcels.
     #[arg(long, global = true, value_name = "FILE|URL", env = "PARKLAND_LEDGER", hide_env_values = true, value_parser = parse_location)]
     pub ledger: Option<crate::ledger::Location>,
+    /// The window: imagery under the parcels (底图), an .mbtiles file or a folder of
+    /// {z}/{x}/{y} tiles, added to the base layers it remembers.
+    #[arg(long, value_name = "FILE|DIR")]
+    pub basemap: Option<PathBuf>,
     /// The CRS of files that name none (a `GeoJSON` without `crs`, a Shapefile without `.prj`,
     /// a 国土TXT without zone), e.g. EPSG:4545 (CGCS2000 3° Gauss-Krüger CM 108°E, the
     /// park's) or EPSG:4524 (zone 36, with the zone number in the easting). A file that names

@@ -42,6 +42,8 @@ pub enum FileTarget {
     ComparisonXlsx,
     /// A document to attach to this case.
     AttachTo(i64),
+    /// An MBTiles file to show under the parcels.
+    Basemap,
     /// Where to save a case's document.
     SaveAttachment(crate::ledger::attachments::Attachment),
 }
@@ -115,6 +117,7 @@ impl FileRequest {
             FileTarget::ReportXlsx | FileTarget::ReportPdf => Command::ExportReport(path),
             FileTarget::ComparisonXlsx => Command::ExportComparison(path),
             FileTarget::AttachTo(case) => Command::AttachFiles(*case, vec![path]),
+            FileTarget::Basemap => Command::AddBasemap(path),
             FileTarget::SaveAttachment(document) => {
                 Command::WriteAttachment(document.clone(), Some(path))
             }

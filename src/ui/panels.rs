@@ -426,9 +426,14 @@ fn swatch(ui: &mut Ui, color: Color32) {
     ui.painter().rect_filled(rect, 2.0, color);
 }
 
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the left panel shows the layers, the base layers, the districts, the legend and the alerts"
+)]
 pub fn layers_ui(
     ui: &mut Ui,
     state: &mut PersistedState,
+    basemaps: &crate::ui::map::basemap::Basemaps,
     park: &Park,
     alerts: &[crate::stats::AlertRow],
     classification: &Classification,
@@ -457,6 +462,7 @@ pub fn layers_ui(
             },
         );
     });
+    basemaps_ui(ui, lang, basemaps, commands);
     ui.separator();
 
     ui.heading(lang.pick("片区", "Districts"));
@@ -863,6 +869,66 @@ pub fn parcel_ledger_ui(
                 ui.label(RichText::new(format!("    {change}")).weak());
             }
         }
+    }
+}
+
+/// 底图: the base layers under the parcels, top first as QGIS lists them: shown or not,
+/// opacity, order, removed; 添加底图… adds an MBTiles file.
+fn basemaps_ui(
+    ui: &mut Ui,
+    lang: Lang,
+    basemaps: &crate::ui::map::basemap::Basemaps,
+    commands: &mut Vec<Command>,
+) {
+    use crate::ui::map::basemap::BasemapEdit;
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(lang.pick("底图", "Base layers")).strong());
+        if ui.small_button(lang.pick("添加底图…", "Add…")).clicked() {
+            commands.push(Command::PickFile(FileRequest::open(
+                FileTarget::Basemap,
+                lang.pick("添加底图", "Add a base layer"),
+                "MBTiles",
+                &["mbtiles"],
+            )));
+        }
+    });
+    let count = basemaps.layers.len();
+    for (index, layer) in basemaps.layers.iter().enumerate().rev() {
+        let name = layer
+            .setting
+            .path
+            .file_name()
+            .map_or_else(|| layer.source.name(), |n| n.to_string_lossy().into_owned());
+        ui.horizontal(|ui| {
+            let mut visible = layer.setting.visible;
+            if ui
+                .checkbox(&mut visible, &name)
+                .on_hover_text(layer.source.name())
+                .changed()
+            {
+                commands.push(Command::EditBasemap(index, BasemapEdit::Visible(visible)));
+            }
+            if index + 1 < count && ui.small_button(lang.pick("上移", "Up")).clicked() {
+                commands.push(Command::EditBasemap(index, BasemapEdit::Raise));
+            }
+            if index > 0 && ui.small_button(lang.pick("下移", "Down")).clicked() {
+                commands.push(Command::EditBasemap(index - 1, BasemapEdit::Raise));
+            }
+            if ui.small_button(lang.pick("移除", "Remove")).clicked() {
+                commands.push(Command::EditBasemap(index, BasemapEdit::Remove));
+            }
+        });
+        let mut opacity = layer.setting.opacity;
+        ui.horizontal(|ui| {
+            let label = ui.label(lang.pick("不透明度", "Opacity"));
+            if ui
+                .add(egui::Slider::new(&mut opacity, 0.0..=1.0).show_value(false))
+                .labelled_by(label.id)
+                .changed()
+            {
+                commands.push(Command::EditBasemap(index, BasemapEdit::Opacity(opacity)));
+            }
+        });
     }
 }
 

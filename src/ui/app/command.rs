@@ -12,6 +12,10 @@ use super::{
 pub enum Command {
     /// Show the ledger as it stood at the end of a past day (时间轴), or now (`None`).
     ShowAsOf(Option<jiff::civil::Date>),
+    /// Add a base layer (底图) from a file or folder.
+    AddBasemap(PathBuf),
+    /// Change a base layer: shown or hidden, opacity, order, removed.
+    EditBasemap(usize, crate::ui::map::basemap::BasemapEdit),
     /// Attach files to a case.
     AttachFiles(i64, Vec<PathBuf>),
     /// Write a case's document to a file (`None`: a temporary one, opened with the system's
@@ -433,6 +437,28 @@ impl ParklandApp {
             }
             Command::SetView(view) => self.view = view,
             Command::ShowAsOf(date) => self.ledger.show_as_of(date),
+            Command::AddBasemap(path) => match crate::basemap::open(&path) {
+                Ok(source) => {
+                    self.basemaps.add(
+                        std::sync::Arc::from(source),
+                        crate::ui::map::basemap::BasemapSetting {
+                            path,
+                            visible: true,
+                            opacity: 1.0,
+                        },
+                    );
+                    self.state.basemaps = self.basemaps.settings();
+                }
+                Err(e) => self.notices.push(Notice {
+                    title: path.display().to_string(),
+                    rejected: true,
+                    lines: vec![e.to_string()],
+                }),
+            },
+            Command::EditBasemap(index, edit) => {
+                self.basemaps.edit(index, edit);
+                self.state.basemaps = self.basemaps.settings();
+            }
             Command::AttachFiles(case, paths) => {
                 self.ledger.attach_files(case, paths, &self.state.operator);
                 self.take_ledger_outcomes();

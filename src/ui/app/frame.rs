@@ -106,6 +106,7 @@ impl eframe::App for ParklandApp {
                 panels::layers_ui(
                     ui,
                     &mut self.state,
+                    &self.basemaps,
                     &self.park,
                     &self.alert_rows,
                     &self.classification,
@@ -281,7 +282,15 @@ impl eframe::App for ParklandApp {
                     alerts: &self.alerts,
                     measure: self.measure.as_ref(),
                 };
-                let output = map::map_ui(ui, &self.layer, &self.park, &mut camera, style, overlay);
+                let output = map::map_ui(
+                    ui,
+                    &self.layer,
+                    &self.park,
+                    &mut camera,
+                    style,
+                    overlay,
+                    Some(&mut self.basemaps),
+                );
                 if camera != before {
                     self.auto_fitted = false;
                 }

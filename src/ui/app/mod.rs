@@ -52,6 +52,9 @@ pub struct PersistedState {
     pub area_basis: crate::model::AreaBasis,
     /// The ledger server last connected to with 台账 → 连接数据库… (never its password).
     pub server: crate::ui::ledger::ServerSettings,
+    /// The base layers under the parcels (底图), bottom first.
+    #[serde(default)]
+    pub basemaps: Vec<crate::ui::map::basemap::BasemapSetting>,
 }
 
 impl Default for PersistedState {
@@ -70,6 +73,7 @@ impl Default for PersistedState {
             crs_for_files: std::collections::BTreeMap::new(),
             area_basis: crate::model::AreaBasis::default(),
             server: crate::ui::ledger::ServerSettings::default(),
+            basemaps: Vec::new(),
         }
     }
 }
@@ -94,6 +98,8 @@ pub struct Startup {
     /// on the sample park and the platform data folder's `ledger.sqlite` on the user's own
     /// parcels.
     pub ledger: Option<crate::ledger::Location>,
+    /// A base layer to show under the parcels (added to those remembered).
+    pub basemap: Option<PathBuf>,
     /// When the process started, for the first-frame timing (`PARKLAND_FIRST_FRAME`).
     pub started: Option<std::time::Instant>,
 }
@@ -137,6 +143,8 @@ pub struct Notice {
 )]
 pub struct ParklandApp {
     pub state: PersistedState,
+    /// The base layers under the parcels, their tiles and textures.
+    pub basemaps: crate::ui::map::basemap::Basemaps,
     pub park: Park,
     layer: MapLayer,
     /// Selected parcels, shared by the map, the tables and the panels.
@@ -270,8 +278,33 @@ impl ParklandApp {
                 ],
             });
         }
+        // The base layers remembered, then the one asked for at start.
+        let mut basemaps = crate::ui::map::basemap::Basemaps::default();
+        let mut settings = state.basemaps.clone();
+        if let Some(path) = startup.basemap
+            && !settings.iter().any(|s| s.path == path)
+        {
+            settings.push(crate::ui::map::basemap::BasemapSetting {
+                path,
+                visible: true,
+                opacity: 1.0,
+            });
+        }
+        for setting in settings {
+            match crate::basemap::open(&setting.path) {
+                Ok(source) => basemaps.add(Arc::from(source), setting),
+                Err(e) => notices.push(Notice {
+                    title: lang_pick(state.lang, "底图无法打开", "A base layer cannot be opened"),
+                    rejected: true,
+                    lines: vec![e.to_string()],
+                }),
+            }
+        }
+        let mut state = state;
+        state.basemaps = basemaps.settings();
         Self {
             state,
+            basemaps,
             park,
             layer,
             selection: Selection::default(),
@@ -471,4 +504,9 @@ impl ParklandApp {
     pub fn send(&mut self, command: Command) {
         self.commands.push(command);
     }
+}
+
+/// The Chinese or the English, owned.
+fn lang_pick(lang: Lang, zh: &str, en: &str) -> String {
+    lang.pick(zh, en).to_owned()
 }

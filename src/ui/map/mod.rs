@@ -1,6 +1,7 @@
 //! The map: camera, prepared layers, and the widget that draws them and turns pointer input
 //! into pan, zoom, hover and click.
 
+pub mod basemap;
 pub mod camera;
 pub mod gpu;
 pub mod layer;
@@ -141,6 +142,7 @@ pub fn map_ui(
     camera: &mut Camera,
     style: MapStyle,
     overlay: Overlay<'_>,
+    ground: Option<&mut basemap::Basemaps>,
 ) -> MapOutput {
     let Overlay {
         selection,
@@ -236,6 +238,16 @@ pub fn map_ui(
 
     // Drawing: the fills (GPU, or egui meshes without it), then overlays and labels.
     painter.rect_filled(rect, 0.0, theme::MAP_BACKGROUND);
+    // The ground under everything; the districts are then outlined, not filled.
+    let mut district_fills = true;
+    if let Some(ground) = ground {
+        ground.paint(ui.ctx(), &painter, camera, rect);
+        district_fills = !ground.any_visible();
+        if ground.loading() {
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_millis(30));
+        }
+    }
     let view = View::new(layer, camera, rect);
     let outlines = camera.m_per_point < OUTLINE_ZOOM;
     if style.gpu {
@@ -253,7 +265,7 @@ pub fn map_ui(
                 center: [view.center_local[0] as f32, view.center_local[1] as f32],
                 scale: [sx, sy],
                 outline,
-                districts: style.show_districts,
+                districts: style.show_districts && district_fills,
                 parcels: style.show_parcels,
                 parcel_outlines: outlines,
             }
@@ -261,7 +273,7 @@ pub fn map_ui(
         );
     } else if let Some((districts, parcels)) = &layer.cpu_fill {
         let transform = view.mesh_transform();
-        if style.show_districts {
+        if style.show_districts && district_fills {
             painter.add(transformed(districts, transform));
         }
         if style.show_parcels {
