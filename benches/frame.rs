@@ -51,9 +51,49 @@ static LOADED: LazyLock<Loaded> = LazyLock::new(|| {
 
 const SIZE: egui::Vec2 = egui::vec2(1280.0, 800.0);
 
+/// A base layer that has every tile: one 256 × 256 PNG (made once).
+#[derive(Debug)]
+struct EveryTile(Vec<u8>);
+
+impl parkland::basemap::TileSource for EveryTile {
+    fn name(&self) -> String {
+        "every tile".to_owned()
+    }
+    fn zoom_range(&self) -> (u8, u8) {
+        (0, 19)
+    }
+    fn tile(
+        &self,
+        _: u8,
+        _: u32,
+        _: u32,
+    ) -> Result<Option<Vec<u8>>, parkland::basemap::BasemapError> {
+        Ok(Some(self.0.clone()))
+    }
+}
+
+fn every_tile() -> EveryTile {
+    let image = image::RgbImage::from_fn(256, 256, |x, y| image::Rgb([x as u8, y as u8, 128]));
+    let mut png = std::io::Cursor::new(Vec::new());
+    image
+        .write_to(&mut png, image::ImageFormat::Png)
+        .expect("png");
+    EveryTile(png.into_inner())
+}
+
 /// One frame at a zoom (world metres per point), the pointer over the map and the view
 /// panned a little each frame, as while dragging.
 fn frame(bencher: Bencher, m_per_point: Option<f64>) {
+    frame_with(bencher, m_per_point, None);
+}
+
+/// [`frame`], with a base layer under the parcels whose tiles are all loaded first (as after
+/// the first second of looking at a place).
+fn frame_with(
+    bencher: Bencher,
+    m_per_point: Option<f64>,
+    mut ground: Option<parkland::ui::map::basemap::Basemaps>,
+) {
     let Loaded { park, layer } = &*LOADED;
     let ctx = egui::Context::default();
     parkland::ui::install_fonts(&ctx);
@@ -72,6 +112,7 @@ fn frame(bencher: Bencher, m_per_point: Option<f64>) {
         label_by: LabelBy::ParcelNo,
         gpu: true,
     };
+    let with_ground = ground.is_some();
     let mut step = 0_u32;
     let mut run = |camera: &mut Camera| {
         step += 1;
@@ -89,12 +130,16 @@ fn frame(bencher: Bencher, m_per_point: Option<f64>) {
                 alerts: &[],
                 measure: None,
             };
-            map_ui(ui, layer, park, camera, style, overlay, None);
+            map_ui(ui, layer, park, camera, style, overlay, ground.as_mut());
         });
         ctx.tessellate(output.shapes, output.pixels_per_point)
     };
-    // Warm up egui's font atlas and caches.
+    // Warm up egui's font atlas and caches (and wait for the tiles in view).
     for _ in 0..3 {
+        run(&mut camera);
+    }
+    for _ in 0..if with_ground { 300 } else { 0 } {
+        std::thread::sleep(std::time::Duration::from_millis(10));
         run(&mut camera);
     }
     bencher.bench_local(|| run(&mut camera));
@@ -116,4 +161,19 @@ fn frame_1m_district_zoom(bencher: Bencher) {
 #[divan::bench(sample_count = 30, sample_size = 1)]
 fn frame_1m_parcel_zoom(bencher: Bencher) {
     frame(bencher, Some(0.5));
+}
+
+/// A district-scale view over imagery (about twenty tiles in view).
+#[divan::bench(sample_count = 30, sample_size = 1)]
+fn frame_1m_district_zoom_with_imagery(bencher: Bencher) {
+    let mut ground = parkland::ui::map::basemap::Basemaps::default();
+    ground.add(
+        std::sync::Arc::new(every_tile()),
+        parkland::ui::map::basemap::BasemapSetting {
+            path: "every tile".into(),
+            visible: true,
+            opacity: 1.0,
+        },
+    );
+    frame_with(bencher, Some(4.0), Some(ground));
 }
