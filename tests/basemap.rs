@@ -248,3 +248,109 @@ fn the_window_shows_a_base_layer_and_remembers_it() {
     assert!(window.state().state.basemaps.is_empty());
     assert!(window.query_by_label("ground.mbtiles").is_none());
 }
+
+/// A tile server on 127.0.0.1 for the tests: serves `/{z}/{x}/{y}.png` from the tiles given
+/// (404 for others), counting the requests.
+fn tile_server(
+    tiles: Vec<(u32, u32, Vec<u8>)>,
+) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::{BufRead as _, Write as _};
+    let listener = ok(std::net::TcpListener::bind("127.0.0.1:0"));
+    let port = ok(listener.local_addr()).port();
+    let served = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = std::sync::Arc::clone(&served);
+    let by_path: std::collections::HashMap<String, Vec<u8>> = tiles
+        .into_iter()
+        .map(|(x, y, png)| (format!("/{Z}/{x}/{y}.png"), png))
+        .collect();
+    ok(std::thread::Builder::new()
+        .name("tile server".to_owned())
+        .spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let mut reader = std::io::BufReader::new(ok(stream.try_clone()));
+                let mut request = String::new();
+                let _ = reader.read_line(&mut request);
+                // The rest of the head.
+                let mut line = String::new();
+                while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                    line.clear();
+                }
+                count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let path = request.split_whitespace().nth(1).unwrap_or_default();
+                let _ = match by_path.get(path) {
+                    Some(png) => stream
+                        .write_all(
+                            format!(
+                                "HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                                png.len()
+                            )
+                            .as_bytes(),
+                        )
+                        .and_then(|()| stream.write_all(png)),
+                    None => stream.write_all(
+                        b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                    ),
+                };
+            }
+        }));
+    (
+        format!("http://127.0.0.1:{port}/{{z}}/{{x}}/{{y}}.png"),
+        served,
+    )
+}
+
+/// Tiles from a server on the office network draw the same pixels as the same tiles in a
+/// file; once fetched they come from the disk cache (drawn again with no request); a tile
+/// the server does not have is blank.
+#[test]
+fn tiles_from_a_server_are_drawn_and_kept_on_disk() {
+    let dir = scratch("server");
+    let all = tiles(None);
+    let (template, served) = tile_server(all.clone());
+    let park = ok(parkland::sample::sample_park());
+    let classification =
+        Classification::compute(StylePreset::Status, &park, &[], parkland::model::Lang::Zh);
+    let draw = |source: &dyn parkland::basemap::TileSource| {
+        let mut request = RenderRequest::new(&park, &classification);
+        request.width = 800;
+        request.height = 600;
+        request.furniture = false;
+        request.basemap = Some(source);
+        ok(render(&request))
+    };
+    let remote = ok(parkland::basemap::UrlTiles::new(
+        &template,
+        &dir.join("cache"),
+    ))
+    .with_zoom_range((Z, Z));
+    let from_server = draw(&remote);
+    let from_file = draw(ok(parkland::basemap::open(&mbtiles(&dir, &all))).as_ref());
+    assert!(
+        from_server.image.data() == from_file.image.data(),
+        "the same pixels: {:?} {:?}",
+        from_server.basemap,
+        from_file.basemap
+    );
+    let fetched = served.load(std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(fetched, from_server.basemap.drawn, "one request a tile");
+    let again = draw(&remote);
+    assert_eq!(again.basemap.drawn, from_server.basemap.drawn);
+    assert_eq!(
+        served.load(std::sync::atomic::Ordering::SeqCst),
+        fetched,
+        "the second time from the disk cache"
+    );
+    // A server without the tile: blank, counted as missing.
+    let (empty, _) = tile_server(Vec::new());
+    let none = draw(
+        &ok(parkland::basemap::UrlTiles::new(
+            &empty,
+            &dir.join("cache-empty"),
+        ))
+        .with_zoom_range((Z, Z)),
+    );
+    assert_eq!(none.basemap.drawn, 0);
+    assert_eq!(none.basemap.missing, from_server.basemap.drawn);
+    assert!(parkland::basemap::UrlTiles::new("http://x/{z}/{x}.png", &dir).is_err());
+}

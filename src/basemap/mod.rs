@@ -34,8 +34,13 @@ pub trait TileSource: Send + Sync + std::fmt::Debug {
     fn tile(&self, z: u8, x: u32, y: u32) -> Result<Option<Vec<u8>>, BasemapError>;
 }
 
-/// Opens a base layer: an `.mbtiles` file, or a folder of `{z}/{x}/{y}.png|jpg|jpeg|webp`.
+/// Opens a base layer: an `.mbtiles` file, a folder of `{z}/{x}/{y}.png|jpg|jpeg|webp`, or a
+/// tile server's URL template (`http://…/{z}/{x}/{y}.png`), its tiles cached on disk.
 pub fn open(path: &Path) -> Result<Box<dyn TileSource>, BasemapError> {
+    let text = path.to_string_lossy();
+    if text.starts_with("http://") || text.starts_with("https://") {
+        return Ok(Box::new(UrlTiles::new(&text, &default_cache_dir())?));
+    }
     if path.is_dir() {
         return Ok(Box::new(TileFolder::open(path)?));
     }
@@ -195,5 +200,126 @@ impl TileSource for TileFolder {
             }
         }
         Ok(None)
+    }
+}
+
+/// Where tiles from servers are kept: `PARKLAND_TILE_CACHE`, else the platform's cache
+/// folder (`~/.cache/parkland/tiles` on Linux).
+#[must_use]
+pub fn default_cache_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("PARKLAND_TILE_CACHE") {
+        return PathBuf::from(dir);
+    }
+    directories::ProjectDirs::from("", "", "Parkland").map_or_else(
+        || std::env::temp_dir().join("parkland-tiles"),
+        |dirs| dirs.cache_dir().join("tiles"),
+    )
+}
+
+/// Tiles from a server on the office network: a URL template with `{z}`, `{x}` and `{y}`
+/// (`{-y}` for rows counted from the south), each tile kept on disk once fetched, so that the
+/// map works offline where it has been looked at.
+#[derive(Debug)]
+pub struct UrlTiles {
+    template: String,
+    /// This template's own folder in the cache.
+    cache: PathBuf,
+    agent: ureq::Agent,
+    zooms: (u8, u8),
+}
+
+impl UrlTiles {
+    /// The zoom levels the server has (0 to 18 unless said).
+    #[must_use]
+    pub fn with_zoom_range(mut self, zooms: (u8, u8)) -> Self {
+        self.zooms = (zooms.0.min(zooms.1), zooms.1.min(30));
+        self
+    }
+
+    pub fn new(template: &str, cache_root: &Path) -> Result<Self, BasemapError> {
+        if !(template.contains("{z}")
+            && template.contains("{x}")
+            && (template.contains("{y}") || template.contains("{-y}")))
+        {
+            return Err(BasemapError::Open {
+                path: template.to_owned(),
+                detail: "a tile URL needs {z}, {x} and {y} (or {-y})".to_owned(),
+            });
+        }
+        // One folder per template (a short hash of it), so that two servers never mix.
+        let digest = crate::ledger::attachments::sha256_hex(template.as_bytes());
+        let cache = cache_root.join(&digest[..16]);
+        let agent = ureq::Agent::config_builder()
+            .timeout_global(Some(std::time::Duration::from_secs(15)))
+            .http_status_as_error(false)
+            .build()
+            .into();
+        Ok(Self {
+            template: template.to_owned(),
+            cache,
+            agent,
+            zooms: (0, 18),
+        })
+    }
+
+    fn url(&self, z: u8, x: u32, y: u32) -> String {
+        let tms = (1_u32 << z).saturating_sub(1).saturating_sub(y);
+        self.template
+            .replace("{z}", &z.to_string())
+            .replace("{x}", &x.to_string())
+            .replace("{-y}", &tms.to_string())
+            .replace("{y}", &y.to_string())
+    }
+}
+
+impl TileSource for UrlTiles {
+    fn name(&self) -> String {
+        self.template.clone()
+    }
+
+    fn zoom_range(&self) -> (u8, u8) {
+        self.zooms
+    }
+
+    fn tile(&self, z: u8, x: u32, y: u32) -> Result<Option<Vec<u8>>, BasemapError> {
+        let cached = self
+            .cache
+            .join(z.to_string())
+            .join(x.to_string())
+            .join(y.to_string());
+        if let Ok(bytes) = std::fs::read(&cached) {
+            return Ok(Some(bytes));
+        }
+        let failed = |detail: String| BasemapError::Tile {
+            source_name: self.name(),
+            z,
+            x,
+            y,
+            detail,
+        };
+        let mut response = self
+            .agent
+            .get(&self.url(z, x, y))
+            .call()
+            .map_err(|e| failed(e.to_string()))?;
+        match response.status().as_u16() {
+            200 => {
+                let bytes = response
+                    .body_mut()
+                    .with_config()
+                    .limit(16 * 1024 * 1024)
+                    .read_to_vec()
+                    .map_err(|e| failed(e.to_string()))?;
+                // Kept whole or not at all; a cache that cannot be written only costs a fetch.
+                if let Some(dir) = cached.parent()
+                    && std::fs::create_dir_all(dir).is_ok()
+                {
+                    let _ = crate::atomic_file::write(&cached, &bytes);
+                }
+                Ok(Some(bytes))
+            }
+            204 | 404 => Ok(None),
+            status => Err(failed(format!("the server answered {status}"))),
+        }
     }
 }
