@@ -107,6 +107,7 @@ fn frame_with(
     let selection = Selection::default();
     let style = MapStyle {
         show_districts: true,
+        parcel_fill: parkland::ui::map::ParcelFill::Filled,
         show_parcels: true,
         lang: Lang::Zh,
         label_by: LabelBy::ParcelNo,

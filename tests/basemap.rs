@@ -235,6 +235,13 @@ fn the_window_shows_a_base_layer_and_remembers_it() {
     assert!(window.state().basemaps.texture_count() <= MAX_TEXTURES);
     window.get_by_label("ground.mbtiles");
     assert_eq!(window.state().state.basemaps.len(), 1, "remembered");
+    // Parcels as outlines, so that the ground shows through; remembered too.
+    window.get_by_label("宗地仅显示轮廓").click();
+    window.run_steps(2);
+    assert_eq!(
+        window.state().state.parcel_fill,
+        parkland::ui::map::ParcelFill::Outlined
+    );
     assert_eq!(window.state().state.basemaps[0].path, ground);
     window
         .state_mut()

@@ -462,7 +462,7 @@ pub fn layers_ui(
             },
         );
     });
-    basemaps_ui(ui, lang, basemaps, commands);
+    basemaps_ui(ui, lang, basemaps, &mut state.parcel_fill, commands);
     ui.separator();
 
     ui.heading(lang.pick("片区", "Districts"));
@@ -878,21 +878,66 @@ fn basemaps_ui(
     ui: &mut Ui,
     lang: Lang,
     basemaps: &crate::ui::map::basemap::Basemaps,
+    parcel_fill: &mut crate::ui::map::ParcelFill,
     commands: &mut Vec<Command>,
 ) {
     use crate::ui::map::basemap::BasemapEdit;
     ui.horizontal(|ui| {
         ui.label(RichText::new(lang.pick("底图", "Base layers")).strong());
-        if ui.small_button(lang.pick("添加底图…", "Add…")).clicked() {
-            commands.push(Command::PickFile(FileRequest::open(
-                FileTarget::Basemap,
-                lang.pick("添加底图", "Add a base layer"),
-                "MBTiles",
-                &["mbtiles"],
-            )));
-        }
+        ui.menu_button(lang.pick("添加底图…", "Add…"), |ui| {
+            if ui
+                .button(lang.pick("MBTiles 文件…", "MBTiles file…"))
+                .clicked()
+            {
+                ui.close();
+                commands.push(Command::PickFile(FileRequest::open(
+                    FileTarget::Basemap,
+                    lang.pick("添加底图", "Add a base layer"),
+                    "MBTiles",
+                    &["mbtiles"],
+                )));
+            }
+            ui.separator();
+            // A tile server on the office network (天地图 node, GeoServer): its URL template.
+            let id = ui.make_persistent_id("basemap_url");
+            let mut url: String = ui.data(|d| d.get_temp(id)).unwrap_or_default();
+            let label = ui.label(lang.pick("瓦片服务地址", "Tile server URL"));
+            ui.add(
+                egui::TextEdit::singleline(&mut url)
+                    .hint_text("http://…/{z}/{x}/{y}.png")
+                    .desired_width(260.0),
+            )
+            .labelled_by(label.id);
+            let usable = url.starts_with("http") && url.contains("{z}");
+            if ui
+                .add_enabled(usable, egui::Button::new(lang.pick("添加", "Add")))
+                .clicked()
+            {
+                ui.close();
+                commands.push(Command::AddBasemap(std::path::PathBuf::from(url.trim())));
+                url.clear();
+            }
+            ui.data_mut(|d| d.insert_temp(id, url));
+        });
     });
     let count = basemaps.layers.len();
+    if count > 0 {
+        let mut outlined = *parcel_fill == crate::ui::map::ParcelFill::Outlined;
+        if ui
+            .checkbox(
+                &mut outlined,
+                lang.pick("宗地仅显示轮廓", "Parcels as outlines"),
+            )
+            .on_hover_text(lang.pick("底图透过宗地显示", "The ground shows through the parcels"))
+            .changed()
+        {
+            *parcel_fill = if outlined {
+                crate::ui::map::ParcelFill::Outlined
+            } else {
+                crate::ui::map::ParcelFill::Filled
+            };
+        }
+    }
     for (index, layer) in basemaps.layers.iter().enumerate().rev() {
         let name = layer
             .setting

@@ -271,6 +271,7 @@ impl eframe::App for ParklandApp {
                 }
                 let style = MapStyle {
                     show_districts: self.state.show_districts,
+                    parcel_fill: self.state.parcel_fill,
                     show_parcels: self.state.show_parcels,
                     lang,
                     label_by: self.state.label_by,

@@ -55,6 +55,9 @@ pub struct PersistedState {
     /// The base layers under the parcels (底图), bottom first.
     #[serde(default)]
     pub basemaps: Vec<crate::ui::map::basemap::BasemapSetting>,
+    /// Parcels filled, or outlined so that the ground shows through.
+    #[serde(default)]
+    pub parcel_fill: crate::ui::map::ParcelFill,
 }
 
 impl Default for PersistedState {
@@ -74,6 +77,7 @@ impl Default for PersistedState {
             area_basis: crate::model::AreaBasis::default(),
             server: crate::ui::ledger::ServerSettings::default(),
             basemaps: Vec::new(),
+            parcel_fill: crate::ui::map::ParcelFill::Filled,
         }
     }
 }

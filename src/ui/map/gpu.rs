@@ -300,7 +300,8 @@ pub struct MapPaint {
     pub outline: [f32; 4],
     pub districts: bool,
     pub parcels: bool,
-    pub parcel_outlines: bool,
+    /// Parcel outlines: none, over the fills, or instead of them (the ground shows through).
+    pub parcel_lines: super::ParcelLines,
 }
 
 impl MapPaint {
@@ -347,7 +348,10 @@ impl CallbackTrait for MapPaint {
         pass.set_bind_group(0, &map.bind_group, &[]);
         let layers = [
             (self.districts, map.districts.as_ref()),
-            (self.parcels, map.parcels.as_ref()),
+            (
+                self.parcels && self.parcel_lines != super::ParcelLines::Only,
+                map.parcels.as_ref(),
+            ),
         ];
         pass.set_pipeline(&map.fill_pipeline);
         for (show, mesh) in layers {
@@ -359,7 +363,7 @@ impl CallbackTrait for MapPaint {
             }
         }
         if self.parcels
-            && self.parcel_outlines
+            && self.parcel_lines != super::ParcelLines::None
             && let Some(mesh) = &map.parcels
             && mesh.line_count > 0
         {

@@ -35,11 +35,32 @@ pub enum LabelBy {
 #[derive(Debug, Clone, Copy)]
 pub struct MapStyle {
     pub show_districts: bool,
+    /// Parcels filled, or outlined only so that a base layer shows through.
+    pub parcel_fill: ParcelFill,
     pub show_parcels: bool,
     pub lang: Lang,
     pub label_by: LabelBy,
     /// Draw the fills with the GPU renderer (its buffers are in sync with the layer).
     pub gpu: bool,
+}
+
+/// How parcels are drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum ParcelFill {
+    #[default]
+    Filled,
+    /// Outlines only: the ground shows through (宗地仅显示轮廓).
+    Outlined,
+}
+
+/// Which parcel outlines are drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParcelLines {
+    None,
+    /// Over the fills (zoomed in).
+    OverFills,
+    /// Instead of the fills.
+    Only,
 }
 
 /// What is drawn over the parcels: hover, selection and 预警 outlines.
@@ -249,7 +270,12 @@ pub fn map_ui(
         }
     }
     let view = View::new(layer, camera, rect);
-    let outlines = camera.m_per_point < OUTLINE_ZOOM;
+    let outlines = camera.m_per_point < OUTLINE_ZOOM || style.parcel_fill == ParcelFill::Outlined;
+    let parcel_lines = match (style.parcel_fill, outlines) {
+        (ParcelFill::Outlined, _) => ParcelLines::Only,
+        (ParcelFill::Filled, true) => ParcelLines::OverFills,
+        (ParcelFill::Filled, false) => ParcelLines::None,
+    };
     if style.gpu {
         let sx = (2.0 / (f64::from(rect.width()) * camera.m_per_point)) as f32;
         let sy = (2.0 / (f64::from(rect.height()) * camera.m_per_point)) as f32;
@@ -267,7 +293,7 @@ pub fn map_ui(
                 outline,
                 districts: style.show_districts && district_fills,
                 parcels: style.show_parcels,
-                parcel_outlines: outlines,
+                parcel_lines,
             }
             .shape(rect),
         );
@@ -277,7 +303,9 @@ pub fn map_ui(
             painter.add(transformed(districts, transform));
         }
         if style.show_parcels {
-            painter.add(transformed(parcels, transform));
+            if parcel_lines != ParcelLines::Only {
+                painter.add(transformed(parcels, transform));
+            }
             if outlines {
                 let (min, max) = camera.visible_world(rect);
                 let (min, max) = lon_lat_rect(min, max);
