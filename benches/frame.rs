@@ -174,6 +174,7 @@ fn frame_1m_district_zoom_with_imagery(bencher: Bencher) {
             path: "every tile".into(),
             visible: true,
             opacity: 1.0,
+            gcj02: false,
         },
     );
     frame_with(bencher, Some(4.0), Some(ground));

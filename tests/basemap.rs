@@ -361,3 +361,41 @@ fn tiles_from_a_server_are_drawn_and_kept_on_disk() {
     assert_eq!(none.basemap.missing, from_server.basemap.drawn);
     assert!(parkland::basemap::UrlTiles::new("http://x/{z}/{x}.png", &dir).is_err());
 }
+
+/// Tiles marked GCJ-02 are drawn moved back by the shift GCJ-02 gives here (some 500 m east):
+/// a margin pixel shows the stripe of the place GCJ-02 puts there.
+#[test]
+fn gcj02_tiles_are_shifted_to_fit() {
+    let dir = scratch("gcj02");
+    let source =
+        parkland::basemap::Gcj02(ok(parkland::basemap::open(&mbtiles(&dir, &tiles(None)))));
+    let park = ok(parkland::sample::sample_park());
+    let classification =
+        Classification::compute(StylePreset::Status, &park, &[], parkland::model::Lang::Zh);
+    let mut request = RenderRequest::new(&park, &classification);
+    request.width = 1200;
+    request.height = 800;
+    request.furniture = false;
+    request.basemap = Some(&source);
+    let rendered = ok(render(&request));
+    let transform = rendered.layout.transform;
+    let mut checked = 0;
+    for (px, py) in [(3, 3), (1196, 3), (3, 796), (1196, 796), (600, 3), (3, 400)] {
+        let world = transform.world_from_px([f64::from(px) + 0.5, f64::from(py) + 0.5]);
+        // The tile pixel drawn here is the one GCJ-02 puts at this place.
+        let shift = parkland::basemap::gcj02_offset_m(world[0], world[1]);
+        let shown = world[0] + shift[0];
+        let (stripe, expected) = stripe_at(shown);
+        let margin = 4.0 * transform.m_per_px;
+        if stripe_at(shown - margin).0 != stripe || stripe_at(shown + margin).0 != stripe {
+            continue;
+        }
+        let got = pixel(&rendered.image, px, py);
+        assert!(
+            got.iter().zip(expected).all(|(a, b)| a.abs_diff(b) <= 3),
+            "pixel {px},{py}: {got:?}, expected {expected:?}"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 4, "{checked}");
+}

@@ -32,6 +32,73 @@ pub trait TileSource: Send + Sync + std::fmt::Debug {
     /// The encoded tile (PNG, JPEG or WebP) at `z/x/y` (XYZ: y counted from the north), or
     /// `None` where it has none.
     fn tile(&self, z: u8, x: u32, y: u32) -> Result<Option<Vec<u8>>, BasemapError>;
+    /// Whether its tiles are drawn in GCJ-02 (as some commercial services in China are),
+    /// so that they are shifted to fit CGCS2000 parcels.
+    fn gcj02(&self) -> bool {
+        false
+    }
+}
+
+/// A source whose tiles are in GCJ-02: drawn shifted by [`gcj02_offset_m`] to fit.
+#[derive(Debug)]
+pub struct Gcj02(pub Box<dyn TileSource>);
+
+impl TileSource for Gcj02 {
+    fn name(&self) -> String {
+        format!("{} (GCJ-02)", self.0.name())
+    }
+    fn zoom_range(&self) -> (u8, u8) {
+        self.0.zoom_range()
+    }
+    fn tile(&self, z: u8, x: u32, y: u32) -> Result<Option<Vec<u8>>, BasemapError> {
+        self.0.tile(z, x, y)
+    }
+    fn gcj02(&self) -> bool {
+        true
+    }
+}
+
+/// Where a tile of `source` is drawn, in Web Mercator metres `[west, south, east, north]`: its
+/// place in the grid, moved back by the GCJ-02 shift at its centre for a GCJ-02 source.
+#[must_use]
+pub fn drawn_bounds(source: &dyn TileSource, z: u8, x: u32, y: u32) -> [f64; 4] {
+    let b = tiles::tile_bounds(z, x, y);
+    if !source.gcj02() {
+        return b;
+    }
+    let at = gcj02_offset_m(f64::midpoint(b[0], b[2]), f64::midpoint(b[1], b[3]));
+    [b[0] - at[0], b[1] - at[1], b[2] - at[0], b[3] - at[1]]
+}
+
+/// The bounds (Web Mercator metres) whose tiles a source needs to show `bounds`: the same,
+/// or where a GCJ-02 source shows them.
+#[must_use]
+pub fn source_bounds(source: &dyn TileSource, bounds: [f64; 4]) -> [f64; 4] {
+    if !source.gcj02() {
+        return bounds;
+    }
+    let shift = gcj02_offset_m(
+        f64::midpoint(bounds[0], bounds[2]),
+        f64::midpoint(bounds[1], bounds[3]),
+    );
+    [
+        bounds[0] + shift[0],
+        bounds[1] + shift[1],
+        bounds[2] + shift[0],
+        bounds[3] + shift[1],
+    ]
+}
+
+/// Where GCJ-02 tiles show the place at Web Mercator `x, y` (CGCS2000/WGS 84; the two agree
+/// to well under a metre here), less where it is: the shift, in Web Mercator metres, to take
+/// back from such a tile (a few hundred metres in mainland China, none outside it). It varies
+/// by metres across a tile, so a tile is shifted by the value at its centre.
+#[must_use]
+pub fn gcj02_offset_m(x: f64, y: f64) -> [f64; 2] {
+    let (lon, lat) = crate::crs::web_mercator::to_lon_lat(x, y);
+    let (glon, glat) = coordtransform::wgs84_to_gcj02(lon, lat);
+    let (gx, gy) = crate::crs::web_mercator::from_lon_lat(glon, glat);
+    [gx - x, gy - y]
 }
 
 /// Opens a base layer: an `.mbtiles` file, a folder of `{z}/{x}/{y}.png|jpg|jpeg|webp`, or a

@@ -35,8 +35,11 @@ pub struct RenderArgs {
     pub bare: bool,
     /// Imagery under the parcels (底图): an .mbtiles file or a folder of {z}/{x}/{y} tiles in
     /// the Web Mercator grid.
-    #[arg(long, value_name = "FILE|DIR")]
+    #[arg(long, value_name = "FILE|DIR|URL")]
     pub basemap: Option<PathBuf>,
+    /// The base layer's tiles are in GCJ-02 (some commercial services): shift them to fit.
+    #[arg(long, requires = "basemap")]
+    pub basemap_gcj02: bool,
 }
 
 /// Flags shared by `render` and `report`.
@@ -131,6 +134,9 @@ pub fn run(args: &RenderArgs, cli: &Cli, out: &mut dyn Write) -> anyhow::Result<
     }
     let basemap = match &args.basemap {
         Some(path) => match crate::basemap::open(path) {
+            Ok(source) if args.basemap_gcj02 => {
+                Some(Box::new(crate::basemap::Gcj02(source)) as Box<dyn crate::basemap::TileSource>)
+            }
             Ok(source) => Some(source),
             Err(e) => {
                 writeln!(out, "error: {e}")?;

@@ -420,7 +420,7 @@ pub fn draw_basemap(
                 continue;
             }
         };
-        let b = tiles::tile_bounds(z, x, y);
+        let b = crate::basemap::drawn_bounds(source, z, x, y);
         let scale = tiles::tile_size_m(z) / f64::from(tile.width().max(1)) / frame.m_per_px;
         let transform = tiny_skia::Transform::from_row(
             scale as f32,

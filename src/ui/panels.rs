@@ -974,6 +974,17 @@ fn basemaps_ui(
                 commands.push(Command::EditBasemap(index, BasemapEdit::Opacity(opacity)));
             }
         });
+        let mut gcj02 = layer.setting.gcj02;
+        if ui
+            .checkbox(&mut gcj02, lang.pick("GCJ-02 瓦片（纠偏）", "GCJ-02 tiles (shift to fit)"))
+            .on_hover_text(lang.pick(
+                "部分商业地图服务的瓦片采用 GCJ-02，与 CGCS2000 宗地相差数百米：勾选后平移对齐",
+                "Some commercial services draw their tiles in GCJ-02, a few hundred metres off CGCS2000 parcels: ticked, they are shifted to fit",
+            ))
+            .changed()
+        {
+            commands.push(Command::EditBasemap(index, BasemapEdit::Gcj02(gcj02)));
+        }
     }
 }
 

@@ -445,6 +445,7 @@ impl ParklandApp {
                             path,
                             visible: true,
                             opacity: 1.0,
+                            gcj02: false,
                         },
                     );
                     self.state.basemaps = self.basemaps.settings();

@@ -292,11 +292,12 @@ impl ParklandApp {
                 path,
                 visible: true,
                 opacity: 1.0,
+                gcj02: false,
             });
         }
         for setting in settings {
-            match crate::basemap::open(&setting.path) {
-                Ok(source) => basemaps.add(Arc::from(source), setting),
+            match setting.open() {
+                Ok(source) => basemaps.add(source, setting),
                 Err(e) => notices.push(Notice {
                     title: lang_pick(state.lang, "底图无法打开", "A base layer cannot be opened"),
                     rejected: true,

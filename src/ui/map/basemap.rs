@@ -20,6 +20,21 @@ pub struct BasemapSetting {
     pub visible: bool,
     /// 0 (transparent) to 1.
     pub opacity: f32,
+    /// The tiles are in GCJ-02 (some commercial services): shifted to fit.
+    #[serde(default)]
+    pub gcj02: bool,
+}
+
+impl BasemapSetting {
+    /// Opens the layer's source, shifted when its tiles are in GCJ-02.
+    pub fn open(&self) -> Result<Arc<dyn TileSource>, crate::basemap::BasemapError> {
+        let source = crate::basemap::open(&self.path)?;
+        Ok(if self.gcj02 {
+            Arc::new(crate::basemap::Gcj02(source))
+        } else {
+            Arc::from(source)
+        })
+    }
 }
 
 /// A change to a base layer from the layers panel.
@@ -27,6 +42,8 @@ pub struct BasemapSetting {
 pub enum BasemapEdit {
     Visible(bool),
     Opacity(f32),
+    /// Its tiles are in GCJ-02 (shifted to fit), or not.
+    Gcj02(bool),
     /// One place up (drawn over the one above it).
     Raise,
     Remove,
@@ -84,10 +101,16 @@ impl Default for Basemaps {
     }
 }
 
-/// Where a tile goes on screen, for a camera over `rect`.
+/// Where a tile of `source` goes on screen, for a camera over `rect` (a GCJ-02 tile moved
+/// back by its shift).
 #[must_use]
-pub fn tile_rect(camera: &Camera, rect: Rect, z: u8, x: u32, y: u32) -> Rect {
-    let b = tiles::tile_bounds(z, x, y);
+pub fn tile_rect(
+    camera: &Camera,
+    rect: Rect,
+    source: &dyn TileSource,
+    (z, x, y): (u8, u32, u32),
+) -> Rect {
+    let b = crate::basemap::drawn_bounds(source, z, x, y);
     Rect::from_two_pos(
         camera.ui_from_world([b[0], b[3]], rect),
         camera.ui_from_world([b[2], b[1]], rect),
@@ -101,12 +124,13 @@ pub fn tiles_for(
     camera: &Camera,
     rect: Rect,
     pixels_per_point: f32,
-    zooms: (u8, u8),
+    source: &dyn TileSource,
 ) -> (u8, Vec<(u32, u32)>) {
     let (min, max) = camera.visible_world(rect);
     let m_per_px = camera.m_per_point / f64::from(pixels_per_point.max(0.1));
-    let z = tiles::zoom_for(m_per_px, zooms);
-    (z, tiles::covering(z, [min[0], min[1], max[0], max[1]]))
+    let z = tiles::zoom_for(m_per_px, source.zoom_range());
+    let bounds = crate::basemap::source_bounds(source, [min[0], min[1], max[0], max[1]]);
+    (z, tiles::covering(z, bounds))
 }
 
 impl Basemaps {
@@ -221,14 +245,14 @@ impl Basemaps {
             }
             let tint =
                 Color32::from_white_alpha((layer.setting.opacity.clamp(0.0, 1.0) * 255.0) as u8);
-            let (z, needed) = tiles_for(camera, rect, pixels_per_point, layer.source.zoom_range());
+            let (z, needed) = tiles_for(camera, rect, pixels_per_point, layer.source.as_ref());
             for (x, y) in needed {
                 let key = (layer.id, z, x, y);
                 if let Some((texture, used)) = self.textures.get_mut(&key) {
                     *used = self.frame;
                     painter.image(
                         texture.id(),
-                        tile_rect(camera, rect, z, x, y),
+                        tile_rect(camera, rect, layer.source.as_ref(), (z, x, y)),
                         Rect::from_min_max(Pos2::ZERO, pos2(1.0, 1.0)),
                         tint,
                     );
@@ -281,6 +305,7 @@ impl Basemaps {
                     layer.setting.opacity = opacity.clamp(0.0, 1.0);
                 }
             }
+            BasemapEdit::Gcj02(gcj02) => self.set_gcj02(index, gcj02),
             BasemapEdit::Raise => self.raise(index),
             BasemapEdit::Remove => self.remove(index),
         }
@@ -295,6 +320,20 @@ impl Basemaps {
         }
     }
 
+    /// Marks a layer's tiles as GCJ-02 (or not): opened again, its tiles read again.
+    fn set_gcj02(&mut self, index: usize, gcj02: bool) {
+        let Some(layer) = self.layers.get_mut(index) else {
+            return;
+        };
+        layer.setting.gcj02 = gcj02;
+        if let Ok(source) = layer.setting.open() {
+            layer.source = source;
+        }
+        let id = layer.id;
+        self.textures.retain(|key, _| key.0 != id);
+        self.blank.retain(|key| key.0 != id);
+    }
+
     /// Moves the layer at `index` one place up (drawn later, over the one above it).
     pub fn raise(&mut self, index: usize) {
         if index + 1 < self.layers.len() {
@@ -307,6 +346,30 @@ impl Basemaps {
 mod tests {
     use super::*;
 
+    /// A source with no tiles, in GCJ-02 or not.
+    #[derive(Debug)]
+    struct Everywhere(bool);
+
+    impl TileSource for Everywhere {
+        fn name(&self) -> String {
+            String::new()
+        }
+        fn zoom_range(&self) -> (u8, u8) {
+            (0, 18)
+        }
+        fn tile(
+            &self,
+            _: u8,
+            _: u32,
+            _: u32,
+        ) -> Result<Option<Vec<u8>>, crate::basemap::BasemapError> {
+            Ok(None)
+        }
+        fn gcj02(&self) -> bool {
+            self.0
+        }
+    }
+
     #[test]
     fn a_tile_is_placed_where_the_camera_puts_its_corners() {
         let (x, y) = crate::crs::web_mercator::from_lon_lat(107.0, 33.0);
@@ -315,17 +378,34 @@ mod tests {
             m_per_point: 20.0,
         };
         let rect = Rect::from_min_size(Pos2::ZERO, egui::vec2(1000.0, 600.0));
-        let (z, needed) = tiles_for(&camera, rect, 1.0, (0, 18));
+        let plain = Everywhere(false);
+        let (z, needed) = tiles_for(&camera, rect, 1.0, &plain);
         // 20 m a pixel: zoom 13 (19.1 m a tile pixel), four or so tiles across.
         assert_eq!(z, 13);
         assert!(!needed.is_empty() && needed.len() <= 20, "{needed:?}");
         let centre = tiles::covering(z, [x, y, x, y])[0];
-        let placed = tile_rect(&camera, rect, z, centre.0, centre.1);
+        let placed = tile_rect(&camera, rect, &plain, (z, centre.0, centre.1));
         assert!(placed.contains(rect.center()), "{placed:?}");
         let side = (tiles::tile_size_m(z) / camera.m_per_point) as f32;
         assert!((placed.width() - side).abs() < 0.01 && (placed.height() - side).abs() < 0.01);
         let b = tiles::tile_bounds(z, centre.0, centre.1);
         let corner = camera.ui_from_world([b[0], b[3]], rect);
         assert!((placed.min - corner).length() < 1e-3);
+        // A GCJ-02 tile is moved back by the shift at its centre: GCJ-02 shows places around
+        // 汉中 a few hundred metres east (and a little south) of where they are.
+        let b = tiles::tile_bounds(z, centre.0, centre.1);
+        let at =
+            crate::basemap::gcj02_offset_m(f64::midpoint(b[0], b[2]), f64::midpoint(b[1], b[3]));
+        assert!(
+            at[0] > 300.0 && at[0] < 700.0 && at[1].abs() < 400.0,
+            "{at:?}"
+        );
+        let shifted = tile_rect(&camera, rect, &Everywhere(true), (z, centre.0, centre.1));
+        let offset = shifted.min - placed.min;
+        let expected = egui::vec2((-at[0] / 20.0) as f32, (at[1] / 20.0) as f32);
+        assert!(
+            (offset - expected).length() < 0.01,
+            "{offset:?} {expected:?}"
+        );
     }
 }
