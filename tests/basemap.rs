@@ -399,3 +399,88 @@ fn gcj02_tiles_are_shifted_to_fit() {
     }
     assert!(checked >= 4, "{checked}");
 }
+
+/// A GeoTIFF orthophoto in CGCS2000 Gauss-Krüger (EPSG:4545, 3° zone at 108°E), made here:
+/// stripes a kilometre wide by easting. Drawn under the parcels, a margin pixel shows the
+/// stripe of its own easting: the image is placed and reprojected right.
+#[test]
+fn a_geotiff_orthophoto_in_gauss_kruger_lands_on_its_pixels() {
+    use tiff::encoder::{TiffEncoder, colortype};
+    use tiff::tags::Tag;
+    let dir = scratch("geotiff");
+    let gk = parkland::crs::Crs::from_epsg(4545).expect("EPSG:4545");
+    let to_gk = ok(gk.from_lon_lat());
+    let (west, north) = ok(to_gk.apply(106.88, 33.12));
+    let (east, south) = ok(to_gk.apply(107.17, 32.88));
+    let pixel_m = 50.0;
+    let (width, height) = (
+        ((east - west) / pixel_m).ceil() as u32,
+        ((north - south) / pixel_m).ceil() as u32,
+    );
+    let stripe_of = |easting: f64| ((easting - west) / 1000.0).floor() as i64;
+    let colour_of = |stripe: i64| if stripe.rem_euclid(2) == 0 { RED } else { BLUE };
+    let mut data = Vec::with_capacity((width * height * 3) as usize);
+    for _ in 0..height {
+        for col in 0..width {
+            data.extend(colour_of(stripe_of(
+                west + (f64::from(col) + 0.5) * pixel_m,
+            )));
+        }
+    }
+    let path = dir.join("dom.tif");
+    let file = ok(std::fs::File::create(&path));
+    let mut tiff = ok(TiffEncoder::new(file));
+    let mut image = ok(tiff.new_image::<colortype::RGB8>(width, height));
+    ok(image
+        .encoder()
+        .write_tag(Tag::Unknown(33_550), &[pixel_m, pixel_m, 0.0][..]));
+    ok(image
+        .encoder()
+        .write_tag(Tag::Unknown(33_922), &[0.0, 0.0, 0.0, west, north, 0.0][..]));
+    // GeoKeyDirectory: version 1.1.0, 2 keys: GTModelType projected, ProjectedCSType 4545.
+    ok(image.encoder().write_tag(
+        Tag::Unknown(34_735),
+        &[1_u16, 1, 0, 2, 1024, 0, 1, 1, 3072, 0, 1, 4545][..],
+    ));
+    ok(image.write_data(&data));
+
+    let source = ok(parkland::basemap::open(&path));
+    let park = ok(parkland::sample::sample_park());
+    let classification =
+        Classification::compute(StylePreset::Status, &park, &[], parkland::model::Lang::Zh);
+    let mut request = RenderRequest::new(&park, &classification);
+    request.width = 1200;
+    request.height = 800;
+    request.furniture = false;
+    request.basemap = Some(source.as_ref());
+    let rendered = ok(render(&request));
+    assert!(rendered.basemap.drawn > 0, "{:?}", rendered.basemap);
+    let transform = rendered.layout.transform;
+    let mut checked = 0;
+    for (px, py) in [
+        (3, 3),
+        (1196, 3),
+        (3, 796),
+        (1196, 796),
+        (600, 3),
+        (3, 400),
+        (600, 796),
+    ] {
+        let world = transform.world_from_px([f64::from(px) + 0.5, f64::from(py) + 0.5]);
+        let (lon, lat) = parkland::crs::web_mercator::to_lon_lat(world[0], world[1]);
+        let (e, _) = ok(to_gk.apply(lon, lat));
+        let stripe = stripe_of(e);
+        // Away from a stripe's edge by more than two image pixels.
+        if stripe_of(e - 2.0 * pixel_m) != stripe || stripe_of(e + 2.0 * pixel_m) != stripe {
+            continue;
+        }
+        let got = pixel(&rendered.image, px, py);
+        let expected = colour_of(stripe);
+        assert!(
+            got.iter().zip(expected).all(|(a, b)| a.abs_diff(b) <= 3),
+            "pixel {px},{py} (easting {e:.0}): {got:?}, expected {expected:?}"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 4, "{checked}");
+}

@@ -3,6 +3,7 @@
 //! answer with a tile's encoded bytes; [`decode`] turns them into pixels. Which tiles a view
 //! needs, and where each lies, is [`tiles`].
 
+pub mod geotiff;
 pub mod tiles;
 
 use std::path::{Path, PathBuf};
@@ -32,6 +33,22 @@ pub trait TileSource: Send + Sync + std::fmt::Debug {
     /// The encoded tile (PNG, JPEG or WebP) at `z/x/y` (XYZ: y counted from the north), or
     /// `None` where it has none.
     fn tile(&self, z: u8, x: u32, y: u32) -> Result<Option<Vec<u8>>, BasemapError>;
+    /// The tile's pixels: [`Self::tile`] decoded (a source that makes its pixels, such as an
+    /// orthophoto, gives them without encoding them first).
+    fn tile_image(&self, z: u8, x: u32, y: u32) -> Result<Option<image::RgbaImage>, BasemapError> {
+        match self.tile(z, x, y)? {
+            Some(bytes) => decode(&bytes)
+                .map(Some)
+                .map_err(|detail| BasemapError::Tile {
+                    source_name: self.name(),
+                    z,
+                    x,
+                    y,
+                    detail,
+                }),
+            None => Ok(None),
+        }
+    }
     /// Whether its tiles are drawn in GCJ-02 (as some commercial services in China are),
     /// so that they are shifted to fit CGCS2000 parcels.
     fn gcj02(&self) -> bool {
@@ -52,6 +69,9 @@ impl TileSource for Gcj02 {
     }
     fn tile(&self, z: u8, x: u32, y: u32) -> Result<Option<Vec<u8>>, BasemapError> {
         self.0.tile(z, x, y)
+    }
+    fn tile_image(&self, z: u8, x: u32, y: u32) -> Result<Option<image::RgbaImage>, BasemapError> {
+        self.0.tile_image(z, x, y)
     }
     fn gcj02(&self) -> bool {
         true
@@ -117,9 +137,10 @@ pub fn open(path: &Path) -> Result<Box<dyn TileSource>, BasemapError> {
         .map(str::to_ascii_lowercase);
     match extension.as_deref() {
         Some("mbtiles") => Ok(Box::new(MbTiles::open(path)?)),
+        Some("tif" | "tiff") => Ok(Box::new(geotiff::GeoTiff::open(path)?)),
         _ => Err(BasemapError::Open {
             path: path.display().to_string(),
-            detail: "not a base layer: an .mbtiles file or a folder of {z}/{x}/{y} tiles"
+            detail: "not a base layer: an .mbtiles file, a GeoTIFF orthophoto, a folder of {z}/{x}/{y} tiles or a tile URL"
                 .to_owned(),
         }),
     }

@@ -392,11 +392,8 @@ pub fn draw_basemap(
     let fetched: Vec<((u32, u32), Fetched)> = wanted
         .par_iter()
         .map(|&(x, y)| {
-            let pixels = match source.tile(z, x, y) {
-                Ok(Some(bytes)) => crate::basemap::decode(&bytes)
-                    .ok()
-                    .and_then(|rgba| pixmap_of(&rgba))
-                    .map_or(Fetched::Failed, Fetched::Tile),
+            let pixels = match source.tile_image(z, x, y) {
+                Ok(Some(rgba)) => pixmap_of(&rgba).map_or(Fetched::Failed, Fetched::Tile),
                 Ok(None) => Fetched::Missing,
                 Err(_) => Fetched::Failed,
             };

@@ -42,7 +42,7 @@ pub enum FileTarget {
     ComparisonXlsx,
     /// A document to attach to this case.
     AttachTo(i64),
-    /// An MBTiles file to show under the parcels.
+    /// An MBTiles file or a GeoTIFF orthophoto to show under the parcels.
     Basemap,
     /// Where to save a case's document.
     SaveAttachment(crate::ledger::attachments::Attachment),

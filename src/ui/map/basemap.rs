@@ -196,17 +196,12 @@ impl Basemaps {
                         next
                     };
                     let (_, z, x, y) = key;
-                    let image = source
-                        .tile(z, x, y)
-                        .ok()
-                        .flatten()
-                        .and_then(|bytes| crate::basemap::decode(&bytes).ok())
-                        .map(|rgba| {
-                            egui::ColorImage::from_rgba_unmultiplied(
-                                [rgba.width() as usize, rgba.height() as usize],
-                                rgba.as_raw(),
-                            )
-                        });
+                    let image = source.tile_image(z, x, y).ok().flatten().map(|rgba| {
+                        egui::ColorImage::from_rgba_unmultiplied(
+                            [rgba.width() as usize, rgba.height() as usize],
+                            rgba.as_raw(),
+                        )
+                    });
                     if sender.send((key, image)).is_err() {
                         return;
                     }
