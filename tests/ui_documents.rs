@@ -98,6 +98,55 @@ fn documents_are_attached_dropped_saved_and_removed_in_the_window() {
     );
     window.get_by_label("附件（2）");
 
+    // A real photo: its thumbnail is decoded off the UI thread and shown.
+    let real = dir.join("航拍.png");
+    let image = image::RgbImage::from_fn(300, 200, |x, _| image::Rgb([x as u8, 90, 40]));
+    image.save(&real).unwrap_or_else(|e| panic!("{e}"));
+    window
+        .state_mut()
+        .send(Command::AttachFiles(case.id, vec![real]));
+    window.run_steps(3);
+    let photo = window
+        .state()
+        .ledger
+        .attachments(case.id)
+        .into_iter()
+        .find(|d| d.name == "航拍.png")
+        .expect("attached");
+    let start = std::time::Instant::now();
+    loop {
+        window.run_steps(1);
+        if let parkland::ui::ledger::Thumb::Ready(thumbnail) =
+            window.state().ledger.thumbnail(&photo)
+        {
+            assert_eq!(thumbnail.size, [128, 85], "128 pixels on the longer side");
+            break;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(5),
+            "no thumbnail"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    // The drawing of a PNG that is not one: no thumbnail, and the window does not wait for it.
+    let fake = window
+        .state()
+        .ledger
+        .attachments(case.id)
+        .into_iter()
+        .find(|d| d.name == "现场照片.png")
+        .expect("attached");
+    let start = std::time::Instant::now();
+    while !matches!(
+        window.state().ledger.thumbnail(&fake),
+        parkland::ui::ledger::Thumb::None
+    ) {
+        assert!(start.elapsed() < std::time::Duration::from_secs(5));
+        window.run_steps(1);
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    window.get_by_label("附件（3）");
+
     // Saved elsewhere, bit for bit; then removed from the case.
     let documents = window.state().ledger.attachments(case.id);
     let saved = dir.join("saved.pdf");
@@ -111,5 +160,5 @@ fn documents_are_attached_dropped_saved_and_removed_in_the_window() {
         .state_mut()
         .send(Command::RemoveAttachment(documents[0].id));
     window.run_steps(3);
-    window.get_by_label("附件（1）");
+    window.get_by_label("附件（2）");
 }

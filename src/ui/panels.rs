@@ -1026,6 +1026,31 @@ fn documents_ui(
         }
     });
     for document in documents {
+        let thumbnail = match ledger.thumbnail(&document) {
+            crate::ui::ledger::Thumb::Ready(image) => Some(image),
+            crate::ui::ledger::Thumb::Loading => {
+                // Decoded on a thread: looked for again shortly.
+                ui.ctx()
+                    .request_repaint_after(std::time::Duration::from_millis(100));
+                None
+            }
+            crate::ui::ledger::Thumb::None => None,
+        };
+        if let Some(thumbnail) = thumbnail {
+            // Kept as a texture in egui's memory, by document (its bytes never change).
+            let id = ui.make_persistent_id(("document_thumbnail", document.id));
+            let texture: egui::TextureHandle = ui.data(|d| d.get_temp(id)).unwrap_or_else(|| {
+                let texture = ui.ctx().load_texture(
+                    format!("document-{}", document.id),
+                    (*thumbnail).clone(),
+                    egui::TextureOptions::LINEAR,
+                );
+                ui.data_mut(|d| d.insert_temp(id, texture.clone()));
+                texture
+            });
+            ui.add(egui::Image::new(&texture).max_height(96.0))
+                .on_hover_text(&document.name);
+        }
         ui.horizontal(|ui| {
             let size = if document.size >= 1024 * 1024 {
                 format!("{:.1} MB", document.size as f64 / (1024.0 * 1024.0))

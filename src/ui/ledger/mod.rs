@@ -66,6 +66,13 @@ pub struct LedgerView {
     figures_revision: Revision,
     /// The history last read, for a parcel number at a revision (not a query a frame).
     history_cache: RefCell<Asked<(String, Revision), Vec<Event>>>,
+    /// Thumbnails of image documents, by id.
+    thumbnails: RefCell<std::collections::HashMap<i64, Thumb>>,
+    /// Thumbnails decoded off the UI thread, on their way in.
+    thumbnail_channel: Option<(
+        std::sync::mpsc::Sender<Thumbnail>,
+        std::sync::mpsc::Receiver<Thumbnail>,
+    )>,
     /// The documents last read, for a case at a revision.
     attachments_cache: RefCell<Asked<(i64, Revision), Vec<Attachment>>>,
     /// The enterprise figures' years and the chosen year's figures, at a revision.
@@ -240,6 +247,8 @@ impl LedgerView {
         self.close();
         self.error = error;
         self.about = Some(About::of(&ledger));
+        self.thumbnails.borrow_mut().clear();
+        self.thumbnail_channel = Some(std::sync::mpsc::channel());
         self.location = match (ledger.path(), ledger.watch_url()) {
             (Some(path), _) => Some(crate::ledger::Location::File(path.to_owned())),
             (None, Some(url)) => Some(crate::ledger::Location::Server(url.to_owned())),
@@ -645,6 +654,55 @@ impl LedgerView {
             .unwrap_or_default()
     }
 
+    /// A thumbnail of an image document (128 pixels on its longer side), decoded off the UI
+    /// thread.
+    #[must_use]
+    pub fn thumbnail(&self, attachment: &Attachment) -> Thumb {
+        if !attachment.is_image() {
+            return Thumb::None;
+        }
+        if let Some((_, receiver)) = &self.thumbnail_channel {
+            for (id, image) in receiver.try_iter() {
+                let thumb = image.map_or(Thumb::None, |i| Thumb::Ready(Arc::new(i)));
+                self.thumbnails.borrow_mut().insert(id, thumb);
+            }
+        }
+        if let Some(known) = self.thumbnails.borrow().get(&attachment.id) {
+            return known.clone();
+        }
+        self.thumbnails
+            .borrow_mut()
+            .insert(attachment.id, Thumb::Loading);
+        let Some((sender, _)) = &self.thumbnail_channel else {
+            return Thumb::None;
+        };
+        let (sender, document) = (sender.clone(), attachment.clone());
+        if let Some(file) = &self.file {
+            // The bytes from the local file now (a millisecond); decoded on a thread.
+            let Ok(content) = file.attachment_content(&document) else {
+                self.thumbnails
+                    .borrow_mut()
+                    .insert(document.id, Thumb::None);
+                return Thumb::None;
+            };
+            let _ = std::thread::Builder::new()
+                .name("thumbnail".to_owned())
+                .spawn(move || {
+                    let _ = sender.send((document.id, thumbnail_of(&content)));
+                });
+        } else if let Some(worker) = &self.worker {
+            worker.send(Box::new(move |ledger| {
+                let image = ledger
+                    .attachment_content(&document)
+                    .ok()
+                    .and_then(|content| thumbnail_of(&content));
+                let _ = sender.send((document.id, image));
+                Box::new(|_| {})
+            }));
+        }
+        Thumb::Loading
+    }
+
     /// Attaches files to a case, each in its own transaction; a file refused is a notice
     /// naming it, the others are attached.
     pub fn attach_files(&mut self, case_id: i64, paths: Vec<std::path::PathBuf>, operator: &str) {
@@ -1009,6 +1067,31 @@ impl LedgerView {
             })
         }));
     }
+}
+
+/// A document's thumbnail in the window.
+#[derive(Debug, Clone)]
+pub enum Thumb {
+    /// Being read and decoded.
+    Loading,
+    Ready(Arc<egui::ColorImage>),
+    /// Not an image, or one that cannot be decoded.
+    None,
+}
+
+/// A document's thumbnail as decoded (`None`: not an image after all).
+type Thumbnail = (i64, Option<egui::ColorImage>);
+
+/// An image's thumbnail, 128 pixels on its longer side.
+fn thumbnail_of(content: &[u8]) -> Option<egui::ColorImage> {
+    let image = image::load_from_memory(content)
+        .ok()?
+        .thumbnail(128, 128)
+        .to_rgba8();
+    Some(egui::ColorImage::from_rgba_unmultiplied(
+        [image.width() as usize, image.height() as usize],
+        image.as_raw(),
+    ))
 }
 
 /// Where a document opened with the system's viewer is written: a folder of its own under
