@@ -75,6 +75,23 @@ pub(crate) fn scratch(name: &str) -> PathBuf {
     dir
 }
 
+/// The sample park drawn over `source`, `width` × `height`, the map alone.
+fn draw_over(
+    source: &dyn parkland::basemap::TileSource,
+    width: u32,
+    height: u32,
+) -> parkland::render::RenderedMap {
+    let park = ok(parkland::sample::sample_park());
+    let classification =
+        Classification::compute(StylePreset::Status, &park, &[], parkland::model::Lang::Zh);
+    let mut request = RenderRequest::new(&park, &classification);
+    request.width = width;
+    request.height = height;
+    request.furniture = false;
+    request.basemap = Some(source);
+    ok(render(&request))
+}
+
 fn pixel(image: &tiny_skia::Pixmap, x: u32, y: u32) -> [u8; 3] {
     let p = image.pixel(x, y).expect("inside").demultiply();
     [p.red(), p.green(), p.blue()]
@@ -86,15 +103,7 @@ fn pixel(image: &tiny_skia::Pixmap, x: u32, y: u32) -> [u8; 3] {
 fn tiles_land_on_their_pixels_under_the_parcels() {
     let dir = scratch("pixels");
     let source = ok(parkland::basemap::open(&mbtiles(&dir, &tiles(None))));
-    let park = ok(parkland::sample::sample_park());
-    let classification =
-        Classification::compute(StylePreset::Status, &park, &[], parkland::model::Lang::Zh);
-    let mut request = RenderRequest::new(&park, &classification);
-    request.width = 1200;
-    request.height = 800;
-    request.furniture = false;
-    request.basemap = Some(source.as_ref());
-    let rendered = ok(render(&request));
+    let rendered = draw_over(source.as_ref(), 1200, 800);
     assert!(
         rendered.basemap.drawn > 0 && rendered.basemap.missing == 0,
         "{:?}",
@@ -121,6 +130,7 @@ fn tiles_land_on_their_pixels_under_the_parcels() {
     }
     assert!(checked >= 4, "enough margin pixels checked: {checked}");
     // A parcel's centre is the parcel's colour, not the ground's.
+    let park = ok(parkland::sample::sample_park());
     let parcel = &park.parcels[0];
     let centre = geo::Centroid::centroid(&parcel.geometry).expect("centre");
     let [cx, cy] = transform.px_from_lon_lat(centre.x(), centre.y());
@@ -142,16 +152,7 @@ fn a_folder_draws_the_same_and_a_missing_tile_is_blank() {
         ok(std::fs::write(tile_dir.join(format!("{y}.png")), png));
     }
     let park = ok(parkland::sample::sample_park());
-    let classification =
-        Classification::compute(StylePreset::Status, &park, &[], parkland::model::Lang::Zh);
-    let draw = |source: &dyn parkland::basemap::TileSource| {
-        let mut request = RenderRequest::new(&park, &classification);
-        request.width = 800;
-        request.height = 600;
-        request.furniture = false;
-        request.basemap = Some(source);
-        ok(render(&request))
-    };
+    let draw = |source: &dyn parkland::basemap::TileSource| draw_over(source, 800, 600);
     let folder = ok(parkland::basemap::open(&dir.join("tiles")));
     let from_mbtiles = ok(parkland::basemap::open(&mbtiles(&dir, &all)));
     let from_folder = draw(folder.as_ref());
@@ -208,19 +209,11 @@ fn render_takes_a_basemap() {
 #[test]
 fn the_window_shows_a_base_layer_and_remembers_it() {
     use egui_kittest::kittest::Queryable as _;
-    use parkland::ui::app::{Command, Startup};
+    use parkland::ui::app::Command;
     use parkland::ui::map::basemap::{BasemapEdit, MAX_TEXTURES};
     let dir = scratch("window");
     let ground = mbtiles(&dir, &tiles(None));
-    let startup = Startup {
-        ledger: Some(dir.join("ledger.sqlite").into()),
-        ..Startup::default()
-    };
-    let mut window = egui_kittest::Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .with_context_setup(parkland::ui::install_fonts)
-        .build_eframe(move |cc| parkland::ui::ParklandApp::new(cc, startup));
-    window.run_steps(3);
+    let mut window = crate::ui::window_with_ledger(&dir.join("ledger.sqlite"));
     window.state_mut().send(Command::AddBasemap(ground.clone()));
     let start = std::time::Instant::now();
     while window.state().basemaps.texture_count() == 0 {
@@ -315,17 +308,7 @@ fn tiles_from_a_server_are_drawn_and_kept_on_disk() {
     let dir = scratch("server");
     let all = tiles(None);
     let (template, served) = tile_server(all.clone());
-    let park = ok(parkland::sample::sample_park());
-    let classification =
-        Classification::compute(StylePreset::Status, &park, &[], parkland::model::Lang::Zh);
-    let draw = |source: &dyn parkland::basemap::TileSource| {
-        let mut request = RenderRequest::new(&park, &classification);
-        request.width = 800;
-        request.height = 600;
-        request.furniture = false;
-        request.basemap = Some(source);
-        ok(render(&request))
-    };
+    let draw = |source: &dyn parkland::basemap::TileSource| draw_over(source, 800, 600);
     let remote = ok(parkland::basemap::UrlTiles::new(
         &template,
         &dir.join("cache"),
@@ -369,15 +352,7 @@ fn gcj02_tiles_are_shifted_to_fit() {
     let dir = scratch("gcj02");
     let source =
         parkland::basemap::Gcj02(ok(parkland::basemap::open(&mbtiles(&dir, &tiles(None)))));
-    let park = ok(parkland::sample::sample_park());
-    let classification =
-        Classification::compute(StylePreset::Status, &park, &[], parkland::model::Lang::Zh);
-    let mut request = RenderRequest::new(&park, &classification);
-    request.width = 1200;
-    request.height = 800;
-    request.furniture = false;
-    request.basemap = Some(&source);
-    let rendered = ok(render(&request));
+    let rendered = draw_over(&source, 1200, 800);
     let transform = rendered.layout.transform;
     let mut checked = 0;
     for (px, py) in [(3, 3), (1196, 3), (3, 796), (1196, 796), (600, 3), (3, 400)] {
@@ -445,15 +420,7 @@ fn a_geotiff_orthophoto_in_gauss_kruger_lands_on_its_pixels() {
     ok(image.write_data(&data));
 
     let source = ok(parkland::basemap::open(&path));
-    let park = ok(parkland::sample::sample_park());
-    let classification =
-        Classification::compute(StylePreset::Status, &park, &[], parkland::model::Lang::Zh);
-    let mut request = RenderRequest::new(&park, &classification);
-    request.width = 1200;
-    request.height = 800;
-    request.furniture = false;
-    request.basemap = Some(source.as_ref());
-    let rendered = ok(render(&request));
+    let rendered = draw_over(source.as_ref(), 1200, 800);
     assert!(rendered.basemap.drawn > 0, "{:?}", rendered.basemap);
     let transform = rendered.layout.transform;
     let mut checked = 0;

@@ -9,9 +9,9 @@ use parkland::export::{LEDGER_HEADERS, LedgerTable, write_ledger_xlsx};
 use parkland::formats::sheet::Cell;
 use parkland::ledger::import::Column;
 use parkland::model::{Lang, Progress};
-use parkland::ui::app::{Command, Startup};
+use parkland::ui::ParklandApp;
+use parkland::ui::app::Command;
 use parkland::ui::dashboard::MainView;
-use parkland::ui::{ParklandApp, install_fonts};
 use std::path::{Path, PathBuf};
 
 fn ok<T, E: std::fmt::Display>(result: Result<T, E>) -> T {
@@ -28,16 +28,7 @@ fn scratch_dir(name: &str) -> PathBuf {
 
 /// The window on the sample park with a fresh ledger file in `dir`.
 fn harness(dir: &Path) -> Harness<'static, ParklandApp> {
-    let startup = Startup {
-        ledger: Some(dir.join("ledger.sqlite").into()),
-        ..Startup::default()
-    };
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .with_context_setup(install_fonts)
-        .build_eframe(move |cc| ParklandApp::new(cc, startup));
-    harness.run_steps(3);
-    harness
+    crate::ui::window_with_ledger(&dir.join("ledger.sqlite"))
 }
 
 /// Sends a command and lets a window it opens settle (a new table takes a few frames to

@@ -16,14 +16,21 @@ fn scratch_ledger() -> std::path::PathBuf {
 }
 
 fn harness() -> Harness<'static, ParklandApp> {
+    window_with_ledger(&scratch_ledger())
+}
+
+/// The window (1280 × 800) on the sample park with its ledger in the file `ledger`, the
+/// built-in file dialog instead of the system's, after its first frames.
+pub(crate) fn window_with_ledger(ledger: &std::path::Path) -> Harness<'static, ParklandApp> {
     let startup = Startup {
-        ledger: Some(scratch_ledger().into()),
+        ledger: Some(ledger.to_owned().into()),
         ..Startup::default()
     };
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
         .with_context_setup(install_fonts)
         .build_eframe(move |cc| ParklandApp::new(cc, startup));
+    harness.state_mut().native_dialogs = false;
     harness.run_steps(3);
     harness
 }
@@ -176,7 +183,7 @@ fn home_key_fits_the_park_after_zooming() {
 
 /// A file dropped on the window, as the windowing integration would hand it to egui.
 #[derive(Debug)]
-struct Dropped(std::path::PathBuf);
+pub(crate) struct Dropped(pub std::path::PathBuf);
 
 impl egui::DroppedFile for Dropped {
     fn path(&self) -> &std::path::Path {

@@ -7,8 +7,8 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use parkland::ledger::{Action, Ledger};
 use parkland::model::Progress;
-use parkland::ui::app::{Command, Startup};
-use parkland::ui::{ParklandApp, install_fonts};
+use parkland::ui::ParklandApp;
+use parkland::ui::app::Command;
 
 fn scratch_dir(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("parkland-day-{}-{name}", std::process::id()));
@@ -17,22 +17,8 @@ fn scratch_dir(name: &str) -> std::path::PathBuf {
     dir
 }
 
-fn harness_with(ledger: std::path::PathBuf) -> Harness<'static, ParklandApp> {
-    let startup = Startup {
-        ledger: Some(ledger.into()),
-        ..Startup::default()
-    };
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .with_context_setup(install_fonts)
-        .build_eframe(move |cc| ParklandApp::new(cc, startup));
-    harness.state_mut().native_dialogs = false;
-    harness.run_steps(3);
-    harness
-}
-
 fn harness(name: &str) -> Harness<'static, ParklandApp> {
-    harness_with(scratch_dir(name).join("ledger.sqlite"))
+    crate::ui::window_with_ledger(&scratch_dir(name).join("ledger.sqlite"))
 }
 
 fn index_of(harness: &Harness<'_, ParklandApp>, parcel_no: &str) -> usize {
@@ -305,7 +291,7 @@ fn a_correction_moves_progress_back_with_a_reason() {
 #[test]
 fn undo_is_refused_after_another_connection_changed_the_case() {
     let path = scratch_dir("undo").join("ledger.sqlite");
-    let mut harness = harness_with(path.clone());
+    let mut harness = crate::ui::window_with_ledger(&path);
     let case = case_of(&harness, "LJ-3302");
     harness.state_mut().send(Command::EditCase(case.id));
     // The form window takes a few frames to settle at its size.

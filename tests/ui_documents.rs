@@ -4,8 +4,8 @@
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use parkland::ui::app::{Command, Startup};
-use parkland::ui::{ParklandApp, install_fonts};
+use parkland::ui::ParklandApp;
+use parkland::ui::app::Command;
 
 fn scratch(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("parkland-ui-docs-{}-{name}", std::process::id()));
@@ -15,30 +15,7 @@ fn scratch(name: &str) -> std::path::PathBuf {
 }
 
 fn window(dir: &std::path::Path) -> Harness<'static, ParklandApp> {
-    let startup = Startup {
-        ledger: Some(dir.join("ledger.sqlite").into()),
-        ..Startup::default()
-    };
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1280.0, 900.0))
-        .with_context_setup(install_fonts)
-        .build_eframe(move |cc| ParklandApp::new(cc, startup));
-    harness.state_mut().native_dialogs = false;
-    harness.run_steps(3);
-    harness
-}
-
-/// A file dropped on the window, as the windowing layer hands it over.
-#[derive(Debug)]
-struct Dropped(std::path::PathBuf);
-
-impl egui::DroppedFile for Dropped {
-    fn path(&self) -> &std::path::Path {
-        &self.0
-    }
-    fn bytes(&self) -> Result<Vec<u8>, String> {
-        std::fs::read(&self.0).map_err(|e| e.to_string())
-    }
+    crate::ui::window_with_ledger(&dir.join("ledger.sqlite"))
 }
 
 #[test]
@@ -71,7 +48,7 @@ fn documents_are_attached_dropped_saved_and_removed_in_the_window() {
     window
         .input_mut()
         .dropped_files
-        .push(std::sync::Arc::new(Dropped(photo)));
+        .push(std::sync::Arc::new(crate::ui::Dropped(photo)));
     window.run_steps(3);
     window.get_by_label("附件（2）");
     assert!(

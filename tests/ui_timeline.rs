@@ -6,26 +6,16 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use jiff::civil::date;
 use parkland::model::{ParcelStatus, Progress};
-use parkland::ui::app::{Command, Startup};
+use parkland::ui::ParklandApp;
+use parkland::ui::app::Command;
 use parkland::ui::dashboard::MainView;
-use parkland::ui::{ParklandApp, install_fonts};
 use std::time::{Duration, Instant};
 
 fn window(name: &str) -> Harness<'static, ParklandApp> {
     let dir = std::env::temp_dir().join(format!("parkland-timeline-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
-    let startup = Startup {
-        ledger: Some(dir.join("ledger.sqlite").into()),
-        ..Startup::default()
-    };
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .with_context_setup(install_fonts)
-        .build_eframe(move |cc| ParklandApp::new(cc, startup));
-    harness.state_mut().native_dialogs = false;
-    harness.run_steps(3);
-    harness
+    crate::ui::window_with_ledger(&dir.join("ledger.sqlite"))
 }
 
 /// Runs frames until `done` (the rebuild is on its own thread), failing after ten seconds.

@@ -470,18 +470,7 @@ impl Ledger {
         self.transaction(|tx| {
             check_no_other_open_case(tx, entry, None)?;
             let at = now();
-            let id = tx.insert(entry, geometry, operator, &at)?;
-            record_event(
-                tx,
-                id,
-                operator,
-                Action::Create,
-                None,
-                Some(entry),
-                None,
-                &at,
-            )?;
-            Ok(id)
+            insert_case(tx, entry, geometry, operator, Action::Create, &at)
         })
     }
 
@@ -1038,17 +1027,8 @@ fn write_changes(
         let at = as_of::stored_instant(change.at);
         match tx.open_case_of(&change.entry.parcel_no, None)? {
             None => {
-                let id = tx.insert(&change.entry, change.geometry.as_deref(), operator, &at)?;
-                record_event(
-                    tx,
-                    id,
-                    operator,
-                    Action::Create,
-                    None,
-                    Some(&change.entry),
-                    None,
-                    &at,
-                )?;
+                let geometry = change.geometry.as_deref();
+                insert_case(tx, &change.entry, geometry, operator, Action::Create, &at)?;
             }
             Some(id) => {
                 let current = tx.select_one(id)?.ok_or(LedgerError::NotFound(id))?;
@@ -1071,6 +1051,20 @@ fn write_changes(
     Ok(())
 }
 
+/// Inserts a case with the event that registers it (`create`, or `import`); returns its id.
+fn insert_case(
+    tx: &mut dyn Tx,
+    entry: &LedgerEntry,
+    geometry: Option<&str>,
+    operator: &str,
+    action: Action,
+    at: &str,
+) -> Result<i64, LedgerError> {
+    let id = tx.insert(entry, geometry, operator, at)?;
+    record_event(tx, id, operator, action, None, Some(entry), None, at)?;
+    Ok(id)
+}
+
 /// Registers cases inside the caller's transaction, each with its `import` event, none giving
 /// its parcel a second open case; returns their ids (imports, the sample ledger).
 fn register_all(
@@ -1082,18 +1076,14 @@ fn register_all(
     let mut ids = Vec::with_capacity(entries.len());
     for (entry, geometry) in entries {
         check_no_other_open_case(tx, entry, None)?;
-        let id = tx.insert(entry, geometry.as_deref(), operator, at)?;
-        record_event(
+        ids.push(insert_case(
             tx,
-            id,
+            entry,
+            geometry.as_deref(),
             operator,
             Action::Import,
-            None,
-            Some(entry),
-            None,
             at,
-        )?;
-        ids.push(id);
+        )?);
     }
     Ok(ids)
 }
