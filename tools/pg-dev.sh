@@ -68,9 +68,16 @@ kill)
     as_server "$BIN/pg_ctl" -D "$DIR/data" -m immediate stop >/dev/null
     ;;
 freeze | thaw)
+    # The postmaster and its children (found in /proc: no procps needed), signalled with the
+    # shell's own kill (as root, or as the account that runs the server).
     SIGNAL=$([[ $1 == freeze ]] && echo STOP || echo CONT)
     PID=$(head -n 1 "$DIR/data/postmaster.pid")
-    as_server bash -c "kill -$SIGNAL $PID; pkill -$SIGNAL -P $PID || true"
+    PIDS=("$PID")
+    for stat in /proc/[0-9]*/stat; do
+        read -r child _ _ parent _ <"$stat" 2>/dev/null || continue
+        if [[ $parent == "$PID" ]]; then PIDS+=("$child"); fi
+    done
+    kill "-$SIGNAL" "${PIDS[@]}" 2>/dev/null || true
     ;;
 url)
     echo "$URL"
