@@ -59,6 +59,8 @@ fn a_past_day_colours_the_map_and_cannot_be_edited() {
     window.state_mut().send(Command::Select(Some(index)));
     window.run_steps(2);
     window.get_by_label("编辑台账");
+    // Its history shows the step to 已盘活 (recorded in 2025).
+    assert!(window.query_all_by_label_contains("已盘活  #").count() > 0);
 
     window
         .state_mut()
@@ -79,6 +81,8 @@ fn a_past_day_colours_the_map_and_cannot_be_edited() {
     );
     assert!(!app.ledger.may_edit(), "editing only now");
     window.get_by_label("正在查看 2024-12-31 日终的台账（只读）");
+    // The history as it was by then: no step of 2025.
+    assert_eq!(window.query_all_by_label_contains("已盘活  #").count(), 0);
     assert!(
         window.query_by_label("编辑台账").is_none(),
         "no edit button"

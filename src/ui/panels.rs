@@ -845,7 +845,15 @@ pub fn parcel_ledger_ui(
     if let Some(case) = case {
         documents_ui(ui, lang, ledger, case.id, may_edit, commands);
     }
-    let history = ledger.history(&parcel.parcel_no);
+    // On a past day, the history as it was by then.
+    let until = ledger.as_of.map(crate::time::end_of_day);
+    let history: Vec<_> = ledger
+        .history(&parcel.parcel_no)
+        .into_iter()
+        .filter(|e| {
+            until.is_none_or(|until| e.at.parse::<jiff::Timestamp>().is_ok_and(|at| at < until))
+        })
+        .collect();
     if !history.is_empty() {
         ui.label(
             RichText::new(lang.pick("变更记录（最新在前）", "History (newest first)")).strong(),
