@@ -269,3 +269,160 @@ fn real_window_draws_a_base_layer_under_the_parcels() {
     }
     panic!("the ground and the parcels never showed together (red, blue, in use: {last:?})");
 }
+
+/// The real window with tiles that say which they are (each a flat colour: its column and row
+/// modulo 8 in red and green, its zoom in blue): where the tile edges fall on the screen gives
+/// the map's scale and place, and from them the first district's outline must stand where its
+/// westernmost and northernmost points are, within three pixels.
+#[test]
+fn real_window_puts_the_parcels_on_the_right_pixels_of_the_ground() {
+    use parkland::basemap::tiles::{covering, tile_bounds, tile_size_m};
+    if !have("Xvfb") || !have("import") {
+        crate::skip_or_fail("Xvfb or ImageMagick's import is not installed");
+        return;
+    }
+    let colour =
+        |z: u8, x: u32, y: u32| [40 + (x % 8) as u8 * 25, 40 + (y % 8) as u8 * 25, 200 + z];
+    let dir = crate::basemap::scratch("real-window-pixels");
+    let path = dir.join("labelled.mbtiles");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        conn.execute_batch(
+            "CREATE TABLE tiles (zoom_level integer, tile_column integer, tile_row integer, tile_data blob);",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let (x0, y0) = parkland::crs::web_mercator::from_lon_lat(106.80, 32.85);
+        let (x1, y1) = parkland::crs::web_mercator::from_lon_lat(107.25, 33.15);
+        for z in 11..=15_u8 {
+            for (x, y) in covering(z, [x0, y0, x1, y1]) {
+                let image = image::RgbImage::from_pixel(256, 256, image::Rgb(colour(z, x, y)));
+                let mut png = std::io::Cursor::new(Vec::new());
+                image
+                    .write_to(&mut png, image::ImageFormat::Png)
+                    .unwrap_or_else(|e| panic!("{e}"));
+                conn.execute(
+                    "INSERT INTO tiles VALUES (?1, ?2, ?3, ?4)",
+                    (z, x, (1_u32 << z) - 1 - y, png.into_inner()),
+                )
+                .unwrap_or_else(|e| panic!("{e}"));
+            }
+        }
+    }
+    let (_xvfb, display) = start_xvfb(13);
+    let home = dir.join("home");
+    std::fs::create_dir_all(&home).unwrap_or_else(|e| panic!("{e}"));
+    let app = Command::new(env!("CARGO_BIN_EXE_parkland"))
+        .arg("--basemap")
+        .arg(&path)
+        .env("DISPLAY", &display)
+        .env("HOME", &home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env_remove("WAYLAND_DISPLAY")
+        .current_dir(Path::new("/"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start parkland: {e}"));
+    let _app = Reaper(app);
+    let park = parkland::sample::sample_park().unwrap_or_else(|e| panic!("{e}"));
+    let district = &park.districts[0];
+    let outline = parkland::ui::theme::district_outline(0);
+    let outline = [outline.r(), outline.g(), outline.b()];
+    let (mut west_lon, mut north_lat) = (f64::MAX, f64::MIN);
+    for p in geo::CoordsIter::coords_iter(&district.geometry) {
+        west_lon = west_lon.min(p.x);
+        north_lat = north_lat.max(p.y);
+    }
+    let (west_m, north_m) = parkland::crs::web_mercator::from_lon_lat(west_lon, north_lat);
+    let deadline = Instant::now() + Duration::from_mins(1);
+    let mut last = String::new();
+    while Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(700));
+        let Some((width, height, pixels)) = screenshot(&display) else {
+            continue;
+        };
+        let at = |x: usize, y: usize| -> [u8; 3] {
+            let i = (y * width + x) * 3;
+            [pixels[i], pixels[i + 1], pixels[i + 2]]
+        };
+        // A tile's colour at a pixel: (column mod 8, row mod 8, zoom).
+        let tile_at = |x: usize, y: usize| -> Option<(u32, u32, u8)> {
+            let [red, green, blue] = at(x, y);
+            let zoom = blue.checked_sub(200).filter(|z| (11..=15).contains(z))?;
+            let decode = |channel: u8| {
+                let step = (f64::from(channel) - 40.0) / 25.0;
+                ((step - step.round()).abs() < 0.05).then(|| step.round() as u32)
+            };
+            Some((decode(red)?, decode(green)?, zoom))
+        };
+        // Tile edges along the row and the column through the middle of the map.
+        let (mid_x, mid_y) = (600, 220);
+        let mut columns = Vec::new();
+        for x in 240..width - 310 {
+            if let (Some(a), Some(b)) = (tile_at(x, mid_y), tile_at(x + 1, mid_y))
+                && a.0 != b.0
+                && a.2 == b.2
+            {
+                columns.push((x + 1, b.0, b.2));
+            }
+        }
+        let mut rows = Vec::new();
+        for y in 60..height - 400 {
+            if let (Some(a), Some(b)) = (tile_at(mid_x, y), tile_at(mid_x, y + 1))
+                && a.1 != b.1
+                && a.2 == b.2
+            {
+                rows.push((y + 1, b.1, b.2));
+            }
+        }
+        let (Some(&(edge_x, column_mod8, z)), Some(&(edge_y, row_mod8, _))) =
+            (columns.first(), rows.first())
+        else {
+            last = format!("no tile edges yet: {columns:?} {rows:?}");
+            continue;
+        };
+        // The tile column and row these are, near the park (known modulo 8).
+        let (px, py) = parkland::crs::web_mercator::from_lon_lat(107.0, 33.0);
+        let near = covering(z, [px, py, px, py])[0];
+        let resolve = |known: u32, approx: u32| {
+            (approx.saturating_sub(16)..approx + 16)
+                .filter(|v| v % 8 == known)
+                .min_by_key(|v| v.abs_diff(approx))
+                .unwrap_or(approx)
+        };
+        let (tile_x, tile_y) = (resolve(column_mod8, near.0), resolve(row_mod8, near.1));
+        let m_per_px = match columns.get(1) {
+            Some(&(next, _, _)) => tile_size_m(z) / (next - edge_x) as f64,
+            None => continue,
+        };
+        let west_edge = tile_bounds(z, tile_x, 0)[0];
+        let north_edge = tile_bounds(z, 0, tile_y)[3];
+        // Where the district's westernmost and northernmost points fall on the screen.
+        let expect_x = edge_x as f64 + (west_m - west_edge) / m_per_px;
+        let expect_y = edge_y as f64 + (north_edge - north_m) / m_per_px;
+        // Where its outline is drawn.
+        let (mut outline_west, mut outline_north) = (usize::MAX, usize::MAX);
+        for y in 50..height - 380 {
+            for x in 235..width - 300 {
+                if at(x, y)
+                    .iter()
+                    .zip(outline)
+                    .all(|(a, b)| a.abs_diff(b) <= 24)
+                {
+                    outline_west = outline_west.min(x);
+                    outline_north = outline_north.min(y);
+                }
+            }
+        }
+        last = format!(
+            "zoom {z}, {m_per_px:.2} m a pixel: outline at {outline_west},{outline_north}, expected {expect_x:.1},{expect_y:.1}"
+        );
+        if outline_west != usize::MAX
+            && (outline_west as f64 - expect_x).abs() <= 3.0
+            && (outline_north as f64 - expect_y).abs() <= 3.0
+        {
+            return;
+        }
+    }
+    panic!("the district is not where the ground says: {last}");
+}
