@@ -624,6 +624,22 @@ fn a_ledger_file_copied_to_the_server_and_back_is_the_same() {
         "{}",
         text(&copy)
     );
+    // The ledger as of any day is the same on the server as in the file: the cases' states
+    // built after the bulk copy agree with the history copied.
+    {
+        let source = ok(Ledger::open(&file));
+        let target = ok(Ledger::connect(&url));
+        let zone = jiff::tz::TimeZone::fixed(jiff::tz::offset(8));
+        for day in [
+            jiff::civil::date(2024, 3, 31),
+            jiff::civil::date(2024, 12, 31),
+            jiff::civil::date(2025, 6, 30),
+            jiff::civil::date(2026, 12, 31),
+        ] {
+            let end = parkland::time::end_of_day_in(day, &zone);
+            assert_eq!(ok(target.as_of(end)), ok(source.as_of(end)), "as of {day}");
+        }
+    }
     // The second time the target has cases: refused, nothing written.
     let again = parkland(&[
         "ledger",
