@@ -54,19 +54,7 @@ impl Subject {
         };
         let db = format!("pl{}_{name}", std::process::id());
         let db: String = db.chars().take(63).collect();
-        let mut client = postgres::Client::connect(&admin, postgres::NoTls)
-            .unwrap_or_else(|e| panic!("the test server {}: {e}", shown(&admin)));
-        // One statement at a time: CREATE DATABASE runs outside any transaction.
-        for statement in [
-            format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"),
-            format!("CREATE DATABASE {db}"),
-        ] {
-            client
-                .batch_execute(&statement)
-                .unwrap_or_else(|e| panic!("{statement}: {e:?}"));
-        }
-        let url = with_database(&admin, &db);
-        parkland::ledger::server::init(&url).unwrap_or_else(|e| panic!("db init: {e}"));
+        let url = fresh_ledger(&admin, &db);
         let account = user_of(&url);
         Some(Self {
             location: Location::Server(url),
@@ -95,6 +83,30 @@ impl Subject {
 }
 
 /// A login role on the server at `url` (made by its superuser), kept if it is there already.
+/// A new, empty database `db` on the server at `admin` (dropped first if it is there), as a
+/// URL for the same account.
+pub fn fresh_database(admin: &str, db: &str) -> String {
+    let mut client = postgres::Client::connect(admin, postgres::NoTls)
+        .unwrap_or_else(|e| panic!("the test server {}: {e}", shown(admin)));
+    // One statement at a time: CREATE DATABASE runs outside any transaction.
+    for statement in [
+        format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"),
+        format!("CREATE DATABASE {db}"),
+    ] {
+        client
+            .batch_execute(&statement)
+            .unwrap_or_else(|e| panic!("{statement}: {e:?}"));
+    }
+    with_database(admin, db)
+}
+
+/// [`fresh_database`] with the ledger's schema (`db init`).
+pub fn fresh_ledger(admin: &str, db: &str) -> String {
+    let url = fresh_database(admin, db);
+    parkland::ledger::server::init(&url).unwrap_or_else(|e| panic!("db init: {e}"));
+    url
+}
+
 pub fn login_role(url: &str, name: &str, password: &str) {
     let mut admin = postgres::Client::connect(url, postgres::NoTls).expect("superuser");
     admin

@@ -366,10 +366,7 @@ fn a_server_killed_mid_write_loses_nothing_and_the_client_comes_back() {
         );
         return;
     };
-    let mut client = postgres::Client::connect(&admin, postgres::NoTls).expect("private server");
-    client.batch_execute("CREATE DATABASE ledger").expect("db");
-    let url = with_database(&admin, "ledger");
-    ok(server::init(&url));
+    let url = crate::conformance::fresh_ledger(&admin, "ledger");
     let writer_url = url.clone();
     let writer = std::thread::Builder::new()
         .name("kill-test writer".to_owned())
@@ -709,16 +706,8 @@ fn a_ledger_file_copied_to_the_server_and_back_is_the_same() {
 
     // Only an administrator copies onto the server.
     let clerk = account(&subject, "copy_clerk", "editor", &[]);
-    let empty = with_database(&url, &format!("pl{}_copy_empty", std::process::id()));
-    let mut admin = postgres::Client::connect(&url, postgres::NoTls).expect("owner");
-    let db = empty.rsplit('/').next().unwrap_or_default().to_owned();
-    admin
-        .batch_execute(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
-        .expect("drop");
-    admin
-        .batch_execute(&format!("CREATE DATABASE {db}"))
-        .expect("create");
-    ok(server::init(&empty));
+    let db = format!("pl{}_copy_empty", std::process::id());
+    let empty = crate::conformance::fresh_ledger(&url, &db);
     let user = crate::conformance::user_of(&clerk);
     ok(server::grant(&empty, &user, "editor", &[]));
     let as_clerk = as_account(&empty, &user, &format!("pw-{user}"));
@@ -740,7 +729,6 @@ fn a_ledger_file_copied_to_the_server_and_back_is_the_same() {
         ok(connect(&empty).tally()),
         parkland::ledger::Tally::default()
     );
-    drop(admin);
     let mut admin = postgres::Client::connect(&url, postgres::NoTls).expect("owner");
     let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"));
 }

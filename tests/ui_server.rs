@@ -64,15 +64,9 @@ fn a_window_opens_while_its_server_is_not_there_and_connects_when_it_is() {
     };
     let url = subject.url().expect("url").to_owned();
     // A database that does not hold the ledger yet.
-    let late = crate::conformance::with_database(&url, &format!("pl{}_late", std::process::id()));
-    let db = late.rsplit('/').next().unwrap_or_default().to_owned();
+    let db = format!("pl{}_late", std::process::id());
+    let late = crate::conformance::fresh_database(&url, &db);
     let mut admin = postgres::Client::connect(&url, postgres::NoTls).expect("owner");
-    admin
-        .batch_execute(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
-        .expect("drop");
-    admin
-        .batch_execute(&format!("CREATE DATABASE {db}"))
-        .expect("create");
     let startup = Startup {
         ledger: Some(Location::Server(late.clone())),
         ..Startup::default()
@@ -106,6 +100,16 @@ fn a_window_opens_while_its_server_is_not_there_and_connects_when_it_is() {
     );
     drop(window);
     let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"));
+}
+
+/// The window on a server ledger with the registration form open on LJ-2304.
+fn registering_on(url: &str) -> Harness<'static, ParklandApp> {
+    let mut window = window_on(url);
+    let index = window.state().parcel_index("LJ-2304").expect("LJ-2304");
+    window.state_mut().send(Command::Select(Some(index)));
+    window.state_mut().send(Command::RegisterSelected);
+    window.run_steps(3);
+    window
 }
 
 /// Runs frames until `done`, failing after `limit`; returns how long it took.
@@ -312,15 +316,8 @@ fn a_save_while_the_server_is_down_is_refused_and_the_form_keeps_what_was_typed(
         );
         return;
     };
-    let mut client = postgres::Client::connect(&admin, postgres::NoTls).expect("private server");
-    client.batch_execute("CREATE DATABASE ledger").expect("db");
-    let url = crate::conformance::with_database(&admin, "ledger");
-    parkland::ledger::server::init(&url).expect("init");
-    let mut window = window_on(&url);
-    let index = window.state().parcel_index("LJ-2304").expect("LJ-2304");
-    window.state_mut().send(Command::Select(Some(index)));
-    window.state_mut().send(Command::RegisterSelected);
-    window.run_steps(3);
+    let url = crate::conformance::fresh_ledger(&admin, "ledger");
+    let mut window = registering_on(&url);
     window
         .state_mut()
         .ledger
@@ -379,16 +376,8 @@ fn a_save_to_a_server_that_does_not_answer_never_holds_up_the_window() {
         );
         return;
     };
-    let mut client = postgres::Client::connect(&admin, postgres::NoTls).expect("private server");
-    client.batch_execute("CREATE DATABASE ledger").expect("db");
-    drop(client);
-    let url = crate::conformance::with_database(&admin, "ledger");
-    parkland::ledger::server::init(&url).expect("init");
-    let mut window = window_on(&url);
-    let index = window.state().parcel_index("LJ-2304").expect("LJ-2304");
-    window.state_mut().send(Command::Select(Some(index)));
-    window.state_mut().send(Command::RegisterSelected);
-    window.run_steps(3);
+    let url = crate::conformance::fresh_ledger(&admin, "ledger");
+    let mut window = registering_on(&url);
 
     server.run("freeze");
     // Whatever happens below, the server answers again in a while (a window that waited on

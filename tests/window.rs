@@ -67,6 +67,24 @@ fn start_xvfb(offset: u32) -> (Reaper, String) {
     (Reaper(xvfb), display)
 }
 
+/// The real window on the sample park with the base layer at `basemap`, a fresh `home`.
+fn window_over(display: &str, home: &Path, basemap: &Path) -> Reaper {
+    std::fs::create_dir_all(home).unwrap_or_else(|e| panic!("{e}"));
+    let app = Command::new(env!("CARGO_BIN_EXE_parkland"))
+        .arg("--basemap")
+        .arg(basemap)
+        .env("DISPLAY", display)
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env_remove("WAYLAND_DISPLAY")
+        .current_dir(Path::new("/"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start parkland: {e}"));
+    Reaper(app)
+}
+
 fn count_near(pixels: &[u8], rgb: [u8; 3]) -> usize {
     pixels
         .chunks_exact(3)
@@ -236,21 +254,7 @@ fn real_window_draws_a_base_layer_under_the_parcels() {
     let dir = crate::basemap::scratch("real-window");
     let ground = crate::basemap::mbtiles(&dir, &crate::basemap::tiles(None));
     let (_xvfb, display) = start_xvfb(7);
-    let home = dir.join("home");
-    std::fs::create_dir_all(&home).unwrap_or_else(|e| panic!("{e}"));
-    let app = Command::new(env!("CARGO_BIN_EXE_parkland"))
-        .arg("--basemap")
-        .arg(&ground)
-        .env("DISPLAY", &display)
-        .env("HOME", &home)
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env_remove("WAYLAND_DISPLAY")
-        .current_dir(Path::new("/"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start parkland: {e}"));
-    let _app = Reaper(app);
+    let _app = window_over(&display, &dir.join("home"), &ground);
     let (red, blue, in_use) = ([200, 40, 40], [40, 40, 200], [0x9d, 0xb4, 0xcc]);
     let deadline = Instant::now() + Duration::from_mins(1);
     let mut last = Vec::new();
@@ -309,21 +313,7 @@ fn real_window_puts_the_parcels_on_the_right_pixels_of_the_ground() {
         }
     }
     let (_xvfb, display) = start_xvfb(13);
-    let home = dir.join("home");
-    std::fs::create_dir_all(&home).unwrap_or_else(|e| panic!("{e}"));
-    let app = Command::new(env!("CARGO_BIN_EXE_parkland"))
-        .arg("--basemap")
-        .arg(&path)
-        .env("DISPLAY", &display)
-        .env("HOME", &home)
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env_remove("WAYLAND_DISPLAY")
-        .current_dir(Path::new("/"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start parkland: {e}"));
-    let _app = Reaper(app);
+    let _app = window_over(&display, &dir.join("home"), &path);
     let park = parkland::sample::sample_park().unwrap_or_else(|e| panic!("{e}"));
     let district = &park.districts[0];
     let outline = parkland::ui::theme::district_outline(0);

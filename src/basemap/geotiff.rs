@@ -26,7 +26,9 @@ pub struct GeoTiff {
     path: PathBuf,
     width: u32,
     height: u32,
-    rgba: Vec<u8>,
+    /// The pixels as RGBA, decoded when the first tile is asked for (on the thread that asks:
+    /// never at start-up or in a frame), or why they cannot be.
+    rgba: std::sync::OnceLock<Result<Vec<u8>, String>>,
     /// The CRS position of the image's top-left corner, and the size of a pixel (x right,
     /// y down) in its units.
     origin: [f64; 2],
@@ -56,6 +58,15 @@ impl GeoTiff {
         let mut decoder = tiff::decoder::Decoder::new(std::io::BufReader::new(file))
             .map_err(|e| failed(format!("not a TIFF: {e}")))?;
         let (width, height) = decoder.dimensions().map_err(|e| failed(e.to_string()))?;
+        // Refused now, though the pixels are read later.
+        match decoder.colortype().map_err(|e| failed(e.to_string()))? {
+            tiff::ColorType::RGBA(8) | tiff::ColorType::RGB(8) | tiff::ColorType::Gray(8) => {}
+            other => {
+                return Err(failed(format!(
+                    "colour type {other:?} is not read (8-bit gray, RGB or RGBA; convert with gdal_translate -ot Byte)"
+                )));
+            }
+        }
         if u64::from(width) * u64::from(height) > MAX_PIXELS {
             return Err(failed(format!(
                 "{width} × {height} pixels is more than this version reads whole ({MAX_PIXELS} pixels): cut it into tiles (gdal2tiles) or an MBTiles file"
@@ -98,7 +109,6 @@ impl GeoTiff {
             ))
         })?;
         let from_lon_lat = crs.from_lon_lat().map_err(failed)?;
-        let rgba = rgba_of(&mut decoder, width, height).map_err(failed)?;
         let origin = [x - i * sx, y + j * sy];
         // The finest zoom is the one of about a source pixel a tile pixel.
         let metres = if crs.is_lon_lat() { sx * 111_320.0 } else { sx };
@@ -107,7 +117,7 @@ impl GeoTiff {
             path: path.to_owned(),
             width,
             height,
-            rgba,
+            rgba: std::sync::OnceLock::new(),
             origin,
             pixel: [sx, sy],
             crs,
@@ -126,13 +136,12 @@ impl GeoTiff {
     }
 }
 
-/// The decoded image as RGBA, whatever its colour type (8-bit gray, RGB, RGBA).
-fn rgba_of<R: std::io::Read + std::io::Seek>(
-    decoder: &mut tiff::decoder::Decoder<R>,
-    width: u32,
-    height: u32,
-) -> Result<Vec<u8>, String> {
+/// The image at `path` decoded as RGBA, whatever its colour type (8-bit gray, RGB, RGBA).
+fn rgba_of(path: &Path, width: u32, height: u32) -> Result<Vec<u8>, String> {
     use tiff::ColorType;
+    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut decoder = tiff::decoder::Decoder::new(std::io::BufReader::new(file))
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     let colortype = decoder.colortype().map_err(|e| e.to_string())?;
     let tiff::decoder::DecodingResult::U8(data) =
         decoder.read_image().map_err(|e| e.to_string())?
@@ -198,6 +207,17 @@ impl TileSource for GeoTiff {
                 grid.push(self.pixel_at(lon, lat));
             }
         }
+        let rgba = self
+            .rgba
+            .get_or_init(|| rgba_of(&self.path, self.width, self.height))
+            .as_ref()
+            .map_err(|detail| BasemapError::Tile {
+                source_name: self.name(),
+                z,
+                x,
+                y,
+                detail: detail.clone(),
+            })?;
         let mut out = image::RgbaImage::new(256, 256);
         let mut any = false;
         let cell = 255.0 / (GRID - 1) as f64;
@@ -236,7 +256,7 @@ impl TileSource for GeoTiff {
                     continue;
                 }
                 let at = (row_px as usize * self.width as usize + col as usize) * 4;
-                if let Some(src) = self.rgba.get(at..at + 4) {
+                if let Some(src) = rgba.get(at..at + 4) {
                     pixel.0.copy_from_slice(src);
                     any = true;
                 }

@@ -24,29 +24,8 @@ pub fn default_dates(today: Date) -> [Date; 2] {
     [date(year - 2, 12, 31), date(year - 1, 12, 31)]
 }
 
-/// The comparison's dates, its tables, and 导出.
+/// The comparison's dates, its tables, and 导出 (under the 统计 view's 年度对比 heading).
 pub fn compare_ui(
-    ui: &mut Ui,
-    lang: Lang,
-    park: &Park,
-    park_revision: Revision,
-    ledger: &LedgerView,
-    cached: &mut Cached,
-    commands: &mut Vec<Command>,
-) {
-    if !ledger.is_open() {
-        return;
-    }
-    // Closed until asked for: opening it rebuilds the ledger at two dates.
-    egui::CollapsingHeader::new(RichText::new(lang.pick("年度对比", "Year on year")).heading())
-        .id_salt("year_on_year")
-        .default_open(false)
-        .show(ui, |ui| {
-            comparison_ui(ui, lang, park, park_revision, ledger, cached, commands);
-        });
-}
-
-fn comparison_ui(
     ui: &mut Ui,
     lang: Lang,
     park: &Park,

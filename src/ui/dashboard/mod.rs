@@ -145,15 +145,25 @@ impl DashboardView {
                     ui.add_space(14.0);
                     alerts_ui(ui, lang, park, figures, commands);
                     ui.add_space(14.0);
-                    compare::compare_ui(
-                        ui,
-                        lang,
-                        park,
-                        sources.revision,
-                        sources.ledger,
-                        &mut self.comparison,
-                        commands,
-                    );
+                    if sources.ledger.is_open() {
+                        // Closed until asked for: opening it rebuilds the ledger at two dates.
+                        egui::CollapsingHeader::new(
+                            RichText::new(lang.pick("年度对比", "Year on year")).heading(),
+                        )
+                        .id_salt("year_on_year")
+                        .default_open(false)
+                        .show(ui, |ui| {
+                            compare::compare_ui(
+                                ui,
+                                lang,
+                                park,
+                                sources.revision,
+                                sources.ledger,
+                                &mut self.comparison,
+                                commands,
+                            );
+                        });
+                    }
                 });
         });
         if let Some(year) = new_year {
