@@ -430,19 +430,26 @@ fn a_save_to_a_server_that_does_not_answer_never_holds_up_the_window() {
     );
 }
 
-/// The window opens the park's layers from PostGIS (as `--parcels URL?table=parcels` gives
-/// them), and never shows the password in the URL.
-#[test]
-fn the_window_opens_postgis_tables_and_never_shows_the_password() {
-    let Some(subject) = Subject::server("window_postgis") else {
-        return;
-    };
+/// The sample park exported to PostGIS in a fresh database: the subject (dropped at the end),
+/// its URL, the password in it, and a folder for the window's ledger file.
+fn sample_in_postgis(name: &str) -> Option<(Subject, String, String, std::path::PathBuf)> {
+    let subject = Subject::server(name)?;
     let url = subject.url().expect("url").to_owned();
     let park = parkland::sample::sample_park().expect("sample");
     parkland::formats::write_postgis(&park, &[], &url).expect("export");
     let password = crate::conformance::password_of(&url);
-    let dir = std::env::temp_dir().join(format!("parkland-window-postgis-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("parkland-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
+    Some((subject, url, password, dir))
+}
+
+/// The window opens the park's layers from PostGIS (as `--parcels URL?table=parcels` gives
+/// them), and never shows the password in the URL.
+#[test]
+fn the_window_opens_postgis_tables_and_never_shows_the_password() {
+    let Some((_subject, url, password, dir)) = sample_in_postgis("window_postgis") else {
+        return;
+    };
     let startup = Startup {
         parcels: Some(format!("{url}?table=parcels").into()),
         districts: Some(format!("{url}?table=districts").into()),
@@ -470,15 +477,9 @@ fn the_window_opens_postgis_tables_and_never_shows_the_password() {
 /// from the table, the parts are remembered, the password is not.
 #[test]
 fn a_postgis_layer_opens_from_the_file_menu() {
-    let Some(subject) = Subject::server("menu_postgis") else {
+    let Some((_subject, url, password, dir)) = sample_in_postgis("menu_postgis") else {
         return;
     };
-    let url = subject.url().expect("url").to_owned();
-    let park = parkland::sample::sample_park().expect("sample");
-    parkland::formats::write_postgis(&park, &[], &url).expect("export");
-    let password = crate::conformance::password_of(&url);
-    let dir = std::env::temp_dir().join(format!("parkland-menu-postgis-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("dir");
     let startup = Startup {
         ledger: Some(Location::File(dir.join("ledger.sqlite"))),
         ..Startup::default()
