@@ -11,8 +11,15 @@ use parkland::units::{m2_from_mu, mu_from_m2};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// A fresh folder of its own for each call: a test runs on a file and on a server at once,
+/// and the two wrote one `bad.xlsx` over the other.
 fn scratch_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("parkland-import-{}-{name}", std::process::id()));
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!(
+        "parkland-import-{}-{call}-{name}",
+        std::process::id()
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
     dir
