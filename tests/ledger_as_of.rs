@@ -229,3 +229,83 @@ fn a_report_compares_two_dates() {
     assert!((number(3) - 120.0).abs() < 0.005);
     assert!((number(6) - 44_000.0).abs() < 0.5);
 }
+
+/// A ledger too large for one reader (20,001 cases, read in pieces on several connections;
+/// on the server each piece reads the span index), with two changes to every case a quarter
+/// apart, copied from a file onto the server in one statement: as of days before, during and
+/// after the changes the server rebuilds exactly what the file does. Then a change made on
+/// the server is in its ledger as of now and not as of a moment before it.
+#[test]
+fn a_large_ledger_on_the_server_rebuilds_as_its_file_does() {
+    use parkland::ledger::DatedChange;
+    use parkland::model::{IdleKind, LedgerEntry};
+    let Some(subject) = Subject::server("asof_large") else {
+        return;
+    };
+    let dir = std::env::temp_dir().join(format!("parkland-asof-large-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let start: jiff::Timestamp = "2024-01-01T01:00:00Z".parse().expect("time");
+    let mut changes = Vec::new();
+    for i in 0..20_001_i64 {
+        for round in 0..2_i64 {
+            let entry = LedgerEntry {
+                parcel_no: format!("LJ-{i:06}"),
+                district: Some("LJ".to_owned()),
+                parcel_area_m2: 30_000.0,
+                idle_land_m2: 1_000.0 + i as f64,
+                kind: if i % 2 == 0 {
+                    IdleKind::Idle
+                } else {
+                    IdleKind::LowEfficiency
+                },
+                notes: format!("change {round}"),
+                ..LedgerEntry::default()
+            };
+            changes.push(DatedChange {
+                at: start + jiff::SignedDuration::from_mins(i + round * 91 * 24 * 60),
+                entry,
+                geometry: None,
+            });
+        }
+    }
+    changes.sort_by_key(|c| c.at);
+    let source = {
+        let mut file = ok(Ledger::open(&dir.join("large.sqlite")));
+        assert_eq!(ok(file.write_history(&changes, "op")), 40_002);
+        file
+    };
+    let mut server = subject.open();
+    ok(source.copy_to(&mut server, false));
+    let zone = jiff::tz::TimeZone::fixed(jiff::tz::offset(8));
+    for (y, m, d) in [
+        (2023, 12, 31),
+        (2024, 1, 1),
+        (2024, 2, 1),
+        (2024, 4, 1),
+        (2025, 1, 1),
+    ] {
+        let end = parkland::time::end_of_day_in(jiff::civil::date(y, m, d), &zone);
+        let file = ok(source.as_of(end));
+        assert_eq!(ok(server.as_of(end)), file, "as of {y}-{m}-{d}");
+        let present = match (y, m, d) {
+            (2023, ..) => 0,
+            (2024, 1, 1) => 900, // registered by 16:00 UTC: minutes 0 to 899
+            _ => 20_001,
+        };
+        assert_eq!(file.entries.len(), present, "as of {y}-{m}-{d}");
+    }
+    // A second back: the instant is rounded up to the whole second the events are kept in.
+    let before = jiff::Timestamp::now() - jiff::SignedDuration::from_secs(1);
+    let case = ok(server.list()).swap_remove(17);
+    let mut edited = case.entry.clone();
+    edited.notes = "现场复核".to_owned();
+    ok(server.update(case.id, case.version, &edited, "op", Action::Update));
+    let now = ok(server.as_of(second_after(jiff::Timestamp::now())));
+    assert_eq!(now, state(&server));
+    assert_eq!(now.entries[17].entry.notes, "现场复核");
+    let then = ok(server.as_of(before));
+    assert_eq!(then.entries[17].entry.notes, "change 1");
+    assert_eq!(then.entries[17].version, 2);
+    let _ = std::fs::remove_dir_all(&dir);
+}

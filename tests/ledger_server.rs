@@ -93,13 +93,17 @@ fn roles_are_enforced_by_the_server_and_the_history_is_append_only() {
     // The history cannot be changed or removed, by an editor or by the owner.
     let before = ok(owner.event_count());
     let mut raw_editor = postgres::Client::connect(&editor_url, postgres::NoTls).expect("editor");
+    // Nor the states the server keeps from it (the ledger as of a date).
     for statement in [
         "UPDATE entry_event SET operator = 'someone else'",
         "DELETE FROM entry_event",
+        "UPDATE entry_state SET snapshot = NULL",
+        "DELETE FROM entry_state",
+        "INSERT INTO entry_state SELECT * FROM entry_state",
     ] {
         let error = raw_editor
             .batch_execute(statement)
-            .expect_err("an editor cannot touch an event");
+            .expect_err("an editor cannot touch an event or a state");
         assert_eq!(
             error.code(),
             Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE),
@@ -156,6 +160,45 @@ fn a_district_editor_cannot_touch_another_district() {
     elsewhere.district = Some("LJ".to_owned());
     denied(editor.update(wx, 2, &elsewhere, "op", Action::Update));
     assert_eq!(ok(owner.event_count()), events + 2);
+}
+
+/// A ledger made on the server before its states table (schema 3, the sample's two years of
+/// history in its events) is refused until `db init` migrates it, which builds every state
+/// from the events: the ledger as of each year's end is then what it was before.
+#[test]
+fn a_ledger_from_before_the_states_is_migrated_with_its_history() {
+    let Some(subject) = Subject::server("states") else {
+        return;
+    };
+    let url = subject.url().expect("url").to_owned();
+    let mut ledger = connect(&url);
+    let park = parkland::sample::sample_park().expect("sample");
+    ok(ledger.write_history(&parkland::ledger::sample_history(&park), "op"));
+    let zone = jiff::tz::TimeZone::fixed(jiff::tz::offset(8));
+    let ends: Vec<_> = [2024, 2025]
+        .into_iter()
+        .map(|y| parkland::time::end_of_day_in(jiff::civil::date(y, 12, 31), &zone))
+        .collect();
+    let expected: Vec<_> = ends.iter().map(|at| ok(ledger.as_of(*at))).collect();
+    assert_eq!(expected[0].entries.len(), 13);
+    drop(ledger);
+    // Back to schema 3 as an older Parkland left it.
+    let mut raw = postgres::Client::connect(&url, postgres::NoTls).expect("owner");
+    raw.batch_execute(
+        "DROP TRIGGER entry_event_state ON entry_event; \
+         DROP FUNCTION parkland_track_state(); DROP TABLE entry_state; \
+         UPDATE parkland_schema SET version = 3",
+    )
+    .expect("schema 3");
+    match Ledger::connect(&url) {
+        Err(error) => assert!(error.to_string().contains("db init"), "{error}"),
+        Ok(_) => panic!("an older schema must be migrated first"),
+    }
+    assert_eq!(ok(server::init(&url)), 3, "migrated from schema 3");
+    let ledger = connect(&url);
+    for (at, expected) in ends.iter().zip(&expected) {
+        assert_eq!(&ok(ledger.as_of(*at)), expected, "as of {at}");
+    }
 }
 
 /// A database without the ledger, and a ledger whose schema is newer than this program's,

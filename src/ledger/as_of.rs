@@ -16,25 +16,6 @@ pub struct AsOf {
     pub voided: Vec<StoredEntry>,
 }
 
-/// From how many cases on the ledger is read on several connections at once.
-const PARALLEL_FROM: i64 = 20_000;
-
-/// `parts` ranges of case ids covering 1..=`highest` (at least one).
-fn id_ranges(highest: i64, parts: usize) -> Vec<(i64, i64)> {
-    let parts = i64::try_from(parts.max(1)).unwrap_or(1);
-    let step = highest / parts + 1;
-    (0..parts)
-        .map(|k| {
-            let last = if k == parts - 1 {
-                i64::MAX
-            } else {
-                (k + 1) * step
-            };
-            (k * step + 1, last)
-        })
-        .collect()
-}
-
 /// An instant as the events store it (UTC, whole seconds), rounded up so that every event
 /// of the second before `at` counts.
 pub(crate) fn stored_instant(at: Timestamp) -> String {
@@ -75,34 +56,35 @@ impl Ledger {
     pub fn as_of(&self, at: Timestamp) -> Result<AsOf, LedgerError> {
         let before = stored_instant(at);
         let store = self.backend.store();
-        let highest = store.max_case_id()?;
-        // A large ledger is read in one range of case ids per core, each on a connection of
-        // its own, and each range's cases are rebuilt as they arrive (one connection: 300 ms
-        // for 100,000 cases and 500,000 events, at least 200 of them in the database). The
-        // connections may see different moments, which cannot matter: events before an
+        // A large ledger is read in pieces, one per core, each on a connection of its own,
+        // and each piece's cases are rebuilt as they arrive (one connection: 300 ms for
+        // 100,000 cases and 500,000 events in a file, at least 200 of them in the database).
+        // The connections may see different moments, which cannot matter: events before an
         // instant that has passed never change, and new ones are later.
-        let parts = if highest >= PARALLEL_FROM {
-            std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
-        } else {
-            1
-        };
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        let mut ranges = store.as_of_parts(cores)?;
         let mut readers = Vec::new();
-        for _ in 1..parts {
-            match store.reader()? {
-                Some(reader) => readers.push(reader),
-                None => break,
+        while readers.len() + 1 < ranges.len() {
+            if let Some(reader) = store.reader()? {
+                readers.push(reader);
+            } else {
+                ranges = store.as_of_parts(readers.len() + 1)?;
+                break;
             }
         }
-        let ranges = id_ranges(highest, readers.len() + 1);
-        // Each range sorted and split into live and voided on its own thread; the ranges
-        // follow each other in id order, so joining them keeps the order.
+        // Each piece sorted and split into live and voided on its own thread, the sorted
+        // pieces merged at the end.
         let read = |store: &dyn Store, ids: (i64, i64)| -> Result<AsOf, LedgerError> {
             let mut rows = store.as_of_rows(&before, ids)?;
-            // They usually come in id order (grouped along the index); sorted when not.
+            // A file's come in id order (grouped along the index), a server's in the order
+            // of its pages; sorted when not in order.
             if !rows.is_sorted_by_key(|r| r.entry_id) {
                 rows.sort_unstable_by_key(|r| r.entry_id);
             }
-            let mut part = AsOf::default();
+            let mut part = AsOf {
+                entries: Vec::with_capacity(rows.len()),
+                voided: Vec::new(),
+            };
             for row in rows {
                 let case = rebuilt(row)?;
                 if case.deleted {
@@ -117,12 +99,20 @@ impl Ledger {
             let others: Vec<_> = readers
                 .into_iter()
                 .zip(ranges.iter().skip(1).copied())
-                .map(|(reader, ids)| scope.spawn(move || read(reader.as_ref(), ids)))
+                .map(|(reader, ids)| {
+                    scope.spawn(move || {
+                        let part = read(reader.as_ref(), ids);
+                        (reader, part)
+                    })
+                })
                 .collect();
             let mut parts = vec![read(store, ranges[0])];
-            parts.extend(others.into_iter().map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err(LedgerError::Data("a reader thread failed".into())))
+            parts.extend(others.into_iter().map(|h| match h.join() {
+                Ok((reader, part)) => {
+                    store.keep_reader(reader);
+                    part
+                }
+                Err(_) => Err(LedgerError::Data("a reader thread failed".into())),
             }));
             parts
         });
@@ -135,6 +125,13 @@ impl Ledger {
             let part = part?;
             entries.extend(part.entries);
             voided.extend(part.voided);
+        }
+        // Pieces of a file follow each other in id order; a server's pieces interleave, and
+        // a stable sort merges their sorted runs.
+        for cases in [&mut entries, &mut voided] {
+            if !cases.is_sorted_by_key(|c| c.id) {
+                cases.sort_by_key(|c| c.id);
+            }
         }
         Ok(AsOf { entries, voided })
     }
@@ -169,10 +166,15 @@ mod tests {
     }
 
     #[test]
-    fn id_ranges_cover_every_case_once() {
-        assert_eq!(id_ranges(0, 1), vec![(1, i64::MAX)]);
-        assert_eq!(id_ranges(10, 2), vec![(1, 6), (7, i64::MAX)]);
-        assert_eq!(id_ranges(100_000, 3)[2].0, 66_669);
+    fn ranges_cover_every_case_once() {
+        use super::super::store::split_range;
+        assert_eq!(split_range(1, 1, 1), vec![(1, i64::MAX)]);
+        assert_eq!(split_range(1, 11, 2), vec![(1, 7), (7, i64::MAX)]);
+        assert_eq!(
+            split_range(0, 21_667, 2),
+            vec![(0, 10_834), (10_834, i64::MAX)]
+        );
+        assert_eq!(split_range(1, 100_001, 3)[2].0, 66_669);
     }
 
     #[test]

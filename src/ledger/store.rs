@@ -169,15 +169,22 @@ pub(crate) trait Store: Send {
     fn location(&self) -> String;
     /// The whole ledger as stored.
     fn dump(&self) -> Result<Dump, LedgerError>;
-    /// For every case with an id in `ids` (inclusive) and an event before `before` (UTC,
-    /// `YYYY-MM-DDTHH:MM:SSZ`): how many it had then, who made it and when, and its last
-    /// event (the columns of [`as_of_row_from`]), in no order.
-    fn as_of_rows(&self, before: &str, ids: (i64, i64)) -> Result<Vec<AsOfRow>, LedgerError>;
-    /// The highest case id (0 when there is none).
-    fn max_case_id(&self) -> Result<i64, LedgerError>;
+    /// At most `parts` pieces of the ledger for [`Store::as_of_rows`] to read apart (each on a
+    /// connection of its own), together covering every case; one piece for a small ledger.
+    /// What a piece's two numbers mean (a range of case ids, a remainder) is the store's.
+    fn as_of_parts(&self, parts: usize) -> Result<Vec<(i64, i64)>, LedgerError>;
+    /// For every case in `part` (one of [`Store::as_of_parts`]) with an event before
+    /// `before` (UTC, `YYYY-MM-DDTHH:MM:SSZ`): how many it had then, who made it and when,
+    /// and its last event (the columns of [`as_of_row_from`]), in no order.
+    fn as_of_rows(&self, before: &str, part: (i64, i64)) -> Result<Vec<AsOfRow>, LedgerError>;
     /// Another connection to the same ledger, to read on another thread; `None` where there
     /// is none to open (a ledger in memory).
     fn reader(&self) -> Result<Option<Box<dyn Store>>, LedgerError>;
+    /// Takes back a reader after use, to hand out again where connecting costs (a server);
+    /// by default it is closed.
+    fn keep_reader(&self, reader: Box<dyn Store>) {
+        drop(reader);
+    }
     /// The times of the first and the last event, if any.
     fn event_span(&self) -> Result<Option<(String, String)>, LedgerError>;
     /// The documents of a case (removed ones too when asked), oldest first.
@@ -186,6 +193,23 @@ pub(crate) trait Store: Send {
     fn attachment_content(&self, id: i64) -> Result<Option<Vec<u8>>, LedgerError>;
     /// Every document of every case (removed ones too), by id: to copy the ledger.
     fn all_attachments(&self) -> Result<Vec<Attachment>, LedgerError>;
+}
+
+/// `parts` half-open ranges splitting `first..end` evenly (at least one; the last one
+/// open-ended, to `i64::MAX`).
+pub(crate) fn split_range(first: i64, end: i64, parts: usize) -> Vec<(i64, i64)> {
+    let parts = i64::try_from(parts.max(1)).unwrap_or(1);
+    let step = (end - first).max(0) / parts + 1;
+    (0..parts)
+        .map(|k| {
+            let last = if k == parts - 1 {
+                i64::MAX
+            } else {
+                first + (k + 1) * step
+            };
+            (first + k * step, last)
+        })
+        .collect()
 }
 
 /// A case as its events left it at some instant: what [`super::as_of`] rebuilds it from.
@@ -208,9 +232,9 @@ pub(crate) fn as_of_row_from(row: &dyn Cols) -> Result<AsOfRow, LedgerError> {
     Ok(AsOfRow {
         entry_id: row.int(0)?,
         events: row.int(1)?,
-        created_at: row.text(2)?,
+        created_at: row.time(2)?,
         created_by: row.text(3)?,
-        last_at: row.text(4)?,
+        last_at: row.time(4)?,
         last_operator: row.text(5)?,
         last_action: row.text(6)?,
         last_entry: row.entry_json(7)?,
@@ -257,6 +281,9 @@ pub(crate) fn parse_entry_json(json: &[u8]) -> Result<LedgerEntry, LedgerError> 
 /// The columns of a result row, read the same way from either database.
 pub(crate) trait Cols {
     fn text(&self, i: usize) -> Result<String, LedgerError>;
+    /// A time as the ledger writes it, `YYYY-MM-DDTHH:MM:SSZ` (whole seconds, UTC): a file
+    /// stores that text; a server sends its `timestamptz`, formatted here.
+    fn time(&self, i: usize) -> Result<String, LedgerError>;
     /// A case's JSON (an event's snapshot) read where it lies, without a copy of the text.
     fn entry_json(&self, i: usize) -> Result<Option<LedgerEntry>, LedgerError>;
     fn opt_text(&self, i: usize) -> Result<Option<String>, LedgerError>;
