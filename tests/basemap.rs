@@ -375,79 +375,223 @@ fn gcj02_tiles_are_shifted_to_fit() {
     assert!(checked >= 4, "{checked}");
 }
 
-/// A GeoTIFF orthophoto in CGCS2000 Gauss-Krüger (EPSG:4545, 3° zone at 108°E), made here:
-/// stripes a kilometre wide by easting. Drawn under the parcels, a margin pixel shows the
-/// stripe of its own easting: the image is placed and reprojected right.
+/// A GeoTIFF orthophoto in CGCS2000 Gauss-Krüger (EPSG:4545, 3° zone at 108°E) made by the
+/// test (`dom.tif` in `dir`, in strips): stripes a kilometre wide by easting, red and blue,
+/// `pixel_m` metres a pixel, over the sample park.
+struct Stripes {
+    path: PathBuf,
+    west: f64,
+    pixel_m: f64,
+    to_gk: parkland::crs::FromLonLat,
+}
+
+impl Stripes {
+    fn make(dir: &Path, pixel_m: f64) -> Self {
+        use tiff::encoder::{TiffEncoder, colortype};
+        use tiff::tags::Tag;
+        let gk = parkland::crs::Crs::from_epsg(4545).expect("EPSG:4545");
+        let to_gk = ok(gk.from_lon_lat());
+        let (west, north) = ok(to_gk.apply(106.88, 33.12));
+        let (east, south) = ok(to_gk.apply(107.17, 32.88));
+        let (width, height) = (
+            ((east - west) / pixel_m).ceil() as u32,
+            ((north - south) / pixel_m).ceil() as u32,
+        );
+        let stripes = Self {
+            path: dir.join("dom.tif"),
+            west,
+            pixel_m,
+            to_gk,
+        };
+        let row: Vec<u8> = (0..width)
+            .flat_map(|col| {
+                Stripes::colour_of(stripes.stripe_of(west + (f64::from(col) + 0.5) * pixel_m))
+            })
+            .collect();
+        let mut data = Vec::with_capacity(row.len() * height as usize);
+        for _ in 0..height {
+            data.extend_from_slice(&row);
+        }
+        let file = ok(std::fs::File::create(&stripes.path));
+        let mut tiff = ok(TiffEncoder::new(file));
+        let mut image = ok(tiff.new_image::<colortype::RGB8>(width, height));
+        ok(image
+            .encoder()
+            .write_tag(Tag::Unknown(33_550), &[pixel_m, pixel_m, 0.0][..]));
+        ok(image
+            .encoder()
+            .write_tag(Tag::Unknown(33_922), &[0.0, 0.0, 0.0, west, north, 0.0][..]));
+        // GeoKeyDirectory: version 1.1.0, 2 keys: GTModelType projected, ProjectedCSType 4545.
+        ok(image.encoder().write_tag(
+            Tag::Unknown(34_735),
+            &[1_u16, 1, 0, 2, 1024, 0, 1, 1, 3072, 0, 1, 4545][..],
+        ));
+        ok(image.write_data(&data));
+        stripes
+    }
+
+    fn stripe_of(&self, easting: f64) -> i64 {
+        ((easting - self.west) / 1000.0).floor() as i64
+    }
+
+    fn colour_of(stripe: i64) -> [u8; 3] {
+        if stripe.rem_euclid(2) == 0 { RED } else { BLUE }
+    }
+
+    /// The stripe under a lon/lat, if it is `margin` metres or more from a stripe's edge.
+    fn clear_stripe_at(&self, lon: f64, lat: f64, margin: f64) -> Option<i64> {
+        let (e, _) = ok(self.to_gk.apply(lon, lat));
+        let stripe = self.stripe_of(e);
+        (self.stripe_of(e - margin) == stripe && self.stripe_of(e + margin) == stripe)
+            .then_some(stripe)
+    }
+
+    /// Drawn under the parcels, margin pixels show the stripe of their own easting: at
+    /// least four of them are checked.
+    fn assert_drawn(&self, source: &dyn parkland::basemap::TileSource) {
+        let rendered = draw_over(source, 1200, 800);
+        assert!(rendered.basemap.drawn > 0, "{:?}", rendered.basemap);
+        let transform = rendered.layout.transform;
+        let mut checked = 0;
+        for (px, py) in [
+            (3, 3),
+            (1196, 3),
+            (3, 796),
+            (1196, 796),
+            (600, 3),
+            (3, 400),
+            (600, 796),
+        ] {
+            let world = transform.world_from_px([f64::from(px) + 0.5, f64::from(py) + 0.5]);
+            let (lon, lat) = parkland::crs::web_mercator::to_lon_lat(world[0], world[1]);
+            // Away from a stripe's edge by more than two image pixels.
+            let Some(stripe) = self.clear_stripe_at(lon, lat, 2.0 * self.pixel_m) else {
+                continue;
+            };
+            let got = pixel(&rendered.image, px, py);
+            let expected = Self::colour_of(stripe);
+            assert!(
+                got.iter().zip(expected).all(|(a, b)| a.abs_diff(b) <= 3),
+                "pixel {px},{py} (stripe {stripe}): {got:?}, expected {expected:?}"
+            );
+            checked += 1;
+        }
+        assert!(checked >= 4, "{checked}");
+    }
+}
+
+/// A GeoTIFF orthophoto in CGCS2000 Gauss-Krüger made here: drawn under the parcels, a
+/// margin pixel shows the stripe of its own easting, so the image is placed and reprojected
+/// right.
 #[test]
 fn a_geotiff_orthophoto_in_gauss_kruger_lands_on_its_pixels() {
-    use tiff::encoder::{TiffEncoder, colortype};
-    use tiff::tags::Tag;
-    let dir = scratch("geotiff");
-    let gk = parkland::crs::Crs::from_epsg(4545).expect("EPSG:4545");
-    let to_gk = ok(gk.from_lon_lat());
-    let (west, north) = ok(to_gk.apply(106.88, 33.12));
-    let (east, south) = ok(to_gk.apply(107.17, 32.88));
-    let pixel_m = 50.0;
-    let (width, height) = (
-        ((east - west) / pixel_m).ceil() as u32,
-        ((north - south) / pixel_m).ceil() as u32,
-    );
-    let stripe_of = |easting: f64| ((easting - west) / 1000.0).floor() as i64;
-    let colour_of = |stripe: i64| if stripe.rem_euclid(2) == 0 { RED } else { BLUE };
-    let mut data = Vec::with_capacity((width * height * 3) as usize);
-    for _ in 0..height {
-        for col in 0..width {
-            data.extend(colour_of(stripe_of(
-                west + (f64::from(col) + 0.5) * pixel_m,
-            )));
-        }
-    }
-    let path = dir.join("dom.tif");
-    let file = ok(std::fs::File::create(&path));
-    let mut tiff = ok(TiffEncoder::new(file));
-    let mut image = ok(tiff.new_image::<colortype::RGB8>(width, height));
-    ok(image
-        .encoder()
-        .write_tag(Tag::Unknown(33_550), &[pixel_m, pixel_m, 0.0][..]));
-    ok(image
-        .encoder()
-        .write_tag(Tag::Unknown(33_922), &[0.0, 0.0, 0.0, west, north, 0.0][..]));
-    // GeoKeyDirectory: version 1.1.0, 2 keys: GTModelType projected, ProjectedCSType 4545.
-    ok(image.encoder().write_tag(
-        Tag::Unknown(34_735),
-        &[1_u16, 1, 0, 2, 1024, 0, 1, 1, 3072, 0, 1, 4545][..],
-    ));
-    ok(image.write_data(&data));
+    let stripes = Stripes::make(&scratch("geotiff"), 50.0);
+    let source = ok(parkland::basemap::open(&stripes.path));
+    stripes.assert_drawn(source.as_ref());
+}
 
-    let source = ok(parkland::basemap::open(&path));
-    let rendered = draw_over(source.as_ref(), 1200, 800);
-    assert!(rendered.basemap.drawn > 0, "{:?}", rendered.basemap);
-    let transform = rendered.layout.transform;
+/// A DOM as offices receive it, tiled with overviews (`gdal_translate -co TILED=YES`,
+/// `gdaladdo`, from the stripes at 10 m a pixel, 7 megapixels), read a piece at a time in at
+/// most 4 MB: at the finest zoom its tiles are the strip image's, pixel for pixel; zoomed
+/// out, a tile is cut from an overview (a few pieces read, not the whole image) and shows
+/// the stripes; drawn under the parcels, it lands on its pixels; and the decoded pieces
+/// kept never pass the limit.
+#[test]
+fn a_tiled_geotiff_with_overviews_is_read_a_piece_at_a_time() {
+    use parkland::basemap::TileSource;
+    use parkland::basemap::geotiff::GeoTiff;
+    let dir = scratch("geotiff-tiled");
+    let stripes = Stripes::make(&dir, 10.0);
+    let tiled = dir.join("tiled.tif");
+    let (from, to) = (
+        stripes.path.display().to_string(),
+        tiled.display().to_string(),
+    );
+    let Some(made) = crate::exchange::gdal(
+        "gdal_translate",
+        &[
+            "-q",
+            "-co",
+            "TILED=YES",
+            "-co",
+            "COMPRESS=DEFLATE",
+            &from,
+            &to,
+        ],
+    ) else {
+        return;
+    };
+    assert!(made.status.success(), "{made:?}");
+    let Some(overviews) = crate::exchange::gdal(
+        "gdaladdo",
+        &["-q", "-r", "nearest", &to, "2", "4", "8", "16"],
+    ) else {
+        return;
+    };
+    assert!(overviews.status.success(), "{overviews:?}");
+
+    let limit = 4 << 20;
+    let whole = ok(GeoTiff::open(&stripes.path));
+    let pieces = ok(GeoTiff::open(&tiled)).with_cache_limit(limit);
+    assert_eq!(pieces.levels(), 5, "the image and four overviews");
+    let (coarse, finest) = pieces.zoom_range();
+    assert_eq!(finest, whole.zoom_range().1);
+    assert_eq!(coarse, finest - 8, "overviews serve every zoom out");
+
+    // The finest zoom: the same pixels from tiles of 256 as from strips.
+    let centre = parkland::crs::web_mercator::from_lon_lat(107.02, 33.0);
+    let near = parkland::basemap::tiles::covering(
+        finest,
+        [
+            centre.0 - 3000.0,
+            centre.1 - 3000.0,
+            centre.0 + 3000.0,
+            centre.1 + 3000.0,
+        ],
+    );
+    assert!(near.len() >= 4, "{}", near.len());
+    for &(x, y) in &near {
+        let expected = ok(whole.tile_image(finest, x, y));
+        assert!(expected.is_some(), "tile {x},{y} over the image");
+        assert_eq!(
+            ok(pieces.tile_image(finest, x, y)),
+            expected,
+            "tile {finest}/{x}/{y}"
+        );
+        assert!(pieces.cached_bytes() <= limit, "{}", pieces.cached_bytes());
+    }
+
+    // Zoomed out by four, from a fresh reader: one tile reads a few pieces of an overview.
+    let fresh = ok(GeoTiff::open(&tiled)).with_cache_limit(limit);
+    let z = finest - 4;
+    let (x, y) = parkland::basemap::tiles::covering(z, [centre.0, centre.1, centre.0, centre.1])[0];
+    let image = ok(fresh.tile_image(z, x, y)).expect("a tile over the image");
+    assert!(
+        fresh.cached_bytes() <= 4 * 256 * 256 * 4,
+        "read {} bytes of pieces for one zoomed-out tile",
+        fresh.cached_bytes()
+    );
+    let bounds = parkland::basemap::tiles::tile_bounds(z, x, y);
     let mut checked = 0;
-    for (px, py) in [
-        (3, 3),
-        (1196, 3),
-        (3, 796),
-        (1196, 796),
-        (600, 3),
-        (3, 400),
-        (600, 796),
-    ] {
-        let world = transform.world_from_px([f64::from(px) + 0.5, f64::from(py) + 0.5]);
-        let (lon, lat) = parkland::crs::web_mercator::to_lon_lat(world[0], world[1]);
-        let (e, _) = ok(to_gk.apply(lon, lat));
-        let stripe = stripe_of(e);
-        // Away from a stripe's edge by more than two image pixels.
-        if stripe_of(e - 2.0 * pixel_m) != stripe || stripe_of(e + 2.0 * pixel_m) != stripe {
+    let grid = (0..32_u32).flat_map(|i| (0..32_u32).map(move |j| (i * 8 + 4, j * 8 + 4)));
+    for (px, py) in grid {
+        let mx = bounds[0] + (f64::from(px) + 0.5) / 256.0 * (bounds[2] - bounds[0]);
+        let my = bounds[3] - (f64::from(py) + 0.5) / 256.0 * (bounds[3] - bounds[1]);
+        let (lon, lat) = parkland::crs::web_mercator::to_lon_lat(mx, my);
+        // Inside the image, and well inside a stripe (the overview's pixels are 8 image
+        // pixels, 80 m, wide).
+        if !(106.89..107.16).contains(&lon) || !(32.89..33.11).contains(&lat) {
             continue;
         }
-        let got = pixel(&rendered.image, px, py);
-        let expected = colour_of(stripe);
-        assert!(
-            got.iter().zip(expected).all(|(a, b)| a.abs_diff(b) <= 3),
-            "pixel {px},{py} (easting {e:.0}): {got:?}, expected {expected:?}"
-        );
+        let Some(stripe) = stripes.clear_stripe_at(lon, lat, 250.0) else {
+            continue;
+        };
+        let got = image.get_pixel(px, py).0;
+        assert_eq!(got[..3], Stripes::colour_of(stripe), "pixel {px},{py}");
         checked += 1;
     }
-    assert!(checked >= 4, "{checked}");
+    assert!(checked >= 10, "{checked}");
+
+    stripes.assert_drawn(&pieces);
+    assert!(pieces.cached_bytes() <= limit, "{}", pieces.cached_bytes());
 }

@@ -55,7 +55,7 @@ fn rejected(result: Result<Import, Box<parkland::formats::Rejected>>) -> String 
 }
 
 /// Runs a GDAL program; `None` (after `skip_or_fail`) when GDAL is not installed.
-fn gdal(program: &str, args: &[&str]) -> Option<Output> {
+pub(crate) fn gdal(program: &str, args: &[&str]) -> Option<Output> {
     match Command::new(program).args(args).output() {
         Ok(output) => Some(output),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {

@@ -2,10 +2,17 @@
 //! CGCS2000 Gauss-Krüger or Web Mercator, placed by its tie point and pixel size
 //! (`ModelTiepointTag`, `ModelPixelScaleTag`) and the EPSG code of its `GeoKeyDirectoryTag`,
 //! and cut into Web Mercator tiles as the map asks, each reprojected from a grid of points.
+//!
+//! The image is read a piece (a TIFF tile or strip) at a time as tiles need them, from the
+//! overview (a reduced-resolution image in the same file, as `gdaladdo` writes) nearest the
+//! tile's scale, and at most [`CACHE_BYTES`] of decoded pieces are kept: a DOM of any size
+//! takes bounded memory.
 
 use super::{BasemapError, TileSource, tiles};
 use crate::crs::{Crs, FromLonLat};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 /// GeoTIFF tags.
 const MODEL_PIXEL_SCALE: u16 = 33_550;
@@ -15,20 +22,58 @@ const GEO_KEY_DIRECTORY: u16 = 34_735;
 const PROJECTED_CS_TYPE: u16 = 3072;
 const GEOGRAPHIC_TYPE: u16 = 2048;
 
-/// The largest image read whole (pixels): 400 megapixels, 1.6 GB in memory.
-const MAX_PIXELS: u64 = 400_000_000;
+/// Decoded pieces kept at most, as RGBA bytes: 64 MB.
+pub const CACHE_BYTES: usize = 64 << 20;
+/// The largest piece read (pixels; 64 MB as RGBA): a large image stored in one strip is
+/// refused with how to tile it.
+const MAX_PIECE_PIXELS: u64 = 16_000_000;
+/// The most pixels of its image a tile may span across; coarser zooms are left blank unless
+/// an overview serves them (a tile then reads at most 64 pieces of 256 × 256).
+const MAX_SPAN: f64 = 2048.0;
 /// A tile is reprojected from a grid of this many points a side, bilinear between them
 /// (Gauss-Krüger and Web Mercator differ by far less than a pixel across a 16-pixel cell).
 const GRID: usize = 17;
 
-/// An orthophoto read whole into memory.
-pub struct GeoTiff {
-    path: PathBuf,
+/// One image of the file: the full resolution or an overview.
+#[derive(Debug, Clone)]
+struct Level {
+    /// Its place among the file's images (IFDs).
+    ifd: usize,
     width: u32,
     height: u32,
-    /// The pixels as RGBA, decoded when the first tile is asked for (on the thread that asks:
-    /// never at start-up or in a frame), or why they cannot be.
-    rgba: std::sync::OnceLock<Result<Vec<u8>, String>>,
+    /// The size of a piece (a tile, or a strip the image's width across).
+    piece: (u32, u32),
+    /// Pieces a row.
+    across: u32,
+    /// Full-resolution pixels a pixel of this image, across and down.
+    factor: [f64; 2],
+    colour: tiff::ColorType,
+}
+
+/// A decoded piece, as RGBA.
+struct Piece {
+    width: u32,
+    rgba: Vec<u8>,
+}
+
+/// The open file and the pieces decoded from it, most recently used kept.
+struct Pieces {
+    decoder: Option<(
+        tiff::decoder::Decoder<std::io::BufReader<std::fs::File>>,
+        usize,
+    )>,
+    kept: HashMap<(usize, u32), (Arc<Piece>, u64)>,
+    bytes: usize,
+    clock: u64,
+    limit: usize,
+}
+
+/// An orthophoto, read a piece at a time.
+pub struct GeoTiff {
+    path: PathBuf,
+    /// The full resolution first, then the overviews, finer to coarser.
+    levels: Vec<Level>,
+    pieces: Mutex<Pieces>,
     /// The CRS position of the image's top-left corner, and the size of a pixel (x right,
     /// y down) in its units.
     origin: [f64; 2],
@@ -42,10 +87,57 @@ impl std::fmt::Debug for GeoTiff {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("GeoTiff")
             .field("path", &self.path)
-            .field("size", &(self.width, self.height))
+            .field("levels", &self.levels)
             .field("crs", &self.crs.label())
             .finish_non_exhaustive()
     }
+}
+
+/// Whether the decoder's current image is one Parkland reads, and how it is cut.
+fn level_of(
+    decoder: &mut tiff::decoder::Decoder<std::io::BufReader<std::fs::File>>,
+    ifd: usize,
+    full: Option<(u32, u32)>,
+) -> Result<Level, String> {
+    let (width, height) = decoder.dimensions().map_err(|e| e.to_string())?;
+    let colour = decoder.colortype().map_err(|e| e.to_string())?;
+    match colour {
+        tiff::ColorType::RGBA(8) | tiff::ColorType::RGB(8) | tiff::ColorType::Gray(8) => {}
+        other => {
+            return Err(format!(
+                "colour type {other:?} is not read (8-bit gray, RGB or RGBA; convert with gdal_translate -ot Byte)"
+            ));
+        }
+    }
+    let planar = decoder
+        .find_tag_unsigned::<u16>(tiff::tags::Tag::PlanarConfiguration)
+        .map_err(|e| e.to_string())?;
+    if planar == Some(2) && colour != tiff::ColorType::Gray(8) {
+        return Err(
+            "its colours are stored in separate planes (convert with gdal_translate -co INTERLEAVE=PIXEL)"
+                .to_owned(),
+        );
+    }
+    let piece = decoder.chunk_dimensions();
+    if u64::from(piece.0) * u64::from(piece.1) > MAX_PIECE_PIXELS {
+        return Err(format!(
+            "it is stored in pieces of {} × {} pixels, more than Parkland decodes at once ({MAX_PIECE_PIXELS} pixels): tile it with gdal_translate -co TILED=YES (and add overviews with gdaladdo)",
+            piece.0, piece.1
+        ));
+    }
+    let (full_width, full_height) = full.unwrap_or((width, height));
+    Ok(Level {
+        ifd,
+        width,
+        height,
+        piece,
+        across: width.div_ceil(piece.0.max(1)),
+        factor: [
+            f64::from(full_width) / f64::from(width.max(1)),
+            f64::from(full_height) / f64::from(height.max(1)),
+        ],
+        colour,
+    })
 }
 
 impl GeoTiff {
@@ -57,21 +149,7 @@ impl GeoTiff {
         let file = std::fs::File::open(path).map_err(|e| failed(e.to_string()))?;
         let mut decoder = tiff::decoder::Decoder::new(std::io::BufReader::new(file))
             .map_err(|e| failed(format!("not a TIFF: {e}")))?;
-        let (width, height) = decoder.dimensions().map_err(|e| failed(e.to_string()))?;
-        // Refused now, though the pixels are read later.
-        match decoder.colortype().map_err(|e| failed(e.to_string()))? {
-            tiff::ColorType::RGBA(8) | tiff::ColorType::RGB(8) | tiff::ColorType::Gray(8) => {}
-            other => {
-                return Err(failed(format!(
-                    "colour type {other:?} is not read (8-bit gray, RGB or RGBA; convert with gdal_translate -ot Byte)"
-                )));
-            }
-        }
-        if u64::from(width) * u64::from(height) > MAX_PIXELS {
-            return Err(failed(format!(
-                "{width} × {height} pixels is more than this version reads whole ({MAX_PIXELS} pixels): cut it into tiles (gdal2tiles) or an MBTiles file"
-            )));
-        }
+        let full = level_of(&mut decoder, 0, None).map_err(failed)?;
         let tag = |decoder: &mut tiff::decoder::Decoder<_>, code: u16| {
             decoder
                 .get_tag_f64_vec(tiff::tags::Tag::Unknown(code))
@@ -109,21 +187,83 @@ impl GeoTiff {
             ))
         })?;
         let from_lon_lat = crs.from_lon_lat().map_err(failed)?;
+        // The overviews: the reduced-resolution images that follow (not masks), each
+        // coarser than the last; any the program cannot read are passed over.
+        let mut levels = vec![full];
+        let mut ifd = 0;
+        while decoder.more_images() {
+            ifd += 1;
+            if decoder.next_image().is_err() {
+                break;
+            }
+            let kind = decoder
+                .find_tag_unsigned::<u32>(tiff::tags::Tag::NewSubfileType)
+                .ok()
+                .flatten()
+                .unwrap_or(0);
+            if kind & 1 == 0 || kind & 4 != 0 {
+                continue;
+            }
+            let full_size = (levels[0].width, levels[0].height);
+            if let Ok(level) = level_of(&mut decoder, ifd, Some(full_size))
+                && levels
+                    .last()
+                    .is_some_and(|last| level.width < last.width && level.factor[0] > 1.0)
+            {
+                levels.push(level);
+            }
+        }
         let origin = [x - i * sx, y + j * sy];
-        // The finest zoom is the one of about a source pixel a tile pixel.
+        // The finest zoom is the one of about a source pixel a tile pixel; each zoom out
+        // doubles the pixels a tile spans, as far as the coarsest image serves it.
         let metres = if crs.is_lon_lat() { sx * 111_320.0 } else { sx };
         let finest = tiles::zoom_for(metres.max(1e-3) * 1.2, (0, 22));
+        let coarsest = levels.last().map_or(1.0, |l| l.factor[0]);
+        let whole = levels
+            .last()
+            .is_some_and(|l| u64::from(l.width) * u64::from(l.height) <= MAX_PIECE_PIXELS);
+        let mut zoom_out = 0_u8;
+        while zoom_out < 8
+            && (whole || 256.0 * 2f64.powi(i32::from(zoom_out) + 1) / coarsest <= MAX_SPAN)
+        {
+            zoom_out += 1;
+        }
         Ok(Self {
             path: path.to_owned(),
-            width,
-            height,
-            rgba: std::sync::OnceLock::new(),
+            levels,
+            pieces: Mutex::new(Pieces {
+                decoder: None,
+                kept: HashMap::new(),
+                bytes: 0,
+                clock: 0,
+                limit: CACHE_BYTES,
+            }),
             origin,
             pixel: [sx, sy],
             crs,
             from_lon_lat,
-            zooms: (finest.saturating_sub(8), finest),
+            zooms: (finest.saturating_sub(zoom_out), finest),
         })
+    }
+
+    /// The same image keeping at most `bytes` of decoded pieces (at least the pieces one
+    /// tile reads are kept while it is cut).
+    #[must_use]
+    pub fn with_cache_limit(self, bytes: usize) -> Self {
+        if let Ok(mut pieces) = self.pieces.lock() {
+            pieces.limit = bytes;
+        }
+        self
+    }
+
+    /// How many of the file's images it reads: the full resolution and its overviews.
+    pub fn levels(&self) -> usize {
+        self.levels.len()
+    }
+
+    /// The bytes of decoded pieces kept now.
+    pub fn cached_bytes(&self) -> usize {
+        self.pieces.lock().map_or(0, |p| p.bytes)
     }
 
     /// The image pixel (column, row) at a lon/lat, if the CRS takes it.
@@ -134,22 +274,84 @@ impl GeoTiff {
             (self.origin[1] - y) / self.pixel[1],
         ])
     }
+
+    /// A piece of an image, decoded now or kept from before.
+    fn piece(&self, level: usize, index: u32) -> Result<Arc<Piece>, String> {
+        let mut pieces = self
+            .pieces
+            .lock()
+            .map_err(|_| "the image's reader failed".to_owned())?;
+        pieces.clock += 1;
+        let clock = pieces.clock;
+        if let Some((piece, used)) = pieces.kept.get_mut(&(level, index)) {
+            *used = clock;
+            return Ok(Arc::clone(piece));
+        }
+        let wanted = &self.levels[level];
+        if pieces
+            .decoder
+            .as_ref()
+            .is_none_or(|(_, ifd)| *ifd != wanted.ifd)
+        {
+            let mut decoder = if let Some((decoder, _)) = pieces.decoder.take() {
+                decoder
+            } else {
+                let file = std::fs::File::open(&self.path)
+                    .map_err(|e| format!("{}: {e}", self.path.display()))?;
+                tiff::decoder::Decoder::new(std::io::BufReader::new(file))
+                    .map_err(|e| format!("{}: {e}", self.path.display()))?
+            };
+            decoder
+                .seek_to_image(wanted.ifd)
+                .map_err(|e| e.to_string())?;
+            pieces.decoder = Some((decoder, wanted.ifd));
+        }
+        let Some((decoder, _)) = pieces.decoder.as_mut() else {
+            return Err("the image's reader failed".to_owned());
+        };
+        let (width, height) = decoder.chunk_data_dimensions(index);
+        let tiff::decoder::DecodingResult::U8(data) =
+            decoder.read_chunk(index).map_err(|e| e.to_string())?
+        else {
+            return Err(
+                "only 8-bit images are read (convert with gdal_translate -ot Byte)".to_owned(),
+            );
+        };
+        let rgba = rgba_of(data, wanted.colour, width, height)?;
+        let piece = Arc::new(Piece { width, rgba });
+        pieces.bytes += piece.rgba.len();
+        pieces
+            .kept
+            .insert((level, index), (Arc::clone(&piece), clock));
+        // The least recently used go first, down to the limit.
+        while pieces.bytes > pieces.limit && pieces.kept.len() > 1 {
+            let Some(oldest) = pieces
+                .kept
+                .iter()
+                .filter(|(key, _)| **key != (level, index))
+                .min_by_key(|(_, (_, used))| *used)
+                .map(|(key, _)| *key)
+            else {
+                break;
+            };
+            if let Some((gone, _)) = pieces.kept.remove(&oldest) {
+                pieces.bytes -= gone.rgba.len();
+            }
+        }
+        Ok(piece)
+    }
 }
 
-/// The image at `path` decoded as RGBA, whatever its colour type (8-bit gray, RGB, RGBA).
-fn rgba_of(path: &Path, width: u32, height: u32) -> Result<Vec<u8>, String> {
+/// A piece's samples as RGBA, whatever its colour type (8-bit gray, RGB, RGBA).
+fn rgba_of(
+    data: Vec<u8>,
+    colour: tiff::ColorType,
+    width: u32,
+    height: u32,
+) -> Result<Vec<u8>, String> {
     use tiff::ColorType;
-    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let mut decoder = tiff::decoder::Decoder::new(std::io::BufReader::new(file))
-        .map_err(|e| format!("{}: {e}", path.display()))?;
-    let colortype = decoder.colortype().map_err(|e| e.to_string())?;
-    let tiff::decoder::DecodingResult::U8(data) =
-        decoder.read_image().map_err(|e| e.to_string())?
-    else {
-        return Err("only 8-bit images are read (convert with gdal_translate -ot Byte)".to_owned());
-    };
     let pixels = width as usize * height as usize;
-    let rgba: Vec<u8> = match colortype {
+    let rgba: Vec<u8> = match colour {
         ColorType::RGBA(8) => data,
         ColorType::RGB(8) => data
             .chunks_exact(3)
@@ -162,8 +364,8 @@ fn rgba_of(path: &Path, width: u32, height: u32) -> Result<Vec<u8>, String> {
             ));
         }
     };
-    if rgba.len() != pixels * 4 {
-        return Err("the image's data is shorter than its size".to_owned());
+    if rgba.len() < pixels * 4 {
+        return Err("a piece of the image is shorter than its size".to_owned());
     }
     Ok(rgba)
 }
@@ -196,7 +398,7 @@ impl TileSource for GeoTiff {
 
     fn tile_image(&self, z: u8, x: u32, y: u32) -> Result<Option<image::RgbaImage>, BasemapError> {
         let bounds = tiles::tile_bounds(z, x, y);
-        // The image pixel at each grid point of the tile.
+        // The full-resolution pixel at each grid point of the tile.
         let mut grid = Vec::with_capacity(GRID * GRID);
         let fraction = |g: usize| g as f64 / (GRID - 1) as f64;
         for gy in 0..GRID {
@@ -207,20 +409,31 @@ impl TileSource for GeoTiff {
                 grid.push(self.pixel_at(lon, lat));
             }
         }
-        let rgba = self
-            .rgba
-            .get_or_init(|| rgba_of(&self.path, self.width, self.height))
-            .as_ref()
-            .map_err(|detail| BasemapError::Tile {
-                source_name: self.name(),
-                z,
-                x,
-                y,
-                detail: detail.clone(),
-            })?;
+        let cell = 255.0 / (GRID - 1) as f64;
+        // Image pixels a tile pixel spans, across the tile's middle: the coarsest image no
+        // coarser than that serves it.
+        let middle = GRID / 2 * GRID + GRID / 2;
+        let span = match (grid[middle], grid[middle + 1]) {
+            (Some(left), Some(right)) => (right[0] - left[0]).hypot(right[1] - left[1]) / cell,
+            _ => 1.0,
+        };
+        let level = self
+            .levels
+            .iter()
+            .rposition(|l| l.factor[0] <= span.max(1.0))
+            .unwrap_or(0);
+        let chosen = &self.levels[level];
+        let failed = |detail: String| BasemapError::Tile {
+            source_name: self.name(),
+            z,
+            x,
+            y,
+            detail,
+        };
+        // The pieces this tile reads, asked for once each.
+        let mut read: HashMap<u32, Arc<Piece>> = HashMap::new();
         let mut out = image::RgbaImage::new(256, 256);
         let mut any = false;
-        let cell = 255.0 / (GRID - 1) as f64;
         for (py, row) in out.rows_mut().enumerate() {
             let gy = (py as f64 / cell).min((GRID - 2) as f64);
             let (g0, ty) = (gy.floor() as usize, gy - gy.floor());
@@ -247,16 +460,27 @@ impl TileSource for GeoTiff {
                     let bottom = bottom_left[i] + (bottom_right[i] - bottom_left[i]) * tx;
                     top + (bottom - top) * ty
                 };
-                let (col, row_px) = (lerp(0), lerp(1));
+                let (col, row_px) = (lerp(0) / chosen.factor[0], lerp(1) / chosen.factor[1]);
                 if col < 0.0
                     || row_px < 0.0
-                    || col >= f64::from(self.width)
-                    || row_px >= f64::from(self.height)
+                    || col >= f64::from(chosen.width)
+                    || row_px >= f64::from(chosen.height)
                 {
                     continue;
                 }
-                let at = (row_px as usize * self.width as usize + col as usize) * 4;
-                if let Some(src) = rgba.get(at..at + 4) {
+                let (col, row_px) = (col as u32, row_px as u32);
+                let (across, down) = (col / chosen.piece.0, row_px / chosen.piece.1);
+                let index = down * chosen.across + across;
+                let piece = if let Some(piece) = read.get(&index) {
+                    Arc::clone(piece)
+                } else {
+                    let piece = self.piece(level, index).map_err(failed)?;
+                    read.insert(index, Arc::clone(&piece));
+                    piece
+                };
+                let (in_col, in_row) = (col % chosen.piece.0, row_px % chosen.piece.1);
+                let at = (in_row as usize * piece.width as usize + in_col as usize) * 4;
+                if let Some(src) = piece.rgba.get(at..at + 4) {
                     pixel.0.copy_from_slice(src);
                     any = true;
                 }
