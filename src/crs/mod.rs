@@ -5,8 +5,11 @@
 //! proj4rs from the proj strings in [`Crs::proj_string`]; anything else is refused by name.
 //! The map draws in Web Mercator metres ([`web_mercator`]).
 
+mod kruger;
 pub mod web_mercator;
 mod wkt;
+
+pub use kruger::KrugerInverse;
 
 pub use wkt::{PrjError, from_wkt};
 
@@ -134,17 +137,27 @@ impl Crs {
         }
     }
 
-    /// A transform from this CRS to lon/lat degrees.
+    /// A transform from this CRS to lon/lat degrees: a Gauss-Krüger zone by Krüger's series
+    /// ([`KrugerInverse`]), Web Mercator by proj4rs.
     pub fn to_lon_lat(&self) -> Result<ToLonLat, String> {
+        if let Self::GaussKruger {
+            central_meridian_deg,
+            false_easting_m,
+            ..
+        } = self
+        {
+            return Ok(ToLonLat::Kruger(KrugerInverse::new(
+                *central_meridian_deg,
+                *false_easting_m,
+            )));
+        }
         let Some(source) = self.proj_string() else {
-            return Ok(ToLonLat { projs: None });
+            return Ok(ToLonLat::Identity);
         };
         let from = Proj::from_proj_string(&source).map_err(|e| format!("{source}: {e}"))?;
         let to = Proj::from_proj_string("+proj=longlat +ellps=GRS80 +no_defs")
             .map_err(|e| e.to_string())?;
-        Ok(ToLonLat {
-            projs: Some((from, to)),
-        })
+        Ok(ToLonLat::Proj(Box::new((from, to))))
     }
 
     /// The CGCS2000 3° Gauss-Krüger zone (with the zone number in the easting,
@@ -219,19 +232,28 @@ impl Crs {
 }
 
 /// A ready transform from a file's CRS to lon/lat degrees.
-pub struct ToLonLat {
-    projs: Option<(Proj, Proj)>,
+pub enum ToLonLat {
+    /// Already lon/lat.
+    Identity,
+    /// A CGCS2000 Gauss-Krüger zone.
+    Kruger(KrugerInverse),
+    /// Anything else proj4rs projects (Web Mercator).
+    Proj(Box<(Proj, Proj)>),
 }
 
 impl ToLonLat {
     /// Lon/lat degrees of one position in the source CRS.
     pub fn apply(&self, x: f64, y: f64) -> Result<(f64, f64), String> {
-        let Some((from, to)) = &self.projs else {
-            return Ok((x, y));
-        };
-        let mut point = (x, y, 0.0);
-        proj4rs::transform::transform(from, to, &mut point).map_err(|e| e.to_string())?;
-        Ok((point.0.to_degrees(), point.1.to_degrees()))
+        match self {
+            Self::Identity => Ok((x, y)),
+            Self::Kruger(inverse) => Ok(inverse.apply(x, y)),
+            Self::Proj(projs) => {
+                let (from, to) = projs.as_ref();
+                let mut point = (x, y, 0.0);
+                proj4rs::transform::transform(from, to, &mut point).map_err(|e| e.to_string())?;
+                Ok((point.0.to_degrees(), point.1.to_degrees()))
+            }
+        }
     }
 }
 
