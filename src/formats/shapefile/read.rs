@@ -34,7 +34,7 @@ pub fn read_shapefile_as<T: FromFeature>(
     progress: &Progress,
 ) -> Result<(Vec<T>, ImportReport), Box<Rejected>> {
     let mut report = ImportReport::new(&path.display().to_string());
-    let read = SetFiles::open(path, layer)
+    let read = SetFiles::open(path, layer, MAP_FROM_BYTES)
         .and_then(|set| read_set_as::<T>(&set, assume, &mut report, progress));
     match read {
         Ok(items) => {
@@ -46,30 +46,75 @@ pub fn read_shapefile_as<T: FromFeature>(
     }
 }
 
-/// The files of one set, read into memory.
+/// The files of one set, read into memory (the large `.shp` and `.dbf` mapped).
 struct SetFiles {
-    shp: Vec<u8>,
+    shp: Bytes,
     shx: Option<Vec<u8>>,
-    dbf: Option<Vec<u8>>,
+    dbf: Option<Bytes>,
     prj: Option<Vec<u8>>,
     cpg: Option<Vec<u8>>,
 }
 
+/// A file's bytes: read into memory, or mapped.
+enum Bytes {
+    Read(Vec<u8>),
+    Mapped(memmap2::Mmap),
+}
+
+impl std::ops::Deref for Bytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Self::Read(bytes) => bytes,
+            Self::Mapped(map) => map,
+        }
+    }
+}
+
+/// From which size a `.shp` or `.dbf` is mapped rather than read.
+const MAP_FROM_BYTES: u64 = 64 << 20;
+
+/// A `.shp` or `.dbf`: mapped into memory from `map_from` bytes, read when smaller.
+fn set_file_bytes(path: &Path, map_from: u64) -> Result<Bytes, RejectReason> {
+    let io = |e: std::io::Error| RejectReason::Io(format!("{}: {e}", path.display()));
+    let file = std::fs::File::open(path).map_err(io)?;
+    if file.metadata().map_err(io)?.len() >= map_from {
+        // Mapped, not copied, for one number: a million-parcel Shapefile ready to draw three
+        // times faster than geopandas reads it (issue 14). Copying its 930 MB from the page
+        // cache cost 0.6 s of system time (2.8 s against 3.2 s ready to draw).
+        //
+        // SAFETY: the map is read-only and private, and lives only while the set is read,
+        // a second or two. Parkland never writes the file meanwhile; what `Mmap::map` asks
+        // of its caller is that no other program does either. Another program truncating
+        // the file in that window would stop Parkland with SIGBUS: the price of the number,
+        // and the reason small files are read instead.
+        #[allow(unsafe_code)]
+        let mapped = unsafe { memmap2::Mmap::map(&file) };
+        if let Ok(map) = mapped {
+            return Ok(Bytes::Mapped(map));
+        }
+    }
+    crate::formats::file_bytes(path)
+        .map(Bytes::Read)
+        .map_err(|rejected| rejected.reason)
+}
+
 impl SetFiles {
-    fn open(path: &Path, layer: LayerChoice<'_>) -> Result<Self, RejectReason> {
+    /// The set at `path`, its `.shp` and `.dbf` mapped from `map_from` bytes.
+    fn open(path: &Path, layer: LayerChoice<'_>, map_from: u64) -> Result<Self, RejectReason> {
         let is_zip = path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("zip"));
         if is_zip {
             return Self::from_zip(path, layer);
         }
-        // Big files are read in one piece per core (`file_bytes`): half a gigabyte of `.dbf`
-        // read on one core held up everything after it.
+        // Big files are mapped, or read in one piece per core (`file_bytes`): half a gigabyte
+        // of `.dbf` read on one core held up everything after it.
         let read = |ext: &str| sibling(path, ext).and_then(|p| crate::formats::file_bytes(&p).ok());
         Ok(Self {
-            shp: crate::formats::file_bytes(path).map_err(|rejected| rejected.reason)?,
+            shp: set_file_bytes(path, map_from)?,
             shx: read("shx"),
-            dbf: read("dbf"),
+            dbf: sibling(path, "dbf").and_then(|p| set_file_bytes(&p, map_from).ok()),
             prj: read("prj"),
             cpg: read("cpg"),
         })
@@ -127,9 +172,9 @@ impl SetFiles {
             Ok(Some(bytes))
         };
         Ok(Self {
-            shp: read("shp")?.unwrap_or_default(),
+            shp: Bytes::Read(read("shp")?.unwrap_or_default()),
             shx: read("shx")?,
-            dbf: read("dbf")?,
+            dbf: read("dbf")?.map(Bytes::Read),
             prj: read("prj")?,
             cpg: read("cpg")?,
         })
@@ -672,6 +717,36 @@ fn open_dbf<'a, T: FromFeature>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The sample park written as a Shapefile and read back mapped and read: the same
+    /// parcels, attributes and report either way, the files mapped in the one case.
+    #[test]
+    fn a_mapped_set_reads_as_a_read_one() {
+        let park = crate::sample::sample_park().expect("sample");
+        let dir = std::env::temp_dir().join(format!("parkland-mapped-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("parcels.shp");
+        crate::formats::write_shapefile(&park, &[], &path).expect("written");
+        let read_with = |map_from: u64| {
+            let set = SetFiles::open(&path, LayerChoice::First, map_from).expect("set");
+            let mapped =
+                matches!(set.shp, Bytes::Mapped(_)) && matches!(set.dbf, Some(Bytes::Mapped(_)));
+            let mut report = ImportReport::new("parcels.shp");
+            let features =
+                read_set_as::<ImportedFeature>(&set, None, &mut report, &Progress::new())
+                    .expect("read");
+            (mapped, features, report)
+        };
+        let (mapped, by_map, map_report) = read_with(0);
+        let (read, by_read, read_report) = read_with(u64::MAX);
+        assert!(mapped && !read);
+        assert_eq!(by_map.len(), park.parcels.len());
+        // Every coordinate and attribute (the features compare by their full Debug form).
+        assert_eq!(format!("{by_map:?}"), format!("{by_read:?}"));
+        assert_eq!(map_report, read_report);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     /// A `.dbf` header with the language driver byte `ldid` and one record holding `text`.
     fn dbf(ldid: u8, text: &[u8]) -> Vec<u8> {
