@@ -95,7 +95,8 @@ impl KrugerInverse {
         let cosh_eta = 0.5 * (exp_eta + 1.0 / exp_eta);
         let lon = self.central_meridian_rad + sinh_eta.atan2(cos_xi);
         // The conformal latitude χ, and sin 2χ, cos 2χ from its sine and cosine.
-        let across = sinh_eta.hypot(cos_xi);
+        // Both terms are at most a few units: no overflow for `hypot` to guard against.
+        let across = (sinh_eta * sinh_eta + cos_xi * cos_xi).sqrt();
         let chi = sin_xi.atan2(across);
         let (sin_chi, cos_chi) = (sin_xi / cosh_eta, across / cosh_eta);
         let sin_double = 2.0 * sin_chi * cos_chi;

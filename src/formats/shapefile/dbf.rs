@@ -146,8 +146,12 @@ impl<'a> DbfTable<'a> {
                 }
             }
             b'N' | b'F' => {
-                let ascii = String::from_utf8_lossy(text()).trim().to_owned();
-                match ascii.parse::<f64>() {
+                // Parsed where it lies (a copy of each number's text was an allocation per
+                // field of a million records).
+                let parsed = std::str::from_utf8(text())
+                    .map_err(|_| ())
+                    .and_then(|ascii| ascii.trim().parse::<f64>().map_err(|_| ()));
+                match parsed {
                     Ok(v) if v.is_finite() => {
                         if field.decimals == 0 && v.fract() == 0.0 && v.abs() < 9e15 {
                             Value::from(v as i64)
