@@ -1,7 +1,7 @@
 //! `parkland check FILE... [--json] [--map]`; `parkland check --topology [FILE...] [--json]`
 
 use super::{EXIT_REJECTED, group_thousands};
-use crate::formats::{ImportReport, Level, Message, ReadOptions, read_file_with};
+use crate::formats::{ImportReport, ImportedFeature, Level, Message, ReadOptions, read_file_with};
 use crate::units::{ha_from_m2, mu_from_m2};
 use serde::Serialize;
 use std::io::Write;
@@ -75,8 +75,7 @@ pub fn run(args: &CheckArgs, cli: &super::Cli, out: &mut dyn Write) -> anyhow::R
                 })
                 .map(|loaded| {
                     let triangles = loaded.prepared.tessellation.triangles.len() / 3;
-                    let plane =
-                        PlaneArea::of(loaded.parcels.iter().map(|p| (&p.geometry, p.area_m2)));
+                    let plane = PlaneArea::of(loaded.parcels.iter().map(|p| p.areas));
                     // Freed while the report is printed (and not waited for at exit).
                     crate::layer::free_in_background((loaded.parcels, loaded.prepared));
                     (loaded.report, Some(triangles), plane)
@@ -84,7 +83,7 @@ pub fn run(args: &CheckArgs, cli: &super::Cli, out: &mut dyn Write) -> anyhow::R
         } else {
             let options = ReadOptions::layer(crate::formats::LayerChoice::First).assuming(assume);
             read_file_with(path, &options).map(|import| {
-                let plane = PlaneArea::of(import.features.iter().map(|f| (&f.geometry, f.area_m2)));
+                let plane = PlaneArea::of(import.features.iter().map(ImportedFeature::areas));
                 (import.report, None, plane)
             })
         };
@@ -128,8 +127,8 @@ pub fn run(args: &CheckArgs, cli: &super::Cli, out: &mut dyn Write) -> anyhow::R
     })
 }
 
-/// The plane area of a file's parcels, each in the CGCS2000 3° Gauss-Krüger zone of its
-/// interior point ([`crate::geometry::plane_area_m2`]), and the zones.
+/// The plane area of a file's parcels (a Gauss-Krüger file's own, else each in the 3° zone
+/// of its middle: [`crate::stats::plane_total`], the park's figures' sum), and the zones.
 #[derive(Debug, Default)]
 struct PlaneArea {
     area_m2: Option<f64>,
@@ -137,18 +136,12 @@ struct PlaneArea {
 }
 
 impl PlaneArea {
-    fn of<'a>(shapes: impl Iterator<Item = (&'a geo::MultiPolygon<f64>, f64)>) -> Self {
-        let mut plane = Self::default();
-        for (geometry, area) in shapes {
-            if let Some((zone, m2)) = crate::geometry::plane_area_m2(geometry, area) {
-                *plane.area_m2.get_or_insert(0.0) += m2;
-                let label = zone.label();
-                if !plane.zones.contains(&label) {
-                    plane.zones.push(label);
-                }
-            }
+    fn of(areas: impl Iterator<Item = crate::model::Areas>) -> Self {
+        let total = crate::stats::plane_total(areas);
+        Self {
+            area_m2: (!total.zones.is_empty()).then_some(total.total_m2),
+            zones: total.zones,
         }
-        plane
     }
 }
 

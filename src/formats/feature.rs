@@ -35,6 +35,19 @@ pub struct ImportedFeature {
 }
 
 impl ImportedFeature {
+    /// Both areas: a Gauss-Krüger file's own plane area where it has one, else the plane
+    /// area in the zone of the feature's middle.
+    #[must_use]
+    pub fn areas(&self) -> crate::model::Areas {
+        match self.plane {
+            Some(plane) => crate::model::Areas {
+                ellipsoidal_m2: self.area_m2,
+                plane: Some(plane),
+            },
+            None => crate::model::Areas::measure(&self.geometry, self.area_m2),
+        }
+    }
+
     /// Takes a property out as text (see [`Self::property_text`]) without copying a string.
     pub fn take_text(&mut self, key: &str) -> Option<String> {
         match self.properties.remove(key)? {

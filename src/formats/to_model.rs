@@ -3,7 +3,7 @@
 
 use crate::formats::{FromFeature, Import, ImportedFeature, Message};
 use crate::model::{
-    AreaBasis, Areas, District, PARCEL_PROPERTIES, Parcel, ParcelList, ParcelStatus, Park,
+    AreaBasis, District, PARCEL_PROPERTIES, Parcel, ParcelList, ParcelStatus, Park,
 };
 
 impl District {
@@ -21,7 +21,7 @@ impl District {
             .property_text("name_en")
             .or_else(|| feature.property_text("district_en"))
             .unwrap_or_else(|| name.clone());
-        let areas = areas_of(&feature);
+        let areas = feature.areas();
         Self {
             code,
             name,
@@ -65,7 +65,7 @@ impl Parcel {
             }
             status
         });
-        let areas = areas_of(&feature);
+        let areas = feature.areas();
         Self {
             // `parcel_id` and `owner` are what other tools (and the benchmark generator) call
             // the parcel number and the holder.
@@ -122,18 +122,6 @@ impl Park {
         }
         self.district_report = Some(import.report);
         self.assign_missing_districts();
-    }
-}
-
-/// Both areas of a feature: a Gauss-Krüger file's own plane area where it has one, else the
-/// plane area of the zone of its middle.
-fn areas_of(feature: &ImportedFeature) -> Areas {
-    match feature.plane {
-        Some(plane) => Areas {
-            ellipsoidal_m2: feature.area_m2,
-            plane: Some(plane),
-        },
-        None => Areas::measure(&feature.geometry, feature.area_m2),
     }
 }
 

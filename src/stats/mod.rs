@@ -88,6 +88,24 @@ pub struct PlaneAreas {
     pub zones: Vec<String>,
 }
 
+/// The plane area of parcels in all (each its [`crate::model::Areas::plane`]: a
+/// Gauss-Krüger file's own zone, else the zone of its middle) and the zones they lie in: the
+/// one sum behind [`plane_areas`] and `check`.
+#[must_use]
+pub fn plane_total(areas: impl IntoIterator<Item = crate::model::Areas>) -> PlaneAreas {
+    let mut total = PlaneAreas::default();
+    let mut all = Vec::new();
+    for plane in areas.into_iter().filter_map(|a| a.plane) {
+        let zone = format!("EPSG:{}", plane.epsg);
+        if !total.zones.contains(&zone) {
+            total.zones.push(zone);
+        }
+        all.push(plane.m2);
+    }
+    total.total_m2 = order_free_sum(all);
+    total
+}
+
 /// The plane areas of the park's parcels, on all cores; computed when asked (a report, the
 /// CLI), not with every recolouring.
 #[must_use]
@@ -102,21 +120,15 @@ pub fn plane_areas(park: &Park) -> PlaneAreas {
                 .map(|plane| (format!("EPSG:{}", plane.epsg), plane.m2))
         })
         .collect();
-    let mut areas = PlaneAreas::default();
+    let mut areas = plane_total(park.parcels.iter().map(|p| p.areas));
     let mut by_district: std::collections::BTreeMap<String, Vec<f64>> =
         std::collections::BTreeMap::new();
-    let mut all = Vec::with_capacity(each.len());
     for (parcel, area) in park.parcels.iter().zip(each) {
-        let Some((zone, area)) = area else { continue };
-        if !areas.zones.contains(&zone) {
-            areas.zones.push(zone);
-        }
-        all.push(area);
+        let Some((_, area)) = area else { continue };
         if let Some(code) = &parcel.district {
             by_district.entry(code.clone()).or_default().push(area);
         }
     }
-    areas.total_m2 = order_free_sum(all);
     areas.by_district = by_district
         .into_iter()
         .map(|(code, values)| (code, order_free_sum(values)))
