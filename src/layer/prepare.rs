@@ -99,7 +99,7 @@ impl Tessellation {
                 part
             })
             .collect();
-        Self::concat(parts)
+        Self::concat(&parts)
     }
 
     fn push_shape(
@@ -158,33 +158,67 @@ impl Tessellation {
     }
 
     /// Joins chunks, each closed by its end offsets, into one.
-    fn concat(parts: Vec<Self>) -> Self {
-        let mut out = Self {
-            positions: Vec::with_capacity(parts.iter().map(|p| p.positions.len()).sum()),
-            triangles: Vec::with_capacity(parts.iter().map(|p| p.triangles.len()).sum()),
-            rings: Vec::with_capacity(parts.iter().map(|p| p.rings.len()).sum()),
-            tri_starts: Vec::with_capacity(parts.iter().map(|p| p.tri_starts.len()).sum()),
-            ring_starts: Vec::with_capacity(parts.iter().map(|p| p.ring_starts.len()).sum()),
-        };
+    fn concat(parts: &[Self]) -> Self {
+        // Where each part goes: its first vertex, triangle index, ring and shape.
+        let mut starts = Vec::with_capacity(parts.len());
+        let (mut vertices, mut indices, mut ring_count, mut shape_count) = (0, 0, 0, 0);
         for part in parts {
-            let (v, t, r) = (
-                out.positions.len() as u32,
-                out.triangles.len() as u32,
-                out.rings.len() as u32,
-            );
-            out.positions.extend_from_slice(&part.positions);
-            out.triangles.extend(part.triangles.iter().map(|&i| i + v));
-            out.rings
-                .extend(part.rings.iter().map(|&[start, len]| [start + v, len]));
-            // Each part ends with its closing offsets; keep all but those.
-            let shapes = part.tri_starts.len() - 1;
-            out.tri_starts
-                .extend(part.tri_starts[..shapes].iter().map(|&s| s + t));
-            out.ring_starts
-                .extend(part.ring_starts[..shapes].iter().map(|&s| s + r));
+            starts.push((vertices as u32, indices as u32, ring_count as u32));
+            vertices += part.positions.len();
+            indices += part.triangles.len();
+            ring_count += part.rings.len();
+            // Each part ends with its closing offsets; all but those are kept.
+            shape_count += part.tri_starts.len() - 1;
         }
-        out.tri_starts.push(out.triangles.len() as u32);
-        out.ring_starts.push(out.rings.len() as u32);
+        let mut out = Self {
+            positions: vec![[0.0; 2]; vertices],
+            triangles: vec![0; indices],
+            rings: vec![[0; 2]; ring_count],
+            tri_starts: vec![0; shape_count + 1],
+            ring_starts: vec![0; shape_count + 1],
+        };
+        out.tri_starts[shape_count] = indices as u32;
+        out.ring_starts[shape_count] = ring_count as u32;
+        // Each part copied into its own slices of the whole on all cores: one after another,
+        // the copying held one core for a quarter of a second of a million parcels' 2.6 s.
+        let mut slices = Vec::with_capacity(parts.len());
+        let mut positions = &mut out.positions[..];
+        let mut triangles = &mut out.triangles[..];
+        let mut rings = &mut out.rings[..];
+        let mut tri_starts = &mut out.tri_starts[..shape_count];
+        let mut ring_starts = &mut out.ring_starts[..shape_count];
+        for part in parts {
+            let shapes = part.tri_starts.len() - 1;
+            let (pos, rest) = std::mem::take(&mut positions).split_at_mut(part.positions.len());
+            positions = rest;
+            let (tr, rest) = std::mem::take(&mut triangles).split_at_mut(part.triangles.len());
+            triangles = rest;
+            let (ri, rest) = std::mem::take(&mut rings).split_at_mut(part.rings.len());
+            rings = rest;
+            let (ts, rest) = std::mem::take(&mut tri_starts).split_at_mut(shapes);
+            tri_starts = rest;
+            let (rs, rest) = std::mem::take(&mut ring_starts).split_at_mut(shapes);
+            ring_starts = rest;
+            slices.push((pos, tr, ri, ts, rs));
+        }
+        slices
+            .into_par_iter()
+            .zip(parts.par_iter().zip(starts))
+            .for_each(|((pos, tr, ri, ts, rs), (part, (v, t, r)))| {
+                pos.copy_from_slice(&part.positions);
+                for (o, &i) in tr.iter_mut().zip(&part.triangles) {
+                    *o = i + v;
+                }
+                for (o, &[start, len]) in ri.iter_mut().zip(&part.rings) {
+                    *o = [start + v, len];
+                }
+                for (o, &start) in ts.iter_mut().zip(&part.tri_starts) {
+                    *o = start + t;
+                }
+                for (o, &start) in rs.iter_mut().zip(&part.ring_starts) {
+                    *o = start + r;
+                }
+            });
         out
     }
 }
