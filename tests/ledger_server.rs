@@ -201,6 +201,96 @@ fn a_ledger_from_before_the_states_is_migrated_with_its_history() {
     }
 }
 
+/// An event's time is its transaction's start: an import that began before an edit and
+/// committed after it has the later id and the earlier time. As of a moment between the two
+/// times the case is the import's (its last event by id before the moment), once; the span
+/// of the state before both held that moment too, and the case came back twice.
+#[test]
+fn events_committed_out_of_time_order_give_the_case_once() {
+    let Some(subject) = Subject::server("outoforder") else {
+        return;
+    };
+    let url = subject.url().expect("url").to_owned();
+    let mut ledger = connect(&url);
+    let id = ok(ledger.create(&case("LJ-1001", "LJ"), None, "op"));
+    let mut raw = postgres::Client::connect(&url, postgres::NoTls).expect("owner");
+    // Written as the owner with their times kept: the edit an hour ahead, then the import
+    // (the higher id) half an hour ahead.
+    raw.batch_execute("SET parkland.preserve = 'on'")
+        .expect("preserve");
+    for (notes, minutes) in [("edit", 60), ("import", 30)] {
+        let mut entry = case("LJ-1001", "LJ");
+        entry.notes = notes.to_owned();
+        let json = serde_json::to_string(&entry).expect("json");
+        raw.execute(
+            "INSERT INTO entry_event (entry_id, at, operator, action, after_json) \
+             VALUES ($1, now() + make_interval(mins => $2), 'op', 'update', $3)",
+            &[&id, &minutes, &json],
+        )
+        .expect("event");
+    }
+    let now = jiff::Timestamp::now();
+    let at = |minutes: i64| {
+        let cases = ok(ledger.as_of(now + jiff::SignedDuration::from_mins(minutes)));
+        cases
+            .entries
+            .iter()
+            .map(|c| (c.entry.notes.clone(), c.version))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(at(10), vec![(String::new(), 1)]);
+    assert_eq!(at(45), vec![("import".to_owned(), 3)]);
+    assert_eq!(at(90), vec![("import".to_owned(), 3)]);
+}
+
+/// Two sessions appending events to one case at once (an account may insert events itself):
+/// the second waits for the first, so the case keeps one open state and its versions count
+/// up. Without waiting, both closed the same state and the case had two open states.
+#[test]
+fn events_appended_at_once_keep_one_open_state() {
+    let Some(subject) = Subject::server("twoappends") else {
+        return;
+    };
+    let url = subject.url().expect("url").to_owned();
+    let mut ledger = connect(&url);
+    let id = ok(ledger.create(&case("LJ-1001", "LJ"), None, "op"));
+    let json = serde_json::to_string(&case("LJ-1001", "LJ")).expect("json");
+    let append = "INSERT INTO entry_event (entry_id, operator, action, after_json) \
+                  VALUES ($1, 'op', 'update', $2)";
+    let mut first = postgres::Client::connect(&url, postgres::NoTls).expect("first");
+    let mut tx = first.transaction().expect("begin");
+    tx.execute(append, &[&id, &json]).expect("first event");
+    let second = std::thread::Builder::new()
+        .name("second append".into())
+        .spawn({
+            let (url, json) = (url.clone(), json.clone());
+            move || {
+                let mut second = postgres::Client::connect(&url, postgres::NoTls).expect("second");
+                second.execute(append, &[&id, &json]).expect("second event");
+            }
+        })
+        .expect("thread");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(
+        !second.is_finished(),
+        "the second append waits for the first"
+    );
+    tx.commit().expect("commit");
+    second.join().expect("second");
+    let mut raw = postgres::Client::connect(&url, postgres::NoTls).expect("owner");
+    let states: Vec<(i64, bool)> = raw
+        .query(
+            "SELECT version, valid_until = 'infinity' FROM entry_state \
+             WHERE entry_id = $1 ORDER BY event_id",
+            &[&id],
+        )
+        .expect("states")
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    assert_eq!(states, vec![(1, false), (2, false), (3, true)]);
+}
+
 /// A database without the ledger, and a ledger whose schema is newer than this program's,
 /// are refused with what to do.
 #[test]

@@ -27,9 +27,6 @@ pub const CACHE_BYTES: usize = 64 << 20;
 /// The largest piece read (pixels; 64 MB as RGBA): a large image stored in one strip is
 /// refused with how to tile it.
 const MAX_PIECE_PIXELS: u64 = 16_000_000;
-/// The most pixels of its image a tile may span across; coarser zooms are left blank unless
-/// an overview serves them (a tile then reads at most 64 pieces of 256 × 256).
-const MAX_SPAN: f64 = 2048.0;
 /// A tile is reprojected from a grid of this many points a side, bilinear between them
 /// (Gauss-Krüger and Web Mercator differ by far less than a pixel across a 16-pixel cell).
 const GRID: usize = 17;
@@ -118,7 +115,10 @@ fn level_of(
                 .to_owned(),
         );
     }
-    let piece = decoder.chunk_dimensions();
+    // A strip's rows as the file says, up to the image's height ("the whole image in one
+    // strip" is written as 2³² − 1 rows).
+    let (piece_width, piece_rows) = decoder.chunk_dimensions();
+    let piece = (piece_width.min(width).max(1), piece_rows.min(height).max(1));
     if u64::from(piece.0) * u64::from(piece.1) > MAX_PIECE_PIXELS {
         return Err(format!(
             "it is stored in pieces of {} × {} pixels, more than Parkland decodes at once ({MAX_PIECE_PIXELS} pixels): tile it with gdal_translate -co TILED=YES (and add overviews with gdaladdo)",
@@ -138,6 +138,17 @@ fn level_of(
         ],
         colour,
     })
+}
+
+/// The bytes of decoded pieces a tile `zoom_out` zooms coarser than the finest reads from a
+/// level at most: the pieces its span (256 pixels at the finest zoom, doubled each zoom out,
+/// over the level's factor) can touch across and down.
+fn tile_bytes(level: &Level, zoom_out: u8) -> f64 {
+    let span = 256.0 * 1.2 * 2f64.powi(i32::from(zoom_out)) / level.factor[0];
+    let (width, rows) = (f64::from(level.piece.0), f64::from(level.piece.1));
+    let across = ((span / width).ceil() + 1.0).min(f64::from(level.across));
+    let down = ((span / rows).ceil() + 1.0).min(f64::from(level.height.div_ceil(level.piece.1)));
+    across * down * width * rows * 4.0
 }
 
 impl GeoTiff {
@@ -218,16 +229,19 @@ impl GeoTiff {
         // doubles the pixels a tile spans, as far as the coarsest image serves it.
         let metres = if crs.is_lon_lat() { sx * 111_320.0 } else { sx };
         let finest = tiles::zoom_for(metres.max(1e-3) * 1.2, (0, 22));
-        let coarsest = levels.last().map_or(1.0, |l| l.factor[0]);
-        let whole = levels
-            .last()
-            .is_some_and(|l| u64::from(l.width) * u64::from(l.height) <= MAX_PIECE_PIXELS);
-        let mut zoom_out = 0_u8;
-        while zoom_out < 8
-            && (whole || 256.0 * 2f64.powi(i32::from(zoom_out) + 1) / coarsest <= MAX_SPAN)
-        {
-            zoom_out += 1;
-        }
+        // Zoomed out as far as a tile of the coarsest image reads at most `CACHE_BYTES` of
+        // pieces (a strip the width of a wide image counts whole), or all the way when that
+        // image is small enough to be read whole.
+        let zoom_out = levels.last().map_or(0, |coarsest| {
+            let whole = u64::from(coarsest.width) * u64::from(coarsest.height) <= MAX_PIECE_PIXELS;
+            let mut zoom_out = 0_u8;
+            while zoom_out < 8
+                && (whole || tile_bytes(coarsest, zoom_out + 1) <= CACHE_BYTES as f64)
+            {
+                zoom_out += 1;
+            }
+            zoom_out
+        });
         Ok(Self {
             path: path.to_owned(),
             levels,
@@ -487,5 +501,35 @@ impl TileSource for GeoTiff {
             }
         }
         Ok(any.then_some(out))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn level(width: u32, height: u32, piece: (u32, u32)) -> Level {
+        Level {
+            ifd: 0,
+            width,
+            height,
+            piece,
+            across: width.div_ceil(piece.0),
+            factor: [1.0, 1.0],
+            colour: tiff::ColorType::RGB(8),
+        }
+    }
+
+    /// What a tile may read bounds how far an image without overviews zooms out: tiles of
+    /// 256 pixels three zooms (a tile spanning 2,457 pixels reads 121 pieces, 32 MB; four
+    /// would read 115 MB); strips one row high across 40,000 pixels, only the finest zoom
+    /// (a tile spanning 307 rows reads 308 strips, 49 MB).
+    #[test]
+    fn a_tile_reads_no_more_than_the_cache_holds() {
+        let limit = CACHE_BYTES as f64;
+        let tiled = level(40_000, 40_000, (256, 256));
+        assert!(tile_bytes(&tiled, 3) <= limit && tile_bytes(&tiled, 4) > limit);
+        let strips = level(40_000, 40_000, (40_000, 1));
+        assert!(tile_bytes(&strips, 0) <= limit && tile_bytes(&strips, 1) > limit);
     }
 }

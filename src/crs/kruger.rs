@@ -63,11 +63,19 @@ impl KrugerInverse {
         }
     }
 
-    /// Longitude and latitude in degrees of an easting and northing in metres.
+    /// Longitude and latitude in degrees of an easting and northing in metres; `None` for
+    /// a point the series does not reach (more than about 90° of longitude from the central
+    /// meridian, as PROJ's `etmerc` refuses it): eastings with the zone number read in a
+    /// zone without it land there.
     #[must_use]
-    pub fn apply(&self, easting: f64, northing: f64) -> (f64, f64) {
+    pub fn apply(&self, easting: f64, northing: f64) -> Option<(f64, f64)> {
         let xi_p = northing / self.radius;
         let eta_p = (easting - self.false_easting_m) / self.radius;
+        // Written so that NaN is outside too.
+        let inside = eta_p.abs() <= 2.623_395_162_778 && xi_p.abs() <= std::f64::consts::PI;
+        if !inside {
+            return None;
+        }
         // sin(2jξ'), cos(2jξ') by the Chebyshev recurrence; cosh(2jη'), sinh(2jη') from
         // powers of exp(2η').
         let (sin_2, cos_2) = (2.0 * xi_p).sin_cos();
@@ -107,7 +115,7 @@ impl KrugerInverse {
             lat += delta * sin_j;
             (sin_prev, sin_j) = (sin_j, 2.0 * cos_double * sin_j - sin_prev);
         }
-        (lon.to_degrees(), lat.to_degrees())
+        Some((lon.to_degrees(), lat.to_degrees()))
     }
 }
 
@@ -146,7 +154,7 @@ mod tests {
                     let lat = f64::from(j);
                     let (x, y) = forward.apply(lon, lat).expect("forward");
                     let (want_lon, want_lat) = inverse(x, y);
-                    let (got_lon, got_lat) = ours.apply(x, y);
+                    let (got_lon, got_lat) = ours.apply(x, y).expect("in the domain");
                     worst = worst
                         .max((got_lon - want_lon).abs())
                         .max((got_lat - want_lat).abs());
@@ -156,5 +164,23 @@ mod tests {
             }
             assert!(worst < 1e-10, "EPSG:{epsg}: {worst:e}°");
         }
+    }
+
+    /// An easting with the zone number (36,500,000) read in the zone by central meridian
+    /// (false easting 500,000) is far outside the projection: refused, as proj4rs refuses
+    /// it, not placed at some longitude.
+    #[test]
+    fn a_point_beyond_the_series_is_refused() {
+        let ours = KrugerInverse::new(108.0, 500_000.0);
+        assert_eq!(ours.apply(36_500_000.0, 3_650_000.0), None);
+        assert_eq!(ours.apply(f64::NAN, 3_650_000.0), None);
+        assert!(ours.apply(500_000.0, 3_650_000.0).is_some());
+        let crs = crate::crs::Crs::from_epsg(4545).expect("zone");
+        assert!(
+            crs.to_lon_lat()
+                .expect("inverse")
+                .apply(36_500_000.0, 3_650_000.0)
+                .is_err()
+        );
     }
 }

@@ -246,7 +246,11 @@ impl ToLonLat {
     pub fn apply(&self, x: f64, y: f64) -> Result<(f64, f64), String> {
         match self {
             Self::Identity => Ok((x, y)),
-            Self::Kruger(inverse) => Ok(inverse.apply(x, y)),
+            Self::Kruger(inverse) => inverse.apply(x, y).ok_or_else(|| {
+                format!(
+                    "({x}, {y}) lies beyond the zone's projection (an easting of another zone?)"
+                )
+            }),
             Self::Proj(projs) => {
                 let (from, to) = projs.as_ref();
                 let mut point = (x, y, 0.0);

@@ -36,6 +36,11 @@ CREATE INDEX entry_state_span ON entry_state USING brin (valid_from, valid_until
 CREATE FUNCTION parkland_track_state() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET work_mem = '64MB' AS $$
 BEGIN
+    -- Appends to one case one at a time: Parkland's writes hold their cases already, but an
+    -- account may insert events itself, and two appends closing the same state at once would
+    -- leave the case two open states.
+    PERFORM 1 FROM ledger_entry
+     WHERE id IN (SELECT entry_id FROM appended) ORDER BY id FOR UPDATE;
     WITH spans AS (
         SELECT id, entry_id, at, row_number() OVER w AS n,
                lead(at, 1, 'infinity') OVER w AS until
