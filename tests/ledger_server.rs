@@ -201,18 +201,25 @@ fn a_ledger_from_before_the_states_is_migrated_with_its_history() {
     }
 }
 
+/// A fresh server database holding one case, LJ-1001: its subject (dropped with it), URL,
+/// ledger and case id; `None` when no test server is set.
+fn one_case(name: &str) -> Option<(Subject, String, Ledger, i64)> {
+    let subject = Subject::server(name)?;
+    let url = subject.url().expect("url").to_owned();
+    let mut ledger = connect(&url);
+    let id = ok(ledger.create(&case("LJ-1001", "LJ"), None, "op"));
+    Some((subject, url, ledger, id))
+}
+
 /// An event's time is its transaction's start: an import that began before an edit and
 /// committed after it has the later id and the earlier time. As of a moment between the two
 /// times the case is the import's (its last event by id before the moment), once; the span
 /// of the state before both held that moment too, and the case came back twice.
 #[test]
 fn events_committed_out_of_time_order_give_the_case_once() {
-    let Some(subject) = Subject::server("outoforder") else {
+    let Some((_subject, url, ledger, id)) = one_case("outoforder") else {
         return;
     };
-    let url = subject.url().expect("url").to_owned();
-    let mut ledger = connect(&url);
-    let id = ok(ledger.create(&case("LJ-1001", "LJ"), None, "op"));
     let mut raw = postgres::Client::connect(&url, postgres::NoTls).expect("owner");
     // Written as the owner with their times kept: the edit an hour ahead, then the import
     // (the higher id) half an hour ahead.
@@ -248,12 +255,9 @@ fn events_committed_out_of_time_order_give_the_case_once() {
 /// up. Without waiting, both closed the same state and the case had two open states.
 #[test]
 fn events_appended_at_once_keep_one_open_state() {
-    let Some(subject) = Subject::server("twoappends") else {
+    let Some((_subject, url, _ledger, id)) = one_case("twoappends") else {
         return;
     };
-    let url = subject.url().expect("url").to_owned();
-    let mut ledger = connect(&url);
-    let id = ok(ledger.create(&case("LJ-1001", "LJ"), None, "op"));
     let json = serde_json::to_string(&case("LJ-1001", "LJ")).expect("json");
     let append = "INSERT INTO entry_event (entry_id, operator, action, after_json) \
                   VALUES ($1, 'op', 'update', $2)";
