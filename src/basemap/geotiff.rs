@@ -475,10 +475,9 @@ impl TileSource for GeoTiff {
                     top + (bottom - top) * ty
                 };
                 let (col, row_px) = (lerp(0) / chosen.factor[0], lerp(1) / chosen.factor[1]);
-                if col < 0.0
-                    || row_px < 0.0
-                    || col >= f64::from(chosen.width)
-                    || row_px >= f64::from(chosen.height)
+                // Outside the image, or where the CRS gave no number (NaN is in no range).
+                if !(0.0..f64::from(chosen.width)).contains(&col)
+                    || !(0.0..f64::from(chosen.height)).contains(&row_px)
                 {
                     continue;
                 }
