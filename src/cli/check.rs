@@ -2,6 +2,7 @@
 
 use super::{EXIT_REJECTED, group_thousands};
 use crate::formats::{ImportReport, ImportedFeature, Level, Message, ReadOptions, read_file_with};
+use crate::stats::PlaneAreas;
 use crate::units::{ha_from_m2, mu_from_m2};
 use serde::Serialize;
 use std::io::Write;
@@ -75,7 +76,7 @@ pub fn run(args: &CheckArgs, cli: &super::Cli, out: &mut dyn Write) -> anyhow::R
                 })
                 .map(|loaded| {
                     let triangles = loaded.prepared.tessellation.triangles.len() / 3;
-                    let plane = PlaneArea::of(loaded.parcels.iter().map(|p| p.areas));
+                    let plane = crate::stats::plane_total(loaded.parcels.iter().map(|p| p.areas));
                     // Freed while the report is printed (and not waited for at exit).
                     crate::layer::free_in_background((loaded.parcels, loaded.prepared));
                     (loaded.report, Some(triangles), plane)
@@ -83,7 +84,8 @@ pub fn run(args: &CheckArgs, cli: &super::Cli, out: &mut dyn Write) -> anyhow::R
         } else {
             let options = ReadOptions::layer(crate::formats::LayerChoice::First).assuming(assume);
             read_file_with(path, &options).map(|import| {
-                let plane = PlaneArea::of(import.features.iter().map(ImportedFeature::areas));
+                let plane =
+                    crate::stats::plane_total(import.features.iter().map(ImportedFeature::areas));
                 (import.report, None, plane)
             })
         };
@@ -104,7 +106,7 @@ pub fn run(args: &CheckArgs, cli: &super::Cli, out: &mut dyn Write) -> anyhow::R
                     feature: None,
                     text: rejected.reason.to_string(),
                 });
-                (Status::Rejected, report, None, PlaneArea::default())
+                (Status::Rejected, report, None, PlaneAreas::default())
             }
         };
         if args.json {
@@ -127,30 +129,12 @@ pub fn run(args: &CheckArgs, cli: &super::Cli, out: &mut dyn Write) -> anyhow::R
     })
 }
 
-/// The plane area of a file's parcels (a Gauss-Krüger file's own, else each in the 3° zone
-/// of its middle: [`crate::stats::plane_total`], the park's figures' sum), and the zones.
-#[derive(Debug, Default)]
-struct PlaneArea {
-    area_m2: Option<f64>,
-    zones: Vec<String>,
-}
-
-impl PlaneArea {
-    fn of(areas: impl Iterator<Item = crate::model::Areas>) -> Self {
-        let total = crate::stats::plane_total(areas);
-        Self {
-            area_m2: (!total.zones.is_empty()).then_some(total.total_m2),
-            zones: total.zones,
-        }
-    }
-}
-
 fn write_json(
     out: &mut dyn Write,
     status: Status,
     report: &ImportReport,
     triangles: Option<usize>,
-    plane: &PlaneArea,
+    plane: &PlaneAreas,
 ) -> anyhow::Result<()> {
     let line = FileReport {
         file: &report.source,
@@ -162,7 +146,7 @@ fn write_json(
         crs: Some(report.crs.as_str()).filter(|c| !c.is_empty()),
         encoding: report.encoding.as_deref(),
         area_m2: (report.area_m2 * 100.0).round() / 100.0,
-        plane_area_m2: plane.area_m2.map(|a| (a * 100.0).round() / 100.0),
+        plane_area_m2: (!plane.zones.is_empty()).then(|| (plane.total_m2 * 100.0).round() / 100.0),
         plane_crs: plane.zones.clone(),
         messages: &report.messages,
         triangles,
@@ -176,7 +160,7 @@ fn write_text(
     out: &mut dyn Write,
     status: Status,
     report: &ImportReport,
-    plane: &PlaneArea,
+    plane: &PlaneAreas,
 ) -> anyhow::Result<()> {
     let verdict = match status {
         Status::Ok => "ok",
@@ -201,7 +185,8 @@ fn write_text(
             group_thousands(mu_from_m2(report.area_m2), 2),
             group_thousands(ha_from_m2(report.area_m2), 2)
         )?;
-        if let Some(area) = plane.area_m2 {
+        if !plane.zones.is_empty() {
+            let area = plane.total_m2;
             writeln!(
                 out,
                 "  plane area {} m² = {} 亩 (Gauss-Krüger 3°, {})",

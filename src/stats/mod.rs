@@ -106,27 +106,16 @@ pub fn plane_total(areas: impl IntoIterator<Item = crate::model::Areas>) -> Plan
     total
 }
 
-/// The plane areas of the park's parcels, on all cores; computed when asked (a report, the
-/// CLI), not with every recolouring.
+/// The plane areas of the park's parcels, in all ([`plane_total`]) and by district;
+/// computed when asked (a report, the CLI), not with every recolouring.
 #[must_use]
 pub fn plane_areas(park: &Park) -> PlaneAreas {
-    use rayon::prelude::*;
-    let each: Vec<Option<(String, f64)>> = park
-        .parcels
-        .par_iter()
-        .map(|p| {
-            p.areas
-                .plane
-                .map(|plane| (format!("EPSG:{}", plane.epsg), plane.m2))
-        })
-        .collect();
     let mut areas = plane_total(park.parcels.iter().map(|p| p.areas));
     let mut by_district: std::collections::BTreeMap<String, Vec<f64>> =
         std::collections::BTreeMap::new();
-    for (parcel, area) in park.parcels.iter().zip(each) {
-        let Some((_, area)) = area else { continue };
-        if let Some(code) = &parcel.district {
-            by_district.entry(code.clone()).or_default().push(area);
+    for parcel in &park.parcels {
+        if let (Some(plane), Some(code)) = (parcel.areas.plane, &parcel.district) {
+            by_district.entry(code.clone()).or_default().push(plane.m2);
         }
     }
     areas.by_district = by_district
