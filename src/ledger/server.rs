@@ -13,8 +13,8 @@
 
 use super::attachments::Attachment;
 use super::store::{
-    AsOfRow, Cols, Dump, EntryColumns, NewAttachment, NewEvent, RowUpdate, Store, Tx,
-    as_of_row_from, attachment_from, case_row_from, dump_case_from, dump_event_from,
+    AsOfRow, Cols, Dump, EntryColumns, NewAttachment, NewEvent, PIECES_FROM_CASES, RowUpdate,
+    Store, Tx, as_of_row_from, attachment_from, case_row_from, dump_case_from, dump_event_from,
     dump_figure_from, event_from, figure_from, stored_from,
 };
 use super::{CaseRow, Event, LedgerError, StoredEntry};
@@ -1173,14 +1173,18 @@ impl Store for ServerStore {
     fn as_of_parts(&self, parts: usize) -> Result<Vec<(i64, i64)>, LedgerError> {
         // Pieces of case ids by remainder (`entry_id % n = k`, as `(k, n)`): the span index
         // narrows each piece's query to the same few pages, where pieces of pages would read
-        // them all. One piece below 20,000 cases.
+        // them all.
         let cases: i64 = self
             .client
             .borrow_mut()
             .query_one("SELECT coalesce(max(id), 0)::bigint FROM ledger_entry", &[])?
             .get(0);
         // At most four: each piece after the first keeps a connection of its own open.
-        let parts = if cases < 20_000 { 1 } else { parts.clamp(1, 4) };
+        let parts = if cases < PIECES_FROM_CASES {
+            1
+        } else {
+            parts.clamp(1, 4)
+        };
         let n = i64::try_from(parts).unwrap_or(1);
         Ok((0..n).map(|k| (k, n)).collect())
     }

@@ -10,8 +10,8 @@
 
 use super::attachments::Attachment;
 use super::store::{
-    AsOfRow, Cols, Dump, EntryColumns, NewAttachment, NewEvent, RowUpdate, Store, Tx,
-    as_of_row_from, attachment_from, case_row_from, dump_case_from, dump_event_from,
+    AsOfRow, Cols, Dump, EntryColumns, NewAttachment, NewEvent, PIECES_FROM_CASES, RowUpdate,
+    Store, Tx, as_of_row_from, attachment_from, case_row_from, dump_case_from, dump_event_from,
     dump_figure_from, event_from, figure_from, split_range, stored_from,
 };
 use super::{CaseRow, Event, LedgerError, StoredEntry};
@@ -655,9 +655,12 @@ impl Store for SqliteStore {
                 .query_row("SELECT coalesce(max(id), 0) FROM ledger_entry", [], |r| {
                     r.get(0)
                 })?;
-        // Ranges of case ids; one below 20,000 cases, where a second connection costs more
-        // than it saves.
-        let parts = if highest < 20_000 { 1 } else { parts };
+        // Ranges of case ids.
+        let parts = if highest < PIECES_FROM_CASES {
+            1
+        } else {
+            parts
+        };
         Ok(split_range(1, highest + 1, parts))
     }
 

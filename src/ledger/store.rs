@@ -195,6 +195,10 @@ pub(crate) trait Store: Send {
     fn all_attachments(&self) -> Result<Vec<Attachment>, LedgerError>;
 }
 
+/// From how many cases (the highest case id) the ledger as of a date is read in pieces on
+/// several connections; below, a second connection costs more than it saves.
+pub(crate) const PIECES_FROM_CASES: i64 = 20_000;
+
 /// `parts` half-open ranges splitting `first..end` evenly (at least one; the last one
 /// open-ended, to `i64::MAX`).
 pub(crate) fn split_range(first: i64, end: i64, parts: usize) -> Vec<(i64, i64)> {
