@@ -190,6 +190,16 @@ fn broken_sets_say_what_is_missing_and_load_what_they_can() {
     let import = read(&copy("no_shx", "shx"));
     assert_eq!(import.features.len(), 357);
     assert!(texts(&import).contains("no .shx"), "{}", texts(&import));
+    // A .shx that is no index (here empty): read without it, said so.
+    let empty_shx = copy("empty_shx", "");
+    std::fs::write(empty_shx.with_extension("shx"), b"").unwrap_or_else(|e| panic!("{e}"));
+    let import = read(&empty_shx);
+    assert_eq!(import.features.len(), 357);
+    assert!(
+        texts(&import).contains("not a Shapefile index"),
+        "{}",
+        texts(&import)
+    );
     // No .dbf: shapes without attributes, numbered by place.
     let import = read(&copy("no_dbf", "dbf"));
     assert_eq!(import.features.len(), 357);

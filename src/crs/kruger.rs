@@ -80,9 +80,10 @@ impl KrugerInverse {
         // powers of exp(2η').
         let (sin_2, cos_2) = (2.0 * xi_p).sin_cos();
         let e1 = (2.0 * eta_p).exp();
+        let e1_inverse = 1.0 / e1;
         let (mut sin_prev, mut cos_prev) = (0.0, 1.0);
         let (mut sin_j, mut cos_j) = (sin_2, cos_2);
-        let (mut up, mut down) = (e1, 1.0 / e1);
+        let (mut up, mut down) = (e1, e1_inverse);
         let (mut xi, mut eta) = (xi_p, eta_p);
         for beta in self.beta {
             let (cosh, sinh) = (0.5 * (up + down), 0.5 * (up - down));
@@ -95,18 +96,20 @@ impl KrugerInverse {
             (sin_prev, cos_prev) = (sin_j, cos_j);
             (sin_j, cos_j) = next;
             up *= e1;
-            down /= e1;
+            down *= e1_inverse;
         }
         let (sin_xi, cos_xi) = xi.sin_cos();
         let exp_eta = eta.exp();
-        let sinh_eta = 0.5 * (exp_eta - 1.0 / exp_eta);
-        let cosh_eta = 0.5 * (exp_eta + 1.0 / exp_eta);
+        let exp_minus_eta = 1.0 / exp_eta;
+        let sinh_eta = 0.5 * (exp_eta - exp_minus_eta);
+        let cosh_eta = 0.5 * (exp_eta + exp_minus_eta);
         let lon = self.central_meridian_rad + sinh_eta.atan2(cos_xi);
         // The conformal latitude χ, and sin 2χ, cos 2χ from its sine and cosine.
         // Both terms are at most a few units: no overflow for `hypot` to guard against.
         let across = (sinh_eta * sinh_eta + cos_xi * cos_xi).sqrt();
         let chi = sin_xi.atan2(across);
-        let (sin_chi, cos_chi) = (sin_xi / cosh_eta, across / cosh_eta);
+        let per_cosh = 1.0 / cosh_eta;
+        let (sin_chi, cos_chi) = (sin_xi * per_cosh, across * per_cosh);
         let sin_double = 2.0 * sin_chi * cos_chi;
         let cos_double = cos_chi * cos_chi - sin_chi * sin_chi;
         let (mut sin_prev, mut sin_j) = (0.0, sin_double);

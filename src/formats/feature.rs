@@ -205,9 +205,10 @@ impl FromFeature for ImportedFeature {
 }
 
 /// The ring rules every reader applies: a ring that is not closed is closed (with a warning),
-/// and a ring of fewer than four positions after that fails its feature.
+/// and a ring of fewer than four positions after that fails its feature. `name` is written
+/// only into a message.
 pub(crate) fn close_ring(
-    name: &str,
+    name: &dyn std::fmt::Display,
     ring: &mut Vec<[f64; 2]>,
     warnings: &mut Vec<String>,
 ) -> Result<(), String> {
@@ -259,7 +260,7 @@ pub(crate) fn first_out_of_range(
 /// polygons in the file's CRS.
 pub(crate) struct RawFeature {
     pub feature_ref: FeatureRef,
-    pub properties: serde_json::Map<String, Value>,
+    pub properties: super::Properties,
     pub polygons: Vec<RawPolygon>,
 }
 
@@ -322,20 +323,23 @@ impl<'a> Finisher<'a> {
             )
         });
         if let Some(transform) = &self.transform {
-            let result = feature
-                .polygons
-                .iter_mut()
-                .flatten()
-                .flatten()
-                .try_for_each(|p| {
+            let result = feature.polygons.iter_mut().flatten().try_for_each(|ring| {
+                // A closed ring's last position is its first: projected once.
+                let closed = ring.len() > 1 && ring.first() == ring.last();
+                let open = ring.len() - usize::from(closed);
+                for p in &mut ring[..open] {
                     let (lon, lat) = transform.apply(p[0], p[1])?;
                     if lon.is_finite() && lat.is_finite() {
                         *p = [lon, lat];
-                        Ok(())
                     } else {
-                        Err(format!("position {p:?} has no lon/lat"))
+                        return Err(format!("position {p:?} has no lon/lat"));
                     }
-                });
+                }
+                if closed {
+                    ring[open] = ring[0];
+                }
+                Ok(())
+            });
             if let Err(e) = result {
                 return Ok(Finished::Skipped(
                     feature.feature_ref,
@@ -378,7 +382,7 @@ impl<'a> Finisher<'a> {
             ImportedFeature {
                 index: feature.feature_ref.index,
                 id: feature.feature_ref.id,
-                properties: feature.properties.into(),
+                properties: feature.properties,
                 geometry,
                 area_m2,
                 plane: plane.map(|(plane, _)| plane),
@@ -446,6 +450,10 @@ pub(crate) fn finish_features(
 /// rings the wrong way all read the same).
 pub(crate) fn assemble_rings(rings: Vec<Vec<[f64; 2]>>) -> Vec<RawPolygon> {
     use geo::{Contains, Coord};
+    if rings.len() == 1 {
+        // One ring is an exterior: most parcels, and nothing to compare.
+        return vec![rings];
+    }
     let mut rings: Vec<(f64, Polygon<f64>, Vec<[f64; 2]>)> = rings
         .into_iter()
         .map(|ring| {

@@ -46,6 +46,13 @@ impl Properties {
         None
     }
 
+    /// Adds a property the caller knows is not there yet (a reader whose names are
+    /// distinct), without looking for it first.
+    pub(crate) fn push_new(&mut self, key: Cow<'static, str>, value: Value) {
+        debug_assert!(!self.contains_key(&key), "{key} is already there");
+        self.0.push((key, value));
+    }
+
     /// Takes a property out.
     pub fn remove(&mut self, key: &str) -> Option<Value> {
         let i = self.position(key)?;

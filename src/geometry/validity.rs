@@ -216,7 +216,8 @@ fn distinct_points(ring: &LineString<f64>) -> usize {
 
 /// Two segments of a ring cross or overlap, other than neighbours sharing their common end.
 fn segments_conflict(a: &Line<f64>, b: &Line<f64>) -> bool {
-    segments_meet(a, b) && a.start != b.end && a.end != b.start
+    // Neighbours first: every pair of them meets, and the exact test is the costly part.
+    a.start != b.end && a.end != b.start && segments_meet(a, b)
 }
 
 /// True when any two segments of the ring meet other than at their shared ends (geo's rule).

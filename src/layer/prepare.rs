@@ -270,6 +270,13 @@ struct Scratch {
     triangles: Vec<u32>,
 }
 
+/// The Web Mercator box of a lon/lat box, as (min, max).
+fn world_box(rect: geo::Rect<f64>) -> ([f64; 2], [f64; 2]) {
+    let (x0, y0) = web_mercator::from_lon_lat(rect.min().x, rect.min().y);
+    let (x1, y1) = web_mercator::from_lon_lat(rect.max().x, rect.max().y);
+    ([x0, y0], [x1, y1])
+}
+
 /// Web Mercator bounds of lon/lat shapes, as (min, max).
 #[must_use]
 pub fn world_bounds<'a>(
@@ -278,11 +285,7 @@ pub fn world_bounds<'a>(
     shapes
         .into_iter()
         .filter_map(BoundingRect::bounding_rect)
-        .map(|r| {
-            let (x0, y0) = web_mercator::from_lon_lat(r.min().x, r.min().y);
-            let (x1, y1) = web_mercator::from_lon_lat(r.max().x, r.max().y);
-            ([x0, y0], [x1, y1])
-        })
+        .map(world_box)
         .reduce(|a, b| {
             (
                 [a.0[0].min(b.0[0]), a.0[1].min(b.0[1])],
@@ -316,11 +319,13 @@ impl PreparedShapes {
         origin: Option<[f64; 2]>,
         progress: &Progress,
     ) -> Self {
-        // Each shape's world box once, on all cores: the bounds, the origin and the widest
-        // shape all come from it.
-        let (bounds, max_width_m) = shapes
+        // Each shape's box once, on all cores: the index, the bounds, the origin and the
+        // widest shape all come from it.
+        let rects: Vec<Option<geo::Rect<f64>>> =
+            shapes.par_iter().map(|s| s.bounding_rect()).collect();
+        let (bounds, max_width_m) = rects
             .par_iter()
-            .filter_map(|shape| world_bounds([*shape]))
+            .filter_map(|rect| rect.map(world_box))
             .map(|(min, max)| (Some((min, max)), (max[0] - min[0]).min(max[1] - min[1])))
             .reduce(
                 || (None, 0.0),
@@ -348,7 +353,7 @@ impl PreparedShapes {
                 tessellation
             },
             || {
-                let index = ShapeIndex::from_shapes(shapes);
+                let index = ShapeIndex::from_rects(&rects);
                 crate::layer::mark("indexed");
                 index
             },

@@ -4,7 +4,7 @@
 //! The index holds only envelopes; the shapes stay where they are (in the park) and are
 //! passed in for the exact tests, so a million parcels are not stored twice.
 
-use geo::{BoundingRect, Contains, MultiPolygon, coord};
+use geo::{BoundingRect, Contains, MultiPolygon, Rect, coord};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree, RTreeObject};
 
@@ -21,12 +21,18 @@ impl ShapeIndex {
     /// Indexes shapes by their position in `shapes` (bulk-loaded).
     #[must_use]
     pub fn from_shapes(shapes: &[&MultiPolygon<f64>]) -> Self {
-        let entries = shapes
+        let rects: Vec<Option<Rect<f64>>> = shapes.iter().map(|s| s.bounding_rect()).collect();
+        Self::from_rects(&rects)
+    }
+
+    /// Indexes shapes by their envelopes, `rects[i]` shape `i`'s (`None` for an empty one).
+    #[must_use]
+    pub fn from_rects(rects: &[Option<Rect<f64>>]) -> Self {
+        let entries = rects
             .iter()
             .enumerate()
-            .filter_map(|(i, shape)| {
-                let rect = shape.bounding_rect()?;
-                let (min, max) = (rect.min(), rect.max());
+            .filter_map(|(i, rect)| {
+                let (min, max) = (rect.as_ref()?.min(), rect.as_ref()?.max());
                 Some(GeomWithData::new(
                     Rectangle::from_corners([min.x, min.y], [max.x, max.y]),
                     i,
@@ -35,7 +41,7 @@ impl ShapeIndex {
             .collect();
         Self {
             tree: RTree::bulk_load(entries),
-            len: shapes.len(),
+            len: rects.len(),
         }
     }
 

@@ -93,17 +93,19 @@ pub struct PlaneAreas {
 /// one sum behind [`plane_areas`] and `check`.
 #[must_use]
 pub fn plane_total(areas: impl IntoIterator<Item = crate::model::Areas>) -> PlaneAreas {
-    let mut total = PlaneAreas::default();
+    let mut zones = Vec::new();
     let mut all = Vec::new();
     for plane in areas.into_iter().filter_map(|a| a.plane) {
-        let zone = format!("EPSG:{}", plane.epsg);
-        if !total.zones.contains(&zone) {
-            total.zones.push(zone);
+        if !zones.contains(&plane.epsg) {
+            zones.push(plane.epsg);
         }
         all.push(plane.m2);
     }
-    total.total_m2 = order_free_sum(all);
-    total
+    PlaneAreas {
+        total_m2: order_free_sum(all),
+        zones: zones.iter().map(|epsg| format!("EPSG:{epsg}")).collect(),
+        ..PlaneAreas::default()
+    }
 }
 
 /// The plane areas of the park's parcels, in all ([`plane_total`]) and by district;

@@ -431,7 +431,7 @@ fn read_features(
                 }
                 out.push(RawFeature {
                     feature_ref,
-                    properties,
+                    properties: properties.into(),
                     polygons,
                 });
             }

@@ -181,7 +181,7 @@ fn read_into(
             // Rings close themselves: the first point repeated at the end is optional.
             let mut quiet = Vec::new();
             if let Err(e) =
-                crate::formats::close_ring(&format!("圈号 {number}"), &mut ring, &mut quiet)
+                crate::formats::close_ring(&format_args!("圈号 {number}"), &mut ring, &mut quiet)
             {
                 failure = Some(e);
                 break;
@@ -219,7 +219,7 @@ fn read_into(
         properties.insert("plane_area_m2".to_owned(), Value::from(plane));
         features.push(RawFeature {
             feature_ref,
-            properties,
+            properties: properties.into(),
             polygons,
         });
     }

@@ -136,7 +136,7 @@ fn read_stream(
             Ok(Decoded::Polygons(polygons)) if !polygons.is_empty() => {
                 stream.finished.push(last_step.finish(RawFeature {
                     feature_ref: FeatureRef { index, id },
-                    properties,
+                    properties: properties.into(),
                     polygons,
                 })?);
             }

@@ -13,6 +13,7 @@
 
 mod dbf;
 mod read;
+mod records;
 mod write;
 
 pub use read::{DbfEncoding, read_shapefile, read_shapefile_as};

@@ -4,6 +4,7 @@
 //! reader's type as soon as it is read.
 
 use super::dbf::DbfTable;
+use super::records::{self, Record};
 use crate::crs::{Crs, PrjError, from_wkt};
 use crate::formats::feature::{Finished, Finisher, RawFeature, assemble_rings};
 use crate::formats::{
@@ -12,9 +13,7 @@ use crate::formats::{
 };
 use crate::layer::{Progress, Stage};
 use rayon::prelude::*;
-use serde_json::{Map, Value};
-use shapefile::{Shape, ShapeReader, ShapeType};
-use std::io::Cursor;
+use shapefile::ShapeType;
 use std::path::{Path, PathBuf};
 
 /// Reads the polygons of a Shapefile set, named by its `.shp` or by a `.zip` holding it (the
@@ -206,12 +205,8 @@ fn not_shapefile(text: impl Into<String>) -> RejectReason {
     RejectReason::NotShapefile(text.into())
 }
 
-/// Records read together on one core.
+/// Records read together on one core, at least.
 const CHUNK_RECORDS: usize = 16_384;
-
-/// A run of records from its first index: read on its core through the `.shx`, or already
-/// read one after another when there is none.
-type Piece = (usize, Option<Vec<Result<Shape, String>>>);
 
 fn read_set_as<T: FromFeature>(
     set: &SetFiles,
@@ -223,7 +218,7 @@ fn read_set_as<T: FromFeature>(
     if shp.is_empty() {
         return Err(RejectReason::Empty);
     }
-    if shp.len() < 100 || shp[..4] != [0x00, 0x00, 0x27, 0x0A] {
+    if shp.len() < records::HEADER_BYTES || shp[..4] != [0x00, 0x00, 0x27, 0x0A] {
         return Err(not_shapefile(
             "the .shp does not start with the Shapefile header (file code 9994)",
         ));
@@ -239,20 +234,8 @@ fn read_set_as<T: FromFeature>(
             ),
         );
     }
-    let reader = |with_index: bool| match &set.shx {
-        Some(shx) if with_index => {
-            ShapeReader::with_shx(Cursor::new(&shp[..]), Cursor::new(&shx[..]))
-        }
-        _ => ShapeReader::new(Cursor::new(&shp[..])),
-    };
-    if set.shx.is_none() {
-        report.warn(
-            None,
-            "no .shx beside the .shp: the records were read one after another without it",
-        );
-    }
-    let first = reader(true).map_err(|e| not_shapefile(e.to_string()))?;
-    let shape_type = first.header().shape_type;
+    let shape_type = records::header_shape_type(shp)
+        .ok_or_else(|| not_shapefile("its header names no shape type the format defines"))?;
     if !matches!(
         shape_type,
         ShapeType::Polygon | ShapeType::PolygonZ | ShapeType::PolygonM | ShapeType::NullShape
@@ -262,6 +245,29 @@ fn read_set_as<T: FromFeature>(
             shape_type_name(shape_type)
         )));
     }
+    // Where each record lies: by the index, or found record after record without it.
+    let index = set.shx.as_deref().filter(|shx| {
+        let usable = shx.len() >= records::HEADER_BYTES && shx[..4] == [0x00, 0x00, 0x27, 0x0A];
+        if !usable {
+            report.warn(
+                None,
+                "the .shx beside the .shp is not a Shapefile index: the records were read one \
+                 after another without it",
+            );
+        }
+        usable
+    });
+    let offsets = if let Some(shx) = index {
+        records::offsets_from_index(shx)
+    } else {
+        if set.shx.is_none() {
+            report.warn(
+                None,
+                "no .shx beside the .shp: the records were read one after another without it",
+            );
+        }
+        records::offsets_by_walking(shp, usize::try_from(announced).unwrap_or(usize::MAX))
+    };
 
     let (crs, declared) = if let Some(prj) = &set.prj {
         match from_wkt(&String::from_utf8_lossy(prj)) {
@@ -303,67 +309,32 @@ fn read_set_as<T: FromFeature>(
         None
     };
 
-    // With an index, any record can be read on any core; without, the shapes are read one
-    // after another first, and only the rest of the work is shared.
-    let indexed = first.shape_count().ok();
-    // Each core's reader parses the whole `.shx`: a few long runs rather than many short ones.
-    let run = indexed.map_or(CHUNK_RECORDS, |count| {
-        (count / (rayon::current_num_threads() * 4)).max(CHUNK_RECORDS)
-    });
-    let pieces: Vec<Piece> = if let Some(count) = indexed {
-        (0..count).step_by(run).map(|start| (start, None)).collect()
-    } else {
-        let mut sequential = reader(false).map_err(|e| not_shapefile(e.to_string()))?;
-        let mut shapes: Vec<Result<Shape, String>> = sequential
-            .iter_shapes()
-            .map(|s| s.map_err(|e| e.to_string()))
-            .collect();
-        let mut pieces = Vec::new();
-        let mut start = 0;
-        while !shapes.is_empty() {
-            let rest = shapes.split_off(shapes.len().min(CHUNK_RECORDS));
-            let piece = std::mem::replace(&mut shapes, rest);
-            let len = piece.len();
-            pieces.push((start, Some(piece)));
-            start += len;
-        }
-        pieces
-    };
-    let count = indexed.unwrap_or_else(|| {
-        pieces
-            .iter()
-            .map(|(_, shapes)| shapes.as_ref().map_or(0, Vec::len))
-            .sum()
-    });
+    // Any record can be read on any core: a few long runs per core.
+    let count = offsets.len();
+    let run = (count / (rayon::current_num_threads() * 4)).max(CHUNK_RECORDS);
     progress.start(Stage::Reading, count);
-    let chunks: Vec<Chunk<T>> = pieces
-        .into_par_iter()
-        .map(|(start, owned)| {
+    let chunks: Vec<Chunk<T>> = offsets
+        .par_chunks(run)
+        .enumerate()
+        .map(|(number, offsets)| {
             if progress.is_cancelled() {
                 return Err(RejectReason::Cancelled);
             }
-            let mut chunk = Chunk::default();
-            let shapes: Box<dyn Iterator<Item = Result<Shape, String>>> =
-                if let Some(shapes) = owned {
-                    Box::new(shapes.into_iter())
-                } else {
-                    let end = (start + run).min(count);
-                    let mut own = reader(true).map_err(|e| not_shapefile(e.to_string()))?;
-                    Box::new((start..end).map_while(move |index| {
-                        own.read_nth_shape(index)
-                            .map(|s| s.map_err(|e| e.to_string()))
-                    }))
-                };
-            let mut done = 0;
-            for (index, shape) in (start..).zip(shapes) {
+            // Room for the run's items at once: growing them by doubling copied the parcels
+            // a second time.
+            let mut chunk = Chunk {
+                items: Vec::with_capacity(offsets.len()),
+                ..Chunk::default()
+            };
+            for (index, &offset) in (number * run..).zip(offsets) {
                 let properties = table.as_ref().and_then(|t| t.record(index));
-                chunk.record(index, shape, properties, &finisher)?;
-                done += 1;
+                let record = records::read_record(shp, offset);
+                chunk.record(index, record, properties, &finisher)?;
                 if chunk.stopped {
                     break;
                 }
             }
-            progress.advance(done);
+            progress.advance(offsets.len());
             Ok(chunk)
         })
         .collect::<Result<_, _>>()?;
@@ -389,7 +360,7 @@ fn read_set_as<T: FromFeature>(
             "the shapes carry Z or M values (PolygonZ/PolygonM); only X and Y were read",
         );
     }
-    if let Some(shx) = &set.shx {
+    if let Some(shx) = index {
         let indexed = shx.len().saturating_sub(100) / 8;
         if indexed != read {
             report.warn(
@@ -418,16 +389,6 @@ fn read_set_as<T: FromFeature>(
         }));
     }
     Ok(items)
-}
-
-/// A shape's rings as positions.
-fn rings_of<P: shapefile::record::traits::HasXY>(
-    rings: &[shapefile::PolygonRing<P>],
-) -> Vec<Vec<[f64; 2]>> {
-    rings
-        .iter()
-        .map(|r| r.points().iter().map(|p| [p.x(), p.y()]).collect())
-        .collect()
 }
 
 /// What one core made of a run of records: the items and the messages, in record order.
@@ -471,34 +432,17 @@ impl<T: FromFeature> Chunk<T> {
     fn record(
         &mut self,
         index: usize,
-        shape: Result<Shape, String>,
-        properties: Option<Map<String, Value>>,
+        record: Result<Record, String>,
+        properties: Option<crate::formats::Properties>,
         finisher: &Finisher<'_>,
     ) -> Result<(), RejectReason> {
-        let shape = match shape {
-            Ok(shape) => shape,
-            Err(e) => {
-                self.message(
-                    Level::Error,
-                    index,
-                    format!("cannot read this record ({e}); the records from here on are skipped"),
-                );
-                self.stopped = true;
-                return Ok(());
+        let rings = match record {
+            Ok(Record::Polygon { rings, z_or_m }) => {
+                self.dropped_z |= z_or_m;
+                rings
             }
-        };
-        self.read += 1;
-        let rings = match &shape {
-            Shape::Polygon(p) => rings_of(p.rings()),
-            Shape::PolygonZ(p) => {
-                self.dropped_z = true;
-                rings_of(p.rings())
-            }
-            Shape::PolygonM(p) => {
-                self.dropped_z = true;
-                rings_of(p.rings())
-            }
-            Shape::NullShape => {
+            Ok(Record::Null) => {
+                self.read += 1;
                 self.message(
                     Level::Warning,
                     index,
@@ -506,23 +450,31 @@ impl<T: FromFeature> Chunk<T> {
                 );
                 return Ok(());
             }
-            other => {
+            Ok(Record::Other(code)) => {
+                self.read += 1;
+                let name = ShapeType::from(code).map_or("unknown", shape_type_name);
                 self.message(
                     Level::Error,
                     index,
-                    format!(
-                        "a {} shape in a polygon Shapefile; skipped",
-                        shape_type_name(other.shapetype())
-                    ),
+                    format!("a {name} shape (type {code}) in a polygon Shapefile; skipped"),
                 );
                 return Ok(());
             }
+            Err(e) => {
+                self.message(
+                    Level::Error,
+                    index,
+                    format!("cannot read this record: {e}; the records from here on are skipped"),
+                );
+                self.stopped = true;
+                return Ok(());
+            }
         };
-        drop(shape);
+        self.read += 1;
         let mut closed = Vec::with_capacity(rings.len());
         let mut warnings = Vec::new();
         for (i, mut ring) in rings.into_iter().enumerate() {
-            if let Err(e) = close_ring(&format!("ring {}", i + 1), &mut ring, &mut warnings) {
+            if let Err(e) = close_ring(&format_args!("ring {}", i + 1), &mut ring, &mut warnings) {
                 self.message(Level::Error, index, format!("{e}; skipped"));
                 return Ok(());
             }
