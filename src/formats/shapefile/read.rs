@@ -309,27 +309,27 @@ fn read_set_as<T: FromFeature>(
         None
     };
 
-    // Any record can be read on any core: a few long runs per core.
+    // Any record can be read on any core: a few long runs per core, each item written
+    // straight to its record's slot (runs of their own, joined after, copied every parcel
+    // once more).
     let count = offsets.len();
     let run = (count / (rayon::current_num_threads() * 4)).max(CHUNK_RECORDS);
     progress.start(Stage::Reading, count);
-    let chunks: Vec<Chunk<T>> = offsets
+    let mut slots: Vec<Option<T>> = Vec::new();
+    slots.resize_with(count, || None);
+    let chunks: Vec<Chunk> = offsets
         .par_chunks(run)
+        .zip(slots.par_chunks_mut(run))
         .enumerate()
-        .map(|(number, offsets)| {
+        .map(|(number, (offsets, slots))| {
             if progress.is_cancelled() {
                 return Err(RejectReason::Cancelled);
             }
-            // Room for the run's items at once: growing them by doubling copied the parcels
-            // a second time.
-            let mut chunk = Chunk {
-                items: Vec::with_capacity(offsets.len()),
-                ..Chunk::default()
-            };
-            for (index, &offset) in (number * run..).zip(offsets) {
+            let mut chunk = Chunk::default();
+            for ((index, &offset), slot) in (number * run..).zip(offsets).zip(slots) {
                 let properties = table.as_ref().and_then(|t| t.record(index));
                 let record = records::read_record(shp, offset);
-                chunk.record(index, record, properties, &finisher)?;
+                *slot = chunk.record(index, record, properties, &finisher)?;
                 if chunk.stopped {
                     break;
                 }
@@ -339,20 +339,24 @@ fn read_set_as<T: FromFeature>(
         })
         .collect::<Result<_, _>>()?;
 
-    let mut items = Vec::with_capacity(count);
     let mut dropped_z = false;
     let mut read = 0;
-    for chunk in chunks {
+    for (number, chunk) in chunks.into_iter().enumerate() {
         report.messages.extend(chunk.messages);
-        items.extend(chunk.items);
         dropped_z |= chunk.dropped_z;
         read += chunk.read;
         report.area_m2 += chunk.area_m2;
         report.invalid_geometries += chunk.invalid;
         if chunk.stopped {
+            // Nothing after the record that could not be read.
+            slots.truncate((number + 1) * run);
             break;
         }
     }
+    // In place (`filter_map` reuses the slots' memory, an `Option<T>` being a `T` in size;
+    // `flatten` would copy every parcel into a new vector).
+    #[allow(clippy::filter_map_identity)]
+    let items: Vec<T> = slots.into_iter().filter_map(|slot| slot).collect();
     report.features_read = read;
     if dropped_z {
         report.warn(
@@ -391,9 +395,9 @@ fn read_set_as<T: FromFeature>(
     Ok(items)
 }
 
-/// What one core made of a run of records: the items and the messages, in record order.
-struct Chunk<T> {
-    items: Vec<T>,
+/// What one core made of a run of records besides its items: the messages, in record order.
+#[derive(Default)]
+struct Chunk {
     messages: Vec<Message>,
     read: usize,
     /// The loaded features' geodesic area and how many are invalid, for the report.
@@ -404,21 +408,7 @@ struct Chunk<T> {
     stopped: bool,
 }
 
-impl<T> Default for Chunk<T> {
-    fn default() -> Self {
-        Self {
-            items: Vec::new(),
-            messages: Vec::new(),
-            read: 0,
-            area_m2: 0.0,
-            invalid: 0,
-            dropped_z: false,
-            stopped: false,
-        }
-    }
-}
-
-impl<T: FromFeature> Chunk<T> {
+impl Chunk {
     fn message(&mut self, level: Level, index: usize, text: impl Into<String>) {
         self.messages.push(Message {
             level,
@@ -428,15 +418,15 @@ impl<T: FromFeature> Chunk<T> {
     }
 
     /// One record: its shape's rings grouped into polygons, finished (reprojected, measured,
-    /// checked) and turned into a `T`.
-    fn record(
+    /// checked) and turned into a `T`; `None` for a record that gives none (said why).
+    fn record<T: FromFeature>(
         &mut self,
         index: usize,
         record: Result<Record, String>,
         properties: Option<crate::formats::Properties>,
         finisher: &Finisher<'_>,
-    ) -> Result<(), RejectReason> {
-        let rings = match record {
+    ) -> Result<Option<T>, RejectReason> {
+        let mut rings = match record {
             Ok(Record::Polygon { rings, z_or_m }) => {
                 self.dropped_z |= z_or_m;
                 rings
@@ -448,7 +438,7 @@ impl<T: FromFeature> Chunk<T> {
                     index,
                     "the record has no shape (a null shape); skipped",
                 );
-                return Ok(());
+                return Ok(None);
             }
             Ok(Record::Other(code)) => {
                 self.read += 1;
@@ -458,7 +448,7 @@ impl<T: FromFeature> Chunk<T> {
                     index,
                     format!("a {name} shape (type {code}) in a polygon Shapefile; skipped"),
                 );
-                return Ok(());
+                return Ok(None);
             }
             Err(e) => {
                 self.message(
@@ -467,32 +457,30 @@ impl<T: FromFeature> Chunk<T> {
                     format!("cannot read this record: {e}; the records from here on are skipped"),
                 );
                 self.stopped = true;
-                return Ok(());
+                return Ok(None);
             }
         };
         self.read += 1;
-        let mut closed = Vec::with_capacity(rings.len());
         let mut warnings = Vec::new();
-        for (i, mut ring) in rings.into_iter().enumerate() {
-            if let Err(e) = close_ring(&format_args!("ring {}", i + 1), &mut ring, &mut warnings) {
+        for (i, ring) in rings.iter_mut().enumerate() {
+            if let Err(e) = close_ring(&format_args!("ring {}", i + 1), ring, &mut warnings) {
                 self.message(Level::Error, index, format!("{e}; skipped"));
-                return Ok(());
+                return Ok(None);
             }
-            closed.push(ring);
         }
         for warning in warnings {
             self.message(Level::Warning, index, warning);
         }
-        if closed.is_empty() {
+        if rings.is_empty() {
             self.message(Level::Warning, index, "the polygon has no rings; skipped");
-            return Ok(());
+            return Ok(None);
         }
         let raw = RawFeature {
             feature_ref: FeatureRef { index, id: None },
             properties: properties.unwrap_or_default(),
-            polygons: assemble_rings(closed),
+            polygons: assemble_rings(rings),
         };
-        match finisher.finish(raw)? {
+        Ok(match finisher.finish(raw)? {
             Finished::Loaded(feature, problem) => {
                 if let Some(problem) = problem {
                     self.message(Level::Warning, index, problem);
@@ -501,15 +489,17 @@ impl<T: FromFeature> Chunk<T> {
                 self.invalid += usize::from(!feature.valid);
                 let mut item = T::from_feature(feature, &mut self.messages);
                 item.place(index);
-                self.items.push(item);
+                Some(item)
             }
-            Finished::Skipped(feature, text) => self.messages.push(Message {
-                level: Level::Error,
-                feature: Some(feature),
-                text,
-            }),
-        }
-        Ok(())
+            Finished::Skipped(feature, text) => {
+                self.messages.push(Message {
+                    level: Level::Error,
+                    feature: Some(feature),
+                    text,
+                });
+                None
+            }
+        })
     }
 }
 
@@ -669,6 +659,7 @@ fn open_dbf<'a, T: FromFeature>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Cursor;
 
     /// The sample park written as a Shapefile and read back mapped and read: the same
     /// parcels, attributes and report either way, the files mapped in the one case.
@@ -698,6 +689,62 @@ mod tests {
         assert_eq!(format!("{by_map:?}"), format!("{by_read:?}"));
         assert_eq!(map_report, read_report);
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A record that cannot be read stops the reading there, whichever core's run it is in:
+    /// the records before it load, none after it, in runs before and after its own.
+    #[test]
+    fn a_damaged_record_ends_the_reading_across_the_runs() {
+        use shapefile::{Point, Polygon, PolygonRing};
+        let count = 3 * CHUNK_RECORDS;
+        let (mut shp, mut shx) = (Cursor::new(Vec::new()), Cursor::new(Vec::new()));
+        {
+            let mut writer = shapefile::ShapeWriter::with_shx(&mut shp, &mut shx);
+            for i in 0..count {
+                let (x, y) = (
+                    100.0 + (i % 500) as f64 * 0.001,
+                    30.0 + (i / 500) as f64 * 0.001,
+                );
+                let d = 0.0005;
+                let ring = vec![
+                    Point::new(x, y),
+                    Point::new(x, y + d),
+                    Point::new(x + d, y + d),
+                    Point::new(x + d, y),
+                    Point::new(x, y),
+                ];
+                writer
+                    .write_shape(&Polygon::new(PolygonRing::Outer(ring)))
+                    .expect("written");
+            }
+            writer.finalize().expect("finalized");
+        }
+        let (mut shp, shx) = (shp.into_inner(), shx.into_inner());
+        let damaged = CHUNK_RECORDS + 7;
+        let offset = records::offsets_from_index(&shx)[damaged];
+        // Its point count made negative.
+        shp[offset + 8 + 40..offset + 8 + 44].copy_from_slice(&(-1_i32).to_le_bytes());
+        let set = SetFiles {
+            shp: Bytes::Read(shp),
+            shx: Some(shx),
+            dbf: None,
+            prj: None,
+            cpg: None,
+        };
+        let mut report = ImportReport::new("damaged.shp");
+        let features = read_set_as::<ImportedFeature>(&set, None, &mut report, &Progress::new())
+            .expect("read up to the damage");
+        assert_eq!(features.len(), damaged);
+        assert_eq!(report.features_read, damaged);
+        assert!(features.iter().enumerate().all(|(i, f)| f.index == i));
+        let errors: Vec<String> = report
+            .messages
+            .iter()
+            .filter(|m| m.level == Level::Error)
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].contains("point count is negative"), "{errors:?}");
     }
 
     /// A `.dbf` header with the language driver byte `ldid` and one record holding `text`.
