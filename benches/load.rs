@@ -1,5 +1,6 @@
 //! Map-scale benchmarks (issue 4): a `GeoJSON` parcel file to parcels ready to draw (parsed,
-//! exact Karney areas, validity, triangulated, indexed), and point → parcel hit tests.
+//! exact Karney areas, validity, triangulated, indexed), the same park as a Gauss-Krüger
+//! Shapefile (issue 14), and point → parcel hit tests.
 //!
 //! Data: `gen_parcels.py --n N --seed 1` files in `$PARKLAND_BENCH_DATA` (default
 //! `/work/bench-data`), named `parcels_10000.geojson`, `parcels_100000.geojson` and
@@ -47,6 +48,50 @@ fn geojson_to_ready_to_draw(bencher: Bencher, n: usize) {
     let path = data_file(n);
     // Warm the page cache so that every sample reads from memory, as the anchors do.
     drop(std::fs::read(&path).expect("read"));
+    bencher.bench(|| load_parcels_file(&path, None, &Progress::new()).expect("loads"));
+}
+
+/// The same park as a Shapefile in CGCS2000 Gauss-Krüger zone 36 (EPSG:4524, the zone number
+/// in the easting), UTF-8 attributes: made from the `GeoJSON` by GDAL's `ogr2ogr` when missing;
+/// `None` without GDAL.
+fn shapefile(n: usize) -> Option<PathBuf> {
+    let geojson = data_file(n);
+    let path = geojson.with_file_name(if n == 1_000_000 {
+        "parcels_1m_gk.shp".to_owned()
+    } else {
+        format!("parcels_{n}_gk.shp")
+    });
+    if !path.exists() {
+        let made = std::process::Command::new("ogr2ogr")
+            .args([
+                "-f",
+                "ESRI Shapefile",
+                "-t_srs",
+                "EPSG:4524",
+                "-lco",
+                "ENCODING=UTF-8",
+            ])
+            .arg(&path)
+            .arg(&geojson)
+            .status();
+        if !made.is_ok_and(|status| status.success()) {
+            eprintln!("skipped: ogr2ogr (GDAL) could not make {}", path.display());
+            return None;
+        }
+    }
+    Some(path)
+}
+
+/// A Gauss-Krüger Shapefile to parcels ready to draw: records and attributes read, every
+/// position reprojected to lon/lat, both areas, validity, triangulated, indexed (issue 14).
+#[divan::bench(args = [100_000, 1_000_000], sample_count = 5, sample_size = 1)]
+fn shapefile_to_ready_to_draw(bencher: Bencher, n: usize) {
+    let Some(path) = shapefile(n) else {
+        return;
+    };
+    for ext in ["shp", "shx", "dbf"] {
+        drop(std::fs::read(path.with_extension(ext)).expect("read"));
+    }
     bencher.bench(|| load_parcels_file(&path, None, &Progress::new()).expect("loads"));
 }
 
