@@ -505,18 +505,29 @@ fn a_server_killed_mid_write_loses_nothing_and_the_client_comes_back() {
     };
     let url = crate::conformance::fresh_ledger(&admin, "ledger");
     let writer_url = url.clone();
+    // Set once the server has started again: the writer goes on until it has saved enough
+    // after that (a busy machine may take seconds to restart the server), not for a fixed time.
+    let restarted_flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let restarted_seen = std::sync::Arc::clone(&restarted_flag);
     let writer = std::thread::Builder::new()
         .name("kill-test writer".to_owned())
         .spawn(move || {
             let mut ledger = connect(&writer_url);
             let mut outcomes = Vec::new();
             let started = std::time::Instant::now();
-            let mut i = 0;
-            while started.elapsed() < std::time::Duration::from_secs(4) {
+            let (mut i, mut saved_after) = (0, 0);
+            let seconds = |s| std::time::Duration::from_secs(s);
+            while started.elapsed() < seconds(4)
+                || (saved_after < 20 && started.elapsed() < seconds(60))
+            {
                 let no = format!("K-{i:05}");
+                let after = restarted_seen.load(std::sync::atomic::Ordering::SeqCst);
                 let result = ledger.create(&case(&no, "LJ"), None, "op");
                 match result {
-                    Ok(_) => outcomes.push((no, true, std::time::Instant::now())),
+                    Ok(_) => {
+                        saved_after += usize::from(after);
+                        outcomes.push((no, true, std::time::Instant::now()));
+                    }
                     Err(LedgerError::Offline(_)) => {
                         outcomes.push((no, false, std::time::Instant::now()));
                     }
@@ -534,6 +545,7 @@ fn a_server_killed_mid_write_loses_nothing_and_the_client_comes_back() {
     std::thread::sleep(std::time::Duration::from_millis(800));
     server.run("start");
     let restarted = std::time::Instant::now();
+    restarted_flag.store(true, std::sync::atomic::Ordering::SeqCst);
     let outcomes = writer.join().expect("writer");
     let saved: Vec<&str> = outcomes
         .iter()
