@@ -200,6 +200,18 @@ fn broken_sets_say_what_is_missing_and_load_what_they_can() {
         "{}",
         texts(&import)
     );
+    // A .shx cut short: the .shp is walked instead, every record read, the cut said.
+    let cut_shx = copy("cut_shx", "");
+    let index = std::fs::read(cut_shx.with_extension("shx")).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(cut_shx.with_extension("shx"), &index[..100 + 8 * 150])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let import = read(&cut_shx);
+    assert_eq!(import.features.len(), 357);
+    assert!(
+        texts(&import).contains(".shx is cut short"),
+        "{}",
+        texts(&import)
+    );
     // No .dbf: shapes without attributes, numbered by place.
     let import = read(&copy("no_dbf", "dbf"));
     assert_eq!(import.features.len(), 357);

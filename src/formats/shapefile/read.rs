@@ -1,7 +1,7 @@
-//! Reading a Shapefile set into polygon features, on all cores: the shapes through the
-//! `shapefile` crate (any record through the `.shx`), the attributes by hand from the `.dbf`
-//! (`dbf.rs` says why) in an encoding chosen here, each record finished and turned into the
-//! reader's type as soon as it is read.
+//! Reading a Shapefile set into polygon features, on all cores: the records by hand from the
+//! `.shp` (found through the `.shx`, or by walking the `.shp` without a usable one;
+//! `records.rs`), the attributes by hand from the `.dbf` (`dbf.rs` says why) in an encoding
+//! chosen here, each record finished and turned into the reader's type as soon as it is read.
 
 use super::dbf::DbfTable;
 use super::records::{self, Record};
@@ -218,13 +218,12 @@ fn read_set_as<T: FromFeature>(
     if shp.is_empty() {
         return Err(RejectReason::Empty);
     }
-    if shp.len() < records::HEADER_BYTES || shp[..4] != [0x00, 0x00, 0x27, 0x0A] {
+    let Some(announced) = records::declared_length(shp) else {
         return Err(not_shapefile(
             "the .shp does not start with the Shapefile header (file code 9994)",
         ));
-    }
-    let announced = u64::from(u32::from_be_bytes([shp[24], shp[25], shp[26], shp[27]])) * 2;
-    if (shp.len() as u64) < announced {
+    };
+    if shp.len() < announced {
         report.warn(
             None,
             format!(
@@ -246,18 +245,32 @@ fn read_set_as<T: FromFeature>(
         )));
     }
     // Where each record lies: by the index, or found record after record without it.
-    let index = set.shx.as_deref().filter(|shx| {
-        let usable = shx.len() >= records::HEADER_BYTES && shx[..4] == [0x00, 0x00, 0x27, 0x0A];
-        if !usable {
-            report.warn(
-                None,
-                "the .shx beside the .shp is not a Shapefile index: the records were read one \
-                 after another without it",
-            );
-        }
-        usable
-    });
-    let offsets = if let Some(shx) = index {
+    let index = set
+        .shx
+        .as_deref()
+        .filter(|shx| match records::declared_length(shx) {
+            None => {
+                report.warn(
+                    None,
+                    "the .shx beside the .shp is not a Shapefile index: the records were read \
+                     one after another without it",
+                );
+                false
+            }
+            Some(declared) if declared > shx.len() => {
+                report.warn(
+                    None,
+                    format!(
+                        "the .shx is cut short ({} bytes of the {declared} its header \
+                         announces): the records were read one after another without it",
+                        shx.len()
+                    ),
+                );
+                false
+            }
+            Some(_) => true,
+        });
+    let mut offsets = if let Some(shx) = index {
         records::offsets_from_index(shx)
     } else {
         if set.shx.is_none() {
@@ -266,8 +279,12 @@ fn read_set_as<T: FromFeature>(
                 "no .shx beside the .shp: the records were read one after another without it",
             );
         }
-        records::offsets_by_walking(shp, usize::try_from(announced).unwrap_or(usize::MAX))
+        records::offsets_by_walking(shp, announced)
     };
+    let indexed = index.map(|_| offsets.len());
+    // An index cannot list more records than the `.shp` could hold (12 bytes the smallest);
+    // one more is kept, so that reading it names the problem, but no memory for the rest.
+    offsets.truncate((shp.len() - records::HEADER_BYTES) / 12 + 1);
 
     let (crs, declared) = if let Some(prj) = &set.prj {
         match from_wkt(&String::from_utf8_lossy(prj)) {
@@ -364,14 +381,13 @@ fn read_set_as<T: FromFeature>(
             "the shapes carry Z or M values (PolygonZ/PolygonM); only X and Y were read",
         );
     }
-    if let Some(shx) = index {
-        let indexed = shx.len().saturating_sub(100) / 8;
-        if indexed != read {
-            report.warn(
-                None,
-                format!(".shx indexes {indexed} records but {read} were read from the .shp"),
-            );
-        }
+    if let Some(indexed) = indexed
+        && indexed != read
+    {
+        report.warn(
+            None,
+            format!(".shx indexes {indexed} records but {read} were read from the .shp"),
+        );
     }
     if let Some(table) = &table
         && table.declared_records() != read
@@ -440,13 +456,15 @@ impl Chunk {
                 );
                 return Ok(None);
             }
-            Ok(Record::Other(code)) => {
+            Ok(Record::Other(shape_type)) => {
                 self.read += 1;
-                let name = ShapeType::from(code).map_or("unknown", shape_type_name);
                 self.message(
                     Level::Error,
                     index,
-                    format!("a {name} shape (type {code}) in a polygon Shapefile; skipped"),
+                    format!(
+                        "a {} shape in a polygon Shapefile; skipped",
+                        shape_type_name(shape_type)
+                    ),
                 );
                 return Ok(None);
             }

@@ -25,8 +25,8 @@ pub(super) enum Record {
         rings: Vec<Vec<[f64; 2]>>,
         z_or_m: bool,
     },
-    /// Another shape type, by its code.
-    Other(i32),
+    /// Another shape type the format defines.
+    Other(ShapeType),
 }
 
 /// The shape type a `.shp` header declares (`None` for a code the format does not define).
@@ -34,10 +34,22 @@ pub(super) fn header_shape_type(shp: &[u8]) -> Option<ShapeType> {
     ShapeType::from(le_i32(shp, 32)?)
 }
 
+/// The length in bytes a `.shp` or `.shx` header gives its file (`None` for a file shorter
+/// than a header or not starting with the Shapefile file code, 9994).
+pub(super) fn declared_length(file: &[u8]) -> Option<usize> {
+    if file.len() < HEADER_BYTES || be_i32(file, 0)? != 9994 {
+        return None;
+    }
+    let words = u32::from_be_bytes(four(file, 24)?);
+    usize::try_from(words).ok()?.checked_mul(2)
+}
+
 /// Where each record starts in the `.shp`, by the `.shx`: one entry per 8 bytes after its
-/// 100-byte header, the offset in 16-bit words.
+/// 100-byte header, the offset in 16-bit words; the entries its header declares, none past
+/// them (bytes after an index are not entries). The caller checks the index holds them all.
 pub(super) fn offsets_from_index(shx: &[u8]) -> Vec<usize> {
-    shx.get(HEADER_BYTES..)
+    let end = declared_length(shx).map_or(shx.len(), |declared| declared.min(shx.len()));
+    shx.get(HEADER_BYTES..end)
         .unwrap_or_default()
         .chunks_exact(8)
         .map(|entry| {
@@ -71,24 +83,41 @@ pub(super) fn offsets_by_walking(shp: &[u8], end: usize) -> Vec<usize> {
 /// The record at `offset` in the `.shp`; an error in words for one that cannot be read
 /// (cut short, or counts that do not fit its length).
 pub(super) fn read_record(shp: &[u8], offset: usize) -> Result<Record, String> {
-    let words = be_i32(shp, offset.saturating_add(4))
-        .ok_or("its header lies past the end of the .shp (the file is cut short)")?;
+    const CUT: &str = "it runs past the end of the .shp (the file is cut short)";
+    let words = be_i32(shp, offset.saturating_add(4)).ok_or(
+        "its header lies past the end of the .shp (the file is cut short, or its .shx entry \
+         is wrong)",
+    )?;
     let length = usize::try_from(words)
         .map_err(|_| format!("its header gives a negative length ({words} words)"))?
         * 2;
-    let content = offset
-        .checked_add(8)
-        .and_then(|start| shp.get(start..start.checked_add(length)?))
-        .ok_or("it runs past the end of the .shp (the file is cut short)")?;
-    let shape_type = le_i32(content, 0).ok_or("it is too short to hold its shape type")?;
+    // A length running past the file is read as far as the file goes: a last record whose
+    // shape is whole loads (as GDAL and the `shapefile` crate read it), one cut inside its
+    // shape says so below.
+    let rest = shp.get(offset + 8..).ok_or(CUT)?;
+    let cut = length > rest.len();
+    let content = &rest[..length.min(rest.len())];
+    let shape_type = le_i32(content, 0).ok_or(if cut {
+        CUT
+    } else {
+        "it is too short to hold its shape type"
+    })?;
     let z_or_m = match shape_type {
         0 => return Ok(Record::Null),
         5 => false,
         15 | 25 => true,
-        other => return Ok(Record::Other(other)),
+        other => {
+            // A code the format does not define is not a shape but bytes out of step: no
+            // record after it can be trusted either.
+            return ShapeType::from(other)
+                .map(Record::Other)
+                .ok_or_else(|| format!("its shape type ({other}) is not one the format defines"));
+        }
     };
+    let too_short = |text: String| if cut { CUT.to_owned() } else { text };
     let count = |at: usize, what: &str| -> Result<usize, String> {
-        let n = le_i32(content, at).ok_or("it is too short to hold its part and point counts")?;
+        let n = le_i32(content, at)
+            .ok_or_else(|| too_short("it is too short to hold its part and point counts".into()))?;
         usize::try_from(n).map_err(|_| format!("its {what} count is negative ({n})"))
     };
     let (parts, points) = (count(36, "part")?, count(40, "point")?);
@@ -101,10 +130,10 @@ pub(super) fn read_record(shp: &[u8], offset: usize) -> Result<Record, String> {
         .and_then(|b| b.checked_add(first_point))
         .is_some_and(|end| end <= content.len());
     if !fits {
-        return Err(format!(
+        return Err(too_short(format!(
             "its {parts} parts and {points} points need more than its {} bytes",
             content.len()
-        ));
+        )));
     }
     let position = |i: usize| {
         let at = first_point + i * 16;
@@ -291,17 +320,42 @@ mod tests {
             "{}",
             error(&bad)
         );
-        // A record of another shape type is named by its code; a null shape is null.
+        // A record of another shape type is named; a null shape is null; a code the format
+        // does not define is an error (bytes out of step), not a shape.
         let mut other = shp.clone();
         other[record..record + 4].copy_from_slice(&3_i32.to_le_bytes());
-        assert_eq!(read_record(&other, HEADER_BYTES), Ok(Record::Other(3)));
+        assert_eq!(
+            read_record(&other, HEADER_BYTES),
+            Ok(Record::Other(ShapeType::Polyline))
+        );
         other[record..record + 4].copy_from_slice(&0_i32.to_le_bytes());
         assert_eq!(read_record(&other, HEADER_BYTES), Ok(Record::Null));
+        other[record..record + 4].copy_from_slice(&99_i32.to_le_bytes());
+        assert!(
+            error(&other).contains("shape type (99)"),
+            "{}",
+            error(&other)
+        );
+        // A last record whose length runs past the file but whose shape is whole loads.
+        let mut long = shp.clone();
+        let words = i32::from_be_bytes([long[104], long[105], long[106], long[107]]) + 4;
+        long[104..108].copy_from_slice(&words.to_be_bytes());
+        assert!(matches!(
+            read_record(&long, HEADER_BYTES),
+            Ok(Record::Polygon { .. })
+        ));
         // An index entry with a negative offset points nowhere.
         let mut shx = vec![0_u8; HEADER_BYTES];
+        shx[..4].copy_from_slice(&9994_i32.to_be_bytes());
+        shx[24..28].copy_from_slice(&54_i32.to_be_bytes());
         shx.extend((-1_i32).to_be_bytes());
         shx.extend(4_i32.to_be_bytes());
         let offsets = offsets_from_index(&shx);
         assert!(read_record(&shp, offsets[0]).is_err());
+        // Bytes after the entries the index declares are not entries.
+        shx.extend([0_u8; 8]);
+        assert_eq!(offsets_from_index(&shx).len(), 1);
+        assert_eq!(declared_length(&shx), Some(108));
+        assert_eq!(declared_length(&shx[..50]), None);
     }
 }
