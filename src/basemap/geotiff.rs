@@ -11,6 +11,7 @@
 use super::{BasemapError, TileSource, tiles};
 use crate::crs::{Crs, FromLonLat};
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -484,12 +485,9 @@ impl TileSource for GeoTiff {
                 let (col, row_px) = (col as u32, row_px as u32);
                 let (across, down) = (col / chosen.piece.0, row_px / chosen.piece.1);
                 let index = down * chosen.across + across;
-                let piece = if let Some(piece) = read.get(&index) {
-                    Arc::clone(piece)
-                } else {
-                    let piece = self.piece(level, index).map_err(failed)?;
-                    read.insert(index, Arc::clone(&piece));
-                    piece
+                let piece = match read.entry(index) {
+                    Entry::Occupied(kept) => kept.into_mut(),
+                    Entry::Vacant(slot) => slot.insert(self.piece(level, index).map_err(failed)?),
                 };
                 let (in_col, in_row) = (col % chosen.piece.0, row_px % chosen.piece.1);
                 let at = (in_row as usize * piece.width as usize + in_col as usize) * 4;

@@ -224,22 +224,12 @@ fn segments_conflict(a: &Line<f64>, b: &Line<f64>) -> bool {
 #[must_use]
 pub fn ring_self_intersects(ring: &LineString<f64>) -> bool {
     if ring.0.len() <= PAIRWISE_LIMIT + 1 {
-        // Each segment's box once (min x, min y, max x, max y), then every pair: boxes apart
-        // first, neighbours next, the exact test last.
-        let coords = &ring.0;
-        let segments = coords.len().saturating_sub(1);
-        let mut boxes = [[0.0_f64; 4]; PAIRWISE_LIMIT];
-        for (i, pair) in coords.windows(2).enumerate() {
-            let (a, b) = (pair[0], pair[1]);
-            boxes[i] = [a.x.min(b.x), a.y.min(b.y), a.x.max(b.x), a.y.max(b.y)];
-        }
+        // Segments by index: `lines().skip(i)` walked every earlier segment again.
+        let segment = |i: usize| Line::new(ring.0[i], ring.0[i + 1]);
+        let segments = ring.0.len().saturating_sub(1);
         return (0..segments).any(|i| {
-            let a = Line::new(coords[i], coords[i + 1]);
-            (i + 1..segments).any(|j| {
-                let (p, q) = (&boxes[i], &boxes[j]);
-                let apart = p[2] < q[0] || q[2] < p[0] || p[3] < q[1] || q[3] < p[1];
-                !apart && segments_conflict(&a, &Line::new(coords[j], coords[j + 1]))
-            })
+            let a = segment(i);
+            (i + 1..segments).any(|j| segments_conflict(&a, &segment(j)))
         });
     }
     let lines: Vec<Line<f64>> = ring.lines().collect();

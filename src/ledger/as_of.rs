@@ -95,34 +95,31 @@ impl Ledger {
             }
             Ok(part)
         };
-        let parts =
-            std::thread::scope(|scope| {
-                let others: Vec<_> = readers
-                    .into_iter()
-                    .zip(ranges.iter().skip(1).copied())
-                    .map(|(reader, ids)| {
-                        scope.spawn(move || {
-                            let part = read(reader.as_ref(), ids);
-                            (reader, part)
-                        })
+        let parts = std::thread::scope(|scope| {
+            let others: Vec<_> = readers
+                .into_iter()
+                .zip(ranges.iter().skip(1).copied())
+                .map(|(reader, ids)| {
+                    scope.spawn(move || {
+                        let part = read(reader.as_ref(), ids);
+                        (reader, ids, part)
                     })
-                    .collect();
-                let mut parts = vec![read(store, ranges[0])];
-                parts.extend(others.into_iter().zip(ranges.iter().skip(1).copied()).map(
-                    |(h, ids)| match h.join() {
-                        Ok((reader, Ok(part))) => {
-                            store.keep_reader(reader);
-                            Ok(part)
-                        }
-                        // A reader kept from before whose connection the server has since
-                        // closed: its piece read again on the ledger's own connection, and
-                        // the reader dropped.
-                        Ok((_, Err(_))) => read(store, ids),
-                        Err(_) => Err(LedgerError::Data("a reader thread failed".into())),
-                    },
-                ));
-                parts
-            });
+                })
+                .collect();
+            let mut parts = vec![read(store, ranges[0])];
+            parts.extend(others.into_iter().map(|h| match h.join() {
+                Ok((reader, _, Ok(part))) => {
+                    store.keep_reader(reader);
+                    Ok(part)
+                }
+                // A reader kept from before whose connection the server has since
+                // closed: its piece read again on the ledger's own connection, and
+                // the reader dropped.
+                Ok((_, ids, Err(_))) => read(store, ids),
+                Err(_) => Err(LedgerError::Data("a reader thread failed".into())),
+            }));
+            parts
+        });
         let mut parts = parts.into_iter();
         let AsOf {
             mut entries,

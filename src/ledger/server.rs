@@ -578,12 +578,8 @@ impl Cols for ServerRow<'_> {
             .to_string())
     }
     fn entry_json(&self, i: usize) -> Result<Option<LedgerEntry>, LedgerError> {
-        // Parsed from the text the driver has checked, not checked again as bytes.
         self.get::<Option<&str>>(i)?
-            .map(|json| {
-                serde_json::from_str(json)
-                    .map_err(|e| LedgerError::Data(format!("a case's values: {e}")))
-            })
+            .map(super::store::parse_entry_text)
             .transpose()
     }
     fn opt_text(&self, i: usize) -> Result<Option<String>, LedgerError> {

@@ -279,7 +279,16 @@ pub(crate) fn dump_case_from(row: &dyn Cols) -> Result<(StoredEntry, Option<Stri
 
 /// A case's JSON as events store it, read bit for bit.
 pub(crate) fn parse_entry_json(json: &[u8]) -> Result<LedgerEntry, LedgerError> {
-    serde_json::from_slice(json).map_err(|e| LedgerError::Data(format!("a case's values: {e}")))
+    serde_json::from_slice(json).map_err(|e| entry_json_error(&e))
+}
+
+/// [`parse_entry_json`] of text already checked as UTF-8 (a server's), not checked again.
+pub(crate) fn parse_entry_text(json: &str) -> Result<LedgerEntry, LedgerError> {
+    serde_json::from_str(json).map_err(|e| entry_json_error(&e))
+}
+
+fn entry_json_error(e: &serde_json::Error) -> LedgerError {
+    LedgerError::Data(format!("a case's values: {e}"))
 }
 
 /// The columns of a result row, read the same way from either database.
